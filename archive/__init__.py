@@ -1,0 +1,1 @@
+"""archive: a searchable archive of journal articles."""

@@ -1,0 +1,90 @@
+"""Dates as journals print them: chronology entries ("April 29-May 4, 2019") and issue dates."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
+    "apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
+    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
+    "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+
+_MONTH = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+_DASH = r"\s*[-–—]\s*"
+# One end of a range: "Aug. 10", "Aug. 10, 2019", "10", "August 2019", "August".
+_POINT = rf"(?:{_MONTH}\s*(?:\d{{1,2}})?(?:,?\s*\d{{4}})?|\d{{1,2}}(?:,?\s*\d{{4}})?)"
+CHRONOLOGY_DATE = re.compile(
+    rf"^(?P<date>{_MONTH}\s*(?:\d{{1,2}})?(?:,?\s*\d{{4}})?(?:{_DASH}{_POINT})?)\s*:\s+"
+)
+_PARTS = re.compile(rf"^(?P<month>{_MONTH})?\s*(?P<day>\d{{1,2}})?(?:,?\s*(?P<year>\d{{4}}))?$")
+
+
+def month_number(name: str) -> int | None:
+    return MONTHS.get(name.lower().rstrip(".")) if name else None
+
+
+def _parts(text: str) -> tuple[int | None, int | None, int | None]:
+    match = _PARTS.match(text.strip())
+    if not match:
+        return None, None, None
+    month = month_number(match["month"]) if match["month"] else None
+    day = int(match["day"]) if match["day"] else None
+    year = int(match["year"]) if match["year"] else None
+    return year, month, day
+
+
+def _make(year: int, month: int, day: int | None, last: bool) -> date | None:
+    if day is None:
+        day = calendar.monthrange(year, month)[1] if last else 1
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date_range(text: str, default_year: int | None = None) -> tuple[str, str] | None:
+    """ISO start and end of a printed date or range, or None if it is not one.
+
+    "April 29-May 4, 2019" -> ("2019-04-29", "2019-05-04"); "Aug. 10, 2019" -> one day;
+    "June 2019" -> the whole month. A missing year comes from `default_year`.
+    """
+    pieces = re.split(_DASH, text.strip(), maxsplit=1)
+    y1, m1, d1 = _parts(pieces[0])
+    y2, m2, d2 = _parts(pieces[1]) if len(pieces) > 1 else (y1, m1, d1)
+    if m1 is None:
+        return None
+    m2 = m2 or m1
+    year_end = y2 or y1 or default_year
+    year_start = y1 or (year_end - 1 if year_end and m1 > m2 else year_end)
+    if year_start is None or year_end is None:
+        return None
+    start = _make(year_start, m1, d1, last=False)
+    end = _make(year_end, m2, d2 if len(pieces) > 1 else d1, last=True)
+    if start is None or end is None or end < start:
+        return None
+    return start.isoformat(), end.isoformat()
+
+
+def split_chronology_entry(text: str) -> tuple[str, str] | None:
+    """('April 29-May 4, 2019', rest) when text starts like a chronology entry."""
+    match = CHRONOLOGY_DATE.match(text)
+    if not match:
+        return None
+    return match["date"], text[match.end() :]
+
+
+def parse_issue_date(text: str) -> str | None:
+    """'September 2019' -> '2019-09'; '2019-09-15' stays; '2019' stays."""
+    text = str(text).strip()
+    if match := re.match(r"(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?(?![\d])", text):
+        parts = [match[1]] + [f"{int(p):02d}" for p in match.groups()[1:] if p]
+        return "-".join(parts)
+    match = re.search(rf"({_MONTH})\s*(?:\d{{1,2}},?\s*)?(\d{{4}})", text)
+    if match and (month := month_number(match[1])):
+        return f"{match[2]}-{month:02d}"
+    match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", text)
+    return match[1] if match else None

@@ -1,0 +1,368 @@
+"""Parsing: the seed exactly, the HTML and Markdown fixtures, sidecars and bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from archive import parse as parse_mod
+from archive.check import check_corpus
+from archive.cli import cli
+from archive.models import Author, ParseError
+from archive.parse import article_id, parse_file
+
+SEED_SECTIONS = [
+    "Two statements for the “new era”",
+    "Still the economy, not so stupid",
+    "Pandas, parties (at Bolshoi Theatre) and personal touches",
+    "Military-to-military: from exercises to operations",
+    "Between panda and bear: identity and status",
+    'Beyond the "best-ever" relationship: alliance, alignment, and autonomy',
+    "Chronology of China-Russia Relations",
+]
+
+
+def passage_with(article, fragment: str):
+    matches = [p for p in article.passages if fragment in p.text]
+    assert len(matches) == 1, f"{fragment!r} is in {len(matches)} passages"
+    return matches[0]
+
+
+def test_seed_article_record(seed):
+    record = seed.to_dict()["article"]
+    del record["sha256"], record["source"]
+    assert record == {
+        "id": "cc-2019-09-china-russia",
+        "title": "Beautiful Relationship in a Brave/Grave New World",
+        "authors": [
+            {
+                "name": "Yu Bin",
+                "family": "Yu",
+                "given": "Bin",
+                "affiliation": "Wittenburg University",
+                "family_first": True,
+            }
+        ],
+        "journal": "Comparative Connections",
+        "journal_subtitle": "A Triannual E-Journal of Bilateral Relations in the Indo-Pacific",
+        "relation": "China-Russia Relations",
+        "volume": "21",
+        "issue": "2",
+        "date": "2019-09",
+        "first_page": 113,
+        "last_page": 122,
+        "period": "May – August 2019",
+        "language": "en",
+        "description": None,
+        "page_note": None,
+        "warnings": [],
+    }
+    assert re.fullmatch(r"[0-9a-f]{64}", seed.sha256)
+
+
+def test_seed_sections_and_paragraph_counts(seed):
+    assert [s.title for s in seed.sections] == SEED_SECTIONS
+    assert [s.number for s in seed.sections] == [1, 2, 3, 4, 5, 6, 7]
+    per_section = Counter(p.section_number for p in seed.passages if p.kind == "paragraph")
+    assert [per_section[n] for n in range(1, 7)] == [7, 10, 8, 8, 5, 13]
+    assert Counter(p.kind for p in seed.passages) == {
+        "lead": 1,
+        "paragraph": 51,
+        "figure": 5,
+        "chronology": 19,
+    }
+
+
+def test_seed_numbering_is_one_sequence_in_reading_order(seed):
+    numbered = [p for p in seed.passages if p.kind != "figure"]
+    assert [p.number for p in numbered] == list(range(1, 72))
+    assert [p.order for p in seed.passages] == list(range(76))
+    assert numbered[0].kind == "lead" and numbered[0].section is None
+    assert [p.kind for p in numbered[52:]] == ["chronology"] * 19
+    assert [p.figure for p in seed.passages if p.kind == "figure"] == [1, 2, 3, 4, 5]
+    assert seed.passages[0].id == "cc-2019-09-china-russia-p1"
+    assert seed.passage("cc-2019-09-china-russia-fig3").section == SEED_SECTIONS[2]
+
+
+def test_seed_page_break_splits_are_rejoined(seed):
+    joins = [
+        "pursuit of both offensive and defensive superiority means the end of MAD",
+        "The 250-to-320-seat twinjet airliner, equivalent to the Airbus A-330",
+        "a third of China’s annual soybean imports",
+        "general society, as more Russians and Chinese visited each other's country",
+        "one of Russia's four large military districts",
+        'Indeed, the "China threat" view may have gained',
+        "that is, it is at least unharmed (至少无害)",
+        "In the final analysis, Russia seeks a multipolar world",
+        'he saw the "new age" as the outcome of a protracted experience',
+    ]
+    spans = [(passage_with(seed, j).page_start, passage_with(seed, j).page_end) for j in joins]
+    assert spans == [(p, p + 1) for p in range(113, 122)]
+
+
+def test_seed_pages_are_inferred_for_every_passage(seed):
+    assert seed.passages[0].page_start == 113
+    assert seed.passages[-1].page_end == 122
+    assert all(p.page_start and p.page_end for p in seed.passages)
+    assert passage_with(seed, "Vladimir Putin and Xi Jinping at the Moscow Zoo").page_start == 116
+
+
+def test_seed_chronology_dates(seed):
+    chronology = [p for p in seed.passages if p.kind == "chronology"]
+    assert (chronology[0].date_start, chronology[0].date_end) == ("2019-04-29", "2019-05-04")
+    assert (chronology[3].date_start, chronology[3].date_end) == ("2019-05-30", "2019-05-31")
+    aug10 = passage_with(seed, "Zhang Hanhui arrives")
+    assert (aug10.date_start, aug10.date_end) == ("2019-08-10", "2019-08-10")
+    assert sum(p.date_start.startswith("2019-07") for p in chronology) == 7
+    assert all(p.section == "Chronology of China-Russia Relations" for p in chronology)
+
+
+def test_seed_figures_keep_captions_and_credits(seed):
+    figures = [p for p in seed.passages if p.kind == "figure"]
+    assert [f.credit for f in figures] == [
+        "Photo: Moscow Times",
+        "Photo: Chinanews.com",
+        "Photo: Russia Insights",
+        "Source: thesun.co.uk",
+        None,
+    ]
+    assert figures[0].text == (
+        "Figure 1 Russia’s MTS Signs 5G Deal With Chinese Telecom Giant Huawei. Photo: Moscow Times"
+    )
+
+
+def test_seed_text_is_normalised_and_html_keeps_only_emphasis(seed):
+    lead = seed.passages[0]
+    assert "joined fifth Interaction" in lead.text and "[" not in lead.text
+    assert "<em>Joint Sea</em>" in lead.html and "<a" not in lead.html
+    plant = passage_with(seed, "plant is China’s largest investment")
+    assert "The $500-million plant" in plant.text and "\\" not in plant.text
+    assert "$22 billion" in passage_with(seed, "About 30 investment projects").text
+    assert all("  " not in p.text and p.text == p.text.strip() for p in seed.passages)
+    tags = {t for p in seed.passages for t in re.findall(r"</?([a-z]+)", p.html)}
+    assert tags == {"em"}
+
+
+def test_seed_keeps_chinese_and_russian(seed):
+    assert "(战略互信)" in passage_with(seed, "strategic mutual trust").text
+    assert "Orenburg (Оренбург)" in passage_with(seed, "Type 96 main battle tanks").text
+
+
+def test_citation_note_is_metadata_not_a_passage(seed):
+    assert not any("Preferred citation" in p.text or "extracted from" in p.text for p in seed.passages)
+
+
+def test_sections_hold_their_passages_text(seed):
+    chronology = seed.sections[-1]
+    assert len(chronology.passage_ids) == 19
+    assert chronology.text.startswith("April 29-May 4, 2019: Chinese and Russian navies")
+
+
+def test_html_article(tmp_path):
+    article = parse_file(Path(__file__).parent / "corpus" / "arms-control.html")
+    assert article.title == "Arms Control After the Cold War"
+    assert [(a.family, a.given) for a in article.authors] == [
+        ("Smith", "Sheila A."),
+        ("McClean", "Charles T."),
+    ]
+    assert (article.journal, article.volume, article.issue, article.date) == (
+        "Policy Review",
+        "12",
+        "3",
+        "2020-05-01",
+    )
+    assert [(p.kind, p.section) for p in article.passages] == [
+        ("lead", None),
+        ("paragraph", "The treaties"),
+        ("figure", "The treaties"),
+        ("paragraph", "The treaties"),
+        ("paragraph", "The treaties"),
+        ("paragraph", "What comes next"),
+        ("paragraph", "What comes next"),
+    ]
+    text = " ".join(p.text for p in article.passages)
+    assert "tracker" not in text and "About the journal" not in text and "©" not in text
+    assert article.passages[2].credit == "Source: Arms Control Association"
+    assert "<strong>sanctioned</strong>" in article.passages[1].html
+    hostile = article.passages[-1]
+    assert "<script>alert(1)</script>" in hostile.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile.html
+
+
+def test_regular_markdown_with_front_matter():
+    article = parse_file(Path(__file__).parent / "corpus" / "regular-markdown.md")
+    assert article.title == "Sanctions and Their Discontents"
+    assert article.authors == (
+        Author("Jane Doe", "Doe", "Jane"),
+        Author("John Q. Public", "Public", "John Q."),
+    )
+    assert (article.date, article.description) == ("2021-03-15", "A short study of sanctions.")
+    assert [p.kind for p in article.passages] == [
+        "lead",
+        "paragraph",
+        "paragraph",
+        "chronology",
+        "chronology",
+    ]
+    assert not any("title:" in p.text or "---" in p.text for p in article.passages)
+    script = article.passages[1]
+    assert '<script>alert("x")</script> is shown as text' in script.text
+    assert "&lt;script&gt;" in script.html and "<script" not in script.html
+    assert (article.passages[4].date_start, article.passages[4].date_end) == ("2020-12-30", "2021-01-02")
+
+
+def test_sidecar_overrides_parsed_metadata(tmp_path, seed_path):
+    copy = tmp_path / "yu.md"
+    shutil.copy(seed_path, copy)
+    (tmp_path / "yu.meta.toml").write_text(
+        'title = "A Corrected Title"\nvolume = "22"\npages = "200-209"\nlanguage = "en-GB"\n'
+        '[[authors]]\nfamily = "Yu"\ngiven = "Bin"\nfamily_first = true\naffiliation = "Wittenberg University"\n',
+        encoding="utf-8",
+    )
+    article = parse_file(copy)
+    assert (article.title, article.volume, article.issue, article.language) == (
+        "A Corrected Title",
+        "22",
+        "2",
+        "en-GB",
+    )
+    assert article.authors == (Author("Yu Bin", "Yu", "Bin", "Wittenberg University", True),)
+    assert (article.first_page, article.last_page) == (200, 209)
+    assert article.passages[0].page_start == 200
+
+
+def test_broken_sidecar_is_a_clear_error(tmp_path, seed_path):
+    shutil.copy(seed_path, tmp_path / "yu.md")
+    (tmp_path / "yu.meta.toml").write_text('title = "unclosed\n', encoding="utf-8")
+    with pytest.raises(ParseError, match=r"yu\.meta\.toml: metadata sidecar is not valid TOML"):
+        parse_file(tmp_path / "yu.md")
+
+
+def test_page_inference_refuses_to_guess(tmp_path, seed_path):
+    text = seed_path.read_text(encoding="utf-8").replace(
+        "offensive and\n\ndefensive", "offensive and defensive"
+    )
+    (tmp_path / "one-less.md").write_text(text, encoding="utf-8")
+    article = parse_file(tmp_path / "one-less.md")
+    assert (
+        article.page_note == "found 8 page break(s) but pages 113–122 need 9; passages have no page numbers"
+    )
+    assert all(p.page_start is None for p in article.passages)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "file is empty"),
+        (b"  \n\n\t ", "file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "file is binary (it contains NUL bytes), not text"),
+        (bytes(range(1, 32)) * 50, "file is binary (it is mostly control characters), not text"),
+        (
+            b"---\ntitle: Only front matter\n---\n",
+            "no text found (no paragraphs after the header and metadata)",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_a_reason(tmp_path, content, reason):
+    path = tmp_path / "bad.md"
+    path.write_bytes(content)
+    with pytest.raises(ParseError) as caught:
+        parse_file(path)
+    assert (caught.value.source, caught.value.reason) == (str(path), reason)
+
+
+def test_non_utf8_text_falls_back_with_a_warning(tmp_path):
+    path = tmp_path / "latin.md"
+    path.write_bytes("Café society in Moscow: the café was full, naïve visitors came.\n".encode("cp1252"))
+    article = parse_file(path)
+    assert article.passages[0].text == "Café society in Moscow: the café was full, naïve visitors came."
+    assert len(article.warnings) == 1
+    assert article.warnings[0].startswith("file is not valid UTF-8 (byte 0xe9 at offset 3); read as ")
+
+
+def test_file_without_header_or_headings_gets_title_from_name(tmp_path):
+    path = tmp_path / "Notes on Вологда 2020.txt"
+    path.write_text("Just one paragraph of text.\n\nAnd another one.\n", encoding="utf-8")
+    article = parse_file(path)
+    assert article.id == "notes-on-вологда-2020"
+    assert article.title == "Notes on вологда 2020"
+    assert [p.kind for p in article.passages] == ["paragraph", "paragraph"]
+
+
+def test_article_ids_are_url_safe_slugs():
+    assert article_id(Path("CC 2019_09 China–Russia (final).md")) == "cc-2019-09-china-russia-final"
+    assert article_id(Path("Café Ünïcode.html")) == "cafe-unicode"
+    assert article_id(Path("!!!.md")).startswith("article-")
+
+
+def test_huge_file_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(parse_mod, "MAX_BYTES", 1000)
+    path = tmp_path / "huge.md"
+    path.write_text("word " * 1000, encoding="utf-8")
+    with pytest.raises(ParseError, match="over the 0 MB limit"):
+        parse_file(path)
+
+
+def test_malformed_front_matter_is_ignored_with_a_warning(tmp_path):
+    path = tmp_path / "fm.md"
+    path.write_text("---\ntitle: [unclosed\n---\n\nBody text here.\n", encoding="utf-8")
+    article = parse_file(path)
+    assert [p.text for p in article.passages] == ["Body text here."]
+    assert article.warnings[0].startswith("front matter is not valid and was ignored")
+
+
+def test_check_reports_every_file_and_keeps_going(corpus_dir, runner):
+    (corpus_dir / "empty.md").write_bytes(b"")
+    (corpus_dir / "image.png").write_bytes(b"\x89PNG\x00")
+    reports = check_corpus(corpus_dir)
+    assert [(r.path.name, r.ok) for r in reports] == [
+        ("arms-control.html", True),
+        ("cc-2019-09-china-russia.md", True),
+        ("empty.md", False),
+        ("regular-markdown.md", True),
+    ]
+    result = runner.invoke(cli, ["check", str(corpus_dir)])
+    assert result.exit_code == 1
+    assert f"FAILED {corpus_dir / 'empty.md'}\n    file is empty" in result.output
+    assert "pages: inferred 113–122" in result.output
+    assert "skipped" in result.output and "image.png" in result.output
+    assert "4 files, 3 parsed, 1 failed" in result.output
+
+
+def test_check_flags_two_files_with_one_id(corpus_dir):
+    shutil.copy(corpus_dir / "regular-markdown.md", corpus_dir / "Regular Markdown.txt")
+    errors = [r.error for r in check_corpus(corpus_dir) if not r.ok]
+    assert len(errors) == 1 and "is already used by" in errors[0]
+
+
+def test_parse_json_command(runner, seed_path):
+    result = runner.invoke(cli, ["parse", str(seed_path), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert set(data) == {"article", "sections", "passages"}
+    assert set(data["passages"][0]) >= {
+        "id", "kind", "number", "figure", "section", "section_number", "text", "html",
+        "page_start", "page_end", "date_start", "date_end",
+    }  # fmt: skip
+    assert data["sections"][0]["passage_ids"][0] == "cc-2019-09-china-russia-p2"
+
+
+def test_parse_command_reports_bad_file(runner, tmp_path):
+    path = tmp_path / "empty.md"
+    path.write_bytes(b"")
+    result = runner.invoke(cli, ["parse", str(path)])
+    assert result.exit_code == 1
+    assert f"Error: {path}: file is empty" in result.output
+
+
+def test_cyrillic_legacy_encoding_is_detected(tmp_path):
+    path = tmp_path / "ru.txt"
+    path.write_bytes("Оренбург и Москва — города России. Привет всем читателям.\n".encode("cp1251"))
+    article = parse_file(path)
+    assert article.passages[0].text == "Оренбург и Москва — города России. Привет всем читателям."
+    assert article.warnings[0].endswith("read as cp1251")
