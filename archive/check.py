@@ -45,11 +45,15 @@ def ignored_files(corpus: Path) -> list[Path]:
     )
 
 
-def check_file(path: Path) -> FileReport:
+def check_file(path: Path, claimed: dict[str, Path] | None = None) -> FileReport:
+    """Parse one file; `claimed` maps article ids already taken by other files."""
     try:
         article = parse_file(path)
     except ParseError as error:
         return FileReport(path, error=error.reason)
+    other = (claimed or {}).get(article.id)
+    if other is not None and other != path:
+        return FileReport(path, error=f"its id {article.id!r} is already used by {other}; rename one file")
     return FileReport(path, article, notes=article_notes(article))
 
 
@@ -73,13 +77,11 @@ def article_notes(article: Article) -> list[str]:
 
 def check_corpus(corpus: Path) -> list[FileReport]:
     """One report per article file, plus duplicate-id errors (two files, one slug)."""
-    reports = [check_file(path) for path in corpus_files(corpus)]
-    seen: dict[str, Path] = {}
-    for report in reports:
-        if report.article is None:
-            continue
-        other = seen.setdefault(report.article.id, report.path)
-        if other != report.path:
-            report.error = f"its id {report.article.id!r} is already used by {other}; rename one file"
-            report.article = None
+    claimed: dict[str, Path] = {}
+    reports = []
+    for path in corpus_files(corpus):
+        report = check_file(path, claimed)
+        if report.article is not None:
+            claimed[report.article.id] = path
+        reports.append(report)
     return reports

@@ -2,14 +2,52 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import sys
 from pathlib import Path
 
 import click
 
 from .check import check_corpus, ignored_files
+from .index import IndexHandle, IndexUnavailable, ReindexBusy, ensure_index, reindex
 from .models import ParseError
 from .parse import parse_file
+from .search import Request, search
+from .settings import setting
+
+
+def corpus_option(function):
+    return click.option(
+        "--corpus",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: setting("ARCHIVE_CORPUS"),
+        show_default="$ARCHIVE_CORPUS or corpus/",
+        help="Folder of articles.",
+    )(function)
+
+
+def index_option(function):
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: setting("ARCHIVE_INDEX"),
+        show_default="$ARCHIVE_INDEX or index/",
+        help="Folder of the built index.",
+    )(function)
+
+
+def open_handle(corpus: Path, index_dir: Path) -> IndexHandle:
+    """The index, built first when it is missing; domain errors become CLI errors."""
+    try:
+        built = ensure_index(corpus, index_dir)
+        if built is not None:
+            click.echo(f"Built the missing index: {built.summary()}", err=True)
+        return IndexHandle(index_dir)
+    except (IndexUnavailable, FileNotFoundError) as error:
+        raise click.ClickException(str(error)) from error
 
 
 @click.group()
@@ -77,3 +115,107 @@ def check(corpus: Path) -> None:
         if not reports:
             click.echo(f"no article files in {corpus}", err=True)
         raise SystemExit(1)
+
+
+@cli.command(name="reindex")
+@corpus_option
+@index_option
+@click.option("--full", is_flag=True, help="Re-parse every file, not only added and changed ones.")
+def reindex_command(corpus: Path, index_dir: Path, full: bool) -> None:
+    """Bring the index in line with the corpus: added, changed and removed files.
+
+    Unchanged files (by content hash) are skipped. A changed file that no longer parses keeps its
+    previous passages and is reported; the exit status is then 1. Searches keep working throughout.
+
+    Example: archive reindex --corpus corpus/ --index index/
+    """
+    files: list[Path] = []
+    try:
+        if sys.stdout.isatty():
+            with click.progressbar(length=0, label="Reindexing") as bar:
+                report = reindex(
+                    corpus, index_dir, full=full, progress=lambda p: (bar.update(1), files.append(p))
+                )
+        else:
+            report = reindex(corpus, index_dir, full=full)
+    except (IndexUnavailable, ReindexBusy, FileNotFoundError) as error:
+        raise click.ClickException(str(error)) from error
+    for path, warning in report.warnings:
+        click.echo(f"warning: {path}: {warning}", err=True)
+    for path, reason in report.failed:
+        click.echo(click.style(f"failed: {path}: {reason}", fg="red"), err=True)
+        click.echo("        (its previously indexed passages, if any, are kept)", err=True)
+    click.echo(report.summary())
+    if not report.ok:
+        raise SystemExit(1)
+
+
+def terminal_snippet(snippet: str) -> str:
+    """<mark> as bold on a terminal; entities unescaped."""
+    parts = re.split(r"<mark>(.*?)</mark>", snippet)
+    return "".join(
+        click.style(html.unescape(part), bold=True) if i % 2 else html.unescape(part)
+        for i, part in enumerate(parts)
+    )
+
+
+@cli.command(name="search")
+@click.argument("query")
+@corpus_option
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (the API's shape).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Hits per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
+@click.option(
+    "--kind", multiple=True, help="Only passages of this kind (lead, paragraph, figure, chronology, section)."
+)
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date", "reading"]), default="relevance", show_default=True
+)
+def search_command(
+    query: str, corpus: Path, index_dir: Path, as_json: bool, limit: int, page: int, kind: tuple, sort: str
+) -> None:
+    """Search the archive and print ranked hits with highlighted snippets.
+
+    Words are AND-ed; use "phrases", OR, NOT or -word, prefix*, and filters such as kind:chronology,
+    section:"new era", author:yu, year:2019, date:2019-07 or date:[2019-07-01 to 2019-07-31].
+
+    Example: archive search "strategic partnership" --kind paragraph
+    """
+    handle = open_handle(corpus, index_dir)
+    request = Request(
+        query=query, filters={"kind": kind} if kind else {}, sort=sort, page=page, page_size=limit
+    )
+    results = search(handle, request)
+    if as_json:
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for message in results.messages:
+        click.echo(message, err=True)
+    if results.error:
+        raise click.ClickException(results.error)
+    if results.corrected:
+        click.echo(f"No results for “{results.query}”; showing results for “{results.suggestion}”.")
+    elif results.suggestion:
+        click.echo(f"Did you mean: {results.suggestion}")
+    click.echo(
+        f"{results.total} results for {results.interpreted} (page {results.page} of {max(results.pages, 1)})"
+    )
+    for hit in results.hits:
+        where = " · ".join(str(x) for x in (hit.article_title, hit.section, _place(hit)) if x)
+        click.echo(f"\n{click.style(hit.id, fg='cyan')}  {where}")
+        click.echo(f"  {terminal_snippet(hit.snippet)}")
+
+
+def _place(hit) -> str:
+    pages = ""
+    if hit.page_start:
+        pages = (
+            f"p. {hit.page_start}"
+            if hit.page_end in (None, hit.page_start)
+            else f"pp. {hit.page_start}–{hit.page_end}"
+        )
+    label = {"figure": f"fig. {hit.figure}", "section": f"§ {hit.section_number}"}.get(
+        hit.kind, f"¶ {hit.number}"
+    )
+    return ", ".join(x for x in (label, pages) if x)

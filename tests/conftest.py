@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archive.index import IndexHandle, reindex
 from archive.parse import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,14 +29,41 @@ def seed():
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     """A writable corpus: the seed plus the small HTML and Markdown fixtures."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED, corpus / SEED.name)
-    for path in TEST_CORPUS.iterdir():
-        shutil.copy(path, corpus / path.name)
-    return corpus
+    return build_corpus(tmp_path / "corpus")
 
 
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def build_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SEED, folder / SEED.name)
+    for path in TEST_CORPUS.iterdir():
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """A built index of the seed and the test corpus, shared read-only by the session."""
+    root = tmp_path_factory.mktemp("seed-index")
+    corpus = build_corpus(root / "corpus")
+    index_dir = root / "index"
+    report = reindex(corpus, index_dir)
+    assert report.ok, report.failed
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def handle(seed_index) -> IndexHandle:
+    return IndexHandle(seed_index)
+
+
+@pytest.fixture
+def tmp_index(tmp_path, corpus_dir) -> Path:
+    """A writable index built from a writable corpus (see corpus_dir)."""
+    index_dir = tmp_path / "index"
+    reindex(corpus_dir, index_dir)
+    return index_dir

@@ -1,0 +1,122 @@
+"""The one analysis used at index and query time: English and Russian stemming, CJK bigrams, folding."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+from whoosh.lang import stemmer_for_language
+
+# Han ideographs and Japanese kana have no spaces between words: they are indexed as bigrams.
+CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TOKEN = re.compile(rf"[{CJK_CHARS}]+|[^\W_{CJK_CHARS}]+(?:['’][^\W_{CJK_CHARS}]+)*")
+CJK_RUN = re.compile(rf"[{CJK_CHARS}]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def cjk_pieces(run: str) -> list[tuple[int, int]]:
+    """Overlapping bigrams of a CJK run, or the single character of a one-character run."""
+    return [(i, i + 2) for i in range(len(run) - 1)] or [(0, len(run))]
+
+
+class MixedScriptTokenizer(Tokenizer):
+    """Words of alphabetic scripts, and overlapping bigrams of CJK runs (战略互信 -> 战略 略互 互信)."""
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        matches = TOKEN.finditer(value) if tokenize else [re.match(r"(?s).*", value)]
+        pos = start_pos
+        for match in matches:
+            word = match.group(0)
+            pieces = cjk_pieces(word) if tokenize and CJK_RUN.match(word) else [(0, len(word))]
+            for start, end in pieces:
+                token.text = word[start:end]
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = token.text
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = start_char + match.start() + start
+                    token.endchar = start_char + match.start() + end
+                pos += 1
+                yield token
+
+
+@lru_cache(maxsize=100_000)
+def fold(word: str) -> str:
+    """Latin accents folded (café -> cafe) and curly apostrophes straightened; Cyrillic kept."""
+    word = word.replace("’", "'")
+    if CYRILLIC.search(word) or word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+_english = stemmer_for_language("en")
+_russian = stemmer_for_language("ru")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball stem in the word's own language: Russian for Cyrillic, English otherwise."""
+    if CJK_RUN.match(word):
+        return word
+    if CYRILLIC.search(word):
+        return _russian(word)
+    return _english(word)
+
+
+class FoldFilter(Filter):
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token
+
+
+class StemFilter(Filter):
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if not token.stopped:
+                token.text = stem(token.text)
+            yield token
+
+
+def exact_analyzer():
+    """Unstemmed, lowercased, folded words: exact phrases, names and spelling suggestions."""
+    return MixedScriptTokenizer() | LowercaseFilter() | FoldFilter()
+
+
+def stemming_analyzer():
+    """The search analyzer: exact_analyzer plus Snowball stemming (English or Russian per word)."""
+    return MixedScriptTokenizer() | LowercaseFilter() | FoldFilter() | StemFilter()
+
+
+def analyze(text: str, stemmed: bool = True) -> list[str]:
+    """The terms a text becomes, in order."""
+    analyzer = stemming_analyzer() if stemmed else exact_analyzer()
+    return [token.text for token in analyzer(text)]

@@ -1,0 +1,152 @@
+"""Highlighting: escaped text plus <mark> around what matched, phrases as one span."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as q
+
+from .analysis import exact_analyzer, stemming_analyzer
+
+SNIPPET_CHARS = 280
+TAG = re.compile(r"(<[^>]+>)")
+
+
+@dataclass(frozen=True)
+class MatchTerms:
+    """What a query looks for, in analyzed form: words, phrases and prefixes."""
+
+    stems: frozenset[str] = frozenset()
+    exact: frozenset[str] = frozenset()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    prefixes: tuple[str, ...] = ()
+    empty: bool = field(default=False)
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.exact or self.phrases or self.prefixes)
+
+
+def match_terms(query: q.Query) -> MatchTerms:
+    """The positive terms of a query on the text fields (NOT-ed terms are never marked)."""
+    stems, exact, phrases, prefixes = set(), set(), [], []
+
+    def visit(node: q.Query) -> None:
+        if isinstance(node, q.Not):
+            return
+        if isinstance(node, q.AndNot):
+            visit(node.a)
+            return
+        # Only the passage text is marked: a match in its title or section heading is not in it.
+        if isinstance(node, q.Phrase) and node.fieldname in ("text", "exact"):
+            phrases.append(tuple(node.words))
+        elif isinstance(node, (q.Prefix, q.Wildcard)) and node.fieldname in ("text", "exact"):
+            prefixes.append(re.split(r"[*?]", node.text, maxsplit=1)[0])
+        elif isinstance(node, q.Term) and node.fieldname == "text":
+            stems.add(node.text)
+        elif isinstance(node, q.Term) and node.fieldname == "exact":
+            exact.add(node.text)
+        elif not node.is_leaf():
+            for child in node.children():
+                visit(child)
+
+    visit(query)
+    return MatchTerms(frozenset(stems), frozenset(exact), tuple(dict.fromkeys(phrases)), tuple(prefixes))
+
+
+def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
+    """Character spans of text to mark, merged where they overlap (CJK bigrams, phrases)."""
+    if not terms:
+        return []
+    # Whoosh reuses one Token object while streaming: copy what we need as we go.
+    tokens = [(t.text, t.startchar, t.endchar) for t in stemming_analyzer()(text, chars=True)]
+    exact = [t.text for t in exact_analyzer()(text)]
+    spans = []
+    for i, (stem, start, end) in enumerate(tokens):
+        word = exact[i] if i < len(exact) else stem
+        if stem in terms.stems or word in terms.exact or any(word.startswith(p) for p in terms.prefixes):
+            spans.append((start, end))
+        for phrase in terms.phrases:
+            window = tokens[i : i + len(phrase)]
+            words = exact[i : i + len(phrase)]
+            if len(window) == len(phrase) and (
+                tuple(t[0] for t in window) == phrase or tuple(words) == phrase
+            ):
+                spans.append((start, window[-1][2]))
+    return merge_spans(spans)
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def marked(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """Escaped text[start:end] with <mark> around each span."""
+    end = len(text) if end is None else end
+    out, cursor = [], start
+    for a, b in spans:
+        a, b = max(a, start), min(b, end)
+        if a >= b:
+            continue
+        out.append(html.escape(text[cursor:a], quote=False))
+        out.append(f"<mark>{html.escape(text[a:b], quote=False)}</mark>")
+        cursor = b
+    out.append(html.escape(text[cursor:end], quote=False))
+    return "".join(out)
+
+
+def snippet(text: str, terms: MatchTerms, width: int = SNIPPET_CHARS) -> str:
+    """The best window of a passage (most marks), escaped, with <mark>; ellipses where cut."""
+    spans = match_spans(text, terms)
+    if len(text) <= width:
+        return marked(text, spans)
+    start = best_window(text, spans, width)
+    end = min(len(text), start + width)
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    if start > 0 and text[start - 1] != " ":
+        start = text.find(" ", start) + 1 or start
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + marked(text, spans, start, end) + suffix
+
+
+def best_window(text: str, spans: list[tuple[int, int]], width: int) -> int:
+    if not spans:
+        return 0
+    best, best_count = 0, -1
+    for a, _ in spans:
+        begin = max(0, a - width // 4)
+        count = sum(1 for s, e in spans if s >= begin and e <= begin + width)
+        if count > best_count:
+            best, best_count = begin, count
+    return best
+
+
+def highlight_html(fragment: str, text: str, terms: MatchTerms) -> str:
+    """Mark matches inside display HTML (escaped text + <em>/<strong>), keeping its tags.
+
+    Spans come from the plain text; the fragment's text content is the same characters.
+    """
+    spans = match_spans(text, terms)
+    if not spans:
+        return fragment
+    pieces, offset = [], 0
+    for piece in TAG.split(fragment):
+        if TAG.fullmatch(piece):
+            pieces.append(piece)
+            continue
+        plain = html.unescape(piece)
+        local = [(a - offset, b - offset) for a, b in spans if b > offset and a < offset + len(plain)]
+        pieces.append(marked(plain, local))
+        offset += len(plain)
+    if offset != len(text):  # the fragment's text differs from the passage text: mark the text instead
+        return marked(text, spans)
+    return "".join(pieces)

@@ -1,0 +1,234 @@
+"""User query text -> a Whoosh query: cleaned in one place, filters pulled out, never raising."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from whoosh import qparser
+from whoosh import query as q
+
+from .models import PASSAGE_KINDS
+
+MAX_QUERY_CHARS = 1000
+MAX_EXPANSIONS = 500
+MIN_WILDCARD_PREFIX = 2
+SEARCH_FIELDS = ("text", "exact", "title", "section")
+FIELD_BOOSTS = {"text": 1.0, "exact": 0.5, "title": 2.0, "section": 1.5}
+KINDS = (*PASSAGE_KINDS, "section")
+FILTER_FIELDS = ("kind", "section", "article", "author", "year", "date", "title")
+_FILTER = re.compile(
+    rf"(?<![^\s(])(?P<neg>-?)(?P<field>[A-Za-z_]+):(?P<value>\"[^\"]*\"?|\[[^\]]*\]?|[^\s()\"]+)"
+)
+
+
+@dataclass
+class CleanQuery:
+    """The user's query split into free text and filters, with messages for what was changed."""
+
+    text: str
+    filters: list[q.Query] = field(default_factory=list)
+    described_filters: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def scrub(text: str) -> str:
+    """NFC, control characters out, whitespace single."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
+    return " ".join(text.split())
+
+
+def clean_query(raw: str, schema) -> CleanQuery:
+    """Make any string safe to parse: length, quotes, field filters, wildcards."""
+    text = scrub(raw)
+    messages = []
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+        messages.append(f"Your query was cut to its first {MAX_QUERY_CHARS} characters.")
+    cleaned = CleanQuery(text="", messages=messages)
+    cleaned.text = _FILTER.sub(lambda m: _take_filter(m, cleaned, schema), text)
+    if cleaned.text.count('"') % 2:
+        cleaned.text = _drop_last(cleaned.text, '"')
+        cleaned.messages.append("An unmatched quote mark was ignored.")
+    # Whoosh's +/- operators crash unless a word or phrase follows them.
+    cleaned.text = re.sub(r"[+-]+(?![\w\"(])", " ", cleaned.text)
+    cleaned.text = re.sub(r"(?<![^\s(])([+-])[+-]+", r"\1", cleaned.text)
+    cleaned.text = " ".join(cleaned.text.split())
+    return cleaned
+
+
+def _drop_last(text: str, char: str) -> str:
+    index = text.rfind(char)
+    return text[:index] + " " + text[index + 1 :]
+
+
+def _take_filter(match: re.Match, cleaned: CleanQuery, schema) -> str:
+    name, value = match["field"].lower(), match["value"].strip('"[]').strip()
+    if name not in FILTER_FIELDS:
+        cleaned.messages.append(
+            f"“{name}:” is not a field, so it was searched as words. Fields: {', '.join(FILTER_FIELDS)}."
+        )
+        return f" {match['field']} {match['value'].strip(chr(34))} "
+    if not value:
+        cleaned.messages.append(f"“{name}:” needs a value, e.g. {_EXAMPLES[name]}.")
+        return " "
+    built = _FILTER_BUILDERS[name](value, schema)
+    if isinstance(built, str):
+        cleaned.messages.append(built)
+        return " "
+    negate = bool(match["neg"])
+    cleaned.filters.append(q.Not(built) if negate else built)
+    shown = f"[{value}]" if name == "date" and " " in value else _quote(value)
+    cleaned.described_filters.append(f"{'-' if negate else ''}{name}:{shown}")
+    return " "
+
+
+def _quote(value: str) -> str:
+    return f'"{value}"' if " " in value else value
+
+
+def _kind(value: str, schema=None) -> q.Query | str:
+    kind = value.lower()
+    if kind not in KINDS:
+        return f"“{value}” is not a kind of passage; kinds are {', '.join(KINDS)}."
+    return q.Term("kind", kind)
+
+
+def _year(value: str, schema=None) -> q.Query | str:
+    match = re.fullmatch(r"(\d{4})(?:\s*(?:-|–|\.\.|to)\s*(\d{4}))?", value)
+    if not match:
+        return f"“year:{value}” is not a year; write year:2019 or year:2018-2019."
+    start, end = int(match[1]), int(match[2] or match[1])
+    return q.NumericRange("year", min(start, end), max(start, end))
+
+
+def _date_bounds(text: str, last: bool) -> datetime | None:
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text.strip())
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2] or (12 if last else 1))
+    if not 1 <= month <= 12:
+        return None
+    day = int(match[3]) if match[3] else (calendar.monthrange(year, month)[1] if last else 1)
+    try:
+        return datetime(year, month, day)
+    except ValueError:
+        return None
+
+
+def _date(value: str, schema=None) -> q.Query | str:
+    """Chronology entries whose dates overlap the range: date:2019-07, date:[2019-07-01 to 2019-07-31]."""
+    parts = re.split(r"\s+to\s+|\s*\.\.\s*|\s+", value.strip(), maxsplit=1)
+    start = _date_bounds(parts[0], last=False)
+    end = _date_bounds(parts[-1], last=True)
+    if start is None or end is None or end < start:
+        return f"“date:{value}” is not a date range; write date:2019-07 or date:[2019-07-01 to 2019-07-31]."
+    return q.And([q.DateRange("date_start", None, end), q.DateRange("date_end", start, None)])
+
+
+def _words_in(fieldname: str):
+    def build(value: str, schema) -> q.Query | str:
+        parser = qparser.QueryParser(fieldname, schema, group=qparser.AndGroup)
+        parser.remove_plugin_class(qparser.FieldsPlugin)
+        built = parser.parse(f'"{value}"' if " " in value else value)
+        return built if built is not q.NullQuery else f"“{fieldname}:{value}” has no searchable words."
+
+    return build
+
+
+def _article(value: str, schema=None) -> q.Query | str:
+    return q.Term("article", value.lower())
+
+
+_FILTER_BUILDERS = {
+    "kind": _kind,
+    "year": _year,
+    "date": _date,
+    "article": _article,
+    "section": _words_in("section"),
+    "author": _words_in("author"),
+    "title": _words_in("title"),
+}
+_EXAMPLES = {
+    "kind": "kind:chronology",
+    "year": "year:2019",
+    "date": "date:2019-07",
+    "article": "article:cc-2019-09-china-russia",
+    "section": 'section:"new era"',
+    "author": "author:yu",
+    "title": "title:relationship",
+}
+
+
+def make_parser(schema, fields: tuple[str, ...] = SEARCH_FIELDS) -> qparser.QueryParser:
+    """Words AND-ed, "phrases", OR, NOT, -word, prefix*; fields are handled by clean_query."""
+    parser = qparser.MultifieldParser(fields, schema, fieldboosts=FIELD_BOOSTS)
+    parser.remove_plugin_class(qparser.FieldsPlugin)
+    parser.remove_plugin_class(qparser.RangePlugin)
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    return parser
+
+
+def parse_words(parser: qparser.QueryParser, text: str) -> tuple[q.Query, str | None]:
+    """Parse free text; if Whoosh's parser chokes on its symbols, search the plain words instead."""
+    try:
+        return parser.parse(text), None
+    except Exception:  # Whoosh raises assorted errors on odd operator sequences
+        plain = " ".join(re.sub(r"[^\w\s]", " ", text).split())
+        plain = re.sub(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b", lambda m: m[0].lower(), plain)
+        return parser.parse(plain) if plain else q.NullQuery, (
+            "Some symbols in your query could not be understood and were ignored."
+        )
+
+
+def wildcard_problem(query: q.Query, reader) -> str | None:
+    """A message when a wildcard would expand to too many words (or to every word)."""
+    for sub in _leaves(query):
+        if isinstance(sub, q.Every):
+            return "“*” alone is too broad: it would match everything. Put at least 2 letters before the *."
+        if isinstance(sub, (q.Prefix, q.Wildcard)):
+            literal = re.split(r"[*?]", sub.text, maxsplit=1)[0]
+            if len(literal) < MIN_WILDCARD_PREFIX:
+                return f"“{sub.text}” is too broad: put at least {MIN_WILDCARD_PREFIX} letters before the *."
+            count = sum(1 for _ in zip(range(MAX_EXPANSIONS + 1), sub._btexts(reader), strict=False))
+            if count > MAX_EXPANSIONS:
+                return f"“{sub.text}” matches more than {MAX_EXPANSIONS} words: add letters before the *."
+    return None
+
+
+def _leaves(query: q.Query):
+    if query.is_leaf():
+        yield query
+    else:
+        for child in query.children():
+            yield from _leaves(child)
+
+
+def describe(query: q.Query) -> str:
+    """The interpreted query as a person would write it (stems shown, default fields hidden).
+
+    Give it the query parsed on the `text` field alone: one leaf per word.
+    """
+    if isinstance(query, (q.And, q.Or)):
+        joiner = " AND " if isinstance(query, q.And) else " OR "
+        parts = [describe(s) for s in query.subqueries]
+        text = joiner.join(p for p in parts if p)
+        return f"({text})" if isinstance(query, q.Or) and len(parts) > 1 else text
+    if isinstance(query, q.Not):
+        return f"NOT {describe(query.query)}"
+    if isinstance(query, (q.AndNot, q.AndMaybe)):
+        return (
+            f"{describe(query.a)} {'NOT' if isinstance(query, q.AndNot) else 'AND MAYBE'} {describe(query.b)}"
+        )
+    if isinstance(query, q.Phrase):
+        return f'"{" ".join(query.words)}"'
+    if isinstance(query, q.Prefix):
+        return f"{query.text}*"
+    if isinstance(query, (q.Term, q.Wildcard)):
+        return f"{query.text}" if query.fieldname in SEARCH_FIELDS else f"{query.fieldname}:{query.text}"
+    return str(query)

@@ -1,0 +1,352 @@
+"""Query string -> SearchResults: parse, filter, facet, highlight, suggest, related passages."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import asdict, dataclass, field
+
+from whoosh import query as q
+from whoosh import sorting
+
+from .analysis import analyze, stem
+from .highlight import match_terms, snippet
+from .index import IndexHandle, iso_date
+from .query import KINDS, clean_query, describe, make_parser, parse_words, scrub, wildcard_problem
+
+log = logging.getLogger(__name__)
+
+SORTS = ("relevance", "date", "reading")
+FACETS = ("kind", "section", "article", "year")
+FACET_FIELDS = {"kind": "kind", "section": "section_key", "article": "article", "year": "year"}
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+FEW_RESULTS = 3
+SEARCHABLE = q.Or([q.Term("doctype", "passage"), q.Term("doctype", "section")])
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    kind: str
+    article: str
+    article_title: str
+    authors: str | None
+    section: str | None
+    section_number: int | None
+    number: int | None
+    figure: int | None
+    page_start: int | None
+    page_end: int | None
+    date_start: str | None
+    date_end: str | None
+    text: str
+    snippet: str
+    url: str
+    score: float | None
+
+    @property
+    def anchor(self) -> str:
+        if self.kind == "section":
+            return f"s{self.section_number}"
+        return f"fig{self.figure}" if self.kind == "figure" else f"p{self.number}"
+
+
+@dataclass(frozen=True)
+class SectionGroup:
+    title: str | None
+    number: int | None
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class ArticleGroup:
+    article: str
+    title: str
+    sections: tuple[SectionGroup, ...]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    interpreted: str
+    total: int
+    page: int
+    pages: int
+    page_size: int
+    sort: str
+    hits: tuple[Hit, ...] = ()
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    suggestion: str | None = None
+    corrected: bool = False
+    messages: tuple[str, ...] = ()
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def groups(self) -> tuple[ArticleGroup, ...]:
+        """Hits of this page grouped by article, then section, in order of first appearance."""
+        articles: dict[str, dict] = {}
+        for hit in self.hits:
+            group = articles.setdefault(hit.article, {"title": hit.article_title, "sections": {}})
+            group["sections"].setdefault((hit.section_number, hit.section), []).append(hit)
+        return tuple(
+            ArticleGroup(
+                article_id,
+                group["title"],
+                tuple(
+                    SectionGroup(title, number, tuple(hits))
+                    for (number, title), hits in group["sections"].items()
+                ),
+            )
+            for article_id, group in articles.items()
+        )
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["hits"] = [asdict(h) for h in self.hits]
+        return data
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the user asked for: query text, facet selections, sort and page."""
+
+    query: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+
+def normalise_request(request: Request) -> Request:
+    filters = {
+        name: tuple(str(v) for v in values if str(v).strip())
+        for name, values in request.filters.items()
+        if name in FACETS and values
+    }
+    return Request(
+        query=request.query or "",
+        filters={k: v for k, v in filters.items() if v},
+        sort=request.sort if request.sort in SORTS else "relevance",
+        page=max(1, min(int(request.page or 1), 10_000)),
+        page_size=max(1, min(int(request.page_size or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)),
+    )
+
+
+def search(handle: IndexHandle, request: Request | str) -> SearchResults:
+    """Run a search; any user input gives results or a message, never an exception."""
+    request = normalise_request(Request(query=request) if isinstance(request, str) else request)
+    started = time.perf_counter()
+    try:
+        results = _search(handle, request)
+    except Exception:  # a last resort: the user sees a message, the log gets the traceback
+        log.exception("search failed for %r", request.query)
+        results = _empty(request, error="This query could not be run. Try simpler words.")
+    return _with_time(results, time.perf_counter() - started)
+
+
+def _with_time(results: SearchResults, seconds: float) -> SearchResults:
+    return SearchResults(**{**results.__dict__, "seconds": seconds})
+
+
+def _empty(request: Request, error: str | None = None, messages=(), interpreted: str = "") -> SearchResults:
+    return SearchResults(
+        query=scrub(request.query),
+        interpreted=interpreted,
+        total=0,
+        page=request.page,
+        pages=0,
+        page_size=request.page_size,
+        sort=request.sort,
+        filters=request.filters,
+        error=error,
+        messages=tuple(messages),
+    )
+
+
+def build_query(handle: IndexHandle, text: str):
+    """(whoosh query or None, interpreted text, messages, error) for a query string."""
+    searcher = handle.searcher()
+    cleaned = clean_query(text, searcher.schema)
+    parts, described = list(cleaned.filters), list(cleaned.described_filters)
+    if cleaned.text:
+        words, problem = parse_words(make_parser(searcher.schema), cleaned.text)
+        if problem:
+            cleaned.messages.append(problem)
+        if words is not q.NullQuery:
+            problem = wildcard_problem(words, searcher.reader())
+            if problem:
+                return None, "", cleaned.messages, problem
+            parts.insert(0, words)
+            described.insert(
+                0, describe(parse_words(make_parser(searcher.schema, ("text",)), cleaned.text)[0])
+            )
+    if not parts:
+        return None, "", cleaned.messages, "Type one or more words to search the archive."
+    if all(isinstance(p, q.Not) for p in parts):
+        parts.insert(0, q.Every())
+    built = parts[0] if len(parts) == 1 else q.And(parts)
+    return built, " AND ".join(d for d in described if d), cleaned.messages, None
+
+
+def _search(handle: IndexHandle, request: Request) -> SearchResults:
+    built, interpreted, messages, error = build_query(handle, request.query)
+    if built is None:
+        return _empty(request, error=error, messages=messages, interpreted=interpreted)
+    results = run(handle, built, request, interpreted, messages)
+    if results.total >= FEW_RESULTS:
+        return results
+    suggestion = suggest(handle, request.query)
+    if not suggestion:
+        return results
+    if results.total == 0:
+        corrected_query, corrected_text, _, _ = build_query(handle, suggestion)
+        if corrected_query is not None:
+            corrected = run(handle, corrected_query, request, corrected_text, messages)
+            if corrected.total:
+                return SearchResults(**{**corrected.__dict__, "query": scrub(request.query),
+                                        "suggestion": suggestion, "corrected": True})  # fmt: skip
+    return SearchResults(**{**results.__dict__, "suggestion": suggestion})
+
+
+def facet_filter(filters: dict[str, tuple[str, ...]]) -> q.Query | None:
+    clauses = []
+    for name, values in filters.items():
+        fieldname = FACET_FIELDS[name]
+        if name == "year":
+            terms = [q.NumericRange("year", int(v), int(v)) for v in values if v.isdigit()]
+        else:
+            terms = [q.Term(fieldname, v) for v in values]
+        if terms:
+            clauses.append(q.Or(terms))
+    return q.And(clauses) if clauses else None
+
+
+def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str, messages) -> SearchResults:
+    searcher = handle.searcher()
+    scope = facet_filter(request.filters)
+    allowed = q.And([SEARCHABLE, scope]) if scope else SEARCHABLE
+    facets = sorting.Facets()
+    for name in FACETS:
+        facets.add_field(FACET_FIELDS[name], maptype=sorting.Count)
+    sortedby, reverse = _sorting(request.sort)
+    page = searcher.search_page(
+        built,
+        request.page,
+        pagelen=request.page_size,
+        filter=allowed,
+        groupedby=facets,
+        sortedby=sortedby,
+        reverse=reverse,
+    )
+    total = len(page.results)
+    pages = math.ceil(total / request.page_size) if total else 0
+    terms = match_terms(built)
+    hits = tuple(to_hit(hit, terms) for hit in page) if request.page <= max(pages, 1) else ()
+    return SearchResults(
+        query=scrub(request.query),
+        interpreted=interpreted,
+        total=total,
+        page=request.page,
+        pages=pages,
+        page_size=request.page_size,
+        sort=request.sort,
+        hits=hits,
+        facets=facet_counts(handle, page.results),
+        filters=request.filters,
+        messages=tuple(messages),
+    )
+
+
+def _sorting(sort: str):
+    if sort == "date":
+        return [sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("order")], False
+    if sort == "reading":
+        return [sorting.FieldFacet("article"), sorting.FieldFacet("order")], False
+    return None, False
+
+
+def facet_counts(handle: IndexHandle, results) -> dict[str, dict[str, int]]:
+    counts = {}
+    for name in FACETS:
+        groups = results.groups(FACET_FIELDS[name])
+        ordered = sorted(groups.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        counts[name] = {str(value): count for value, count in ordered if value not in (None, "")}
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    counts["kind"] = dict(sorted(counts["kind"].items(), key=lambda kv: order.get(kv[0], 99)))
+    counts["year"] = dict(sorted(counts["year"].items(), reverse=True))
+    return counts
+
+
+def to_hit(hit, terms) -> Hit:
+    fields = hit.fields()
+    kind = fields["kind"]
+    anchor = (
+        f"s{fields.get('section_number')}"
+        if kind == "section"
+        else f"fig{fields.get('figure')}"
+        if kind == "figure"
+        else f"p{fields.get('number')}"
+    )
+    return Hit(
+        id=fields["id"],
+        kind=kind,
+        article=fields["article"],
+        article_title=fields["title"],
+        authors=fields.get("author"),
+        section=fields.get("section"),
+        section_number=fields.get("section_number"),
+        number=fields.get("number"),
+        figure=fields.get("figure"),
+        page_start=fields.get("page_start"),
+        page_end=fields.get("page_end"),
+        date_start=iso_date(fields.get("date_start")),
+        date_end=iso_date(fields.get("date_end")),
+        text=fields["text"],
+        snippet=snippet(fields["text"], terms),
+        url=f"/a/{fields['article']}#{anchor}",
+        score=round(hit.score, 4) if hit.score is not None else None,
+    )
+
+
+def suggest(handle: IndexHandle, text: str) -> str | None:
+    """A corrected query when some plain words are not in the index (did you mean)."""
+    searcher = handle.searcher()
+    cleaned = clean_query(text, searcher.schema)
+    corrector = searcher.corrector("exact")
+    changed = False
+    words = []
+    for word in cleaned.text.split():
+        bare = word.strip("\"'()+-").lower()
+        if (
+            bare.isalpha()
+            and len(analyze(bare, stemmed=False)) == 1
+            and bare not in ("and", "or", "not")
+            and len(bare) > 2
+            and searcher.doc_frequency("exact", bare) == 0
+            and searcher.doc_frequency("text", stem(bare)) == 0
+        ):
+            options = corrector.suggest(bare, limit=1, maxdist=2, prefix=1)
+            if options:
+                word = word.replace(word.strip("\"'()+-"), options[0])
+                changed = True
+        words.append(word)
+    if not changed:
+        return None
+    return " ".join(words + cleaned.described_filters)
+
+
+def related(handle: IndexHandle, passage_id: str, limit: int = 5) -> tuple[Hit, ...]:
+    """Passages most like this one (more like this), from any article, never itself."""
+    searcher = handle.searcher()
+    docnum = searcher.document_number(id=passage_id)
+    if docnum is None:
+        return ()
+    text = searcher.stored_fields(docnum).get("text", "")
+    similar = searcher.more_like(
+        docnum, "text", text=text, top=limit, filter=q.Term("doctype", "passage"), numterms=12
+    )
+    return tuple(to_hit(hit, match_terms(q.NullQuery)) for hit in similar)

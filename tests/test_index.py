@@ -1,0 +1,180 @@
+"""Reindexing: incremental by content hash, atomic, locked, and never losing what was indexed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from archive.cli import cli
+from archive.index import (
+    IndexHandle,
+    IndexUnavailable,
+    ReindexBusy,
+    count_passages,
+    ensure_index,
+    reindex,
+    reindex_lock,
+)
+from archive.search import search
+
+SEED_ID = "cc-2019-09-china-russia"
+SEED_PASSAGES = 76
+OTHER_PASSAGES = 7 + 5  # arms-control.html and regular-markdown.md
+
+
+def test_first_build_indexes_every_file(tmp_path, corpus_dir):
+    report = reindex(corpus_dir, tmp_path / "index")
+    assert report.ok and len(report.added) == 3
+    assert report.passages == SEED_PASSAGES + OTHER_PASSAGES
+    handle = IndexHandle(tmp_path / "index")
+    assert handle.stats()["articles"] == 3
+    assert handle.article(SEED_ID).passages[13].id == f"{SEED_ID}-p14"
+
+
+def test_unchanged_files_are_skipped(tmp_index, corpus_dir):
+    report = reindex(corpus_dir, tmp_index)
+    assert (report.added, report.changed, report.removed, len(report.unchanged)) == ([], [], [], 3)
+    assert report.summary().startswith("0 added, 0 changed, 0 removed, 0 failed, 3 unchanged; 88 passages")
+
+
+def test_added_changed_and_removed_files(tmp_index, corpus_dir):
+    handle = IndexHandle(tmp_index)
+    (corpus_dir / "new-note.md").write_text("# A note\n\nThe zeppelin arrived in Omsk.\n", encoding="utf-8")
+    markdown = corpus_dir / "regular-markdown.md"
+    markdown.write_text(
+        markdown.read_text(encoding="utf-8").replace("Economic", "Aardvark"), encoding="utf-8"
+    )
+    (corpus_dir / "arms-control.html").unlink()
+    report = reindex(corpus_dir, tmp_index)
+    assert [Path(p).name for p in report.added] == ["new-note.md"]
+    assert [Path(p).name for p in report.changed] == ["regular-markdown.md"]
+    assert [Path(p).name for p in report.removed] == ["arms-control.html"]
+    assert search(handle, "zeppelin").total == 1
+    assert search(handle, "aardvark").total >= 1
+    assert search(handle, "Intermediate-Range").total == 0
+    assert handle.article("arms-control") is None
+
+
+def test_sidecar_change_triggers_reindex(tmp_index, corpus_dir):
+    (corpus_dir / "regular-markdown.meta.toml").write_text('title = "Renamed"\n', encoding="utf-8")
+    report = reindex(corpus_dir, tmp_index)
+    assert [Path(p).name for p in report.changed] == ["regular-markdown.md"]
+    assert IndexHandle(tmp_index).article("regular-markdown").title == "Renamed"
+
+
+def test_a_changed_file_that_breaks_keeps_its_old_passages(tmp_index, corpus_dir, runner):
+    (corpus_dir / "regular-markdown.md").write_bytes(b"\x00\x01binary now")
+    report = reindex(corpus_dir, tmp_index)
+    assert report.failed == [
+        (str(corpus_dir / "regular-markdown.md"), "file is binary (it contains NUL bytes), not text")
+    ]
+    assert not report.ok and report.passages == SEED_PASSAGES + OTHER_PASSAGES
+    assert search(IndexHandle(tmp_index), "Discontents").total > 0
+    result = runner.invoke(cli, ["reindex", "--corpus", str(corpus_dir), "--index", str(tmp_index)])
+    assert result.exit_code == 1
+    assert "failed: " in result.output and "regular-markdown.md: file is binary" in result.output
+    assert "previously indexed passages, if any, are kept" in result.output
+
+
+def test_full_rebuild_reparses_everything(tmp_index, corpus_dir):
+    report = reindex(corpus_dir, tmp_index, full=True)
+    assert len(report.changed) == 3 and report.passages == SEED_PASSAGES + OTHER_PASSAGES
+
+
+def test_a_second_reindex_is_refused_plainly(tmp_index, corpus_dir, runner):
+    with reindex_lock(tmp_index, wait=0):
+        started = time.monotonic()
+        with pytest.raises(ReindexBusy, match=r"another reindex is running \(pid \d+, started"):
+            reindex(corpus_dir, tmp_index, wait=0.3)
+        assert time.monotonic() - started < 2
+        result = runner.invoke(cli, ["reindex", "--corpus", str(corpus_dir), "--index", str(tmp_index)])
+        assert result.exit_code == 1 and "another reindex is running" in result.output
+
+
+def test_refuses_a_folder_it_did_not_build(tmp_path, corpus_dir):
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "_MAIN_1.toc").write_bytes(b"not ours")
+    with pytest.raises(IndexUnavailable, match="holds files the archive did not write"):
+        IndexHandle(foreign)
+    with pytest.raises(IndexUnavailable, match="is not empty"):
+        reindex(corpus_dir, foreign)
+
+
+def test_ensure_index_builds_only_when_missing(tmp_path, corpus_dir):
+    assert ensure_index(corpus_dir, tmp_path / "index").passages == SEED_PASSAGES + OTHER_PASSAGES
+    assert ensure_index(corpus_dir, tmp_path / "index") is None
+
+
+def test_searches_during_reindex_see_old_or_new_never_an_error(tmp_index, corpus_dir):
+    for n in range(6):
+        shutil.copy(corpus_dir / "cc-2019-09-china-russia.md", corpus_dir / f"copy-{n}.md")
+    handle = IndexHandle(tmp_index)
+    seen, errors, done = set(), [], threading.Event()
+
+    def keep_searching():
+        while not done.is_set():
+            results = search(handle, "Orenburg")
+            if results.error:
+                errors.append(results.error)
+            seen.add(results.facets.get("article", {}).get(SEED_ID, 0) and len(results.facets["article"]))
+
+    thread = threading.Thread(target=keep_searching)
+    thread.start()
+    try:
+        reindex(corpus_dir, tmp_index)
+    finally:
+        done.set()
+        thread.join()
+    assert errors == []
+    assert seen <= {1, 7}  # the seed alone, or the seed and its six copies: never a partial state
+    assert search(handle, "Orenburg").facets["article"] == {SEED_ID: 2, **{f"copy-{n}": 2 for n in range(6)}}
+
+
+KILLER = """
+import sys
+from pathlib import Path
+from archive.index import reindex
+reindex(Path(sys.argv[1]), Path(sys.argv[2]), full=True)
+"""
+
+
+def test_a_killed_reindex_leaves_a_complete_index(tmp_index, corpus_dir):
+    for n in range(12):
+        shutil.copy(corpus_dir / "cc-2019-09-china-russia.md", corpus_dir / f"copy-{n}.md")
+    for delay in (0.2, 0.5, 0.8, 1.1, 1.4):
+        process = subprocess.Popen([sys.executable, "-c", KILLER, str(corpus_dir), str(tmp_index)])
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        handle = IndexHandle(tmp_index)
+        counts = search(handle, "Orenburg").facets["article"]
+        assert set(counts.values()) == {2}  # every indexed article whole: a passage and its section
+        passages = count_passages(tmp_index)
+        assert passages in (SEED_PASSAGES + OTHER_PASSAGES, 13 * SEED_PASSAGES + OTHER_PASSAGES)
+    report = reindex(corpus_dir, tmp_index)  # and the next reindex completes normally
+    assert report.ok and report.passages == 13 * SEED_PASSAGES + OTHER_PASSAGES
+
+
+def test_reindex_command_prints_a_summary(runner, corpus_dir, tmp_path):
+    result = runner.invoke(cli, ["reindex", "--corpus", str(corpus_dir), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("s")
+    assert "3 added, 0 changed, 0 removed, 0 failed, 0 unchanged; 88 passages indexed in" in result.output
+
+
+def test_paths_come_from_environment(runner, corpus_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCHIVE_CORPUS", str(corpus_dir))
+    monkeypatch.setenv("ARCHIVE_INDEX", str(tmp_path / "env-index"))
+    result = runner.invoke(cli, ["reindex"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "env-index" / "archive-index.json").exists()
+    assert os.environ["ARCHIVE_INDEX"] == str(tmp_path / "env-index")

@@ -1,0 +1,244 @@
+"""Search on the seed index: analysis, phrases, filters, facets, suggestions, highlighting."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive.analysis import analyze
+from archive.cli import cli
+from archive.search import Request, related, search
+
+P = "cc-2019-09-china-russia-"
+SEED = "article:cc-2019-09-china-russia"
+
+
+def ids(results) -> list[str]:
+    return [hit.id for hit in results.hits]
+
+
+def passage_ids(results) -> set[str]:
+    return {hit.id for hit in results.hits if hit.kind != "section"}
+
+
+def test_stemming_finds_other_forms(handle):
+    results = search(handle, f"sanctioned {SEED}")
+    assert passage_ids(results) == {P + "p14"}
+    assert "US <mark>sanctions</mark> against Russia" in results.hits[0].snippet
+    assert results.interpreted == "sanction AND article:cc-2019-09-china-russia"
+    assert {"regular-markdown-p2", "arms-control-p2"} <= passage_ids(search(handle, "sanctioned"))
+
+
+def test_russian_inflection(handle):
+    assert passage_ids(search(handle, "Оренбурге")) == {P + "p34", "regular-markdown-p3"}
+
+
+def test_cjk_sub_words_find_the_whole_word(handle):
+    for query in ("战略", "互信", "战略互信"):
+        assert P + "p42" in passage_ids(search(handle, query)), query
+    whole = search(handle, f"战略互信 {SEED}")
+    assert passage_ids(whole) == {P + "p42"}
+    assert "(<mark>战略互信</mark>)" in whole.hits[0].snippet
+
+
+def test_phrase_across_a_rejoined_page_break_is_one_mark(handle):
+    results = search(handle, '"both offensive and defensive superiority"')
+    assert passage_ids(results) == {P + "p6"}
+    assert "<mark>both offensive and defensive superiority</mark> means" in results.hits[0].snippet
+
+
+def test_chronology_date_range(handle):
+    for query in ("date:[2019-07-01 to 2019-07-31]", "date:2019-07"):
+        results = search(handle, Request(query, page_size=50))
+        assert [h.date_start for h in results.hits] == sorted(h.date_start for h in results.hits)
+        assert results.total == 7
+        assert {h.kind for h in results.hits} == {"chronology"}
+        assert all(h.date_start.startswith("2019-07") for h in results.hits)
+
+
+def test_date_range_overlaps_multi_day_entries(handle):
+    results = search(handle, "date:2019-05-03")
+    assert [(h.date_start, h.date_end) for h in results.hits] == [("2019-04-29", "2019-05-04")]
+
+
+def test_field_filters(handle):
+    assert {h.kind for h in search(handle, "kind:chronology Lavrov").hits} == {"chronology"}
+    assert search(handle, "kind:chronology Lavrov").total == 2
+    assert search(handle, "year:2019 panda").total > 0
+    assert search(handle, "year:2018 panda").total == 0
+    assert {h.section for h in search(handle, 'section:"new era" Kremlin').hits} == {
+        "Two statements for the “new era”"
+    }
+    assert {h.article for h in search(handle, "author:Doe sanctions").hits} == {"regular-markdown"}
+    assert {h.article for h in search(handle, "article:arms-control treaty").hits} == {"arms-control"}
+
+
+def test_boolean_operators(handle):
+    both = search(handle, Request("Putin Xi", page_size=100)).total
+    either = search(handle, Request("Putin OR Xi", page_size=100)).total
+    without = search(handle, "Putin -Xi")
+    assert either > both > without.total > 0
+    assert all("Xi" not in h.text.split() for h in without.hits)
+    assert search(handle, "Putin NOT Xi").total == without.total
+
+
+def test_prefix_and_refused_wildcards(handle):
+    assert P + "p14" in passage_ids(search(handle, "sanc*"))
+    for query in ("*", "a*"):
+        results = search(handle, query)
+        assert results.total == 0 and "too broad" in results.error
+
+
+def test_facets_count_every_match(handle):
+    everything = search(handle, Request("Russia", page_size=100)).hits
+    results = search(handle, Request("Russia", page_size=5))
+    facets = results.facets
+    assert set(facets) == {"kind", "section", "article", "year"}
+    assert results.total == len(everything) and len(results.hits) == 5
+    assert facets["kind"] == dict(Counter(h.kind for h in everything))
+    assert facets["article"] == dict(Counter(h.article for h in everything))
+    assert facets["section"]["Chronology of China-Russia Relations"] == sum(
+        h.section == "Chronology of China-Russia Relations" for h in everything
+    )
+    assert list(facets["kind"]) == [
+        k for k in ("lead", "paragraph", "figure", "chronology", "section") if k in facets["kind"]
+    ]
+
+
+def test_facet_selection_narrows_results(handle):
+    unfiltered = search(handle, "Russia")
+    results = search(handle, Request("Russia", filters={"kind": ("chronology",)}, page_size=50))
+    assert results.total == unfiltered.facets["kind"]["chronology"]
+    assert {h.kind for h in results.hits} == {"chronology"}
+
+
+def test_did_you_mean(handle):
+    results = search(handle, "sanctoins")
+    assert (results.suggestion, results.corrected) == ("sanctions", True)
+    assert P + "p14" in passage_ids(results)
+    assert search(handle, "sanctions").suggestion is None
+
+
+def test_sort_orders(handle):
+    reading = search(handle, Request("Putin", sort="reading", page_size=100))
+    seed_hits = [h for h in reading.hits if h.article == P[:-1] and h.kind != "section"]
+    assert [h.number for h in seed_hits if h.number] == sorted(h.number for h in seed_hits if h.number)
+    by_date = search(handle, Request("kind:chronology", sort="date", page_size=100))
+    assert [h.date_start for h in by_date.hits] == sorted((h.date_start for h in by_date.hits), reverse=True)
+
+
+def test_pagination(handle):
+    first = search(handle, Request("Russia", page=1, page_size=10))
+    second = search(handle, Request("Russia", page=2, page_size=10))
+    assert first.pages == -(-first.total // 10) and len(first.hits) == 10
+    assert not set(ids(first)) & set(ids(second))
+    assert search(handle, Request("Russia", page=999, page_size=10)).hits == ()
+
+
+def test_results_are_grouped_by_article_then_section(handle):
+    results = search(handle, Request("sanctions", page_size=50))
+    groups = {g.article: [s.title for s in g.sections] for g in results.groups}
+    assert groups[P[:-1]][0] == "Still the economy, not so stupid"
+    assert "regular-markdown" in groups
+
+
+def test_highlighting_escapes_corpus_html(handle):
+    results = search(handle, "hostile")
+    hit = next(h for h in results.hits if h.article == "arms-control" and h.kind == "paragraph")
+    assert hit.snippet == (
+        "A paragraph with <mark>hostile</mark> text: &lt;script&gt;alert(1)&lt;/script&gt; must stay text."
+    )
+
+
+def test_only_matched_terms_are_marked(handle):
+    results = search(handle, "Putin -Xi")
+    for hit in results.hits:
+        marked = {analyze(m)[0] for m in re.findall(r"<mark>(.*?)</mark>", hit.snippet)}
+        assert marked <= {"putin"}
+        assert set(re.findall(r"</?(\w+)", hit.snippet)) <= {"mark"}
+
+
+def test_hostile_queries_are_reflected_as_text(handle):
+    results = search(handle, '<script>alert("x")</script>')
+    assert results.error is None and "<script>" not in results.interpreted
+
+
+def test_empty_and_operator_only_queries_get_a_message(handle):
+    for query in ("", "   ", "((((", "-", '"'):
+        results = search(handle, query)
+        assert results.total == 0 and results.error == "Type one or more words to search the archive."
+
+
+def test_unknown_field_is_searched_as_words_with_a_message(handle):
+    results = search(handle, "colour:Putin")
+    assert (results.error, results.interpreted) == (None, "colour AND putin")
+    assert results.messages[0].startswith("“colour:” is not a field")
+
+
+def test_long_query_is_cut_with_a_message(handle):
+    results = search(handle, "Russia " * 2000)
+    assert results.error is None and "cut to its first 1000 characters" in results.messages[0]
+
+
+def test_related_passages(handle):
+    similar = related(handle, P + "p14")
+    assert 0 < len(similar) <= 5
+    assert P + "p14" not in {h.id for h in similar}
+    assert {h.kind for h in similar} <= {"lead", "paragraph", "figure", "chronology"}
+
+
+QUERY_ALPHABET = st.sampled_from(
+    list('abcxyz "*?()[]:-+^~!\\/{}<>&;')
+    + ["AND", "OR", "NOT", "kind:", "date:", "year:", "section:", "战略", "Оренбург", "\x00", "\u202e"]
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.one_of(
+        st.text(max_size=80),
+        st.lists(QUERY_ALPHABET, max_size=20).map(" ".join),
+        st.lists(QUERY_ALPHABET, max_size=20).map("".join),
+    )
+)
+def test_any_query_string_gives_results_or_a_message(handle, text):
+    results = search(handle, text)
+    assert results.error != "This query could not be run. Try simpler words."
+    assert results.total >= 0
+    for hit in results.hits:
+        assert set(re.findall(r"</?(\w+)", hit.snippet)) <= {"mark"}
+
+
+def test_search_command_prints_highlighted_hits(runner, seed_index):
+    result = runner.invoke(cli, ["search", "sanctioned", "--index", str(seed_index)])
+    assert result.exit_code == 0, result.output
+    assert "results for sanction" in result.output and P + "p14" in result.output
+    assert "¶ 14, p. 115" in result.output
+
+
+def test_search_command_json_shape(runner, seed_index):
+    result = runner.invoke(
+        cli, ["search", "Lavrov", "--json", "--kind", "chronology", "--index", str(seed_index)]
+    )
+    data = json.loads(result.output)
+    assert set(data) >= {"query", "interpreted", "total", "page", "pages", "suggestion", "facets", "hits"}
+    assert set(data["hits"][0]) >= {
+        "id", "kind", "article", "article_title", "section", "number", "page_start", "page_end",
+        "date_start", "date_end", "text", "snippet", "url",
+    }  # fmt: skip
+    assert data["hits"][0]["url"].startswith("/a/cc-2019-09-china-russia#p")
+    assert {h["kind"] for h in data["hits"]} == {"chronology"}
+
+
+def test_search_command_reports_a_refused_query(runner, seed_index):
+    result = runner.invoke(cli, ["search", "*", "--index", str(seed_index)])
+    assert result.exit_code == 1 and "too broad" in result.output
