@@ -21,7 +21,7 @@ FIELD_BOOSTS = {"text": 1.0, "exact": 0.5, "title": 2.0, "section": 1.5}
 KINDS = (*PASSAGE_KINDS, "section")
 FILTER_FIELDS = ("kind", "section", "article", "author", "year", "date", "title")
 _FILTER = re.compile(
-    rf"(?<![^\s(])(?P<neg>-?)(?P<field>[A-Za-z_]+):(?P<value>\"[^\"]*\"?|\[[^\]]*\]?|[^\s()\"]+)"
+    r"(?<![^\s(])(?P<neg>-?)(?P<field>[A-Za-z_]+):(?P<value>\"[^\"]*\"?|\[[^\]]*\]?|[^\s()\"]+)"
 )
 
 

@@ -193,8 +193,20 @@ def test_related_passages(handle):
 
 
 QUERY_ALPHABET = st.sampled_from(
-    list('abcxyz "*?()[]:-+^~!\\/{}<>&;')
-    + ["AND", "OR", "NOT", "kind:", "date:", "year:", "section:", "战略", "Оренбург", "\x00", "\u202e"]
+    [
+        *list('abcxyz "*?()[]:-+^~!\\/{}<>&;'),
+        "AND",
+        "OR",
+        "NOT",
+        "kind:",
+        "date:",
+        "year:",
+        "section:",
+        "战略",
+        "Оренбург",
+        "\x00",
+        "\u202e",
+    ]
 )
 
 
