@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: install install-test browser serve test lint fix bench clean
+.PHONY: install install-test browser serve test lint fix bench clean goldens
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -47,3 +47,7 @@ bench: install-test
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 	find index -mindepth 1 ! -name .gitkeep -delete
+
+## Regenerate tests/citations/expected.json with citeproc-js (needs Node; the archive itself does not).
+goldens:
+	cd tools/csl && npm install --no-audit --no-fund --silent && node generate.js

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from .check import check_corpus, ignored_files
+from .cite import FORMATS, Locator, bibtex, citations, csl_citation, locators, ris
 from .index import IndexHandle, IndexUnavailable, ReindexBusy, ensure_index, reindex
 from .models import ParseError
 from .parse import parse_file
@@ -219,3 +220,63 @@ def _place(hit) -> str:
         hit.kind, f"¶ {hit.number}"
     )
     return ", ".join(x for x in (label, pages) if x)
+
+
+@cli.command(name="cite")
+@click.argument("passage_id")
+@corpus_option
+@index_option
+@click.option("--style", type=click.Choice(FORMATS), default="chicago", show_default=True)
+@click.option(
+    "--locator",
+    "locator_kind",
+    type=click.Choice(["page", "paragraph"]),
+    help="Cite by page or by ¶ number (default: the page when known).",
+)
+def cite_command(
+    corpus: Path, index_dir: Path, passage_id: str, style: str, locator_kind: str | None
+) -> None:
+    """Print the citation of one passage.
+
+    Chicago, APA and MLA print the note or in-text citation on the first line and the bibliography
+    entry on the second; bibtex, ris and csl-json print the record.
+
+    Example: archive cite cc-2019-09-china-russia-p14 --style apa --locator paragraph
+    """
+    handle = open_handle(corpus, index_dir)
+    article_id, _, _ = passage_id.rpartition("-")
+    article = handle.article(article_id) if article_id else None
+    passage = article.passage(passage_id) if article else None
+    if passage is None:
+        raise click.ClickException(
+            f"no passage {passage_id} in the index; ids look like {_example_id(handle)}"
+        )
+    options = locators(passage)
+    locator = choose_locator(options, locator_kind)
+    if locator_kind and locator is None:
+        why = f" ({article.page_note})" if locator_kind == "page" and article.page_note else ""
+        raise click.ClickException(f"{passage_id} has no {locator_kind} number{why}")
+    if style in ("chicago", "apa", "mla"):
+        citation = citations(article, locator)[style]
+        click.echo(citation.citation_text)
+        click.echo(citation.entry_text)
+    elif style == "bibtex":
+        click.echo(bibtex(article, locator), nl=False)
+    elif style == "ris":
+        click.echo(ris(article, locator), nl=False)
+    else:
+        click.echo(json.dumps(csl_citation(article, locator), ensure_ascii=False, indent=2))
+
+
+def choose_locator(options: list[Locator], kind: str | None) -> Locator | None:
+    """The locator of the asked kind (paragraph also means figure), else the first one known."""
+    if kind == "paragraph":
+        return next((o for o in options if o.label != "page"), None)
+    if kind == "page":
+        return next((o for o in options if o.label == "page"), None)
+    return options[0] if options else None
+
+
+def _example_id(handle: IndexHandle) -> str:
+    articles = handle.article_list()
+    return f"{articles[0]['article']}-p1" if articles else "ARTICLE-p1"

@@ -1,0 +1,194 @@
+"""Citations: identical to citeproc-js for Chicago, APA and MLA; BibTeX and RIS round-trip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from archive.cite import (
+    Locator,
+    bibtex,
+    citations,
+    csl_citation,
+    csl_item,
+    fingerprint,
+    format_citation,
+    locators,
+    ris,
+    text_fragment,
+    title_case,
+)
+from archive.cli import cli
+
+CASES = json.loads((Path(__file__).parent / "citations" / "cases.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads((Path(__file__).parent / "citations" / "expected.json").read_text(encoding="utf-8"))
+GOLDEN = [
+    pytest.param(
+        case["item"], result, style, id=f"{case['name']} · {result['citation'] or 'no locator'} · {style}"
+    )
+    for case, expected in zip(CASES, EXPECTED, strict=True)
+    for result in expected["results"]
+    for style in ("chicago", "apa", "mla")
+]
+
+
+@pytest.mark.parametrize(("item", "result", "style"), GOLDEN)
+def test_styles_equal_citeproc_js(item, result, style):
+    locator = (
+        Locator(result["citation"]["label"], result["citation"]["locator"]) if result["citation"] else None
+    )
+    citation = format_citation(style, item, locator)
+    expected = result[style]
+    assert (citation.citation, citation.entry) == (
+        expected["html"]["citation"],
+        expected["html"]["bibliography"],
+    )
+    assert (citation.citation_text, citation.entry_text) == (
+        expected["text"]["citation"],
+        expected["text"]["bibliography"],
+    )
+
+
+def test_seed_csl_item_is_the_golden_item(seed):
+    assert csl_item(seed) == CASES[0]["item"]
+
+
+def test_seed_paragraph_14_exactly(seed):
+    passage = seed.passage("cc-2019-09-china-russia-p14")
+    assert locators(passage) == [Locator("page", "115"), Locator("paragraph", "14")]
+    styles = citations(seed, Locator("paragraph", "14"))
+    assert styles["chicago"].citation == (
+        "Yu Bin, “Beautiful Relationship in a Brave/Grave New World,” <i>Comparative Connections</i> 21, "
+        "no. 2 (2019): para. 14."
+    )
+    assert styles["chicago"].entry == (
+        "Yu Bin. “Beautiful Relationship in a Brave/Grave New World.” <i>Comparative Connections</i> 21, "
+        "no. 2 (2019): 113–22."
+    )
+    assert styles["apa"].citation == "(Yu, 2019, para. 14)"
+    assert styles["apa"].entry == (
+        "Yu, B. (2019). Beautiful Relationship in a Brave/Grave New World. <i>Comparative Connections</i>, "
+        "<i>21</i>(2), 113–122."
+    )
+    assert styles["mla"].citation == "(Yu, par. 14)"
+    assert styles["mla"].entry == (
+        "Yu Bin. “Beautiful Relationship in a Brave/Grave New World.” <i>Comparative Connections</i>, "
+        "vol. 21, no. 2, Sept. 2019, pp. 113–22."
+    )
+    by_page = citations(seed, Locator("page", "115"))
+    assert by_page["chicago"].citation.endswith(": 115.")
+    assert by_page["apa"].citation == "(Yu, 2019, p. 115)"
+
+
+def test_split_paragraph_cites_two_pages_and_figures_by_number(seed):
+    assert locators(seed.passage("cc-2019-09-china-russia-p6"))[0] == Locator("page", "113-114")
+    assert citations(seed, Locator("page", "113-114"))["chicago"].citation.endswith(": 113–14.")
+    figure = seed.passage("cc-2019-09-china-russia-fig3")
+    assert locators(figure) == [Locator("page", "116"), Locator("figure", "3")]
+
+
+def test_csl_json_has_item_and_citation_item(seed):
+    assert csl_citation(seed, Locator("paragraph", "14"))["citation"] == {
+        "id": "cc-2019-09-china-russia",
+        "locator": "14",
+        "label": "paragraph",
+    }
+
+
+def test_bibtex_parses_back_to_the_same_fields(seed):
+    text = bibtex(
+        seed, Locator("paragraph", "14"), url="http://127.0.0.1:8000/a/cc-2019-09-china-russia/p/14"
+    )
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    entry = library.entries[0]
+    fields = {f.key: f.value for f in entry.fields}
+    assert entry.entry_type == "article" and entry.key == "yu2019beautiful"
+    assert fields == {
+        "author": "Yu, Bin",
+        "title": "{Beautiful Relationship in a Brave/Grave New World}",
+        "journal": "Comparative Connections",
+        "volume": "21",
+        "number": "2",
+        "pages": "113--122",
+        "year": "2019",
+        "month": "sep",
+        "language": "en",
+        "url": "http://127.0.0.1:8000/a/cc-2019-09-china-russia/p/14",
+        "note": "para. 14",
+    }
+
+
+def parse_ris(text: str) -> dict[str, list[str]]:
+    """A minimal RIS reader: TAG  - value lines."""
+    record: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        tag, sep, value = line.partition("  - ")
+        assert sep and len(tag) == 2, line
+        record.setdefault(tag, []).append(value)
+    return record
+
+
+def test_ris_parses_back_to_the_same_fields(seed):
+    record = parse_ris(ris(seed, Locator("page", "113-114"), url="http://x/a/cc/p/6"))
+    assert record == {
+        "TY": ["JOUR"],
+        "TI": ["Beautiful Relationship in a Brave/Grave New World"],
+        "AU": ["Yu, Bin"],
+        "JO": ["Comparative Connections"],
+        "VL": ["21"],
+        "IS": ["2"],
+        "SP": ["113"],
+        "EP": ["122"],
+        "PY": ["2019"],
+        "DA": ["2019/09/"],
+        "LA": ["en"],
+        "UR": ["http://x/a/cc/p/6"],
+        "N1": ["pp. 113–114"],
+        "ER": [""],
+    }
+
+
+def test_title_case_follows_citeproc():
+    assert title_case("sanctions and the limits of coercion: evidence from Russia") == (
+        "Sanctions and the Limits of Coercion: Evidence from Russia"
+    )
+    assert title_case("a tale of two cities") == "A Tale of Two Cities"
+
+
+def test_fingerprint_ignores_spacing_and_case_but_not_words():
+    assert fingerprint("The  Quick brown fox.") == fingerprint("the quick brown fox")
+    assert fingerprint("The quick brown fox") != fingerprint("The quick red fox")
+    assert len(fingerprint("x")) == 8
+
+
+def test_text_fragment_quotes_start_and_end():
+    text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen"
+    assert text_fragment(text) == (
+        ":~:text=one%20two%20three%20four%20five%20six%20seven%20eight,"
+        "ten%20eleven%20twelve%20thirteen%20fourteen%20fifteen%20sixteen%20seventeen"
+    )
+
+
+def test_cite_command(runner, seed_index):
+    result = runner.invoke(
+        cli, ["cite", "cc-2019-09-china-russia-p14", "--index", str(seed_index), "--locator", "paragraph"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Yu Bin, “Beautiful Relationship in a Brave/Grave New World,” Comparative Connections 21, no. 2 (2019): para. 14.",
+        "Yu Bin. “Beautiful Relationship in a Brave/Grave New World.” Comparative Connections 21, no. 2 (2019): 113–22.",
+    ]
+    apa = runner.invoke(
+        cli, ["cite", "cc-2019-09-china-russia-p14", "--style", "apa", "--index", str(seed_index)]
+    )
+    assert apa.output.splitlines()[0] == "(Yu, 2019, p. 115)"
+    bib = runner.invoke(
+        cli, ["cite", "cc-2019-09-china-russia-p14", "--style", "bibtex", "--index", str(seed_index)]
+    )
+    assert bib.output.startswith("@article{yu2019beautiful,")
+    missing = runner.invoke(cli, ["cite", "nope-p1", "--index", str(seed_index)])
+    assert missing.exit_code == 1 and "no passage nope-p1" in missing.output
