@@ -7,7 +7,6 @@ citeproc-js prints for the same item (tools/csl/generate.js -> tests/citations/e
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -526,12 +525,6 @@ def _ris_date(date: str | None) -> str | None:
 
 
 # --- permalinks -----------------------------------------------------------------------------
-
-
-def fingerprint(text: str) -> str:
-    """A short hash of a passage's words: survives whitespace and case edits, not rewording."""
-    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text).lower())
-    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:8]
 
 
 def text_fragment(text: str, words: int = 8) -> str:

@@ -12,9 +12,10 @@ import click
 
 from .check import check_corpus, ignored_files
 from .cite import FORMATS, Locator, bibtex, citations, csl_citation, locators, ris
-from .index import IndexHandle, IndexUnavailable, ReindexBusy, ensure_index, reindex
+from .index import IndexHandle, IndexUnavailable
 from .models import ParseError
 from .parse import parse_file
+from .reindex import ReindexBusy, ensure_index, reindex
 from .search import Request, search
 from .settings import setting
 

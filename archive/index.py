@@ -1,21 +1,18 @@
-"""Article -> Whoosh documents; incremental, atomic, locked reindex; one refreshed searcher per thread.
+"""Article -> Whoosh documents; the index folder; one refreshed searcher per thread.
 
-Whoosh stays behind this module (and search.py's query building): nothing else imports it.
+Whoosh stays behind this module, reindex.py and search.py's query building.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import threading
-import time
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from collections import OrderedDict
+from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -23,21 +20,17 @@ from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
 from .analysis import exact_analyzer, stemming_analyzer
-from .check import check_file, corpus_files
 from .models import Article, Passage, Section
 from .parse import sidecar_path
 
 SCHEMA_VERSION = 1
 MARKER = "archive-index.json"
 LOCK = ".reindex.lock"
+ARTICLE_CACHE = 64
 
 
 class IndexUnavailable(Exception):
     """The index folder cannot be used; the message says why and what to do."""
-
-
-class ReindexBusy(IndexUnavailable):
-    """Another reindex holds the lock."""
 
 
 def make_schema() -> Schema:
@@ -61,6 +54,7 @@ def make_schema() -> Schema:
         date_start=DATETIME(stored=True, sortable=True),
         date_end=DATETIME(stored=True, sortable=True),
         sort_date=DATETIME(sortable=True),
+        fingerprint=ID(stored=True),
         text=TEXT(analyzer=stem, stored=True, multitoken_query="phrase"),
         exact=TEXT(analyzer=exact, multitoken_query="phrase"),
         html=STORED,
@@ -68,6 +62,7 @@ def make_schema() -> Schema:
         source=STORED,
         digest=STORED,
         payload=STORED,
+        indexed=STORED,
     )
 
 
@@ -109,6 +104,7 @@ def passage_document(article: Article, passage: Passage) -> dict:
         "exact": passage.text,
         "html": passage.html,
         "credit": passage.credit,
+        "fingerprint": passage.fingerprint,
     }
 
 
@@ -130,7 +126,7 @@ def section_document(article: Article, section: Section) -> dict:
     }
 
 
-def article_document(article: Article, digest: str) -> dict:
+def article_document(article: Article, digest: str, indexed: str) -> dict:
     """The article record: never a search hit; lists articles and detects changed files."""
     return {
         **article_fields(article),
@@ -138,24 +134,32 @@ def article_document(article: Article, digest: str) -> dict:
         "doctype": "article",
         "source": article.source,
         "digest": digest,
+        "indexed": indexed,
         "sort_date": _day(article.date),
     }
 
 
+def pack(article: Article) -> bytes:
+    return zlib.compress(json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8"), 6)
+
+
+def unpack(payload: bytes) -> Article:
+    return Article.from_dict(json.loads(zlib.decompress(payload).decode("utf-8")))
+
+
 def payload_document(article: Article) -> dict:
     """The parsed Article itself, compressed, so the reader and citations never re-parse a file."""
-    payload = json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8")
     return {
         "id": f"payload:{article.id}",
         "doctype": "payload",
         "article": article.id,
-        "payload": zlib.compress(payload, 6),
+        "payload": pack(article),
     }
 
 
-def documents(article: Article, digest: str) -> Iterator[dict]:
+def documents(article: Article, digest: str, indexed: str) -> Iterator[dict]:
     """Every Whoosh document of one article: record, payload, passages, sections."""
-    yield article_document(article, digest)
+    yield article_document(article, digest, indexed)
     yield payload_document(article)
     for passage in article.passages:
         yield passage_document(article, passage)
@@ -213,175 +217,6 @@ def open_index(index_dir: Path):
         raise IndexUnavailable(f"no index in {index_dir}; build it with `archive reindex`") from error
 
 
-# --- reindex ----------------------------------------------------------------------------------
-
-
-@dataclass
-class ReindexReport:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-    passages: int = 0
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    def summary(self) -> str:
-        return (
-            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
-            f"{len(self.failed)} failed, {len(self.unchanged)} unchanged; "
-            f"{self.passages} passages indexed in {self.seconds:.2f} s"
-        )
-
-
-@contextmanager
-def reindex_lock(index_dir: Path, wait: float) -> Iterator[None]:
-    """One reindex at a time; a second one waits `wait` seconds, then says who holds the lock."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / LOCK, "a+", encoding="utf-8") as handle:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "another process"
-                    raise ReindexBusy(
-                        f"another reindex is running ({holder}); try again when it has finished"
-                    ) from None
-                time.sleep(0.1)
-        handle.truncate(0)
-        handle.write(f"pid {os.getpid()}, started {datetime.now().strftime('%H:%M:%S')}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.truncate(0)
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def indexed_articles(ix) -> dict[str, tuple[str, str]]:
-    """article id -> (source path, digest) of what the index holds now."""
-    with ix.searcher() as searcher:
-        return {
-            fields["article"]: (fields["source"], fields["digest"])
-            for fields in searcher.documents(doctype="article")
-        }
-
-
-def reindex(
-    corpus_dir: Path,
-    index_dir: Path,
-    full: bool = False,
-    wait: float = 5.0,
-    progress: Callable[[Path], None] | None = None,
-) -> ReindexReport:
-    """Bring the index in line with the corpus in one atomic commit.
-
-    Only added or changed files are parsed (by content hash) unless `full`; a changed file that no
-    longer parses keeps its previous documents; files gone from the corpus lose theirs.
-    """
-    started = time.monotonic()
-    files = corpus_files(corpus_dir)
-    report = ReindexReport()
-    with reindex_lock(index_dir, wait):
-        ix = _open_or_create(index_dir)
-        known = indexed_articles(ix)
-        by_source = {source: article_id for article_id, (source, _) in known.items()}
-        writer = ix.writer(timeout=wait)
-        try:
-            seen = _update_files(writer, files, known, by_source, full, report, progress)
-            for article_id, (source, _) in known.items():
-                if article_id not in seen:
-                    writer.delete_by_term("article", article_id)
-                    report.removed.append(source)
-            if full or report.added or report.changed or report.removed:
-                writer.commit(optimize=full)
-            else:  # nothing changed: no new generation, so open searchers stay current
-                writer.cancel()
-        except BaseException:
-            writer.cancel()
-            raise
-        write_marker(index_dir, updated=datetime.now(UTC).isoformat(timespec="seconds"))
-    report.passages = count_passages(index_dir)
-    report.seconds = time.monotonic() - started
-    return report
-
-
-def _open_or_create(index_dir: Path):
-    if read_marker(index_dir) is None:  # never let Whoosh read (unpickle) a folder we did not mark
-        open_index_guard(index_dir)
-        ix = whoosh_index.create_in(str(index_dir), make_schema())
-        write_marker(index_dir, created=datetime.now(UTC).isoformat(timespec="seconds"))
-        return ix
-    return open_index(index_dir)
-
-
-def open_index_guard(index_dir: Path) -> None:
-    """Refuse to build inside a folder that holds someone else's files."""
-    strangers = [p.name for p in index_dir.iterdir() if p.name not in (".gitkeep", LOCK)]
-    if strangers:
-        raise IndexUnavailable(
-            f"{index_dir} is not empty ({', '.join(sorted(strangers)[:3])}…) and is not an archive index; "
-            "choose an empty folder for --index"
-        )
-
-
-def _update_files(writer, files, known, by_source, full, report, progress) -> set[str]:
-    """Parse added and changed files into the writer; returns the article ids still present."""
-    digests = {path: source_digest(path) for path in files}
-    claimed: dict[str, Path] = {}
-    todo = []
-    for path in files:
-        previous_id = by_source.get(str(path))
-        if previous_id and not full and known[previous_id][1] == digests[path]:
-            claimed[previous_id] = path
-            report.unchanged.append(str(path))
-        else:
-            todo.append((path, previous_id))
-    seen = set(claimed)
-    for path, previous_id in todo:
-        if progress:
-            progress(path)
-        file_report = check_file(path, claimed)
-        if file_report.article is None:
-            report.failed.append((str(path), file_report.error))
-            if previous_id:  # nothing lost: the old passages stay searchable
-                seen.add(previous_id)
-            continue
-        article = file_report.article
-        claimed[article.id] = path
-        seen.add(article.id)
-        writer.delete_by_term("article", article.id)
-        if previous_id and previous_id != article.id:
-            writer.delete_by_term("article", previous_id)
-        for document in documents(article, digests[path]):
-            writer.add_document(**document)
-        report.warnings.extend((str(path), w) for w in article.warnings)
-        (report.changed if article.id in known else report.added).append(str(path))
-    return seen
-
-
-def count_passages(index_dir: Path) -> int:
-    ix = open_index(index_dir)
-    with ix.searcher() as searcher:
-        return searcher.doc_frequency("doctype", "passage")
-
-
-def ensure_index(corpus_dir: Path, index_dir: Path) -> ReindexReport | None:
-    """Build the index when it is missing (serve and the library call this); None if it exists."""
-    if index_exists(index_dir):
-        return None
-    return reindex(corpus_dir, index_dir)
-
-
 class IndexHandle:
     """An opened index handing out one searcher per thread, refreshed (not reopened) per use."""
 
@@ -401,10 +236,29 @@ class IndexHandle:
 
     def article(self, article_id: str) -> Article | None:
         """The parsed Article stored at index time (the reader never re-parses a file)."""
-        fields = self.searcher().document(id=f"payload:{article_id}")
-        if not fields:
-            return None
-        return Article.from_dict(json.loads(zlib.decompress(fields["payload"]).decode("utf-8")))
+        searcher = self.searcher()
+        key = (searcher.reader().generation(), article_id)
+        cache = self._local.__dict__.setdefault("articles", OrderedDict())
+        if key not in cache:
+            fields = searcher.document(id=f"payload:{article_id}")
+            cache[key] = unpack(fields["payload"]) if fields else None
+            while len(cache) > ARTICLE_CACHE:
+                cache.popitem(last=False)
+        return cache[key]
+
+    def article_record(self, article_id: str) -> dict | None:
+        """The stored record of an article: source, digest, when it was indexed."""
+        return self.searcher().document(id=f"article:{article_id}")
+
+    def removed_article(self, article_id: str) -> tuple[Article, str] | None:
+        """An article removed from the corpus, as it last was, and when it was removed."""
+        fields = self.searcher().document(id=f"tombstone:{article_id}")
+        return (unpack(fields["payload"]), fields["indexed"]) if fields else None
+
+    def earlier_version(self, article_id: str, fingerprint: str) -> dict | None:
+        """A passage as it was before its article changed: text, number, when it was indexed."""
+        fields = self.searcher().document(id=f"history:{article_id}:{fingerprint}")
+        return json.loads(fields["payload"]) if fields else None
 
     def article_list(self) -> list[dict]:
         """Stored records of every article (id, title, author, year), newest first."""

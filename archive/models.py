@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 
 PASSAGE_KINDS = ("lead", "paragraph", "figure", "chronology")
+
+
+def fingerprint(text: str) -> str:
+    """A short hash of a passage's words: stable across spacing and case edits, not rewording."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text).lower())
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class Passage:
     date_start: str | None = None
     date_end: str | None = None
     credit: str | None = None
+    fingerprint: str = ""
 
     @property
     def anchor(self) -> str:

@@ -14,7 +14,7 @@ from .metadata import (
     metadata_from_note,
     smart_title,
 )
-from .models import Passage, Section
+from .models import Passage, Section, fingerprint
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 FIGURE = re.compile(r"^(?:Figure|Fig\.)\s*(\d+)\b")
@@ -266,6 +266,7 @@ def number_passages(article_id: str, drafts: list[Draft], first_page: int | None
                 date_start=draft.dates[0] if draft.dates else None,
                 date_end=draft.dates[1] if draft.dates else None,
                 credit=draft.credit,
+                fingerprint=fingerprint(draft.text),
             )
         )
     return tuple(passages)

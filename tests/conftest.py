@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.index import IndexHandle, reindex
+from archive.index import IndexHandle
 from archive.parse import parse_file
+from archive.reindex import reindex
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "cc-2019-09-china-russia.md"

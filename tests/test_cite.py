@@ -14,7 +14,6 @@ from archive.cite import (
     citations,
     csl_citation,
     csl_item,
-    fingerprint,
     format_citation,
     locators,
     ris,
@@ -22,6 +21,7 @@ from archive.cite import (
     title_case,
 )
 from archive.cli import cli
+from archive.models import fingerprint
 
 CASES = json.loads((Path(__file__).parent / "citations" / "cases.json").read_text(encoding="utf-8"))
 EXPECTED = json.loads((Path(__file__).parent / "citations" / "expected.json").read_text(encoding="utf-8"))

@@ -14,15 +14,8 @@ from pathlib import Path
 import pytest
 
 from archive.cli import cli
-from archive.index import (
-    IndexHandle,
-    IndexUnavailable,
-    ReindexBusy,
-    count_passages,
-    ensure_index,
-    reindex,
-    reindex_lock,
-)
+from archive.index import IndexHandle, IndexUnavailable
+from archive.reindex import ReindexBusy, count_passages, ensure_index, reindex, reindex_lock
 from archive.search import search
 
 SEED_ID = "cc-2019-09-china-russia"
@@ -142,7 +135,7 @@ def test_searches_during_reindex_see_old_or_new_never_an_error(tmp_index, corpus
 KILLER = """
 import sys
 from pathlib import Path
-from archive.index import reindex
+from archive.reindex import reindex
 reindex(Path(sys.argv[1]), Path(sys.argv[2]), full=True)
 """
 

@@ -1,0 +1,264 @@
+"""Reindex: incremental by content hash, one atomic commit, one writer at a time, nothing lost."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .check import check_file, corpus_files
+from .index import (
+    LOCK,
+    IndexUnavailable,
+    documents,
+    index_exists,
+    make_schema,
+    open_index,
+    read_marker,
+    source_digest,
+    unpack,
+    write_marker,
+)
+from .models import Article
+
+
+class ReindexBusy(IndexUnavailable):
+    """Another reindex holds the lock."""
+
+
+@dataclass
+class ReindexReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    passages: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
+            f"{len(self.failed)} failed, {len(self.unchanged)} unchanged; "
+            f"{self.passages} passages indexed in {self.seconds:.2f} s"
+        )
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@contextmanager
+def reindex_lock(index_dir: Path, wait: float) -> Iterator[None]:
+    """One reindex at a time; a second one waits `wait` seconds, then says who holds the lock."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK, "a+", encoding="utf-8") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise ReindexBusy(
+                        f"another reindex is running ({holder}); try again when it has finished"
+                    ) from None
+                time.sleep(0.1)
+        handle.truncate(0)
+        handle.write(f"pid {os.getpid()}, started {datetime.now().strftime('%H:%M:%S')}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class Indexed:
+    """What the index holds for one article before this reindex."""
+
+    source: str
+    digest: str
+    indexed: str | None
+
+
+def indexed_articles(ix) -> dict[str, Indexed]:
+    with ix.searcher() as searcher:
+        return {
+            d["article"]: Indexed(d["source"], d["digest"], d.get("indexed"))
+            for d in searcher.documents(doctype="article")
+        }
+
+
+def reindex(
+    corpus_dir: Path,
+    index_dir: Path,
+    full: bool = False,
+    wait: float = 5.0,
+    progress: Callable[[Path], None] | None = None,
+) -> ReindexReport:
+    """Bring the index in line with the corpus in one atomic commit.
+
+    Only added or changed files are parsed (by content hash) unless `full`; a changed file that no
+    longer parses keeps its previous documents; files gone from the corpus lose theirs, leaving a
+    tombstone so that their permalinks can say what they cited.
+    """
+    started = time.monotonic()
+    files = corpus_files(corpus_dir)
+    report = ReindexReport()
+    with reindex_lock(index_dir, wait):
+        ix = open_or_create(index_dir)
+        known = indexed_articles(ix)
+        with ix.searcher() as before:
+            writer = ix.writer(timeout=wait)
+            try:
+                update = Update(writer, before, known, full, report)
+                seen = update.files(files, progress)
+                update.remove([a for a in known if a not in seen])
+                if full or report.added or report.changed or report.removed:
+                    writer.commit(optimize=full)
+                else:  # nothing changed: no new generation, so open searchers stay current
+                    writer.cancel()
+            except BaseException:
+                writer.cancel()
+                raise
+        write_marker(index_dir, updated=now())
+    report.passages = count_passages(index_dir)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def open_or_create(index_dir: Path):
+    if read_marker(index_dir) is None:  # never let Whoosh read (unpickle) a folder we did not mark
+        refuse_strangers(index_dir)
+        ix = whoosh_index.create_in(str(index_dir), make_schema())
+        write_marker(index_dir, created=now())
+        return ix
+    return open_index(index_dir)
+
+
+def refuse_strangers(index_dir: Path) -> None:
+    """Refuse to build inside a folder that holds someone else's files."""
+    strangers = [p.name for p in index_dir.iterdir() if p.name not in (".gitkeep", LOCK)]
+    if strangers:
+        raise IndexUnavailable(
+            f"{index_dir} is not empty ({', '.join(sorted(strangers)[:3])}…) and is not an archive index; "
+            "choose an empty folder for --index"
+        )
+
+
+class Update:
+    """The writes of one reindex: articles replaced, their old passages remembered, tombstones."""
+
+    def __init__(self, writer, before, known: dict[str, Indexed], full: bool, report: ReindexReport):
+        self.writer, self.before, self.known, self.full, self.report = writer, before, known, full, report
+        self.stamp = now()
+
+    def files(self, files: list[Path], progress) -> set[str]:
+        """Parse added and changed files into the writer; returns the article ids still present."""
+        digests = {path: source_digest(path) for path in files}
+        by_source = {record.source: article_id for article_id, record in self.known.items()}
+        claimed: dict[str, Path] = {}
+        todo = []
+        for path in files:
+            previous_id = by_source.get(str(path))
+            if previous_id and not self.full and self.known[previous_id].digest == digests[path]:
+                claimed[previous_id] = path
+                self.report.unchanged.append(str(path))
+            else:
+                todo.append((path, previous_id))
+        seen = set(claimed)
+        for path, previous_id in todo:
+            if progress:
+                progress(path)
+            file_report = check_file(path, claimed)
+            if file_report.article is None:
+                self.report.failed.append((str(path), file_report.error))
+                if previous_id:  # nothing lost: the old passages stay searchable
+                    seen.add(previous_id)
+                continue
+            article = file_report.article
+            claimed[article.id] = path
+            seen.add(article.id)
+            if previous_id and previous_id != article.id:
+                self.remove([previous_id])
+            self.replace(article, digests[path])
+        return seen
+
+    def replace(self, article: Article, digest: str) -> None:
+        previous = self.previous(article.id)
+        self.writer.delete_by_term("article", article.id)
+        self.writer.delete_by_term("id", f"tombstone:{article.id}")
+        if previous is not None:
+            self.remember(previous, {p.fingerprint for p in article.passages})
+        for document in documents(article, digest, self.stamp):
+            self.writer.add_document(**document)
+        self.report.warnings.extend((article.source, w) for w in article.warnings)
+        (self.report.changed if article.id in self.known else self.report.added).append(article.source)
+
+    def previous(self, article_id: str) -> Article | None:
+        fields = self.before.document(id=f"payload:{article_id}")
+        return unpack(fields["payload"]) if fields else None
+
+    def remember(self, old: Article, current: set[str]) -> None:
+        """Keep the passages a change removes, so old permalinks find their closest successor."""
+        indexed = self.known[old.id].indexed if old.id in self.known else None
+        for passage in old.passages:
+            if passage.fingerprint in current:
+                continue
+            version = {
+                "number": passage.number,
+                "figure": passage.figure,
+                "kind": passage.kind,
+                "text": passage.text,
+                "indexed": indexed,
+                "replaced": self.stamp,
+            }
+            self.writer.update_document(
+                id=f"history:{old.id}:{passage.fingerprint}",
+                doctype="history",
+                payload=json.dumps(version, ensure_ascii=False),
+            )
+
+    def remove(self, article_ids: list[str]) -> None:
+        for article_id in article_ids:
+            old = self.before.document(id=f"payload:{article_id}")
+            self.writer.delete_by_term("article", article_id)
+            if old is not None:
+                self.writer.update_document(
+                    id=f"tombstone:{article_id}",
+                    doctype="tombstone",
+                    payload=old["payload"],
+                    indexed=self.stamp,
+                )
+            if article_id in self.known and self.known[article_id].source not in self.report.removed:
+                self.report.removed.append(self.known[article_id].source)
+
+
+def count_passages(index_dir: Path) -> int:
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        return searcher.doc_frequency("doctype", "passage")
+
+
+def ensure_index(corpus_dir: Path, index_dir: Path) -> ReindexReport | None:
+    """Build the index when it is missing (serve and the library call this); None if it exists."""
+    if index_exists(index_dir):
+        return None
+    return reindex(corpus_dir, index_dir)
