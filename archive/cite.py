@@ -536,3 +536,80 @@ def text_fragment(text: str, words: int = 8) -> str:
         return ":~:text=" + quote(text, safe="")
     start, end = " ".join(tokens[:words]), " ".join(tokens[-words:])
     return f":~:text={quote(start, safe='')},{quote(end, safe='')}"
+
+
+def citation_bundle(article: Article, passage: Passage, url: str | None = None) -> dict:
+    """Everything needed to cite one passage: each locator in each style, and the records."""
+    options = locators(passage)
+    first = options[0] if options else None
+    return {
+        "locators": [
+            {
+                "label": locator.label,
+                "value": locator.value,
+                "styles": {
+                    style: {
+                        "citation": c.citation,
+                        "entry": c.entry,
+                        "citation_text": c.citation_text,
+                        "entry_text": c.entry_text,
+                    }
+                    for style, c in citations(article, locator).items()
+                },
+            }
+            for locator in options
+        ],
+        "bibtex": bibtex(article, first, url),
+        "ris": ris(article, first, url),
+        "csl_json": csl_citation(article, first),
+    }
+
+
+def coins(article: Article, url: str | None = None) -> str:
+    """An OpenURL ContextObject (COinS title attribute) so Zotero can offer the item."""
+    from urllib.parse import urlencode
+
+    pairs = [
+        ("ctx_ver", "Z39.88-2004"),
+        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"),
+        ("rft.genre", "article"),
+        ("rft.atitle", article.title),
+        ("rft.jtitle", article.journal),
+        ("rft.volume", article.volume),
+        ("rft.issue", article.issue),
+        ("rft.spage", str(article.first_page) if article.first_page is not None else None),
+        ("rft.epage", str(article.last_page) if article.last_page is not None else None),
+        ("rft.date", article.date),
+        ("rft.language", article.language),
+    ]
+    if article.authors:
+        first = article.authors[0]
+        pairs += [("rft.aulast", first.family), ("rft.aufirst", first.given)]
+    pairs += [("rft.au", a.name) for a in article.authors]
+    if url:
+        pairs.append(("rft_id", url))
+    return urlencode([(k, v) for k, v in pairs if v])
+
+
+def highwire_tags(article: Article, fulltext_url: str) -> list[tuple[str, str]]:
+    """Highwire Press <meta> tags that Zotero's connector reads as a journalArticle."""
+    tags = [("citation_title", article.title)]
+    tags += [
+        ("citation_author", f"{a.family}, {a.given}" if a.family and a.given else a.name)
+        for a in article.authors
+    ]
+    parts = date_parts(article.date)
+    optional = [
+        ("citation_journal_title", article.journal),
+        ("citation_volume", article.volume),
+        ("citation_issue", article.issue),
+        ("citation_firstpage", str(article.first_page) if article.first_page is not None else None),
+        ("citation_lastpage", str(article.last_page) if article.last_page is not None else None),
+        (
+            "citation_publication_date",
+            "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts[:2])) if parts else None,
+        ),
+        ("citation_language", article.language),
+        ("citation_fulltext_html_url", fulltext_url),
+    ]
+    return tags + [(name, value) for name, value in optional if value]

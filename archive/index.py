@@ -217,6 +217,11 @@ def open_index(index_dir: Path):
         raise IndexUnavailable(f"no index in {index_dir}; build it with `archive reindex`") from error
 
 
+def count_live(searcher: Searcher, doctype: str) -> int:
+    """Documents of a type, deleted ones excluded (doc_frequency counts them until a merge)."""
+    return sum(1 for _ in searcher.document_numbers(doctype=doctype))
+
+
 class IndexHandle:
     """An opened index handing out one searcher per thread, refreshed (not reopened) per use."""
 
@@ -227,11 +232,13 @@ class IndexHandle:
 
     def searcher(self) -> Searcher:
         current = getattr(self._local, "searcher", None)
-        if current is None:
+        if current is None or not current.up_to_date():
+            # Not Searcher.refresh(): it reuses segment readers whose deletions have since
+            # changed, so an article replaced by a reindex would show up twice.
+            if current is not None:
+                current.close()
             current = self.ix.searcher()
-        else:
-            current = current.refresh()
-        self._local.searcher = current
+            self._local.searcher = current
         return current
 
     def article(self, article_id: str) -> Article | None:
@@ -280,8 +287,8 @@ class IndexHandle:
         searcher = self.searcher()
         marker = read_marker(self.index_dir) or {}
         return {
-            "articles": searcher.doc_frequency("doctype", "article"),
-            "passages": searcher.doc_frequency("doctype", "passage"),
+            "articles": count_live(searcher, "article"),
+            "passages": count_live(searcher, "passage"),
             "updated": marker.get("updated"),
         }
 

@@ -18,6 +18,7 @@ from .check import check_file, corpus_files
 from .index import (
     LOCK,
     IndexUnavailable,
+    count_live,
     documents,
     index_exists,
     make_schema,
@@ -254,7 +255,7 @@ class Update:
 def count_passages(index_dir: Path) -> int:
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
-        return searcher.doc_frequency("doctype", "passage")
+        return count_live(searcher, "passage")
 
 
 def ensure_index(corpus_dir: Path, index_dir: Path) -> ReindexReport | None:

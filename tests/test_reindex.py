@@ -56,6 +56,18 @@ def test_added_changed_and_removed_files(tmp_index, corpus_dir):
     assert handle.article("arms-control") is None
 
 
+def test_an_open_handle_sees_a_replaced_article_once(tmp_index, corpus_dir):
+    handle = IndexHandle(tmp_index)
+    assert search(handle, "Orenburg").total == 2  # the paragraph and its section
+    ironic = search(handle, "ironically").total
+    seed = corpus_dir / "cc-2019-09-china-russia.md"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Ironically", "Paradoxically"), encoding="utf-8")
+    assert reindex(corpus_dir, tmp_index).passages == SEED_PASSAGES + OTHER_PASSAGES
+    assert search(handle, "Orenburg").total == 2
+    assert search(handle, "paradoxically").total == ironic and search(handle, "ironically").total == 0
+    assert handle.stats()["passages"] == SEED_PASSAGES + OTHER_PASSAGES
+
+
 def test_sidecar_change_triggers_reindex(tmp_index, corpus_dir):
     (corpus_dir / "regular-markdown.meta.toml").write_text('title = "Renamed"\n', encoding="utf-8")
     report = reindex(corpus_dir, tmp_index)

@@ -1,0 +1,73 @@
+"""Permalinks that survive reindexing: article + ¶ number + a fingerprint of the cited text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .index import IndexHandle
+from .models import Article, Passage
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where a permalink lands now.
+
+    status: "ok" (same text), "moved" (same text at another number), "changed" (closest passage to
+    the cited text), "unverified" (unknown fingerprint), "removed" (article gone), "missing".
+    """
+
+    status: str
+    article: Article | None = None
+    passage: Passage | None = None
+    cited_text: str | None = None
+    cited_on: str | None = None
+
+
+def find_passage(article: Article, kind: str, number: int) -> Passage | None:
+    """The passage at ¶ number, or the figure with that number when kind is 'figure'."""
+    for passage in article.passages:
+        if kind == "figure" and passage.kind == "figure" and passage.figure == number:
+            return passage
+        if kind != "figure" and passage.kind != "figure" and passage.number == number:
+            return passage
+    return None
+
+
+def closest_passage(article: Article, text: str) -> Passage | None:
+    """The passage whose words are most like the cited text."""
+    words = text.split()
+    best, best_ratio = None, 0.0
+    for passage in article.passages:
+        matcher = SequenceMatcher(None, words, passage.text.split(), autojunk=False)
+        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = passage, ratio
+    return best
+
+
+def resolve(
+    handle: IndexHandle, article_id: str, kind: str, number: int, fingerprint: str | None
+) -> Resolution:
+    """Follow a permalink to the passage it cites today."""
+    article = handle.article(article_id)
+    if article is None:
+        removed = handle.removed_article(article_id)
+        if removed is None:
+            return Resolution("missing")
+        old, when = removed
+        return Resolution("removed", old, find_passage(old, kind, number), cited_on=when)
+    current = find_passage(article, kind, number)
+    if not fingerprint or (current is not None and current.fingerprint == fingerprint):
+        return Resolution("ok" if current else "missing", article, current)
+    moved = next((p for p in article.passages if p.fingerprint == fingerprint), None)
+    if moved is not None:
+        return Resolution("moved", article, moved)
+    earlier = handle.earlier_version(article_id, fingerprint)
+    if earlier is not None:
+        return Resolution(
+            "changed", article, closest_passage(article, earlier["text"]), earlier["text"], earlier["indexed"]
+        )
+    return Resolution("unverified" if current else "missing", article, current)

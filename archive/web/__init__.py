@@ -1,0 +1,48 @@
+"""The Flask application: create_app() and nothing else global."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from ..settings import setting
+from . import api, errors, helpers, reader, search, store
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """The archive's web app: defaults, then ARCHIVE_* environment variables, then `config`."""
+    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder="static")
+    app.config.from_mapping(
+        CORPUS=setting("ARCHIVE_CORPUS"),
+        INDEX=setting("ARCHIVE_INDEX"),
+        PAGE_SIZE=int(setting("ARCHIVE_PAGE_SIZE")),
+        BUILD_MISSING_INDEX=True,
+    )
+    app.config.from_prefixed_env("ARCHIVE")
+    if config:
+        app.config.from_mapping(config)
+    store.init_app(app)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(reader.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
+    helpers.init_app(app)
+    app.after_request(security_headers)
+    return app
+
+
+def security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response

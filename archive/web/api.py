@@ -1,0 +1,95 @@
+"""The JSON API: the same data the pages show."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, abort, jsonify, url_for
+
+from ..cite import citation_bundle, text_fragment
+from ..search import related, search
+from .reader import passage_url
+from .search import search_request
+from .store import get_handle
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.route("/search")
+def search_api():
+    handle = get_handle()
+    asked = search_request()
+    found = search(handle, asked)
+    data = found.to_dict()
+    data["facet_labels"] = {
+        "article": {a: handle.article_titles().get(a, a) for a in found.facets.get("article", {})}
+    }
+    for hit in data["hits"]:
+        hit["url"] = (
+            url_for("reader.article", article_id=hit["article"], q=found.query or None)
+            + "#"
+            + hit["url"].split("#")[1]
+        )
+    return jsonify(data), 400 if found.error and asked.query.strip() else 200
+
+
+@bp.route("/articles")
+def articles_api():
+    records = get_handle().article_list()
+    return jsonify(
+        {
+            "articles": [
+                {
+                    "id": r["article"],
+                    "title": r["title"],
+                    "authors": r.get("author"),
+                    "year": r.get("year"),
+                    "url": url_for("reader.article", article_id=r["article"]),
+                }
+                for r in records
+            ]
+        }
+    )
+
+
+@bp.route("/articles/<article_id>")
+def article_api(article_id: str):
+    article = get_handle().article(article_id)
+    if article is None:
+        abort(404)
+    data = article.to_dict()
+    data["url"] = url_for("reader.article", article_id=article.id)
+    for passage in data["passages"]:
+        passage["permalink"] = url_for(
+            "reader.figure" if passage["kind"] == "figure" else "reader.paragraph",
+            article_id=article.id,
+            number=passage["figure"] if passage["kind"] == "figure" else passage["number"],
+            v=passage["fingerprint"],
+        )
+    return jsonify(data)
+
+
+@bp.route("/passages/<passage_id>")
+def passage_api(passage_id: str):
+    handle = get_handle()
+    article_id, _, _ = passage_id.rpartition("-")
+    article = handle.article(article_id) if article_id else None
+    passage = article.passage(passage_id) if article else None
+    if passage is None:
+        abort(404)
+    permalink = passage_url(passage, external=True)
+    index = article.passages.index(passage)
+    return jsonify(
+        {
+            "passage": asdict(passage),
+            "article": article.to_dict()["article"],
+            "permalink": permalink,
+            "text_fragment_url": url_for("reader.article", article_id=article.id, _external=True)
+            + "#"
+            + text_fragment(passage.text),
+            "previous": article.passages[index - 1].id if index else None,
+            "next": article.passages[index + 1].id if index + 1 < len(article.passages) else None,
+            "citations": citation_bundle(article, passage, permalink),
+            "related": [asdict(hit) for hit in related(handle, passage.id)],
+        }
+    )

@@ -1,0 +1,36 @@
+"""Error pages in the site's layout (HTML) or as JSON under /api; never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    404: "There is nothing at this address.",
+    405: "This address does not accept that method.",
+    410: "This article has been removed from the archive.",
+    500: "Something went wrong on our side. The error has been logged.",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(Exception, render_unexpected)
+
+
+def render_error(error: HTTPException):
+    status = error.code or 500
+    message = error.description if error.description and status not in (404, 500) else MESSAGES.get(status)
+    if request.path.startswith("/api/"):
+        return jsonify({"error": message, "status": status}), status
+    return render_template("error.html", status=status, title=error.name, message=message), status
+
+
+def render_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return render_error(error)
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error on %s", request.path)
+    return render_error(InternalServerError())

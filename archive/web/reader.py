@@ -1,0 +1,132 @@
+"""The reader: an article, one passage with its citations, and citation downloads."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+
+from ..cite import citation_bundle, highwire_tags, text_fragment
+from ..highlight import highlight_html, match_terms
+from ..permalinks import find_passage, resolve
+from ..search import build_query, related
+from .store import get_handle
+
+bp = Blueprint("reader", __name__, url_prefix="/a")
+
+DOWNLOADS = {
+    "bib": "application/x-bibtex",
+    "ris": "application/x-research-info-systems",
+    "json": "application/json",
+}
+
+
+def passage_url(passage, external: bool = False) -> str:
+    """The permalink: article, number, and the fingerprint of the cited text."""
+    if passage.kind == "figure":
+        return url_for(
+            "reader.figure",
+            article_id=passage.article_id,
+            number=passage.figure,
+            v=passage.fingerprint,
+            _external=external,
+        )
+    return url_for(
+        "reader.paragraph",
+        article_id=passage.article_id,
+        number=passage.number,
+        v=passage.fingerprint,
+        _external=external,
+    )
+
+
+def highlighted(article, query: str) -> dict[str, str]:
+    """Display HTML of every passage with the query's matches marked (server-side)."""
+    if not query.strip():
+        return {}
+    built, _, _, _ = build_query(get_handle(), query)
+    terms = match_terms(built) if built is not None else None
+    if not terms:
+        return {}
+    return {p.id: highlight_html(p.html, p.text, terms) for p in article.passages}
+
+
+@bp.route("/<article_id>")
+def article(article_id: str):
+    handle = get_handle()
+    found = handle.article(article_id)
+    if found is None:
+        return gone_or_missing(article_id)
+    query = request.args.get("q", "")
+    return render_template(
+        "article.html",
+        article=found,
+        query=query,
+        marked=highlighted(found, query),
+        meta=highwire_tags(found, url_for("reader.article", article_id=found.id, _external=True)),
+    )
+
+
+def gone_or_missing(article_id: str, kind: str = "paragraph", number: int | None = None):
+    removed = get_handle().removed_article(article_id)
+    if removed is None:
+        abort(404)
+    old, when = removed
+    passage = find_passage(old, kind, number) if number is not None else None
+    bundle = citation_bundle(old, passage) if passage else None
+    return render_template("removed.html", article=old, passage=passage, bundle=bundle, removed_on=when), 410
+
+
+@bp.route("/<article_id>/p/<int:number>")
+def paragraph(article_id: str, number: int):
+    return passage_page(article_id, "paragraph", number)
+
+
+@bp.route("/<article_id>/fig/<int:number>")
+def figure(article_id: str, number: int):
+    return passage_page(article_id, "figure", number)
+
+
+def passage_page(article_id: str, kind: str, number: int):
+    fingerprint = request.args.get("v")
+    found = resolve(get_handle(), article_id, kind, number, fingerprint)
+    if found.status == "removed":
+        return gone_or_missing(article_id, kind, number)
+    if found.status == "missing" or found.passage is None:
+        abort(404)
+    if found.status == "moved":
+        return redirect(passage_url(found.passage), code=301)
+    passage, article = found.passage, found.article
+    index = article.passages.index(passage)
+    permalink = passage_url(passage, external=True)
+    return render_template(
+        "passage.html",
+        article=article,
+        passage=passage,
+        resolution=found,
+        before=article.passages[max(0, index - 1) : index],
+        after=article.passages[index + 1 : index + 2],
+        bundle=citation_bundle(article, passage, permalink),
+        permalink=permalink,
+        fragment=f"{url_for('reader.article', article_id=article.id, _external=True)}#{text_fragment(passage.text)}",
+        related=related(get_handle(), passage.id),
+        meta=highwire_tags(article, url_for("reader.article", article_id=article.id, _external=True)),
+    )
+
+
+@bp.route("/<article_id>/p/<int:number>.<any(bib, ris, json):fmt>")
+def download(article_id: str, number: int, fmt: str):
+    found = resolve(get_handle(), article_id, "paragraph", number, None)
+    if found.passage is None or found.status != "ok":
+        abort(404)
+    permalink = passage_url(found.passage, external=True)
+    bundle = citation_bundle(found.article, found.passage, permalink)
+    body = {
+        "bib": bundle["bibtex"],
+        "ris": bundle["ris"],
+        "json": json.dumps(bundle["csl_json"], ensure_ascii=False, indent=2),
+    }[fmt]
+    filename = f"{found.passage.id}.{fmt}"
+    return Response(
+        body, mimetype=DOWNLOADS[fmt], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

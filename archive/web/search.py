@@ -1,0 +1,83 @@
+"""Search pages: the home page, results, OpenSearch description, health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+
+from ..search import FACETS, Request, search
+from .store import get_handle
+
+bp = Blueprint("search", __name__)
+
+EXAMPLES = (
+    ("sanctions", "words are stemmed: finds sanction, sanctioned"),
+    ('"strategic partnership"', "an exact phrase"),
+    ("Putin -Xi", "leave a word out"),
+    ("date:2019-07", "chronology entries of a month"),
+    ("kind:figure", "figure captions"),
+    ("战略互信", "Chinese and Russian text"),
+)
+
+
+def search_request() -> Request:
+    """The user's search from the query string (shared by the page and the API)."""
+    args = request.args
+    try:
+        page = int(args.get("page", 1))
+    except ValueError:
+        page = 1
+    try:
+        size = int(args.get("size", current_app.config["PAGE_SIZE"]))
+    except ValueError:
+        size = current_app.config["PAGE_SIZE"]
+    return Request(
+        query=args.get("q", ""),
+        filters={name: tuple(args.getlist(name)) for name in FACETS if args.getlist(name)},
+        sort=args.get("sort", "relevance"),
+        page=page,
+        page_size=size,
+    )
+
+
+@bp.route("/")
+def home():
+    handle = get_handle()
+    return render_template(
+        "index.html", stats=handle.stats(), examples=EXAMPLES, articles=handle.article_list()[:12]
+    )
+
+
+@bp.route("/search")
+def results():
+    asked = search_request()
+    if not asked.query.strip() and not asked.filters:
+        return render_template("search.html", results=None, asked=asked)
+    handle = get_handle()
+    found = search(handle, asked)
+    status = 400 if found.error and asked.query.strip() else 200
+    return (
+        render_template(
+            "search.html",
+            results=found,
+            asked=asked,
+            titles=handle.article_titles(),
+            articles={hit.article: handle.article(hit.article) for hit in found.hits},
+        ),
+        status,
+    )
+
+
+@bp.route("/opensearch.xml")
+def opensearch():
+    xml = render_template("opensearch.xml", search_url=url_for("search.results", _external=True))
+    return Response(xml, mimetype="application/opensearchdescription+xml")
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        stats = get_handle().stats()
+    except Exception as error:  # the process manager needs an answer, not a traceback
+        current_app.logger.exception("health check failed")
+        return jsonify({"status": "error", "error": str(error)}), 503
+    return jsonify({"status": "ok", **stats})

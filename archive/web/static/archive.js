@@ -1,0 +1,99 @@
+// Progressive enhancement: "/" focuses search, live results through /api/search, copy buttons.
+// Everything works without this file; it only adds speed and convenience.
+(function () {
+  "use strict";
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    const tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+    const box = document.getElementById("q");
+    if (box) { event.preventDefault(); box.focus(); box.select(); }
+  });
+
+  function copyButtons(root) {
+    root.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(button.dataset.copy).then(function () {
+          button.classList.add("done");
+          button.firstChild.textContent = "Copied";
+          setTimeout(function () { button.classList.remove("done"); button.firstChild.textContent = "Copy"; }, 1500);
+        });
+      });
+    });
+  }
+
+  // Snippets are escaped text plus <mark>: rebuild them as nodes, never as HTML.
+  function snippetNodes(snippet) {
+    const fragment = document.createDocumentFragment();
+    const parts = snippet.split(/<mark>|<\/mark>/);
+    parts.forEach(function (part, i) {
+      const text = document.createTextNode(new DOMParser().parseFromString(part, "text/html").documentElement.textContent);
+      if (i % 2) { const mark = document.createElement("mark"); mark.appendChild(text); fragment.appendChild(mark); }
+      else fragment.appendChild(text);
+    });
+    return fragment;
+  }
+
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) { node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+    return node;
+  }
+
+  function place(hit) {
+    let label = hit.kind === "figure" ? "Fig. " + hit.figure : hit.kind === "section" ? "§ " + hit.section_number : "¶ " + hit.number;
+    if (hit.page_start) label += hit.page_end && hit.page_end !== hit.page_start ? ", pp. " + hit.page_start + "–" + hit.page_end : ", p. " + hit.page_start;
+    return label;
+  }
+
+  function renderLive(data, target, query) {
+    target.textContent = "";
+    if (data.error) { target.appendChild(el("p", {class: "message error", role: "alert"}, [data.error])); return; }
+    const summary = data.total + " result" + (data.total === 1 ? "" : "s") + " · searched for " + data.interpreted;
+    target.appendChild(el("p", {class: "summary"}, [summary, " · ", el("a", {href: "/search?q=" + encodeURIComponent(query)}, ["all results and filters"])]));
+    if (data.corrected) target.appendChild(el("p", {class: "did-you-mean"}, ["Showing results for " + data.suggestion]));
+    const list = el("ol", {class: "hit-list"});
+    data.hits.forEach(function (hit) {
+      const link = el("a", {href: hit.url});
+      link.appendChild(snippetNodes(hit.snippet));
+      list.appendChild(el("li", {class: "hit kind-" + hit.kind}, [
+        el("p", {class: "hit-meta"}, [el("span", {class: "kind"}, [hit.kind]), hit.article_title + (hit.section ? " › " + hit.section : "") + " · " + place(hit)]),
+        el("p", {class: "snippet"}, [link]),
+      ]));
+    });
+    target.appendChild(list);
+  }
+
+  function liveSearch(form) {
+    const box = form.querySelector("input[type=search]");
+    const target = document.getElementById("live-results");
+    if (!box || !target) return;
+    let timer = null, controller = null;
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        const query = box.value.trim();
+        if (!query) return;
+        if (controller) controller.abort();
+        controller = new AbortController();
+        const params = new URLSearchParams(new FormData(form));
+        params.set("size", "10");
+        fetch("/api/search?" + params.toString(), {signal: controller.signal, headers: {Accept: "application/json"}})
+          .then(function (r) { return r.json(); })
+          .then(function (data) {
+            renderLive(data, target, query);
+            history.replaceState(null, "", "/search?" + new URLSearchParams(new FormData(form)).toString());
+          })
+          .catch(function () {});
+      }, 250);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    copyButtons(document);
+    document.querySelectorAll("form[data-live]").forEach(liveSearch);
+  });
+})();

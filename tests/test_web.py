@@ -1,0 +1,314 @@
+"""The web app through Flask's test client: routes, statuses, JSON shapes, escaping, headers."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from bs4 import BeautifulSoup
+
+from archive.reindex import reindex
+from archive.web import create_app
+
+SEED = "cc-2019-09-china-russia"
+
+
+@pytest.fixture(scope="module")
+def app(seed_index):
+    return create_app(
+        {"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False, "TESTING": True}
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def text(node) -> str:
+    """A node's text with whitespace collapsed, as a reader sees it."""
+    return " ".join(node.get_text(" ").split())
+
+
+def test_home_page(client):
+    response = client.get("/")
+    page = soup(response)
+    assert response.status_code == 200
+    assert page.find("input", id="q").has_attr("autofocus")
+    assert text(page.find(class_="stats")).startswith("3 articles, 88 passages; last reindexed")
+    assert page.find("link", rel="search")["href"] == "/opensearch.xml"
+    assert {a.get_text() for a in page.select(".articles a")} >= {
+        "Beautiful Relationship in a Brave/Grave New World"
+    }
+
+
+def test_results_page_is_grouped_highlighted_and_faceted(client):
+    page = soup(client.get("/search?q=sanctions"))
+    groups = page.select("article.group")
+    assert next(g.h2.get_text(strip=True) for g in groups)
+    hit = page.select_one(f'li.hit .snippet a[href="/a/{SEED}?q=sanctions#p14"]')
+    assert hit is not None and hit.find("mark").get_text() == "sanctions"
+    assert "¶ 14, p. 115" in page.get_text()
+    assert page.select_one(".interpreted").get_text() == "sanction"
+    facets = {
+        s.h2.get_text(): [a.get_text(strip=True) for a in s.find_all("a")]
+        for s in page.select(".facets section")
+    }
+    assert set(facets) == {"Kind", "Section", "Article", "Year"}
+    assert "Beautiful Relationship in a Brave/Grave New World" in facets["Article"]
+    assert page.select("span.Z3988") and "rft.atitle=" in page.select_one("span.Z3988")["title"]
+    assert hit.find_parent("li").select_one("a.cite-link")["href"] == f"/a/{SEED}/p/14#cite"
+
+
+def test_facet_links_toggle_filters(client):
+    page = soup(client.get("/search?q=Russia"))
+    link = next(a for a in page.select(".facets a") if a.get_text(strip=True) == "chronology")
+    filtered = soup(client.get(link["href"]))
+    assert {li["class"][1] for li in filtered.select("li.hit")} == {"kind-chronology"}
+    active = filtered.select_one(".facets a.active")
+    assert active.get_text(strip=True) == "chronology" and "kind=" not in active["href"]
+
+
+def test_pagination_links(client):
+    page = soup(client.get("/search?q=Russia&size=5"))
+    assert page.select_one(".pagination a[rel=next]")["href"].endswith("page=2")
+    second = soup(client.get("/search?q=Russia&size=5&page=2"))
+    assert second.select_one(".pagination a[rel=prev]") is not None
+
+
+def test_did_you_mean_is_shown(client):
+    page = soup(client.get("/search?q=sanctoins"))
+    assert "Showing results for" in page.select_one(".did-you-mean").get_text()
+    assert page.select("li.hit")
+
+
+def test_empty_and_refused_queries(client):
+    assert "Type one or more words" in soup(client.get("/search?q=")).get_text()
+    refused = client.get("/search?q=*")
+    assert refused.status_code == 400 and "too broad" in soup(refused).select_one(".error").get_text()
+
+
+def test_hostile_query_is_reflected_escaped(client):
+    response = client.get("/search", query_string={"q": '"><script>alert(1)</script>'})
+    body = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in body
+    assert soup(response).find("input", id="q")["value"] == '"><script>alert(1)</script>'
+
+
+def test_hostile_corpus_text_shows_as_text_everywhere(client):
+    for url in ("/search?q=hostile", "/a/arms-control", "/a/arms-control/p/6", "/a/arms-control?q=hostile"):
+        body = client.get(url).get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in body, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body, url
+    api = client.get("/api/passages/arms-control-p6").get_json()
+    assert api["passage"]["text"].endswith("<script>alert(1)</script> must stay text.")
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    page = soup(response)
+    assert not page.find("script", src=False) and not page.find("style") and not page.select("[style]")
+    assert all(tag["src"].startswith("/static/") for tag in page.find_all("script"))
+
+
+def test_reader_page(client):
+    page = soup(client.get(f"/a/{SEED}"))
+    assert page.h1.get_text() == "Beautiful Relationship in a Brave/Grave New World"
+    assert next(a.get_text() for a in page.select(".toc a")) == "Two statements for the “new era”"
+    assert page.find(id="p14") and page.find(id="fig3") and page.find(id="s7")
+    assert page.select_one("#p14 .num").get_text() == "¶ 14"
+    assert page.select_one("#fig3 figcaption").get_text().endswith("Photo: Russia Insights")
+    assert page.select_one("#p62 .entry-date time")["datetime"] == "2019-07-12"
+    assert "<i>Comparative Connections</i>" in str(page.select_one(".full-citation"))
+
+
+def test_reader_marks_query_terms_server_side(client):
+    page = soup(client.get(f"/a/{SEED}?q=sanctions"))
+    assert [m.get_text() for m in page.select("#p14 mark")] == ["sanctions"]
+    assert page.select_one("#p1 em").get_text() == "Joint Sea"
+
+
+def test_highwire_tags(client):
+    for url in (f"/a/{SEED}", f"/a/{SEED}/p/14"):
+        page = soup(client.get(url))
+        tags = [
+            (m["name"], m["content"]) for m in page.find_all("meta", attrs={"name": re.compile("^citation_")})
+        ]
+        assert tags == [
+            ("citation_title", "Beautiful Relationship in a Brave/Grave New World"),
+            ("citation_author", "Yu, Bin"),
+            ("citation_journal_title", "Comparative Connections"),
+            ("citation_volume", "21"),
+            ("citation_issue", "2"),
+            ("citation_firstpage", "113"),
+            ("citation_lastpage", "122"),
+            ("citation_publication_date", "2019/09"),
+            ("citation_language", "en"),
+            ("citation_fulltext_html_url", f"http://localhost/a/{SEED}"),
+        ]
+
+
+def test_paragraph_page_has_context_citations_and_permalink(client):
+    page = soup(client.get(f"/a/{SEED}/p/14"))
+    assert page.select_one(".current .num").get_text() == "¶ 14, p. 115"
+    assert [n.get_text() for n in page.select(".neighbour .num")] == ["¶ 13, p. 115", "Fig. 1, p. 115"]
+    panel = page.select_one("#cite")
+    locators = [text(h) for h in panel.select("h3")]
+    assert locators == ["By page (p. 115)", "By ¶ number (¶ 14)"]
+    texts = [c.get_text() for c in panel.select(".citation")]
+    assert "(Yu, 2019, p. 115)" in texts and "(Yu, 2019, para. 14)" in texts and "(Yu, par. 14)" in texts
+    permalink = panel.select_one(".permalink a")["href"]
+    assert re.fullmatch(rf"http://localhost/a/{SEED}/p/14\?v=[0-9a-f]{{8}}", permalink)
+    assert page.select(".related li")
+
+
+def test_citation_downloads(client):
+    bib = client.get(f"/a/{SEED}/p/14.bib")
+    assert bib.mimetype == "application/x-bibtex" and bib.get_data(as_text=True).startswith(
+        "@article{yu2019beautiful,"
+    )
+    assert "attachment" in bib.headers["Content-Disposition"]
+    assert client.get(f"/a/{SEED}/p/14.ris").get_data(as_text=True).startswith("TY  - JOUR")
+    csl = json.loads(client.get(f"/a/{SEED}/p/14.json").get_data(as_text=True))
+    assert csl["citation"] == {"id": SEED, "locator": "115", "label": "page"}
+
+
+def test_api_search_shape(client):
+    data = client.get("/api/search?q=Lavrov&kind=chronology").get_json()
+    assert set(data) >= {
+        "query",
+        "interpreted",
+        "total",
+        "page",
+        "pages",
+        "suggestion",
+        "facets",
+        "hits",
+        "facet_labels",
+    }
+    assert data["total"] == 2 and {h["kind"] for h in data["hits"]} == {"chronology"}
+    assert data["hits"][0]["url"].startswith(f"/a/{SEED}?q=Lavrov#p")
+    refused = client.get("/api/search?q=*")
+    assert refused.status_code == 400 and "too broad" in refused.get_json()["error"]
+
+
+def test_api_article_and_passage(client):
+    article = client.get(f"/api/articles/{SEED}").get_json()
+    assert article["article"]["title"] == "Beautiful Relationship in a Brave/Grave New World"
+    assert len(article["passages"]) == 76 and article["passages"][13]["permalink"].startswith(
+        f"/a/{SEED}/p/14?v="
+    )
+    passage = client.get(f"/api/passages/{SEED}-p14").get_json()
+    assert passage["passage"]["number"] == 14 and passage["previous"] == f"{SEED}-p13"
+    styles = passage["citations"]["locators"][1]["styles"]
+    assert styles["apa"]["citation"] == "(Yu, 2019, para. 14)"
+    assert passage["citations"]["bibtex"].startswith("@article{")
+    assert client.get("/api/articles").get_json()["articles"][0]["url"].startswith("/a/")
+
+
+def test_opensearch_and_health(client):
+    xml = client.get("/opensearch.xml")
+    assert xml.mimetype == "application/opensearchdescription+xml"
+    assert 'template="http://localhost/search?q={searchTerms}"' in xml.get_data(as_text=True)
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "ok" and health["passages"] == 88
+
+
+@pytest.mark.parametrize(
+    "url", ["/nope", f"/a/{SEED}/p/999", "/a/missing", "/a/missing/p/1", "/api/passages/missing-p1"]
+)
+def test_not_found_pages(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    if url.startswith("/api/"):
+        assert response.get_json() == {"error": "There is nothing at this address.", "status": 404}
+    else:
+        page = soup(response)
+        assert page.select_one("header.site") and "There is nothing at this address." in page.get_text()
+        assert "Traceback" not in page.get_text()
+
+
+def test_bad_parameters_never_crash(client):
+    for url in (
+        "/search?q=x&page=abc",
+        "/search?q=x&size=-4",
+        "/search?q=x&sort=nonsense",
+        "/search?q=%00%ff",
+        "/search?q=x&year=notayear",
+    ):
+        assert client.get(url).status_code in (200, 400), url
+
+
+# --- permalinks that survive reindexing ------------------------------------------------------
+
+
+@pytest.fixture
+def live(tmp_path, corpus_dir):
+    """An app on a writable corpus and index, with a reindex helper."""
+    index_dir = tmp_path / "index"
+    reindex(corpus_dir, index_dir)
+    app = create_app(
+        {"INDEX": str(index_dir), "CORPUS": str(corpus_dir), "BUILD_MISSING_INDEX": False, "TESTING": True}
+    )
+    return app.test_client(), corpus_dir, lambda: reindex(corpus_dir, index_dir)
+
+
+def permalink_of(client, number: int) -> str:
+    page = soup(client.get(f"/a/{SEED}/p/{number}"))
+    return page.select_one(".permalink a")["href"].replace("http://localhost", "")
+
+
+def test_permalink_follows_a_paragraph_inserted_before_it(live):
+    client, corpus, rebuild = live
+    old = permalink_of(client, 14)
+    seed = corpus / f"{SEED}.md"
+    text = seed.read_text(encoding="utf-8")
+    inserted = "Xi’s visit coincided"
+    seed.write_text(
+        text.replace(inserted, "A new paragraph inserted by the editor.\n\n" + inserted), encoding="utf-8"
+    )
+    assert rebuild().ok
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response.headers["Location"].startswith(f"/a/{SEED}/p/15?v=")
+    moved = soup(client.get(response.headers["Location"]))
+    assert moved.select_one(".current p").get_text().startswith("Ironically, the US-China trade war")
+
+
+def test_permalink_to_changed_text_lands_on_closest_with_notice(live):
+    client, corpus, rebuild = live
+    old = permalink_of(client, 14)
+    seed = corpus / f"{SEED}.md"
+    seed.write_text(
+        seed.read_text(encoding="utf-8").replace("Ironically, the US-China", "Paradoxically, the US-China"),
+        encoding="utf-8",
+    )
+    assert rebuild().ok
+    response = client.get(old)
+    page = soup(response)
+    assert response.status_code == 200
+    assert "The text you cited has changed since it was cited" in page.select_one(".notice").get_text()
+    assert page.select_one(".notice blockquote").get_text().startswith("Ironically, the US-China")
+    assert page.select_one(".current p").get_text().startswith("Paradoxically, the US-China")
+
+
+def test_permalink_to_removed_article_is_410_with_its_citation(live):
+    client, corpus, rebuild = live
+    old = permalink_of(client, 14)
+    shutil.move(corpus / f"{SEED}.md", corpus.parent / "elsewhere.md")
+    assert rebuild().ok
+    response = client.get(old)
+    page = soup(response)
+    assert response.status_code == 410
+    assert "(2019): 115." in page.select_one("blockquote.citation").get_text()
+    assert client.get(f"/a/{SEED}").status_code == 410
