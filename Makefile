@@ -22,10 +22,13 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-## Debian's Chromium for the browser tests (Playwright's own browser download does not work here).
+## Debian's Chromium for the browser tests (Playwright's own browser download does not work here),
+## and axe-core from npm for their accessibility check.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@test -f tests/browser/node_modules/axe-core/axe.min.js || \
+		npm ci --prefix tests/browser --no-audit --no-fund --silent
 
 serve: install
 	$(VENV)/bin/archive serve $(ARGS)

@@ -116,6 +116,19 @@ def stemming_analyzer():
     return MixedScriptTokenizer() | LowercaseFilter() | FoldFilter() | StemFilter()
 
 
+def spans(text: str) -> list[tuple[str, str, int, int]]:
+    """(exact term, stemmed term, start, end) of every token: the analyzers' output with offsets,
+    computed without Whoosh's token machinery (highlighting runs this on every hit)."""
+    out = []
+    for match in TOKEN.finditer(text):
+        word = match.group(0)
+        pieces = cjk_pieces(word) if CJK_RUN.match(word) else [(0, len(word))]
+        for start, end in pieces:
+            exact = fold(word[start:end].lower())
+            out.append((exact, stem(exact), match.start() + start, match.start() + end))
+    return out
+
+
 def analyze(text: str, stemmed: bool = True) -> list[str]:
     """The terms a text becomes, in order."""
     analyzer = stemming_analyzer() if stemmed else exact_analyzer()

@@ -290,19 +290,27 @@ def _example_id(handle: IndexHandle) -> str:
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
 )
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
-def serve_command(corpus: Path, index_dir: Path, host: str, port: int, threads: int) -> None:
-    """Serve the archive with the production WSGI server (waitress), building the index if missing.
+@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
+@click.option(
+    "--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Threads per worker."
+)
+def serve_command(
+    corpus: Path, index_dir: Path, host: str, port: int, workers: int | None, threads: int
+) -> None:
+    """Serve the archive with the production WSGI server (gunicorn), building the index if missing.
 
     For development with reloading, use: flask --app archive.web run --debug
 
     Example: archive serve --port 8000
     """
-    from waitress import serve
-
-    from .web import create_app
+    from .web.server import serve
 
     open_handle(corpus, index_dir)  # builds a missing index, with a clear error if it cannot
-    app = create_app({"CORPUS": str(corpus), "INDEX": str(index_dir), "BUILD_MISSING_INDEX": False})
     click.echo(f"Serving the archive of {corpus} at http://{host}:{port}/  (Ctrl+C to stop)")
-    serve(app, host=host, port=port, threads=threads, ident="archive")
+    serve(
+        {"CORPUS": str(corpus), "INDEX": str(index_dir), "BUILD_MISSING_INDEX": False},
+        host,
+        port,
+        workers,
+        threads,
+    )

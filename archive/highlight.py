@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as q
 
-from .analysis import exact_analyzer, stemming_analyzer
+from .analysis import spans as analysis_spans
 
 SNIPPET_CHARS = 280
 TAG = re.compile(r"(<[^>]+>)")
@@ -59,21 +59,17 @@ def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
     """Character spans of text to mark, merged where they overlap (CJK bigrams, phrases)."""
     if not terms:
         return []
-    # Whoosh reuses one Token object while streaming: copy what we need as we go.
-    tokens = [(t.text, t.startchar, t.endchar) for t in stemming_analyzer()(text, chars=True)]
-    exact = [t.text for t in exact_analyzer()(text)]
+    tokens = analysis_spans(text)
     spans = []
-    for i, (stem, start, end) in enumerate(tokens):
-        word = exact[i] if i < len(exact) else stem
+    for i, (word, stem, start, end) in enumerate(tokens):
         if stem in terms.stems or word in terms.exact or any(word.startswith(p) for p in terms.prefixes):
             spans.append((start, end))
         for phrase in terms.phrases:
             window = tokens[i : i + len(phrase)]
-            words = exact[i : i + len(phrase)]
             if len(window) == len(phrase) and (
-                tuple(t[0] for t in window) == phrase or tuple(words) == phrase
+                tuple(t[1] for t in window) == phrase or tuple(t[0] for t in window) == phrase
             ):
-                spans.append((start, window[-1][2]))
+                spans.append((start, window[-1][3]))
     return merge_spans(spans)
 
 

@@ -31,3 +31,13 @@ def test_positions_and_offsets_follow_the_text():
         for t in stemming_analyzer()("X 战略互信 y", positions=True, chars=True)
     ]
     assert tokens == [("x", 0, 0, 1), ("战略", 1, 2, 4), ("略互", 2, 3, 5), ("互信", 3, 4, 6), ("y", 4, 7, 8)]
+
+
+def test_highlighting_offsets_agree_with_the_analyzers(seed):
+    from archive.analysis import spans
+
+    for passage in seed.passages:
+        found = spans(passage.text)
+        assert [s[1] for s in found] == analyze(passage.text)
+        assert [s[0] for s in found] == analyze(passage.text, stemmed=False)
+        assert all(passage.text[a:b].lower().replace("’", "'") for _, _, a, b in found)

@@ -30,6 +30,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.from_prefixed_env("ARCHIVE")
     if config:
         app.config.from_mapping(config)
+    app.json.ensure_ascii = False  # Chinese and Russian text stays readable in the API
+    app.json.sort_keys = False
     store.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(reader.bp)

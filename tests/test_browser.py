@@ -1,0 +1,196 @@
+"""The archive in a real browser: Debian's headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from archive.web import create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
+SEED = "cc-2019-09-china-russia"
+# The closed network here refuses Chromium's background connections: switch them off.
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def server(seed_index):
+    """The app on the seed index, served by waitress on a free port of 127.0.0.1."""
+    from waitress import create_server
+
+    app = create_app({"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False})
+    wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=wsgi.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{wsgi.effective_port}"
+    wsgi.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() or not AXE.exists():
+        message = "browser tests need Debian's chromium and axe-core: run `make browser`"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=True)
+
+
+def test_typing_shows_highlighted_results(page, server):
+    page.goto(server + "/")
+    page.locator("#q").press_sequentially("sanctions", delay=20)
+    mark = page.locator("#live-results mark").first
+    mark.wait_for()
+    assert mark.inner_text().lower().startswith("sanction")
+    assert "result" in page.locator("#live-results .summary").inner_text()
+
+
+def test_follow_a_hit_to_the_marked_paragraph(page, server):
+    page.goto(server + "/search?q=sanctions")
+    screenshot(page, "results-page")
+    page.locator(f'li.hit .snippet a[href="/a/{SEED}?q=sanctions#p14"]').click()
+    page.wait_for_url(f"**/a/{SEED}?q=sanctions#p14")
+    target = page.locator("#p14")
+    assert target.evaluate("el => el.matches(':target')")
+    assert target.locator("mark").first.inner_text() == "sanctions"
+    assert target.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"
+    )
+    screenshot(page, "reader")
+
+
+def test_facet_narrows_results(page, server):
+    page.goto(server + "/search?q=Russia")
+    page.locator(".facets a", has_text="chronology").first.click()
+    page.wait_for_url("**kind=chronology**")
+    kinds = page.locator("li.hit .kind").all_inner_texts()
+    assert kinds and {k.lower() for k in kinds} == {"chronology"}
+
+
+def test_pagination(page, server):
+    page.goto(server + "/search?q=Russia&size=5")
+    first = page.locator("li.hit .snippet a").first.get_attribute("href")
+    page.locator(".pagination a[rel=next]").click()
+    page.wait_for_url("**page=2**")
+    assert "Page 2 of" in page.locator(".pagination").inner_text()
+    assert page.locator("li.hit .snippet a").first.get_attribute("href") != first
+
+
+def test_keyboard_only_search(page, server):
+    page.goto(server + f"/a/{SEED}")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("Orenburg")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=Orenburg**")
+    for _ in range(40):  # Tab until the first result's snippet link has focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.snippet') !== null"):
+            break
+    else:
+        pytest.fail("no result link reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/a/{SEED}?q=Orenburg#*")
+    assert page.locator(":target mark").first.inner_text() in ("Orenburg", "Оренбург")
+
+
+def test_works_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.fill("#q", "Lavrov")
+    page.locator("form[role=search] button[type=submit]").click()
+    page.wait_for_url("**/search?q=Lavrov**")
+    assert page.locator("li.hit mark").count() > 0
+    page.goto(server + f"/a/{SEED}/p/14")
+    assert page.locator("#cite .citation").count() >= 6
+    assert page.locator("button.copy").first.is_hidden()  # copy needs JavaScript, so it stays hidden
+    context.close()
+
+
+def test_copy_button_copies_the_citation(browser, server):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page = context.new_page()
+    page.goto(server + f"/a/{SEED}/p/14")
+    button = page.locator("#cite button.copy").first
+    button.click()
+    assert button.inner_text().startswith("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == (
+        "Yu Bin, “Beautiful Relationship in a Brave/Grave New World,” Comparative Connections 21, no. 2 (2019): 115."
+    )
+    context.close()
+
+
+PAGES = ["/", "/search?q=sanctions", f"/a/{SEED}?q=sanctions", f"/a/{SEED}/p/14", "/search?q=*", "/nope"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violations(browser, server, path):
+    for scheme in ("light", "dark"):
+        context = browser.new_context(bypass_csp=True, color_scheme=scheme)
+        page = context.new_page()
+        page.goto(server + path)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run(document)).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact) || v.id === 'page-has-heading-one')"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"
+        )
+        context.close()
+        assert violations == [], f"{path} ({scheme}): {violations}"
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, server):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    for path in ("/search?q=sanctions", f"/a/{SEED}", f"/a/{SEED}/p/14"):
+        page.goto(server + path)
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1"), path
+    screenshot(page, "paragraph-phone")
+    context.close()
+
+
+def test_no_request_leaves_the_machine(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    for path in PAGES:
+        page.goto(server + path)
+    context.close()
+    assert outside == []
+
+
+def test_chromium_is_debians(browser):
+    assert shutil.which("chromium") == CHROMIUM or Path(CHROMIUM).exists()
