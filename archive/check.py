@@ -45,16 +45,23 @@ def ignored_files(corpus: Path) -> list[Path]:
     )
 
 
-def check_file(path: Path, claimed: dict[str, Path] | None = None) -> FileReport:
-    """Parse one file; `claimed` maps article ids already taken by other files."""
+def check_file(path: Path) -> FileReport:
+    """Parse one file into a report: the article and notes, or the reason it failed."""
     try:
         article = parse_file(path)
     except ParseError as error:
         return FileReport(path, error=error.reason)
-    other = (claimed or {}).get(article.id)
-    if other is not None and other != path:
-        return FileReport(path, error=f"its id {article.id!r} is already used by {other}; rename one file")
     return FileReport(path, article, notes=article_notes(article))
+
+
+def claim(report: FileReport, claimed: dict[str, Path]) -> FileReport:
+    """The report, or a failure when another file already has its article id (two files, one slug)."""
+    other = claimed.get(report.article.id) if report.article else None
+    if other is not None and other != report.path:
+        return FileReport(
+            report.path, error=f"its id {report.article.id!r} is already used by {other}; rename one file"
+        )
+    return report
 
 
 def article_notes(article: Article) -> list[str]:
@@ -80,7 +87,7 @@ def check_corpus(corpus: Path) -> list[FileReport]:
     claimed: dict[str, Path] = {}
     reports = []
     for path in corpus_files(corpus):
-        report = check_file(path, claimed)
+        report = claim(check_file(path), claimed)
         if report.article is not None:
             claimed[report.article.id] = path
         reports.append(report)

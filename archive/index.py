@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec import whoosh3
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
@@ -31,6 +32,19 @@ ARTICLE_CACHE = 64
 
 class IndexUnavailable(Exception):
     """The index folder cannot be used; the message says why and what to do."""
+
+
+def _cached_reader(self, fieldname, column):
+    """Whoosh's W3PerDocReader._cached_reader, remembering absent columns too: the original
+    stat()s the disk again on every posting of a field that has no length column."""
+    if fieldname not in self._readers:
+        self._readers[fieldname] = (
+            self.column_reader(fieldname, column) if self.has_column(fieldname) else None
+        )
+    return self._readers[fieldname]
+
+
+whoosh3.W3PerDocReader._cached_reader = _cached_reader
 
 
 def make_schema() -> Schema:
@@ -122,7 +136,6 @@ def section_document(article: Article, section: Section) -> dict:
         "page_start": first.page_start,
         "sort_date": _day(article.date),
         "text": section.text,
-        "exact": section.text,
     }
 
 

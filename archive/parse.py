@@ -154,6 +154,12 @@ def blocks_from_html(document: str) -> tuple[list[Block], BeautifulSoup]:
     soup = BeautifulSoup(document, "html.parser")
     for tag in soup.find_all(DROPPED_TAGS):
         tag.decompose()
+    for tag in soup.find_all(
+        attrs={"role": ("navigation", "search", "banner", "contentinfo", "complementary")}
+    ):
+        tag.decompose()
+    for tag in soup.select("a.headerlink, a[aria-hidden=true], [hidden]"):  # "¶" permalink anchors
+        tag.decompose()
     for tag in soup.find_all("br"):
         tag.replace_with(" ")
     root = soup.find("article") or soup.find("main") or soup.body or soup
@@ -260,7 +266,13 @@ def parse_file(path: Path | str) -> Article:
     if not structure.passages:
         raise ParseError(str(path), "no text found (no paragraphs after the header and metadata)")
     fields = structure.metadata
-    title = fields.title or (normalise(soup.title.get_text()) if soup.title else "") or _title_from_name(path)
+    title = (
+        fields.title
+        or _first_h1(blocks)
+        or _html_title(soup)
+        or structure.first_heading
+        or _title_from_name(path)
+    )
     return Article(
         id=article_id(path),
         title=title,
@@ -283,6 +295,18 @@ def parse_file(path: Path | str) -> Article:
         page_note=structure.page_note,
         warnings=tuple(warnings + structure.warnings),
     )
+
+
+def _first_h1(blocks: list[Block]) -> str | None:
+    return next((b.text for b in blocks if b.tag == "h1" and b.text), None)
+
+
+def _html_title(soup: BeautifulSoup) -> str | None:
+    """The <title>, without a site name after a separator ("Article | Site")."""
+    if not soup.title:
+        return None
+    title = normalise(soup.title.get_text())
+    return re.split(r"\s+[|–—]\s+|\s+-\s+", title)[0] or None
 
 
 def _has_headings(blocks: list[Block]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .check import check_file, corpus_files
+from .check import FileReport, check_file, claim, corpus_files
 from .index import (
     LOCK,
     IndexUnavailable,
@@ -127,7 +128,7 @@ def reindex(
         ix = open_or_create(index_dir)
         known = indexed_articles(ix)
         with ix.searcher() as before:
-            writer = ix.writer(timeout=wait)
+            writer = ix.writer(timeout=wait, limitmb=256)
             try:
                 update = Update(writer, before, known, full, report)
                 seen = update.files(files, progress)
@@ -185,10 +186,10 @@ class Update:
             else:
                 todo.append((path, previous_id))
         seen = set(claimed)
-        for path, previous_id in todo:
+        for (path, previous_id), parsed in zip(todo, parse_all([p for p, _ in todo]), strict=True):
             if progress:
                 progress(path)
-            file_report = check_file(path, claimed)
+            file_report = claim(parsed, claimed)
             if file_report.article is None:
                 self.report.failed.append((str(path), file_report.error))
                 if previous_id:  # nothing lost: the old passages stay searchable
@@ -250,6 +251,20 @@ class Update:
                 )
             if article_id in self.known and self.known[article_id].source not in self.report.removed:
                 self.report.removed.append(self.known[article_id].source)
+
+
+PARALLEL_FROM = 16  # files: below this, starting worker processes costs more than it saves
+
+
+def parse_all(paths: list[Path]) -> Iterator[FileReport]:
+    """Parse files in order, in worker processes (one per core) when there are many."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        yield from map(check_file, paths)
+        return
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(check_file, paths, chunksize=4)
 
 
 def count_passages(index_dir: Path) -> int:

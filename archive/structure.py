@@ -56,6 +56,7 @@ class Structure:
     sections: tuple[Section, ...]
     metadata: Metadata
     page_note: str | None
+    first_heading: str | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -208,15 +209,14 @@ def build_passages(
     """Sections and numbered passages of one article, with merged metadata and inferred pages."""
     walker = Walker(blocks, structured).run()
     metadata = merge_metadata(walker, layers)
-    if not metadata.title and walker.headings:
-        metadata.title = walker.headings[0]
     drafts = walker.drafts
     first_text = next((d for d in drafts if d.kind == "paragraph"), None)
     if first_text and first_text.section is None and walker.headings:
         first_text.kind = "lead"
     pages, page_note = infer_pages(metadata, walker.breaks)
     passages = number_passages(article_id, drafts, pages)
-    return Structure(passages, group_sections(passages), metadata, page_note)
+    first_heading = walker.headings[0] if walker.headings else None
+    return Structure(passages, group_sections(passages), metadata, page_note, first_heading)
 
 
 def infer_pages(metadata: Metadata, breaks: int) -> tuple[int | None, str | None]:

@@ -145,7 +145,7 @@ def test_copy_button_copies_the_citation(browser, server):
     page.goto(server + f"/a/{SEED}/p/14")
     button = page.locator("#cite button.copy").first
     button.click()
-    assert button.inner_text().startswith("Copied")
+    page.wait_for_function("document.querySelector('#cite button.copy').textContent.startsWith('Copied')")
     assert page.evaluate("navigator.clipboard.readText()") == (
         "Yu Bin, “Beautiful Relationship in a Brave/Grave New World,” Comparative Connections 21, no. 2 (2019): 115."
     )
