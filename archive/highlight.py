@@ -98,8 +98,28 @@ def marked(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | N
     return "".join(out)
 
 
+def candidate_region(text: str, terms: MatchTerms, width: int) -> tuple[int, int]:
+    """A stretch of a long text around the first likely match, found with a cheap regex, so that
+    only it is analyzed (section documents run to thousands of words)."""
+    words = set(terms.stems) | set(terms.exact) | set(terms.prefixes) | {w for p in terms.phrases for w in p}
+    stems = sorted({w[: max(3, len(w) - 1)] for w in words if w}, key=len, reverse=True)
+    if not stems:
+        return 0, min(len(text), 3 * width)
+    match = re.search("|".join(re.escape(s) for s in stems), text, re.IGNORECASE)
+    start = max(0, (match.start() if match else 0) - width)
+    return start, min(len(text), start + 3 * width)
+
+
 def snippet(text: str, terms: MatchTerms, width: int = SNIPPET_CHARS) -> str:
     """The best window of a passage (most marks), escaped, with <mark>; ellipses where cut."""
+    if len(text) > 4 * width:
+        start, end = candidate_region(text, terms, width)
+        start = text.rfind(" ", 0, start) + 1 if start else 0
+        end = text.find(" ", end) if text.find(" ", end) > 0 else len(text)
+        inner = snippet(text[start:end], terms, width)
+        if start and not inner.startswith("… "):
+            inner = "… " + inner
+        return inner + (" …" if end < len(text) and not inner.endswith(" …") else "")
     spans = match_spans(text, terms)
     if len(text) <= width:
         return marked(text, spans)

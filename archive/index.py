@@ -18,6 +18,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.codec import whoosh3
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
 from .analysis import exact_analyzer, stemming_analyzer
@@ -252,7 +253,18 @@ class IndexHandle:
                 current.close()
             current = self.ix.searcher()
             self._local.searcher = current
+            self._local.searchable = None
         return current
+
+    def searchable_docs(self) -> set[int]:
+        """Document numbers of passages and sections (what a search may return), once per searcher:
+        rebuilding this filter per query costs more than the query itself on a large index."""
+        searcher = self.searcher()
+        if self._local.searchable is None:
+            self._local.searchable = set(
+                searcher.docs_for_query(Or([Term("doctype", "passage"), Term("doctype", "section")]))
+            )
+        return self._local.searchable
 
     def article(self, article_id: str) -> Article | None:
         """The parsed Article stored at index time (the reader never re-parses a file)."""

@@ -23,7 +23,6 @@ FACET_FIELDS = {"kind": "kind", "section": "section_key", "article": "article", 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 FEW_RESULTS = 3
-SEARCHABLE = q.Or([q.Term("doctype", "passage"), q.Term("doctype", "section")])
 
 
 @dataclass(frozen=True)
@@ -228,7 +227,9 @@ def facet_filter(filters: dict[str, tuple[str, ...]]) -> q.Query | None:
 def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str, messages) -> SearchResults:
     searcher = handle.searcher()
     scope = facet_filter(request.filters)
-    allowed = q.And([SEARCHABLE, scope]) if scope else SEARCHABLE
+    allowed = handle.searchable_docs()
+    if scope is not None:
+        allowed = allowed & set(searcher.docs_for_query(scope))
     facets = sorting.Facets()
     for name in FACETS:
         facets.add_field(FACET_FIELDS[name], maptype=sorting.Count)

@@ -82,7 +82,13 @@ print(json.dumps({"seconds": time.perf_counter() - started, "passages": report.p
 
 def build(corpus: Path, index_dir: Path) -> dict:
     shutil.rmtree(index_dir, ignore_errors=True)
-    out = subprocess.run([sys.executable, "-c", BUILD, str(corpus), str(index_dir)], capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", BUILD, str(corpus), str(index_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["index_mb"] = folder_size(index_dir) / 2**20
     return result
@@ -120,7 +126,9 @@ def passages_of(index_dir: Path):
 def fts5(index_dir: Path, reps: int) -> dict:
     """The same passages in SQLite FTS5 (porter stemming, bm25, snippet()), the same queries."""
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE p USING fts5(id UNINDEXED, kind UNINDEXED, text, tokenize='porter unicode61')")
+    db.execute(
+        "CREATE VIRTUAL TABLE p USING fts5(id UNINDEXED, kind UNINDEXED, text, tokenize='porter unicode61')"
+    )
     db.execute("CREATE TABLE d (id TEXT, date_start TEXT, date_end TEXT)")
     started = time.perf_counter()
     rows = [(p.id, p.kind, p.text, p.date_start, p.date_end) for p in passages_of(index_dir)]
@@ -132,7 +140,9 @@ def fts5(index_dir: Path, reps: int) -> dict:
 
     def run(name: str, match: str | None):
         if match is None:
-            db.execute("SELECT id FROM d WHERE date_start <= '2005-03-31' AND date_end >= '2005-03-01' ORDER BY date_start LIMIT 20").fetchall()
+            db.execute(
+                "SELECT id FROM d WHERE date_start <= '2005-03-31' AND date_end >= '2005-03-01' ORDER BY date_start LIMIT 20"
+            ).fetchall()
             return
         extra = "AND kind = 'figure'" if name == "field filter" else ""
         db.execute(top.format(extra), (match,)).fetchall()
@@ -148,7 +158,13 @@ def naive_whoosh(index_dir: Path, reps: int, work: Path) -> dict:
     from whoosh import query as wq
     from whoosh.fields import DATETIME, ID, TEXT, Schema
 
-    schema = Schema(id=ID(stored=True), kind=ID(stored=True), text=TEXT(stored=True), date_start=DATETIME, date_end=DATETIME)
+    schema = Schema(
+        id=ID(stored=True),
+        kind=ID(stored=True),
+        text=TEXT(stored=True),
+        date_start=DATETIME,
+        date_end=DATETIME,
+    )
     folder = work / "naive"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
@@ -156,8 +172,10 @@ def naive_whoosh(index_dir: Path, reps: int, work: Path) -> dict:
     ix = index.create_in(str(folder), schema)
     writer = ix.writer(limitmb=256)
     for p in passages_of(index_dir):
-        day = (lambda s: datetime.fromisoformat(s) if s else None)
-        writer.add_document(id=p.id, kind=p.kind, text=p.text, date_start=day(p.date_start), date_end=day(p.date_end))
+        day = lambda s: datetime.fromisoformat(s) if s else None
+        writer.add_document(
+            id=p.id, kind=p.kind, text=p.text, date_start=day(p.date_start), date_end=day(p.date_end)
+        )
     writer.commit()
     build_seconds = time.perf_counter() - started
 
@@ -165,7 +183,12 @@ def naive_whoosh(index_dir: Path, reps: int, work: Path) -> dict:
         ix = index.open_dir(str(folder))
         with ix.searcher() as searcher:
             if query_text.startswith("date:"):
-                parsed = wq.And([wq.DateRange("date_start", None, datetime(2005, 3, 31)), wq.DateRange("date_end", datetime(2005, 3, 1), None)])
+                parsed = wq.And(
+                    [
+                        wq.DateRange("date_start", None, datetime(2005, 3, 31)),
+                        wq.DateRange("date_end", datetime(2005, 3, 1), None),
+                    ]
+                )
             else:
                 parsed = qparser.QueryParser("text", schema).parse(query_text)
             results = searcher.search(parsed, limit=20)
@@ -184,7 +207,14 @@ def free_port() -> int:
 
 
 def start(command: list[str], port: int, env: dict | None = None) -> subprocess.Popen:
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -208,13 +238,28 @@ def stop(process: subprocess.Popen) -> None:
 
 def rss_mb(process: subprocess.Popen) -> float:
     """Resident memory of a server and its worker processes."""
-    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(process.pid), "-p", str(process.pid)], capture_output=True, text=True)
+    out = subprocess.run(
+        ["ps", "-o", "rss=", "--ppid", str(process.pid), "-p", str(process.pid)],
+        capture_output=True,
+        text=True,
+    )
     return sum(int(x) for x in out.stdout.split()) / 1024
 
 
 def serve_archive(index_dir: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    command = [sys.executable, "-m", "archive", "serve", "--index", str(index_dir), "--corpus", str(index_dir), "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "archive",
+        "serve",
+        "--index",
+        str(index_dir),
+        "--corpus",
+        str(index_dir),
+        "--port",
+        str(port),
+    ]
     return start(command, port), port
 
 
@@ -231,7 +276,22 @@ def hello():
 def serve_hello(work: Path) -> tuple[subprocess.Popen, int]:
     (work / "hello_app.py").write_text(HELLO, encoding="utf-8")
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--chdir", str(work), "-w", str(os.cpu_count() or 2), "--threads", "4", "-k", "gthread", "-b", f"127.0.0.1:{port}", "hello_app:app"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--chdir",
+        str(work),
+        "-w",
+        str(os.cpu_count() or 2),
+        "--threads",
+        "4",
+        "-k",
+        "gthread",
+        "-b",
+        f"127.0.0.1:{port}",
+        "hello_app:app",
+    ]
     return start(command, port), port
 
 
@@ -255,10 +315,20 @@ def search_path(query: str) -> str:
 def load(port: int, path: str, seconds: int, clients: int = 16) -> dict:
     """Concurrent keep-alive clients on 127.0.0.1 for a bounded time: wrk when present."""
     if shutil.which("wrk"):
-        out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, timeout=seconds + 30).stdout
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}{path}"],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 30,
+        ).stdout
         rate = float(out.split("Requests/sec:")[1].split()[0])
         p99 = out.split("99%")[1].split()[0] if "99%" in out else None
-        errors = sum(int(x) for x in __import__("re").findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout)[: ]+(\d+)", out))
+        errors = sum(
+            int(x)
+            for x in __import__("re").findall(
+                r"(?:Non-2xx or 3xx responses|connect|read|write|timeout)[: ]+(\d+)", out
+            )
+        )
         return {"tool": "wrk", "requests_per_s": rate, "p99": p99, "errors": errors}
     samples, errors, deadline = [], [0], time.monotonic() + seconds
 
@@ -282,7 +352,12 @@ def load(port: int, path: str, seconds: int, clients: int = 16) -> dict:
         t.start()
     for t in threads:
         t.join()
-    return {"tool": "python", "requests_per_s": len(samples) / seconds, **percentiles(samples), "errors": errors[0]}
+    return {
+        "tool": "python",
+        "requests_per_s": len(samples) / seconds,
+        **percentiles(samples),
+        "errors": errors[0],
+    }
 
 
 def table(title: str, header: list[str], rows: list[list]) -> str:
@@ -296,8 +371,19 @@ def report(results: dict) -> str:
     out = [f"Machine: {results['machine']}; {results['date']}; goals: {GOALS}"]
     out.append(table("Full build", ["passages", "seconds", "index MB", "peak RSS MB"],
                      [[b["passages"], b["seconds"], b["index_mb"], b["peak_rss_mb"]] for b in results["builds"]]))  # fmt: skip
-    out.append(table("Incremental reindex (largest corpus)", ["change", "seconds"], [[k, v] for k, v in results["incremental"].items()]))
-    lib, fts, naive, web = results["library"], results["fts5"]["latency"], results["naive_whoosh"]["latency"], results["http"]
+    out.append(
+        table(
+            "Incremental reindex (largest corpus)",
+            ["change", "seconds"],
+            [[k, v] for k, v in results["incremental"].items()],
+        )
+    )
+    lib, fts, naive, web = (
+        results["library"],
+        results["fts5"]["latency"],
+        results["naive_whoosh"]["latency"],
+        results["http"],
+    )
     rows = [
         [name, lib[name]["p50"], lib[name]["p95"], lib[name]["p99"], web[name]["p95"], fts[name]["p95"],
          lib[name]["p95"] / max(fts[name]["p95"], 1e-6), naive[name]["p95"], naive[name]["p95"] / max(lib[name]["p95"], 1e-6)]
@@ -316,8 +402,12 @@ def report(results: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Benchmark the archive against SQLite FTS5 and naive Whoosh.")
-    parser.add_argument("--smoke", action="store_true", help="1k passages, a few seconds: keeps the scripts alive in CI")
+    parser = argparse.ArgumentParser(
+        description="Benchmark the archive against SQLite FTS5 and naive Whoosh."
+    )
+    parser.add_argument(
+        "--smoke", action="store_true", help="1k passages, a few seconds: keeps the scripts alive in CI"
+    )
     args = parser.parse_args()
     sizes = [1000] if args.smoke else [1000, 10_000, 100_000]
     reps, load_seconds = (5, 2) if args.smoke else (20, 20)
@@ -343,7 +433,10 @@ def main() -> None:
         try:
             results["http"] = http_latency(port, {n: search_path(q) for n, (q, _) in QUERIES.items()}, reps)
             before = rss_mb(server)
-            results["load"] = {**load(port, search_path("default encoding"), load_seconds), "rss_before_mb": before}
+            results["load"] = {
+                **load(port, search_path("default encoding"), load_seconds),
+                "rss_before_mb": before,
+            }
             results["load"]["rss_after_mb"] = rss_mb(server)
         finally:
             stop(server)
@@ -370,7 +463,9 @@ def floor(work: Path, reps: int) -> dict:
         stop(hello)
     server, port = serve_archive(seed_index)
     try:
-        search_times = http_latency(port, {"search": search_path("strategic partnership")}, reps * 5)["search"]
+        search_times = http_latency(port, {"search": search_path("strategic partnership")}, reps * 5)[
+            "search"
+        ]
     finally:
         stop(server)
     return {"hello": hello_times, "search": search_times}
