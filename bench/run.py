@@ -172,7 +172,10 @@ def naive_whoosh(index_dir: Path, reps: int, work: Path) -> dict:
     ix = index.create_in(str(folder), schema)
     writer = ix.writer(limitmb=256)
     for p in passages_of(index_dir):
-        day = lambda s: datetime.fromisoformat(s) if s else None
+
+        def day(s):
+            return datetime.fromisoformat(s) if s else None
+
         writer.add_document(
             id=p.id, kind=p.kind, text=p.text, date_start=day(p.date_start), date_end=day(p.date_end)
         )
