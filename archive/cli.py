@@ -11,10 +11,11 @@ from pathlib import Path
 import click
 
 from .check import check_corpus, ignored_files
-from .cite import FORMATS, Locator, bibtex, citations, csl_citation, locators, ris
+from .cite import FORMATS, Locator, citations, csl_citation, locators
 from .index import IndexHandle, IndexUnavailable
 from .models import ParseError
 from .parse import parse_file
+from .records import bibtex, ris
 from .reindex import ReindexBusy, ensure_index, reindex
 from .search import Request, search
 from .settings import setting

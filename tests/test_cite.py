@@ -10,18 +10,17 @@ import pytest
 
 from archive.cite import (
     Locator,
-    bibtex,
     citations,
     csl_citation,
     csl_item,
     format_citation,
     locators,
-    ris,
     text_fragment,
     title_case,
 )
 from archive.cli import cli
 from archive.models import fingerprint
+from archive.records import bibtex, ris
 
 CASES = json.loads((Path(__file__).parent / "citations" / "cases.json").read_text(encoding="utf-8"))
 EXPECTED = json.loads((Path(__file__).parent / "citations" / "expected.json").read_text(encoding="utf-8"))

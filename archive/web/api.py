@@ -6,7 +6,8 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, jsonify, url_for
 
-from ..cite import citation_bundle, text_fragment
+from ..cite import text_fragment
+from ..records import citation_bundle
 from ..search import related, search
 from .reader import passage_url
 from .search import search_request

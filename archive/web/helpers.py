@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, request, url_for
 
-from ..cite import citations, coins
+from ..cite import citations
+from ..records import coins
 
 
 def page_url(page: int) -> str:

@@ -6,9 +6,10 @@ import json
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from ..cite import citation_bundle, highwire_tags, text_fragment
+from ..cite import text_fragment
 from ..highlight import highlight_html, match_terms
 from ..permalinks import find_passage, resolve
+from ..records import citation_bundle, highwire_tags
 from ..search import build_query, related
 from .store import get_handle
 
@@ -23,18 +24,11 @@ DOWNLOADS = {
 
 def passage_url(passage, external: bool = False) -> str:
     """The permalink: article, number, and the fingerprint of the cited text."""
-    if passage.kind == "figure":
-        return url_for(
-            "reader.figure",
-            article_id=passage.article_id,
-            number=passage.figure,
-            v=passage.fingerprint,
-            _external=external,
-        )
+    figure = passage.kind == "figure"
     return url_for(
-        "reader.paragraph",
+        "reader.figure" if figure else "reader.paragraph",
         article_id=passage.article_id,
-        number=passage.number,
+        number=passage.figure if figure else passage.number,
         v=passage.fingerprint,
         _external=external,
     )

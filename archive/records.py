@@ -1,0 +1,169 @@
+"""Records for reference managers: BibTeX, RIS, COinS, Highwire tags, and the full citation bundle."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlencode
+
+from .cite import MONTHS, SKIP_WORDS, Locator, citations, csl_citation, date_parts, locators, page_range
+from .models import Article, Author, Passage
+
+_BIBTEX_SPECIAL = str.maketrans(
+    {"{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_"}
+)
+
+
+def bibtex_key(article: Article) -> str:
+    family = article.authors[0].family if article.authors and article.authors[0].family else "anon"
+    family = unicodedata.normalize("NFKD", family).encode("ascii", "ignore").decode() or "anon"
+    first_word = next((w for w in re.findall(r"[A-Za-z]+", article.title) if w.lower() not in SKIP_WORDS), "")
+    return f"{re.sub(r'[^A-Za-z]', '', family).lower()}{article.year or ''}{first_word.lower()}"
+
+
+def bibtex(article: Article, locator: Locator | None, url: str | None = None) -> str:
+    """A BibTeX @article entry; the pin cite goes in `note` (BibTeX has no locator field)."""
+    fields = {
+        "author": " and ".join(_bibtex_name(a) for a in article.authors),
+        "title": f"{{{article.title}}}" if article.title else None,
+        "journal": article.journal,
+        "volume": article.volume,
+        "number": article.issue,
+        "pages": page_range(article).replace("-", "--") if page_range(article) else None,
+        "year": str(article.year) if article.year else None,
+        "month": _bibtex_month(article.date),
+        "language": article.language,
+        "url": url,
+        "note": _locator_note(locator),
+    }
+    lines = [f"@article{{{bibtex_key(article)},"]
+    for name, value in fields.items():
+        if value:
+            text = value if name in ("title", "url") else value.translate(_BIBTEX_SPECIAL)
+            lines.append(f"  {name} = {{{text}}},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _bibtex_name(author: Author) -> str:
+    if author.family and author.given:
+        return f"{author.family}, {author.given}"
+    return f"{{{author.name}}}"
+
+
+def _bibtex_month(date: str | None) -> str | None:
+    parts = date_parts(date)
+    return MONTHS[parts[1] - 1][:3].lower() if parts and len(parts) >= 2 else None
+
+
+def _locator_note(locator: Locator | None) -> str | None:
+    if locator is None:
+        return None
+    label = {"page": "p.", "paragraph": "para.", "figure": "fig."}[locator.label]
+    if locator.label == "page" and "-" in locator.value:
+        label = "pp."
+    return f"{label} {locator.value.replace('-', '–')}"
+
+
+def ris(article: Article, locator: Locator | None, url: str | None = None) -> str:
+    """An RIS record (TY JOUR); the pin cite goes in N1."""
+    lines = [("TY", "JOUR"), ("TI", article.title)]
+    lines += [("AU", _bibtex_name(a).strip("{}")) for a in article.authors]
+    optional = [
+        ("JO", article.journal),
+        ("VL", article.volume),
+        ("IS", article.issue),
+        ("SP", str(article.first_page) if article.first_page is not None else None),
+        ("EP", str(article.last_page) if article.last_page is not None else None),
+        ("PY", str(article.year) if article.year else None),
+        ("DA", _ris_date(article.date)),
+        ("LA", article.language),
+        ("UR", url),
+        ("N1", _locator_note(locator)),
+    ]
+    lines += [(tag, value) for tag, value in optional if value]
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {value}\n" for tag, value in lines)
+
+
+def _ris_date(date: str | None) -> str | None:
+    parts = date_parts(date)
+    if not parts:
+        return None
+    padded = [f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:3]]
+    return "/".join(padded + [""] * (3 - len(padded)))
+
+
+def citation_bundle(article: Article, passage: Passage, url: str | None = None) -> dict:
+    """Everything needed to cite one passage: each locator in each style, and the records."""
+    options = locators(passage)
+    first = options[0] if options else None
+    return {
+        "locators": [
+            {
+                "label": locator.label,
+                "value": locator.value,
+                "styles": {
+                    style: {
+                        "citation": c.citation,
+                        "entry": c.entry,
+                        "citation_text": c.citation_text,
+                        "entry_text": c.entry_text,
+                    }
+                    for style, c in citations(article, locator).items()
+                },
+            }
+            for locator in options
+        ],
+        "bibtex": bibtex(article, first, url),
+        "ris": ris(article, first, url),
+        "csl_json": csl_citation(article, first),
+    }
+
+
+def coins(article: Article, url: str | None = None) -> str:
+    """An OpenURL ContextObject (COinS title attribute) so Zotero can offer the item."""
+    pairs = [
+        ("ctx_ver", "Z39.88-2004"),
+        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"),
+        ("rft.genre", "article"),
+        ("rft.atitle", article.title),
+        ("rft.jtitle", article.journal),
+        ("rft.volume", article.volume),
+        ("rft.issue", article.issue),
+        ("rft.spage", str(article.first_page) if article.first_page is not None else None),
+        ("rft.epage", str(article.last_page) if article.last_page is not None else None),
+        ("rft.date", article.date),
+        ("rft.language", article.language),
+    ]
+    if article.authors:
+        first = article.authors[0]
+        pairs += [("rft.aulast", first.family), ("rft.aufirst", first.given)]
+    pairs += [("rft.au", a.name) for a in article.authors]
+    if url:
+        pairs.append(("rft_id", url))
+    return urlencode([(k, v) for k, v in pairs if v])
+
+
+def highwire_tags(article: Article, fulltext_url: str) -> list[tuple[str, str]]:
+    """Highwire Press <meta> tags that Zotero's connector reads as a journalArticle."""
+    tags = [("citation_title", article.title)]
+    tags += [
+        ("citation_author", f"{a.family}, {a.given}" if a.family and a.given else a.name)
+        for a in article.authors
+    ]
+    parts = date_parts(article.date)
+    optional = [
+        ("citation_journal_title", article.journal),
+        ("citation_volume", article.volume),
+        ("citation_issue", article.issue),
+        ("citation_firstpage", str(article.first_page) if article.first_page is not None else None),
+        ("citation_lastpage", str(article.last_page) if article.last_page is not None else None),
+        (
+            "citation_publication_date",
+            "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts[:2])) if parts else None,
+        ),
+        ("citation_language", article.language),
+        ("citation_fulltext_html_url", fulltext_url),
+    ]
+    return tags + [(name, value) for name, value in optional if value]
