@@ -293,7 +293,11 @@ def _example_id(handle: IndexHandle) -> str:
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
 @click.option(
-    "--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Threads per worker."
+    "--threads",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per worker (each keeps a searcher).",
 )
 def serve_command(
     corpus: Path, index_dir: Path, host: str, port: int, workers: int | None, threads: int

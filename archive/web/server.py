@@ -29,7 +29,7 @@ class ArchiveServer(BaseApplication):
         return create_app(self.archive_config)
 
 
-def serve(config: Mapping, host: str, port: int, workers: int | None = None, threads: int = 4) -> None:
+def serve(config: Mapping, host: str, port: int, workers: int | None = None, threads: int = 2) -> None:
     """Serve create_app(config) until interrupted."""
     options = {
         "bind": f"{host}:{port}",
