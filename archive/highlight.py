@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from whoosh import query as q
 
@@ -22,7 +22,6 @@ class MatchTerms:
     exact: frozenset[str] = frozenset()
     phrases: tuple[tuple[str, ...], ...] = ()
     prefixes: tuple[str, ...] = ()
-    empty: bool = field(default=False)
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.exact or self.phrases or self.prefixes)

@@ -33,7 +33,6 @@ class CleanQuery:
     filters: list[q.Query] = field(default_factory=list)
     described_filters: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
-    error: str | None = None
 
 
 def scrub(text: str) -> str:
