@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .check import check_corpus, ignored_files
+from .check import article_notes, check_corpus, ignored_files
 from .cite import FORMATS, Locator, citations, csl_citation, locators
 from .index import IndexHandle, IndexUnavailable
 from .models import ParseError
@@ -77,8 +77,6 @@ def parse(path: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
         return
-    from .check import article_notes
-
     click.echo(f"{article.id}: {article.title}")
     for note in article_notes(article):
         click.echo(f"  {note}")

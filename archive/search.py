@@ -47,9 +47,14 @@ class Hit:
 
     @property
     def anchor(self) -> str:
-        if self.kind == "section":
-            return f"s{self.section_number}"
-        return f"fig{self.figure}" if self.kind == "figure" else f"p{self.number}"
+        return anchor(self.kind, self.number, self.figure, self.section_number)
+
+
+def anchor(kind: str, number: int | None, figure: int | None, section_number: int | None) -> str:
+    """The fragment id of a hit in the reader: p14, fig3, or s2 for a section."""
+    if kind == "section":
+        return f"s{section_number}"
+    return f"fig{figure}" if kind == "figure" else f"p{number}"
 
 
 @dataclass(frozen=True)
@@ -285,13 +290,7 @@ def facet_counts(handle: IndexHandle, results) -> dict[str, dict[str, int]]:
 def to_hit(hit, terms) -> Hit:
     fields = hit.fields()
     kind = fields["kind"]
-    anchor = (
-        f"s{fields.get('section_number')}"
-        if kind == "section"
-        else f"fig{fields.get('figure')}"
-        if kind == "figure"
-        else f"p{fields.get('number')}"
-    )
+    where = anchor(kind, fields.get("number"), fields.get("figure"), fields.get("section_number"))
     return Hit(
         id=fields["id"],
         kind=kind,
@@ -308,7 +307,7 @@ def to_hit(hit, terms) -> Hit:
         date_end=iso_date(fields.get("date_end")),
         text=fields["text"],
         snippet=snippet(fields["text"], terms),
-        url=f"/a/{fields['article']}#{anchor}",
+        url=f"/a/{fields['article']}#{where}",
         score=round(hit.score, 4) if hit.score is not None else None,
     )
 

@@ -25,11 +25,9 @@ def search_api():
     data["facet_labels"] = {
         "article": {a: handle.article_titles().get(a, a) for a in found.facets.get("article", {})}
     }
-    for hit in data["hits"]:
+    for hit, found_hit in zip(data["hits"], found.hits, strict=True):
         hit["url"] = (
-            url_for("reader.article", article_id=hit["article"], q=found.query or None)
-            + "#"
-            + hit["url"].split("#")[1]
+            f"{url_for('reader.article', article_id=hit['article'], q=found.query or None)}#{found_hit.anchor}"
         )
     return jsonify(data), 400 if found.error and asked.query.strip() else 200
 
