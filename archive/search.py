@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from whoosh import query as q
 from whoosh import sorting
@@ -149,11 +149,7 @@ def search(handle: IndexHandle, request: Request | str) -> SearchResults:
     except Exception:  # a last resort: the user sees a message, the log gets the traceback
         log.exception("search failed for %r", request.query)
         results = _empty(request, error="This query could not be run. Try simpler words.")
-    return _with_time(results, time.perf_counter() - started)
-
-
-def _with_time(results: SearchResults, seconds: float) -> SearchResults:
-    return SearchResults(**{**results.__dict__, "seconds": seconds})
+    return replace(results, seconds=time.perf_counter() - started)
 
 
 def _empty(request: Request, error: str | None = None, messages=(), interpreted: str = "") -> SearchResults:
@@ -211,9 +207,8 @@ def _search(handle: IndexHandle, request: Request) -> SearchResults:
         if corrected_query is not None:
             corrected = run(handle, corrected_query, request, corrected_text, messages)
             if corrected.total:
-                return SearchResults(**{**corrected.__dict__, "query": scrub(request.query),
-                                        "suggestion": suggestion, "corrected": True})  # fmt: skip
-    return SearchResults(**{**results.__dict__, "suggestion": suggestion})
+                return replace(corrected, query=scrub(request.query), suggestion=suggestion, corrected=True)
+    return replace(results, suggestion=suggestion)
 
 
 def facet_filter(filters: dict[str, tuple[str, ...]]) -> q.Query | None:

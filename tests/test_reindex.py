@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from archive.cli import cli
-from archive.index import IndexHandle, IndexUnavailable
+from archive.index import IndexHandle, IndexUnavailable, read_marker
 from archive.reindex import ReindexBusy, count_passages, ensure_index, reindex, reindex_lock
 from archive.search import search
 
@@ -182,4 +181,4 @@ def test_paths_come_from_environment(runner, corpus_dir, tmp_path, monkeypatch):
     result = runner.invoke(cli, ["reindex"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "env-index" / "archive-index.json").exists()
-    assert os.environ["ARCHIVE_INDEX"] == str(tmp_path / "env-index")
+    assert read_marker(tmp_path / "env-index")["schema_version"] == 1
