@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .check import article_notes, check_corpus, ignored_files
+from .check import article_notes, check_corpus, corpus_files, ignored_files
 from .cite import FORMATS, Locator, citations, csl_citation, locators
 from .index import IndexHandle, IndexUnavailable
 from .models import ParseError
@@ -130,13 +130,12 @@ def reindex_command(corpus: Path, index_dir: Path, full: bool) -> None:
 
     Example: archive reindex --corpus corpus/ --index index/
     """
-    files: list[Path] = []
     try:
         if sys.stdout.isatty():
-            with click.progressbar(length=0, label="Reindexing") as bar:
-                report = reindex(
-                    corpus, index_dir, full=full, progress=lambda p: (bar.update(1), files.append(p))
-                )
+            # Only added and changed files are reported; the bar ends at 100% when all are done.
+            with click.progressbar(length=len(corpus_files(corpus)), label="Reindexing") as bar:
+                report = reindex(corpus, index_dir, full=full, progress=lambda _: bar.update(1))
+                bar.update(bar.length)
         else:
             report = reindex(corpus, index_dir, full=full)
     except (IndexUnavailable, ReindexBusy, FileNotFoundError) as error:
