@@ -17,18 +17,23 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.codec import whoosh3
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
 from .analysis import exact_analyzer, stemming_analyzer
+from .matching import Evaluator, PostingsCache, Table
 from .models import Article, Passage, Section
 from .parse import sidecar_path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MARKER = "archive-index.json"
 LOCK = ".reindex.lock"
 ARTICLE_CACHE = 64
+SEARCHABLE = Or([Term("doctype", "passage"), Term("doctype", "section")])  # what a search may return
+FACET_COLUMNS = ("kind", "section_key", "article", "year")
+SORT_COLUMNS = ("sort_date", "order")
 
 
 class IndexUnavailable(Exception):
@@ -49,6 +54,8 @@ whoosh3.W3PerDocReader._cached_reader = _cached_reader
 
 
 def make_schema() -> Schema:
+    """Only what is searched or filtered is indexed: every indexed value is postings to write,
+    and numbers cost several terms each. Sort keys are plain columns; the rest is stored."""
     stem, exact = stemming_analyzer(), exact_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
@@ -57,19 +64,19 @@ def make_schema() -> Schema:
         article=ID(stored=True, sortable=True),
         title=TEXT(analyzer=stem, stored=True, field_boost=2.0, multitoken_query="phrase"),
         author=TEXT(analyzer=exact, stored=True, multitoken_query="phrase"),
-        year=NUMERIC(stored=True, sortable=True),
+        year=NUMERIC(stored=True, sortable=True, shift_step=8),
         section=TEXT(analyzer=stem, stored=True, field_boost=1.5, multitoken_query="phrase"),
         section_key=ID(stored=True, sortable=True),
-        section_number=NUMERIC(stored=True),
-        number=NUMERIC(stored=True),
-        figure=NUMERIC(stored=True),
-        order=NUMERIC(stored=True, sortable=True),
-        page_start=NUMERIC(stored=True),
-        page_end=NUMERIC(stored=True),
-        date_start=DATETIME(stored=True, sortable=True),
-        date_end=DATETIME(stored=True, sortable=True),
-        sort_date=DATETIME(sortable=True),
-        fingerprint=ID(stored=True),
+        section_number=STORED,
+        number=STORED,
+        figure=STORED,
+        order=COLUMN(NumericColumn("i", default=0)),
+        page_start=STORED,
+        page_end=STORED,
+        date_start=DATETIME(stored=True),
+        date_end=DATETIME(stored=True),
+        sort_date=COLUMN(NumericColumn("i", default=0)),
+        fingerprint=STORED,
         text=TEXT(analyzer=stem, stored=True, multitoken_query="phrase"),
         exact=TEXT(analyzer=exact, multitoken_query="phrase"),
         html=STORED,
@@ -79,6 +86,12 @@ def make_schema() -> Schema:
         payload=STORED,
         indexed=STORED,
     )
+
+
+def _sort_day(iso: str | None) -> int:
+    """An ISO date as a sortable number (20190705), 0 when there is none."""
+    day = _day(iso)
+    return int(day.strftime("%Y%m%d")) if day else 0
 
 
 def _day(iso: str | None) -> datetime | None:
@@ -109,12 +122,12 @@ def passage_document(article: Article, passage: Passage) -> dict:
         "section_number": passage.section_number,
         "number": passage.number,
         "figure": passage.figure,
-        "order": passage.order,
+        "order": passage.order or 0,
         "page_start": passage.page_start,
         "page_end": passage.page_end,
         "date_start": _day(passage.date_start),
         "date_end": _day(passage.date_end),
-        "sort_date": _day(passage.date_start or article.date),
+        "sort_date": _sort_day(passage.date_start or article.date),
         "text": passage.text,
         "exact": passage.text,
         "html": passage.html,
@@ -133,9 +146,9 @@ def section_document(article: Article, section: Section) -> dict:
         "section": section.title,
         "section_key": section.title,
         "section_number": section.number,
-        "order": first.order,
+        "order": first.order or 0,
         "page_start": first.page_start,
-        "sort_date": _day(article.date),
+        "sort_date": _sort_day(article.date),
         "text": section.text,
     }
 
@@ -149,7 +162,7 @@ def article_document(article: Article, digest: str, indexed: str) -> dict:
         "source": article.source,
         "digest": digest,
         "indexed": indexed,
-        "sort_date": _day(article.date),
+        "sort_date": _sort_day(article.date),
     }
 
 
@@ -243,6 +256,9 @@ class IndexHandle:
         self.index_dir = Path(index_dir)
         self.ix = open_index(self.index_dir)
         self._local = threading.local()
+        self._tables: dict[int, Table] = {}
+        self._tables_lock = threading.Lock()
+        self.postings = PostingsCache()
 
     def searcher(self) -> Searcher:
         current = getattr(self._local, "searcher", None)
@@ -253,18 +269,28 @@ class IndexHandle:
                 current.close()
             current = self.ix.searcher()
             self._local.searcher = current
-            self._local.searchable = None
         return current
 
-    def searchable_docs(self) -> set[int]:
-        """Document numbers of passages and sections (what a search may return), once per searcher:
-        rebuilding this filter per query costs more than the query itself on a large index."""
+    def table(self, searcher: Searcher) -> Table:
+        """Live searchable documents, facet codes and sort keys of the searcher's generation,
+        built once and shared by every thread (threads may briefly hold different generations)."""
+        generation = searcher.reader().generation()
+        table = self._tables.get(generation)
+        if table is None:
+            with self._tables_lock:
+                table = self._tables.get(generation)
+                if table is None:
+                    table = Table.build(searcher, SEARCHABLE, FACET_COLUMNS, SORT_COLUMNS)
+                    newest = sorted(self._tables)[-1:]  # a thread may still be on the previous one
+                    self._tables = {g: self._tables[g] for g in newest}
+                    self._tables[generation] = table
+        return table
+
+    def evaluator(self) -> Evaluator:
+        """Query evaluation on this thread's searcher (see matching.py)."""
         searcher = self.searcher()
-        if self._local.searchable is None:
-            self._local.searchable = set(
-                searcher.docs_for_query(Or([Term("doctype", "passage"), Term("doctype", "section")]))
-            )
-        return self._local.searchable
+        table = self.table(searcher)
+        return Evaluator(searcher, table.universe, self.postings, table.lengths)
 
     def article(self, article_id: str) -> Article | None:
         """The parsed Article stored at index time (the reader never re-parses a file)."""

@@ -6,6 +6,7 @@ import fcntl
 import json
 import multiprocessing
 import os
+import queue
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.multiproc import MpWriter
+from whoosh.writing import SegmentWriter
 
 from .check import FileReport, check_file, claim, corpus_files
 from .index import (
@@ -30,6 +33,10 @@ from .index import (
     write_marker,
 )
 from .models import Article
+
+PARALLEL_FROM = 16  # files: below this, starting worker processes costs more than it saves
+WRITER_MB = 256  # per writer process, before Whoosh spills sorted postings to disk
+SUBWRITER_WAIT = 120  # seconds a finished sub-writer may take to hand over its segment
 
 
 class ReindexBusy(IndexUnavailable):
@@ -128,10 +135,11 @@ def reindex(
         ix = open_or_create(index_dir)
         known = indexed_articles(ix)
         with ix.searcher() as before:
-            writer = ix.writer(timeout=wait, limitmb=256)
+            plan = Plan.make(files, known, full)
+            writer = open_writer(ix, wait, parallel=len(plan.todo) >= PARALLEL_FROM)
             try:
                 update = Update(writer, before, known, full, report)
-                seen = update.files(files, progress)
+                seen = update.files(plan, progress)
                 update.remove([a for a in known if a not in seen])
                 if full or report.added or report.changed or report.removed:
                     writer.commit(optimize=full)
@@ -165,6 +173,71 @@ def refuse_strangers(index_dir: Path) -> None:
         )
 
 
+@dataclass
+class Plan:
+    """Which files a reindex must parse (added or changed) and which it can skip."""
+
+    digests: dict[Path, str]
+    todo: list[tuple[Path, str | None]]  # (file, the article id it had, if indexed before)
+    unchanged: dict[str, Path]  # article id -> file
+
+    @classmethod
+    def make(cls, files: list[Path], known: dict[str, Indexed], full: bool) -> Plan:
+        digests = {path: source_digest(path) for path in files}
+        by_source = {record.source: article_id for article_id, record in known.items()}
+        plan = cls(digests, [], {})
+        for path in files:
+            previous_id = by_source.get(str(path))
+            if previous_id and not full and known[previous_id].digest == digests[path]:
+                plan.unchanged[previous_id] = path
+            else:
+                plan.todo.append((path, previous_id))
+        return plan
+
+
+def open_writer(ix, wait: float, parallel: bool):
+    """A writer; for big batches one that analyses and writes postings on every core."""
+    procs = min(os.cpu_count() or 1, 4)
+    if not parallel or procs < 2:
+        return ix.writer(timeout=wait, limitmb=WRITER_MB)
+    return ParallelWriter(ix, procs=procs, multisegment=True, timeout=wait, limitmb=WRITER_MB)
+
+
+class _Results:
+    """MpWriter's result queue, failing loudly: Whoosh waits 1 s for each sub-writer's segment
+    and commits without it when it is late or its process died, which would lose passages."""
+
+    def __init__(self, results, tasks):
+        self.results, self.tasks = results, tasks
+
+    def get(self, timeout=None):
+        try:
+            return self.results.get(timeout=SUBWRITER_WAIT)
+        except queue.Empty:
+            codes = [task.exitcode for task in self.tasks]
+            raise RuntimeError(
+                f"an indexing process failed (exit codes {codes}); nothing was committed"
+            ) from None
+
+    def put(self, item, timeout=None):
+        self.results.put(item, timeout=timeout)
+
+
+class ParallelWriter(MpWriter):
+    """Whoosh's multi-process writer with a cancel that stops its processes (Whoosh's only flags
+    them in the parent, leaving them blocked forever) and a commit that never drops a segment."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        self.resultqueue = _Results(self.resultqueue, self.tasks)
+
+    def cancel(self):
+        for task in self.tasks:
+            task.terminate()
+            task.join()
+        SegmentWriter.cancel(self)
+
+
 class Update:
     """The writes of one reindex: articles replaced, their old passages remembered, tombstones."""
 
@@ -172,21 +245,13 @@ class Update:
         self.writer, self.before, self.known, self.full, self.report = writer, before, known, full, report
         self.stamp = now()
 
-    def files(self, files: list[Path], progress) -> set[str]:
+    def files(self, plan: Plan, progress) -> set[str]:
         """Parse added and changed files into the writer; returns the article ids still present."""
-        digests = {path: source_digest(path) for path in files}
-        by_source = {record.source: article_id for article_id, record in self.known.items()}
-        claimed: dict[str, Path] = {}
-        todo = []
-        for path in files:
-            previous_id = by_source.get(str(path))
-            if previous_id and not self.full and self.known[previous_id].digest == digests[path]:
-                claimed[previous_id] = path
-                self.report.unchanged.append(str(path))
-            else:
-                todo.append((path, previous_id))
+        claimed = dict(plan.unchanged)
+        self.report.unchanged.extend(str(path) for path in plan.unchanged.values())
         seen = set(claimed)
-        for (path, previous_id), parsed in zip(todo, parse_all([p for p, _ in todo]), strict=True):
+        digests = plan.digests
+        for (path, previous_id), parsed in zip(plan.todo, parse_all([p for p, _ in plan.todo]), strict=True):
             if progress:
                 progress(path)
             file_report = claim(parsed, claimed)
@@ -251,9 +316,6 @@ class Update:
                 )
             if article_id in self.known and self.known[article_id].source not in self.report.removed:
                 self.report.removed.append(self.known[article_id].source)
-
-
-PARALLEL_FROM = 16  # files: below this, starting worker processes costs more than it saves
 
 
 def parse_all(paths: list[Path]) -> Iterator[FileReport]:

@@ -7,12 +7,13 @@ import math
 import time
 from dataclasses import asdict, dataclass, field, replace
 
+import numpy as np
 from whoosh import query as q
-from whoosh import sorting
 
 from .analysis import analyze, stem
 from .highlight import match_terms, snippet
 from .index import IndexHandle, iso_date
+from .matching import Matches, Table
 from .query import KINDS, clean_query, describe, make_parser, parse_words, scrub, wildcard_problem
 
 log = logging.getLogger(__name__)
@@ -225,28 +226,28 @@ def facet_filter(filters: dict[str, tuple[str, ...]]) -> q.Query | None:
 
 
 def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str, messages) -> SearchResults:
-    searcher = handle.searcher()
+    evaluator = handle.evaluator()
+    table = handle.table(evaluator.searcher)
+    found = evaluator.matches(built)
     scope = facet_filter(request.filters)
-    allowed = handle.searchable_docs()
     if scope is not None:
-        allowed = allowed & set(searcher.docs_for_query(scope))
-    facets = sorting.Facets()
-    for name in FACETS:
-        facets.add_field(FACET_FIELDS[name], maptype=sorting.Count)
-    sortedby, reverse = _sorting(request.sort)
-    page = searcher.search_page(
-        built,
-        request.page,
-        pagelen=request.page_size,
-        filter=allowed,
-        groupedby=facets,
-        sortedby=sortedby,
-        reverse=reverse,
-    )
-    total = len(page.results)
+        found = found.within(evaluator.matches(scope).ids)
+    total = len(found)
     pages = math.ceil(total / request.page_size) if total else 0
-    terms = match_terms(built)
-    hits = tuple(to_hit(hit, terms) for hit in page) if request.page <= max(pages, 1) else ()
+    hits = ()
+    if request.page <= max(pages, 1):
+        first = (request.page - 1) * request.page_size
+        chosen = ranked(found, table, request.sort, first + request.page_size)[first:]
+        terms = match_terms(built)
+        scored = request.sort == "relevance"
+        hits = tuple(
+            to_hit(
+                evaluator.searcher.stored_fields(int(found.ids[i])),
+                float(found.scores[i]) if scored else None,
+                terms,
+            )
+            for i in chosen
+        )
     return SearchResults(
         query=scrub(request.query),
         interpreted=interpreted,
@@ -256,24 +257,32 @@ def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str,
         page_size=request.page_size,
         sort=request.sort,
         hits=hits,
-        facets=facet_counts(handle, page.results),
+        facets=facet_counts(table, found.ids),
         filters=request.filters,
         messages=tuple(messages),
     )
 
 
-def _sorting(sort: str):
-    if sort == "date":
-        return [sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("order")], False
-    if sort == "reading":
-        return [sorting.FieldFacet("article"), sorting.FieldFacet("order")], False
-    return None, False
+def ranked(found: Matches, table: Table, sort: str, limit: int) -> list[int]:
+    """Positions in `found` of its first `limit` documents in the requested order (ties in
+    index order)."""
+    ids = found.ids
+    if sort == "relevance":
+        candidates = np.arange(len(ids))
+        if len(ids) > limit:  # only the top of the list needs sorting
+            candidates = np.argpartition(-found.scores, limit - 1)[:limit]
+        order = candidates[np.lexsort((ids[candidates], -found.scores[candidates]))]
+    elif sort == "date":  # newest first, undated (0) last, then reading order
+        order = np.lexsort((table.numbers["order"][ids], -table.numbers["sort_date"][ids]))
+    else:  # reading: article by article, in order
+        order = np.lexsort((table.numbers["order"][ids], table.facets["article"].codes[ids]))
+    return order[:limit].tolist()
 
 
-def facet_counts(handle: IndexHandle, results) -> dict[str, dict[str, int]]:
+def facet_counts(table: Table, ids) -> dict[str, dict[str, int]]:
     counts = {}
     for name in FACETS:
-        groups = results.groups(FACET_FIELDS[name])
+        groups = table.facets[FACET_FIELDS[name]].counts(ids)
         ordered = sorted(groups.items(), key=lambda kv: (-kv[1], str(kv[0])))
         counts[name] = {str(value): count for value, count in ordered if value not in (None, "")}
     order = {kind: i for i, kind in enumerate(KINDS)}
@@ -282,8 +291,7 @@ def facet_counts(handle: IndexHandle, results) -> dict[str, dict[str, int]]:
     return counts
 
 
-def to_hit(hit, terms) -> Hit:
-    fields = hit.fields()
+def to_hit(fields: dict, score: float | None, terms) -> Hit:
     kind = fields["kind"]
     where = anchor(kind, fields.get("number"), fields.get("figure"), fields.get("section_number"))
     return Hit(
@@ -303,7 +311,7 @@ def to_hit(hit, terms) -> Hit:
         text=fields["text"],
         snippet=snippet(fields["text"], terms),
         url=f"/a/{fields['article']}#{where}",
-        score=round(hit.score, 4) if hit.score is not None else None,
+        score=round(score, 4) if score is not None else None,
     )
 
 
@@ -344,4 +352,4 @@ def related(handle: IndexHandle, passage_id: str, limit: int = 5) -> tuple[Hit, 
     similar = searcher.more_like(
         docnum, "text", text=text, top=limit, filter=q.Term("doctype", "passage"), numterms=12
     )
-    return tuple(to_hit(hit, match_terms(q.NullQuery)) for hit in similar)
+    return tuple(to_hit(hit.fields(), hit.score, match_terms(q.NullQuery)) for hit in similar)

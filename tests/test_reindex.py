@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from archive.cli import cli
-from archive.index import IndexHandle, IndexUnavailable, read_marker
+from archive.index import SCHEMA_VERSION, IndexHandle, IndexUnavailable, read_marker
 from archive.reindex import ReindexBusy, count_passages, ensure_index, reindex, reindex_lock
 from archive.search import search
 
@@ -181,4 +181,4 @@ def test_paths_come_from_environment(runner, corpus_dir, tmp_path, monkeypatch):
     result = runner.invoke(cli, ["reindex"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "env-index" / "archive-index.json").exists()
-    assert read_marker(tmp_path / "env-index")["schema_version"] == 1
+    assert read_marker(tmp_path / "env-index")["schema_version"] == SCHEMA_VERSION

@@ -1,0 +1,137 @@
+"""The array evaluator must find exactly what Whoosh finds, and score words as Whoosh's BM25F."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from whoosh import query as q
+
+from archive.analysis import analyze
+from archive.index import IndexHandle
+from archive.matching import PostingsCache
+from archive.reindex import reindex
+from archive.search import build_query
+
+QUERIES = [
+    "Putin",
+    "Xi Putin summit",
+    "sanctioned",
+    "military exercises OR drills",
+    "Russia -China",
+    "Russia NOT arms",
+    '"strategic partnership"',
+    "Оренбурге",
+    "战略",
+    "strat*",
+    "kind:chronology Putin",
+    "section:chronology",
+    "date:2019-07",
+    "year:2019 trade",
+    "-Putin",
+    "(Russia OR China) AND (oil OR gas)",
+]
+# The seed's words, for random queries.
+VOCABULARY = [
+    "russia", "china", "putin", "xi", "trade", "military", "arms", "summit", "the", "of",
+    "sanctions", "oil", "gas", "strategic", "partnership", "beijing", "moscow", "nuclear",
+    "exercise", "energy", "zzzz", "2019",
+]  # fmt: skip
+
+
+def whoosh_scores(handle: IndexHandle, built: q.Query) -> dict[int, float]:
+    """docnum -> score, as Whoosh's own matchers find and score them."""
+    evaluator = handle.evaluator()
+    allowed = set(evaluator.universe.tolist())
+    return {hit.docnum: hit.score for hit in evaluator.searcher.search(built, limit=None, filter=allowed)}
+
+
+def reference(searcher, node: q.Query, universe: set[int]) -> set[int]:
+    """Whoosh matches each word, phrase or range; plain sets do the boolean logic. (Whoosh's own
+    AndNotMatcher is not a reference: it returns documents that contain the excluded word.)"""
+    if isinstance(node, q.And):
+        result = set(universe)
+        for sub in node.subqueries:
+            if isinstance(sub, q.Not):
+                result -= reference(searcher, sub.query, universe)
+            else:
+                result &= reference(searcher, sub, universe)
+        return result
+    if isinstance(node, q.Or):
+        return set().union(*(reference(searcher, sub, universe) for sub in node.subqueries))
+    if isinstance(node, q.Not):
+        return universe - reference(searcher, node.query, universe)
+    if isinstance(node, q.AndNot):
+        return reference(searcher, node.a, universe) - reference(searcher, node.b, universe)
+    if isinstance(node, q.AndMaybe):
+        return reference(searcher, node.a, universe)
+    return set(searcher.docs_for_query(node)) & universe
+
+
+def same_as_whoosh(handle: IndexHandle, text: str, scores: bool) -> None:
+    built, _, _, error = build_query(handle, text)
+    if built is None:
+        return
+    evaluator = handle.evaluator()
+    found = evaluator.matches(built)
+    expected = reference(evaluator.searcher, built, set(evaluator.universe.tolist()))
+    assert found.ids.tolist() == sorted(expected), text
+    if scores:
+        whoosh = whoosh_scores(handle, built)
+        assert sorted(whoosh) == sorted(expected)
+        np.testing.assert_allclose(found.scores, [whoosh[d] for d in found.ids.tolist()], rtol=1e-5)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_same_documents_as_whoosh(handle, text):
+    same_as_whoosh(handle, text, scores=False)
+
+
+@pytest.mark.parametrize("text", ["Putin", "Xi Putin summit", "military exercises OR drills", "oil gas"])
+def test_word_scores_are_whoosh_bm25f(handle, text):
+    same_as_whoosh(handle, text, scores=True)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["", "-", "OR ", "NOT "]), st.sampled_from(VOCABULARY)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_random_boolean_queries_match_whoosh(handle, words):
+    text = " ".join(op + word for op, word in words).removeprefix("OR ")
+    same_as_whoosh(handle, text, scores=False)
+
+
+def test_excluded_words_never_match(handle):
+    found = handle.evaluator().matches(build_query(handle, "moscow -russia")[0])
+    texts = [handle.searcher().stored_fields(d)["text"] for d in found.ids.tolist()]
+    assert texts and not any("russia" in analyze(t) for t in texts)
+
+
+def test_deleted_and_replaced_documents_are_never_found(tmp_path, corpus_dir):
+    """A change leaves the old postings in the segment until a merge: they must not match."""
+    index_dir = tmp_path / "index"
+    reindex(corpus_dir, index_dir)
+    seed = next(corpus_dir.glob("cc-*.md"))
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Putin", "Medvedev"), encoding="utf-8")
+    shutil.copy(seed, corpus_dir / "second-copy.md")
+    reindex(corpus_dir, index_dir)
+    handle = IndexHandle(index_dir)
+    assert len(handle.searcher().reader().leaf_readers()) > 1  # old segment kept, with deletions
+    for text in ("Putin", "Medvedev", "Russia China", '"Medvedev"', "Medv*"):
+        same_as_whoosh(handle, text, scores=False)
+    assert len(handle.evaluator().matches(q.Term("text", "putin"))) == 0
+
+
+def test_postings_cache_is_bounded():
+    cache = PostingsCache(max_bytes=4000)
+    for i in range(20):
+        cache.put(("g", i), (np.arange(50), np.ones(50)))  # 800 bytes each
+    assert cache.bytes <= 4000
+    assert cache.get(("g", 0)) is None and cache.get(("g", 19)) is not None
