@@ -34,6 +34,7 @@ ARTICLE_CACHE = 64
 SEARCHABLE = Or([Term("doctype", "passage"), Term("doctype", "section")])  # what a search may return
 FACET_COLUMNS = ("kind", "section_key", "article", "year")
 SORT_COLUMNS = ("sort_date", "order")
+RANGE_COLUMNS = ("year", "date_start", "date_end")
 
 
 class IndexUnavailable(Exception):
@@ -73,8 +74,8 @@ def make_schema() -> Schema:
         order=COLUMN(NumericColumn("i", default=0)),
         page_start=STORED,
         page_end=STORED,
-        date_start=DATETIME(stored=True),
-        date_end=DATETIME(stored=True),
+        date_start=DATETIME(stored=True, sortable=True),
+        date_end=DATETIME(stored=True, sortable=True),
         sort_date=COLUMN(NumericColumn("i", default=0)),
         fingerprint=STORED,
         text=TEXT(analyzer=stem, stored=True, multitoken_query="phrase"),
@@ -280,7 +281,7 @@ class IndexHandle:
             with self._tables_lock:
                 table = self._tables.get(generation)
                 if table is None:
-                    table = Table.build(searcher, SEARCHABLE, FACET_COLUMNS, SORT_COLUMNS)
+                    table = Table.build(searcher, SEARCHABLE, FACET_COLUMNS, SORT_COLUMNS, RANGE_COLUMNS)
                     newest = sorted(self._tables)[-1:]  # a thread may still be on the previous one
                     self._tables = {g: self._tables[g] for g in newest}
                     self._tables[generation] = table
@@ -289,8 +290,7 @@ class IndexHandle:
     def evaluator(self) -> Evaluator:
         """Query evaluation on this thread's searcher (see matching.py)."""
         searcher = self.searcher()
-        table = self.table(searcher)
-        return Evaluator(searcher, table.universe, self.postings, table.lengths)
+        return Evaluator(searcher, self.table(searcher), self.postings)
 
     def article(self, article_id: str) -> Article | None:
         """The parsed Article stored at index time (the reader never re-parses a file)."""

@@ -80,21 +80,22 @@ def add_scores(base: Matches, extra: Matches) -> Matches:
 
 
 class PostingsCache:
-    """Term postings as arrays, shared by all threads, bounded in bytes, keyed by index generation."""
+    """Term postings (and Whoosh-matched documents) as arrays, shared by all threads, bounded in
+    bytes, keyed by index generation."""
 
     def __init__(self, max_bytes: int = POSTINGS_CACHE_BYTES):
         self.max_bytes, self.bytes = max_bytes, 0
-        self._items: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._items: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple):
+    def get(self, key: tuple) -> tuple[np.ndarray, ...] | None:
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: tuple, value: tuple[np.ndarray, np.ndarray]) -> None:
+    def put(self, key: tuple, value: tuple[np.ndarray, ...]) -> None:
         size = sum(a.nbytes for a in value)
         if size > self.max_bytes // 4:
             return
@@ -156,10 +157,10 @@ def field_lengths(searcher, fieldname: str) -> np.ndarray:
 class Evaluator:
     """Evaluates queries on one searcher; `universe` is the live documents a search may return."""
 
-    def __init__(self, searcher, universe: np.ndarray, cache: PostingsCache, lengths):
-        self.searcher, self.universe, self.cache = searcher, universe, cache
-        self.lengths = lengths  # fieldname -> array, computed once per index generation
-        self.generation = searcher.reader().generation()
+    def __init__(self, searcher, table: Table, cache: PostingsCache):
+        self.searcher, self.table, self.cache = searcher, table, cache
+        self.universe = table.universe
+        self.generation = table.generation
 
     def matches(self, query: q.Query) -> Matches:
         """Live documents matching the query, with their scores."""
@@ -187,6 +188,8 @@ class Evaluator:
             return self.expansion(node)
         if isinstance(node, q.Phrase):
             return self.phrase(node)
+        if isinstance(node, q.NumericRange) and node.fieldname in self.table.ranges:
+            return Matches.unscored(self.numeric_range(node))
         return Matches.unscored(self.whoosh_docs(node))
 
     def _and(self, subqueries) -> Matches:
@@ -228,9 +231,10 @@ class Evaluator:
         """Whoosh's BM25F formula, vectorised."""
         idf = self.searcher.idf(fieldname, text)
         avg = self.searcher.avg_field_length(fieldname) or 1
-        if fieldname not in self.lengths:
-            self.lengths[fieldname] = field_lengths(self.searcher, fieldname)
-        length = self.lengths[fieldname][ids]
+        lengths = self.table.lengths
+        if fieldname not in lengths:  # computed once per generation, on first use
+            lengths[fieldname] = field_lengths(self.searcher, fieldname)
+        length = lengths[fieldname][ids]
         return idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * length / avg))
 
     def expansion(self, node: q.Query) -> Matches:
@@ -246,8 +250,28 @@ class Evaluator:
             return words
         return words.within(self.whoosh_docs(node))
 
+    def numeric_range(self, node: q.NumericRange) -> np.ndarray:
+        """Numbers and dates compared on their column (Whoosh expands a range into many terms)."""
+        field = self.searcher.schema[node.fieldname]
+        values = self.table.ranges[node.fieldname]
+        absent = field.column_type.default_value()
+        # DateRange keeps the dates it was given; its start and end are already converted.
+        start, end = (
+            (node.startdate, node.enddate) if isinstance(node, q.DateRange) else (node.start, node.end)
+        )
+        low = field.to_column_value(start) + node.startexcl if start is not None else 0
+        high = field.to_column_value(end) - node.endexcl if end is not None else absent - 1
+        return np.flatnonzero((values >= low) & (values <= high) & (values != absent)).astype(IDS)
+
     def whoosh_docs(self, node: q.Query) -> np.ndarray:
-        return np.fromiter(sorted(self.searcher.docs_for_query(node)), dtype=IDS)
+        """Documents Whoosh's own matcher finds, cached like postings: paging through the
+        results of a phrase or clicking a facet asks for the same phrase again."""
+        key = (self.generation, "whoosh", repr(node))
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = (np.fromiter(sorted(self.searcher.docs_for_query(node)), dtype=IDS),)
+            self.cache.put(key, cached)
+        return cached[0]
 
 
 @dataclass(frozen=True)
@@ -281,10 +305,18 @@ class Table:
     universe: np.ndarray
     facets: dict[str, Facet]
     numbers: dict[str, np.ndarray]  # numeric sort keys, as stored
+    ranges: dict[str, np.ndarray]  # numbers and dates as their sortable column values
     lengths: dict[str, np.ndarray]
 
     @classmethod
-    def build(cls, searcher, searchable: q.Query, facets: tuple[str, ...], numbers: tuple[str, ...]) -> Table:
+    def build(
+        cls,
+        searcher,
+        searchable: q.Query,
+        facets: tuple[str, ...],
+        numbers: tuple[str, ...],
+        ranges: tuple[str, ...],
+    ) -> Table:
         reader = searcher.reader()
         return cls(
             generation=reader.generation(),
@@ -294,6 +326,10 @@ class Table:
                 for name in facets
             },
             numbers={name: np.array(list(reader.column_reader(name)), dtype=np.int64) for name in numbers},
+            ranges={
+                name: np.array(list(reader.column_reader(name, translate=False)), dtype=np.uint64)
+                for name in ranges
+            },
             lengths={},
         )
 

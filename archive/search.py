@@ -227,7 +227,7 @@ def facet_filter(filters: dict[str, tuple[str, ...]]) -> q.Query | None:
 
 def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str, messages) -> SearchResults:
     evaluator = handle.evaluator()
-    table = handle.table(evaluator.searcher)
+    table = evaluator.table
     found = evaluator.matches(built)
     scope = facet_filter(request.filters)
     if scope is not None:

@@ -33,6 +33,9 @@ QUERIES = [
     "year:2019 trade",
     "-Putin",
     "(Russia OR China) AND (oil OR gas)",
+    "year:2018-2019 Putin",
+    "date:[2019-07-01 to 2019-07-15]",
+    '"Xi Jinping" -Putin',
 ]
 # The seed's words, for random queries.
 VOCABULARY = [
@@ -72,7 +75,7 @@ def reference(searcher, node: q.Query, universe: set[int]) -> set[int]:
 
 
 def same_as_whoosh(handle: IndexHandle, text: str, scores: bool) -> None:
-    built, _, _, error = build_query(handle, text)
+    built = build_query(handle, text)[0]
     if built is None:
         return
     evaluator = handle.evaluator()
