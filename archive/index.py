@@ -221,6 +221,12 @@ def write_marker(index_dir: Path, **values) -> None:
     os.replace(tmp, index_dir / MARKER)
 
 
+def index_outdated(index_dir: Path) -> bool:
+    """The folder holds an archive index of another schema version (reindex rebuilds it)."""
+    marker = read_marker(index_dir)
+    return marker is not None and marker.get("schema_version") != SCHEMA_VERSION
+
+
 def index_exists(index_dir: Path) -> bool:
     return read_marker(index_dir) is not None and whoosh_index.exists_in(str(index_dir))
 
@@ -237,7 +243,7 @@ def open_index(index_dir: Path):
         raise IndexUnavailable(f"no index in {index_dir}; build it with `archive reindex`")
     if marker.get("schema_version") != SCHEMA_VERSION:
         raise IndexUnavailable(
-            f"{index_dir} was built by another version; rebuild it: archive reindex --full"
+            f"{index_dir} was built by another version of the archive; rebuild it: archive reindex"
         )
     try:
         return whoosh_index.open_dir(str(index_dir))

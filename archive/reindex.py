@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import os
 import queue
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from .index import (
     count_live,
     documents,
     index_exists,
+    index_outdated,
     make_schema,
     open_index,
     read_marker,
@@ -35,7 +37,7 @@ from .index import (
 from .models import Article
 
 PARALLEL_FROM = 16  # files: below this, starting worker processes costs more than it saves
-WRITER_MB = 256  # per writer process, before Whoosh spills sorted postings to disk
+WRITER_MB = 1024  # per writer process, before Whoosh spills sorted postings to disk
 SUBWRITER_WAIT = 120  # seconds a finished sub-writer may take to hand over its segment
 
 
@@ -129,29 +131,71 @@ def reindex(
     tombstone so that their permalinks can say what they cited.
     """
     started = time.monotonic()
-    files = corpus_files(corpus_dir)
     report = ReindexReport()
     with reindex_lock(index_dir, wait):
-        ix = open_or_create(index_dir)
-        known = indexed_articles(ix)
-        with ix.searcher() as before:
-            plan = Plan.make(files, known, full)
-            writer = open_writer(ix, wait, parallel=len(plan.todo) >= PARALLEL_FROM)
-            try:
-                update = Update(writer, before, known, full, report)
-                seen = update.files(plan, progress)
-                update.remove([a for a in known if a not in seen])
-                if full or report.added or report.changed or report.removed:
-                    writer.commit(optimize=full)
-                else:  # nothing changed: no new generation, so open searchers stay current
-                    writer.cancel()
-            except BaseException:
-                writer.cancel()
-                raise
-        write_marker(index_dir, updated=now())
+        if index_outdated(index_dir):
+            rebuild(corpus_dir, index_dir, report, progress)
+        else:
+            update_index(corpus_dir, index_dir, full, wait, report, progress)
     report.passages = count_passages(index_dir)
     report.seconds = time.monotonic() - started
     return report
+
+
+def update_index(
+    corpus_dir: Path, index_dir: Path, full: bool, wait: float, report: ReindexReport, progress, kept=()
+) -> None:
+    """The reindex itself, under the lock; `kept` are documents to carry over (see rebuild)."""
+    files = corpus_files(corpus_dir)
+    ix = open_or_create(index_dir)
+    known = indexed_articles(ix)
+    with ix.searcher() as before:
+        plan = Plan.make(files, known, full)
+        writer = open_writer(ix, wait, parallel=len(plan.todo) >= PARALLEL_FROM)
+        try:
+            update = Update(writer, before, known, full, report)
+            seen = update.files(plan, progress)
+            update.remove([a for a in known if a not in seen])
+            update.keep(kept, seen)
+            if full or kept or report.added or report.changed or report.removed:
+                writer.commit(optimize=full)
+            else:  # nothing changed: no new generation, so open searchers stay current
+                writer.cancel()
+        except BaseException:
+            writer.cancel()
+            raise
+    write_marker(index_dir, updated=now())
+
+
+def rebuild(corpus_dir: Path, index_dir: Path, report: ReindexReport, progress) -> None:
+    """An index built by another version of the archive: build a new one beside it, carry over
+    its records of removed articles and changed passages (permalinks need them), then swap the
+    folders. Until the swap the old index stays in place; a failed build leaves it untouched."""
+    kept = kept_documents(index_dir, report)
+    fresh = index_dir.with_name(f".{index_dir.name}.rebuild")
+    old = index_dir.with_name(f".{index_dir.name}.old")
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    fresh.mkdir()
+    update_index(corpus_dir, fresh, True, 0, report, progress, kept)
+    os.rename(index_dir, old)
+    os.rename(fresh, index_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def kept_documents(index_dir: Path, report: ReindexReport) -> list[dict]:
+    """Tombstones and passage history of an index of another version, as stored."""
+    try:
+        ix = whoosh_index.open_dir(str(index_dir))  # ours: it carries the archive's marker
+        with ix.searcher() as searcher:
+            return [
+                {name: fields[name] for name in ("id", "doctype", "payload", "indexed") if name in fields}
+                for doctype in ("tombstone", "history")
+                for fields in searcher.documents(doctype=doctype)
+            ]
+    except Exception as error:  # an index too old to read: the rebuild goes on without them
+        report.warnings.append((str(index_dir), f"could not keep removed-article records: {error}"))
+        return []
 
 
 def open_or_create(index_dir: Path):
@@ -303,6 +347,13 @@ class Update:
                 payload=json.dumps(version, ensure_ascii=False),
             )
 
+    def keep(self, documents, present: set[str]) -> None:
+        """Documents carried over from an older index, but no tombstone of an article now present."""
+        for document in documents:
+            if document.get("doctype") == "tombstone" and document["id"].split(":", 1)[1] in present:
+                continue
+            self.writer.add_document(**document)
+
     def remove(self, article_ids: list[str]) -> None:
         for article_id in article_ids:
             old = self.before.document(id=f"payload:{article_id}")
@@ -336,7 +387,8 @@ def count_passages(index_dir: Path) -> int:
 
 
 def ensure_index(corpus_dir: Path, index_dir: Path) -> ReindexReport | None:
-    """Build the index when it is missing (serve and the library call this); None if it exists."""
-    if index_exists(index_dir):
+    """Build the index when it is missing or was built by another version (serve and the library
+    call this); None if it is ready."""
+    if index_exists(index_dir) and not index_outdated(index_dir):
         return None
     return reindex(corpus_dir, index_dir)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import shutil
 import signal
 import subprocess
@@ -14,7 +16,14 @@ import pytest
 
 from archive.cli import cli
 from archive.index import SCHEMA_VERSION, IndexHandle, IndexUnavailable, read_marker
-from archive.reindex import ReindexBusy, count_passages, ensure_index, reindex, reindex_lock
+from archive.reindex import (
+    PARALLEL_FROM,
+    ReindexBusy,
+    count_passages,
+    ensure_index,
+    reindex,
+    reindex_lock,
+)
 from archive.search import search
 
 SEED_ID = "cc-2019-09-china-russia"
@@ -182,3 +191,77 @@ def test_paths_come_from_environment(runner, corpus_dir, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "env-index" / "archive-index.json").exists()
     assert read_marker(tmp_path / "env-index")["schema_version"] == SCHEMA_VERSION
+
+
+def mark_as_older_version(index_dir: Path) -> None:
+    marker = index_dir / "archive-index.json"
+    values = json.loads(marker.read_text(encoding="utf-8"))
+    marker.write_text(json.dumps({**values, "schema_version": SCHEMA_VERSION - 1}), encoding="utf-8")
+
+
+def test_an_index_of_another_version_is_rebuilt_keeping_removal_records(tmp_index, corpus_dir):
+    (corpus_dir / "arms-control.html").unlink()
+    reindex(corpus_dir, tmp_index)  # leaves a tombstone for arms-control
+    mark_as_older_version(tmp_index)
+    with pytest.raises(IndexUnavailable, match="another version of the archive; rebuild it: archive reindex"):
+        IndexHandle(tmp_index)
+    old_segments = {p.name for p in tmp_index.glob("*.seg")}
+
+    report = reindex(corpus_dir, tmp_index)
+
+    assert report.ok and len(report.added) == 2
+    assert read_marker(tmp_index)["schema_version"] == SCHEMA_VERSION
+    assert old_segments and not old_segments & {p.name for p in tmp_index.glob("*.seg")}
+    assert not list(tmp_index.parent.glob(".index.*"))  # no rebuild or old folder left behind
+    handle = IndexHandle(tmp_index)
+    assert search(handle, "Putin").total > 0
+    assert handle.removed_article("arms-control")[0].title == "Arms Control After the Cold War"
+
+
+def test_an_outdated_index_is_rebuilt_by_serve_startup(tmp_index, corpus_dir):
+    mark_as_older_version(tmp_index)
+    report = ensure_index(corpus_dir, tmp_index)
+    assert report is not None and report.passages == SEED_PASSAGES + OTHER_PASSAGES
+    assert ensure_index(corpus_dir, tmp_index) is None
+
+
+def test_a_failed_rebuild_leaves_the_old_index_in_place(tmp_index, corpus_dir, monkeypatch):
+    mark_as_older_version(tmp_index)
+    before = sorted(p.name for p in tmp_index.iterdir())
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("archive.reindex.Update.keep", broken)
+    with pytest.raises(OSError, match="disk full"):
+        reindex(corpus_dir, tmp_index)
+    assert sorted(p.name for p in tmp_index.iterdir()) == before
+
+
+def test_many_files_are_indexed_by_parallel_writers(tmp_path, corpus_dir):
+    """Big batches go through one writer process per core; nothing may be lost on the way."""
+    seed = next(corpus_dir.glob("cc-*.md")).read_text(encoding="utf-8")
+    for i in range(PARALLEL_FROM + 4):
+        (corpus_dir / f"copy-{i:02}.md").write_text(seed.replace("Putin", f"Putin{i:02}"), encoding="utf-8")
+    report = reindex(corpus_dir, tmp_path / "index")
+    assert report.ok and len(report.added) == PARALLEL_FROM + 7
+    assert report.passages == (PARALLEL_FROM + 5) * SEED_PASSAGES + OTHER_PASSAGES
+    handle = IndexHandle(tmp_path / "index")
+    assert all(search(handle, f"Putin{i:02}").total > 0 for i in range(PARALLEL_FROM + 4))
+
+
+def test_a_failed_parallel_build_stops_its_processes_and_commits_nothing(tmp_index, corpus_dir, monkeypatch):
+    for i in range(PARALLEL_FROM + 1):
+        (corpus_dir / f"note-{i:02}.md").write_text(f"# Note {i}\n\nZeppelin number {i}.\n", encoding="utf-8")
+
+    def interrupted(self, plan, progress):
+        for path, _ in plan.todo:  # hand some documents to the writer processes, then fail
+            self.writer.add_document(id=path.stem, doctype="passage", text="zeppelin")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("archive.reindex.Update.files", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        reindex(corpus_dir, tmp_index)
+    assert not multiprocessing.active_children()
+    assert search(IndexHandle(tmp_index), "zeppelin").total == 0
+    assert count_passages(tmp_index) == SEED_PASSAGES + OTHER_PASSAGES
