@@ -222,13 +222,27 @@ def write_marker(index_dir: Path, **values) -> None:
 
 
 def index_outdated(index_dir: Path) -> bool:
-    """The folder holds an archive index of another schema version (reindex rebuilds it)."""
+    """The folder holds an archive index this version cannot use (reindex rebuilds it): another
+    schema version, or files it cannot read (classes an older version pickled into them)."""
     marker = read_marker(index_dir)
-    return marker is not None and marker.get("schema_version") != SCHEMA_VERSION
+    if marker is None:
+        return False
+    if marker.get("schema_version") != SCHEMA_VERSION:
+        return True
+    try:
+        whoosh_index.open_dir(str(index_dir))
+    except whoosh_index.EmptyIndexError:
+        return False  # a marked folder whose first build never committed: built as new
+    except Exception:
+        return True
+    return False
 
 
 def index_exists(index_dir: Path) -> bool:
-    return read_marker(index_dir) is not None and whoosh_index.exists_in(str(index_dir))
+    try:
+        return read_marker(index_dir) is not None and whoosh_index.exists_in(str(index_dir))
+    except Exception:  # unreadable: see index_outdated
+        return False
 
 
 def open_index(index_dir: Path):
@@ -249,6 +263,11 @@ def open_index(index_dir: Path):
         return whoosh_index.open_dir(str(index_dir))
     except whoosh_index.EmptyIndexError as error:
         raise IndexUnavailable(f"no index in {index_dir}; build it with `archive reindex`") from error
+    except Exception as error:  # files this version cannot read: reindex rebuilds them
+        raise IndexUnavailable(
+            f"{index_dir} cannot be read by this version of the archive ({error}); "
+            "rebuild it: archive reindex"
+        ) from error
 
 
 def count_live(searcher: Searcher, doctype: str) -> int:

@@ -389,6 +389,6 @@ def count_passages(index_dir: Path) -> int:
 def ensure_index(corpus_dir: Path, index_dir: Path) -> ReindexReport | None:
     """Build the index when it is missing or was built by another version (serve and the library
     call this); None if it is ready."""
-    if index_exists(index_dir) and not index_outdated(index_dir):
+    if not index_outdated(index_dir) and index_exists(index_dir):
         return None
     return reindex(corpus_dir, index_dir)

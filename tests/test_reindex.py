@@ -265,3 +265,19 @@ def test_a_failed_parallel_build_stops_its_processes_and_commits_nothing(tmp_ind
     assert not multiprocessing.active_children()
     assert search(IndexHandle(tmp_index), "zeppelin").total == 0
     assert count_passages(tmp_index) == SEED_PASSAGES + OTHER_PASSAGES
+
+
+# Whoosh leaves the table of contents open when unpickling it fails.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_an_unreadable_index_is_rebuilt(tmp_index, corpus_dir):
+    """An older version pickled classes this one no longer has into the index's table of contents."""
+    toc = next(tmp_index.glob("_MAIN_*.toc"))
+    toc.write_bytes(toc.read_bytes().replace(b"MixedScriptAnalyzer", b"MixedScriptTokenizer"))
+    with pytest.raises(
+        IndexUnavailable, match=r"cannot be read by this version.*rebuild it: archive reindex"
+    ):
+        IndexHandle(tmp_index)
+    report = ensure_index(corpus_dir, tmp_index)
+    assert report is not None and report.ok
+    assert search(IndexHandle(tmp_index), "Putin").total > 0
