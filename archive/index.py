@@ -285,6 +285,7 @@ class IndexHandle:
         self._tables: dict[int, Table] = {}
         self._tables_lock = threading.Lock()
         self.postings = PostingsCache()
+        self._stats: tuple[int, dict] | None = None
 
     def searcher(self) -> Searcher:
         current = getattr(self._local, "searcher", None)
@@ -359,14 +360,25 @@ class IndexHandle:
             self._local.titles = cached
         return cached[1]
 
+    def generation(self) -> int:
+        """The index generation this thread searches; every reindex that changes anything adds one."""
+        return self.searcher().reader().generation()
+
     def stats(self) -> dict:
+        """Articles and passages indexed, and when: counted once per generation (the home page
+        and the health check ask on every request)."""
         searcher = self.searcher()
-        marker = read_marker(self.index_dir) or {}
-        return {
-            "articles": count_live(searcher, "article"),
-            "passages": count_live(searcher, "passage"),
-            "updated": marker.get("updated"),
-        }
+        generation = searcher.reader().generation()
+        cached = self._stats
+        if cached is None or cached[0] != generation:
+            marker = read_marker(self.index_dir) or {}
+            counts = {
+                "articles": count_live(searcher, "article"),
+                "passages": count_live(searcher, "passage"),
+                "updated": marker.get("updated"),
+            }
+            cached = self._stats = (generation, counts)
+        return dict(cached[1])
 
 
 def iso_date(value) -> str | None:

@@ -322,16 +322,21 @@ class Table:
             generation=reader.generation(),
             universe=np.fromiter(sorted(searcher.docs_for_query(searchable)), dtype=IDS),
             facets={
-                name: Facet.of(list(reader.column_reader(name)), missing(searcher.schema[name]))
-                for name in facets
+                name: Facet.of(column(searcher, name), missing(searcher.schema[name])) for name in facets
             },
-            numbers={name: np.array(list(reader.column_reader(name)), dtype=np.int64) for name in numbers},
-            ranges={
-                name: np.array(list(reader.column_reader(name, translate=False)), dtype=np.uint64)
-                for name in ranges
-            },
+            numbers={name: np.array(column(searcher, name), dtype=np.int64) for name in numbers},
+            ranges={name: np.array(column(searcher, name, raw=True), dtype=np.uint64) for name in ranges},
             lengths={},
         )
+
+
+def column(searcher, fieldname: str, raw: bool = False) -> list:
+    """A column's value for every document, segment by segment. (Whoosh's multi-segment column
+    reader leaves out segments without the column, so its values would shift to other documents.)"""
+    values = []
+    for sub, _offset in searcher.leaf_searchers():
+        values.extend(sub.reader().column_reader(fieldname, translate=not raw))
+    return values
 
 
 def missing(field):

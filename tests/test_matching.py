@@ -14,7 +14,7 @@ from archive.analysis import analyze
 from archive.index import IndexHandle
 from archive.matching import PostingsCache
 from archive.reindex import reindex
-from archive.search import build_query
+from archive.search import Request, build_query, search
 
 QUERIES = [
     "Putin",
@@ -138,3 +138,18 @@ def test_postings_cache_is_bounded():
         cache.put(("g", i), (np.arange(50), np.ones(50)))  # 800 bytes each
     assert cache.bytes <= 4000
     assert cache.get(("g", 0)) is None and cache.get(("g", 19)) is not None
+
+
+def test_facets_and_sort_keys_line_up_across_segments(tmp_index, corpus_dir):
+    """A new segment without a year column must not shift other documents' years."""
+    (corpus_dir / "note.md").write_text("# Note\n\nPutin met a zeppelin in Omsk.\n", encoding="utf-8")
+    reindex(corpus_dir, tmp_index)
+    handle = IndexHandle(tmp_index)
+    searcher = handle.searcher()
+    assert len(searcher.reader().leaf_readers()) > 1
+    results = search(handle, Request("Putin OR zeppelin", page_size=100))
+    stored = [searcher.stored_fields(d) for d in handle.evaluator().matches(q.Term("text", "putin")).ids]
+    assert results.facets["year"] == {"2019": sum(1 for f in stored if f.get("year") == 2019)}
+    assert results.facets["article"]["note"] == 1
+    reading = search(handle, Request("Putin OR zeppelin", sort="reading", page_size=100)).hits
+    assert [h.article for h in reading] == sorted(h.article for h in reading)

@@ -9,6 +9,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
+import archive.web.search
 from archive.reindex import reindex
 from archive.web import create_app
 
@@ -312,3 +313,33 @@ def test_permalink_to_removed_article_is_410_with_its_citation(live):
     assert response.status_code == 410
     assert "(2019): 115." in page.select_one("blockquote.citation").get_text()
     assert client.get(f"/a/{SEED}").status_code == 410
+
+
+def test_a_repeated_search_is_served_from_the_page_cache(tmp_index, corpus_dir, monkeypatch):
+    app = create_app({"INDEX": str(tmp_index), "CORPUS": str(corpus_dir), "TESTING": True})
+    client = app.test_client()
+    searches = []
+    real_search = archive.web.search.search
+    monkeypatch.setattr(archive.web.search, "search", lambda *a: searches.append(a) or real_search(*a))
+
+    first = client.get("/search?q=zeppelin")
+    again = client.get("/search?q=zeppelin")
+    assert len(searches) == 1 and again.get_data() == first.get_data()
+    assert again.headers["Cache-Control"] == "no-cache"
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+
+    # The browser revalidates and gets 304 while the index is unchanged...
+    revalidated = client.get("/search?q=zeppelin", headers={"If-None-Match": first.headers["ETag"]})
+    assert revalidated.status_code == 304 and not revalidated.get_data()
+
+    # ...and new results as soon as a reindex changes it: never a stale page.
+    (corpus_dir / "note.md").write_text("# Note\n\nThe zeppelin arrived in Omsk.\n", encoding="utf-8")
+    reindex(corpus_dir, tmp_index)
+    fresh = client.get("/search?q=zeppelin", headers={"If-None-Match": first.headers["ETag"]})
+    assert fresh.status_code == 200 and "Omsk" in fresh.get_data(as_text=True)
+    assert len(searches) == 2
+
+
+def test_error_pages_get_no_etag(client):
+    response = client.get("/search?q=*")
+    assert response.status_code == 400 and "ETag" not in response.headers

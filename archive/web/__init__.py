@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from ..settings import setting
-from . import api, errors, helpers, reader, search, store
+from . import api, cache, errors, helpers, reader, search, store
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -33,6 +33,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese and Russian text stays readable in the API
     app.json.sort_keys = False
     store.init_app(app)
+    cache.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(reader.bp)
     app.register_blueprint(api.bp)

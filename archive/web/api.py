@@ -9,6 +9,7 @@ from flask import Blueprint, abort, jsonify, url_for
 from ..cite import text_fragment
 from ..records import citation_bundle
 from ..search import related, search
+from .cache import cached
 from .reader import passage_url
 from .search import search_request
 from .store import get_handle
@@ -17,6 +18,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.route("/search")
+@cached
 def search_api():
     handle = get_handle()
     asked = search_request()
@@ -33,6 +35,7 @@ def search_api():
 
 
 @bp.route("/articles")
+@cached
 def articles_api():
     records = get_handle().article_list()
     return jsonify(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from ..search import FACETS, Request, search
+from .cache import cached
 from .store import get_handle
 
 bp = Blueprint("search", __name__)
@@ -40,6 +41,7 @@ def search_request() -> Request:
 
 
 @bp.route("/")
+@cached
 def home():
     handle = get_handle()
     return render_template(
@@ -48,6 +50,7 @@ def home():
 
 
 @bp.route("/search")
+@cached
 def results():
     asked = search_request()
     if not asked.query.strip() and not asked.filters:

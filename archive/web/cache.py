@@ -1,0 +1,76 @@
+"""Responses cached per index generation: the same URL on the same index is the same page.
+
+A repeated search (the back button, a shared link, a facet switched off again, the next reader
+of a popular query) then costs a dictionary lookup instead of a search and a render. A reindex
+starts a new generation, so a cached page is never stale. Browsers get an ETag, revalidate
+every time (Cache-Control: no-cache) and receive 304 while the index is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from functools import wraps
+
+from flask import Flask, current_app, make_response, request
+
+from .store import get_handle
+
+MAX_BYTES = 32 * 2**20
+EXTENSION = "archive-pages"
+
+
+class PageCache:
+    """Rendered responses by (generation, host, path and query), least recently used out first."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES):
+        self.max_bytes, self.bytes = max_bytes, 0
+        self._items: OrderedDict[tuple, tuple[bytes, int, list]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: tuple[bytes, int, list]) -> None:
+        with self._lock:
+            if key in self._items or len(value[0]) > self.max_bytes // 8:
+                return
+            self._items[key] = value
+            self.bytes += len(value[0])
+            while self.bytes > self.max_bytes:
+                _, (body, _, _) = self._items.popitem(last=False)
+                self.bytes -= len(body)
+
+
+def cached(view):
+    """Serve the view's response from the cache while the index generation is unchanged."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        key = (get_handle().generation(), request.host_url, request.full_path)
+        etag = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=12).hexdigest()
+        cache: PageCache = current_app.extensions[EXTENSION]
+        entry = cache.get(key)
+        if entry is None:
+            response = make_response(view(*args, **kwargs))
+            entry = (response.get_data(), response.status_code, list(response.headers.items()))
+            if response.status_code < 500:  # a failure may not happen next time
+                cache.put(key, entry)
+        body, status, headers = entry
+        response = current_app.response_class(body, status=status, headers=headers)
+        if status != 200:
+            return response
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "no-cache"
+        return response.make_conditional(request)
+
+    return wrapper
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = PageCache()
