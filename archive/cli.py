@@ -18,7 +18,7 @@ from .parse import parse_file
 from .records import bibtex, ris
 from .reindex import ReindexBusy, ensure_index, reindex
 from .search import Request, search
-from .settings import setting
+from .settings import SERVER_THREADS, setting
 
 
 def corpus_option(function):
@@ -291,7 +291,7 @@ def _example_id(handle: IndexHandle) -> str:
 @click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
 @click.option(
     "--threads",
-    default=2,
+    default=SERVER_THREADS,
     show_default=True,
     type=click.IntRange(1, 64),
     help="Threads per worker (each keeps a searcher).",

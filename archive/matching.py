@@ -276,24 +276,31 @@ class Evaluator:
 
 @dataclass(frozen=True)
 class Facet:
-    """A column as small integers: codes[docnum] indexes labels, which are sorted."""
+    """A column as small integers: codes[docnum] indexes labels, which are sorted; documents
+    without a value have the last code."""
 
     codes: np.ndarray
     labels: tuple
+    by_text: dict[str, int]  # str(label) -> code, for values that come from a URL
 
     @classmethod
     def of(cls, values: list, missing) -> Facet:
         """`missing` is the column's value for documents without one ("" or a numeric sentinel)."""
         labels = tuple(sorted({v for v in values if v is not None and v != missing}))
         index = {label: i for i, label in enumerate(labels)}
-        missing = len(labels)
-        codes = np.fromiter((index.get(v, missing) for v in values), dtype=np.int32, count=len(values))
-        return cls(codes, (*labels, None))
+        codes = np.fromiter((index.get(v, len(labels)) for v in values), dtype=np.int32, count=len(values))
+        return cls(codes, (*labels, None), {str(label): i for label, i in index.items()})
 
-    def counts(self, ids: np.ndarray) -> dict:
-        """label -> number of the given documents that have it."""
+    def counts(self, ids: np.ndarray, limit: int, keep: tuple[str, ...] = ()) -> tuple[dict, int]:
+        """The `limit` most frequent labels among the documents (ties in label order) with their
+        counts, plus the labels in `keep` (a user's selection stays visible); and how many
+        distinct labels the documents have."""
         counts = np.bincount(self.codes[ids], minlength=len(self.labels))
-        return {self.labels[i]: int(counts[i]) for i in np.flatnonzero(counts) if self.labels[i] is not None}
+        counts[-1] = 0  # no value
+        present = np.flatnonzero(counts)
+        top = present[np.argsort(-counts[present], kind="stable")[:limit]]
+        kept = [self.by_text[text] for text in keep if text in self.by_text]
+        return {self.labels[i]: int(counts[i]) for i in (*top.tolist(), *kept)}, len(present)
 
 
 @dataclass(frozen=True)

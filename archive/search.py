@@ -24,6 +24,7 @@ FACET_FIELDS = {"kind": "kind", "section": "section_key", "article": "article", 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 FEW_RESULTS = 3
+FACET_LIMIT = 20  # values shown per facet: a thousand articles must not make a thousand links
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class SearchResults:
     sort: str
     hits: tuple[Hit, ...] = ()
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    facet_sizes: dict[str, int] = field(default_factory=dict)  # distinct values, shown or not
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     suggestion: str | None = None
     corrected: bool = False
@@ -248,6 +250,7 @@ def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str,
             )
             for i in chosen
         )
+    facets, facet_sizes = facet_counts(table, found.ids, request.filters)
     return SearchResults(
         query=scrub(request.query),
         interpreted=interpreted,
@@ -257,7 +260,8 @@ def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str,
         page_size=request.page_size,
         sort=request.sort,
         hits=hits,
-        facets=facet_counts(table, found.ids),
+        facets=facets,
+        facet_sizes=facet_sizes,
         filters=request.filters,
         messages=tuple(messages),
     )
@@ -279,16 +283,18 @@ def ranked(found: Matches, table: Table, sort: str, limit: int) -> list[int]:
     return order[:limit].tolist()
 
 
-def facet_counts(table: Table, ids) -> dict[str, dict[str, int]]:
-    counts = {}
+def facet_counts(table: Table, ids, filters: dict) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """Counts of the most frequent values of each facet (selected values always included), and
+    the number of distinct values each facet has among the results."""
+    counts, sizes = {}, {}
     for name in FACETS:
-        groups = table.facets[FACET_FIELDS[name]].counts(ids)
+        groups, sizes[name] = table.facets[FACET_FIELDS[name]].counts(ids, FACET_LIMIT, filters.get(name, ()))
         ordered = sorted(groups.items(), key=lambda kv: (-kv[1], str(kv[0])))
-        counts[name] = {str(value): count for value, count in ordered if value not in (None, "")}
+        counts[name] = {str(value): count for value, count in ordered}
     order = {kind: i for i, kind in enumerate(KINDS)}
     counts["kind"] = dict(sorted(counts["kind"].items(), key=lambda kv: order.get(kv[0], 99)))
     counts["year"] = dict(sorted(counts["year"].items(), reverse=True))
-    return counts
+    return counts, sizes
 
 
 def to_hit(fields: dict, score: float | None, terms) -> Hit:

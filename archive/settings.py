@@ -20,6 +20,9 @@ SETTINGS = (
 )
 
 
+SERVER_THREADS = 2  # per worker process: each thread keeps its own Whoosh searcher
+
+
 def setting(name: str) -> str:
     """The environment's value of a setting, else its default."""
     default = next(s.default for s in SETTINGS if s.name == name)

@@ -34,6 +34,7 @@ from make_corpus import CACHE, write_corpus  # noqa: E402
 
 from archive.index import IndexHandle, unpack  # noqa: E402
 from archive.search import Request, search  # noqa: E402
+from archive.settings import SERVER_THREADS  # noqa: E402
 
 QUERIES = {
     "one term": ("iterator", "iterator"),
@@ -115,6 +116,19 @@ def incremental(corpus: Path, index_dir: Path) -> dict:
 def library_latency(index_dir: Path, reps: int) -> dict:
     handle = IndexHandle(index_dir)
     return {name: timed(lambda q=q: search(handle, Request(q)), reps) for name, (q, _) in QUERIES.items()}
+
+
+def first_latency(index_dir: Path) -> dict:
+    """Each query once on a freshly opened index, nothing of it cached yet (after one unrelated
+    query has built the per-generation tables): what a new query costs."""
+    handle = IndexHandle(index_dir)
+    search(handle, Request("zzzz"))
+    out = {}
+    for name, (query, _) in QUERIES.items():
+        started = time.perf_counter()
+        search(handle, Request(query))
+        out[name] = (time.perf_counter() - started) * 1000
+    return out
 
 
 def passages_of(index_dir: Path):
@@ -288,9 +302,11 @@ def serve_hello(work: Path) -> tuple[subprocess.Popen, int]:
         "-w",
         str(os.cpu_count() or 2),
         "--threads",
-        "4",
+        str(SERVER_THREADS),
         "-k",
         "gthread",
+        "--access-logfile",
+        "-",
         "-b",
         f"127.0.0.1:{port}",
         "hello_app:app",
@@ -298,11 +314,14 @@ def serve_hello(work: Path) -> tuple[subprocess.Popen, int]:
     return start(command, port), port
 
 
-def http_latency(port: int, paths: dict[str, str], reps: int) -> dict:
+def http_latency(port: int, paths: dict[str, str], reps: int, distinct: bool = False) -> dict:
+    """Repeated GETs of each path; with `distinct`, every request has its own URL, so the server's
+    page cache never answers (term postings may still be cached, as in real use)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    counter = iter(range(10**9))
 
     def get(path: str):
-        connection.request("GET", path)
+        connection.request("GET", f"{path}&nocache={next(counter)}" if distinct else path)
         response = connection.getresponse()
         response.read()
 
@@ -315,9 +334,10 @@ def search_path(query: str) -> str:
     return "/search?" + urlencode({"q": query})
 
 
-def load(port: int, path: str, seconds: int, clients: int = 16) -> dict:
-    """Concurrent keep-alive clients on 127.0.0.1 for a bounded time: wrk when present."""
-    if shutil.which("wrk"):
+def load(port: int, path: str, seconds: int, clients: int = 16, mixed: bool = False) -> dict:
+    """Concurrent keep-alive clients on 127.0.0.1 for a bounded time: wrk when present. `mixed`:
+    the Python client cycles through every query class with URLs never repeated (no page cache)."""
+    if shutil.which("wrk") and not mixed:
         out = subprocess.run(
             ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}{path}"],
             capture_output=True,
@@ -334,13 +354,17 @@ def load(port: int, path: str, seconds: int, clients: int = 16) -> dict:
         )
         return {"tool": "wrk", "requests_per_s": rate, "p99": p99, "errors": errors}
     samples, errors, deadline = [], [0], time.monotonic() + seconds
+    paths = [search_path(q) for q, _ in QUERIES.values()] if mixed else [path]
+    counter = iter(range(10**9))
 
     def client():
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while time.monotonic() < deadline:
+            n = next(counter)
+            url = f"{paths[n % len(paths)]}&nocache={n}" if mixed else path
             started = time.perf_counter()
             try:
-                connection.request("GET", path)
+                connection.request("GET", url)
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
@@ -387,20 +411,24 @@ def report(results: dict) -> str:
         results["naive_whoosh"]["latency"],
         results["http"],
     )
+    first, fresh = results["library_first"], results["http_uncached"]
     rows = [
-        [name, lib[name]["p50"], lib[name]["p95"], lib[name]["p99"], web[name]["p95"], fts[name]["p95"],
-         lib[name]["p95"] / max(fts[name]["p95"], 1e-6), naive[name]["p95"], naive[name]["p95"] / max(lib[name]["p95"], 1e-6)]
+        [name, first[name], lib[name]["p50"], lib[name]["p95"], lib[name]["p99"], fresh[name]["p95"], web[name]["p95"],
+         fts[name]["p95"], lib[name]["p95"] / max(fts[name]["p95"], 1e-6), naive[name]["p95"],
+         naive[name]["p95"] / max(lib[name]["p95"], 1e-6)]
         for name in QUERIES
     ]  # fmt: skip
     out.append(table(f"Query latency, ms ({results['builds'][-1]['passages']} passages)",
-                     ["class", "lib p50", "lib p95", "lib p99", "HTTP p95", "FTS5 p95", "archive/FTS5", "naive p95", "naive/archive"], rows))  # fmt: skip
+                     ["class", "lib first", "lib p50", "lib p95", "lib p99", "HTTP p95 new URL", "HTTP p95 same URL",
+                      "FTS5 p95", "archive/FTS5", "naive p95", "naive/archive"], rows))  # fmt: skip
     floor = results["floor"]
     out.append(table("HTTP floor (seed corpus)", ["request", "p50", "p95", "ratio to hello p50"],
                      [["Flask hello", floor["hello"]["p50"], floor["hello"]["p95"], 1.0],
                       ["search page", floor["search"]["p50"], floor["search"]["p95"], floor["search"]["p50"] / max(floor["hello"]["p50"], 1e-6)]]))  # fmt: skip
-    ld = results["load"]
-    out.append(table("HTTP load (two-term query, largest corpus)", ["tool", "req/s", "errors", "RSS before MB", "RSS after MB"],
-                     [[ld["tool"], ld["requests_per_s"], ld["errors"], ld["rss_before_mb"], ld["rss_after_mb"]]]))  # fmt: skip
+    ld, mx = results["load"], results["load_mixed"]
+    out.append(table("HTTP load (largest corpus, 16 clients)", ["load", "tool", "req/s", "errors", "RSS before MB", "RSS after MB"],
+                     [["one two-term query, repeated", ld["tool"], ld["requests_per_s"], ld["errors"], ld["rss_before_mb"], ld["rss_after_mb"]],
+                      ["all classes, every URL new", mx["tool"], mx["requests_per_s"], mx["errors"], ld["rss_after_mb"], mx["rss_after_mb"]]]))  # fmt: skip
     return "\n".join(out)
 
 
@@ -429,18 +457,25 @@ def main() -> None:
             print(f"built {size}: {results['builds'][-1]}", file=sys.stderr)
         largest = work / f"index-{sizes[-1]}"
         results["incremental"] = incremental(CACHE / f"corpus-{sizes[-1]}", largest)
+        results["library_first"] = first_latency(largest)
         results["library"] = library_latency(largest, reps)
         results["fts5"] = fts5(largest, reps)
         results["naive_whoosh"] = naive_whoosh(largest, reps, work)
         server, port = serve_archive(largest)
         try:
-            results["http"] = http_latency(port, {n: search_path(q) for n, (q, _) in QUERIES.items()}, reps)
+            paths = {n: search_path(q) for n, (q, _) in QUERIES.items()}
+            results["http_uncached"] = http_latency(port, paths, reps, distinct=True)
+            results["http"] = http_latency(port, paths, reps)
             before = rss_mb(server)
             results["load"] = {
                 **load(port, search_path("default encoding"), load_seconds),
                 "rss_before_mb": before,
             }
             results["load"]["rss_after_mb"] = rss_mb(server)
+            results["load_mixed"] = {
+                **load(port, "", load_seconds, mixed=True),
+                "rss_after_mb": rss_mb(server),
+            }
         finally:
             stop(server)
         results["floor"] = floor(work, reps)

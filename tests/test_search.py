@@ -110,6 +110,19 @@ def test_facets_count_every_match(handle):
     ]
 
 
+def test_long_facets_show_their_most_frequent_values_and_the_selected_one(handle, monkeypatch):
+    monkeypatch.setattr("archive.search.FACET_LIMIT", 2)
+    everything = search(handle, Request("Russia", page_size=100)).hits
+    by_section = Counter(h.section for h in everything if h.section)
+    rare = min(by_section, key=lambda s: (by_section[s], s))
+    results = search(handle, Request("Russia", filters={"section": (rare,)}))
+    unfiltered = search(handle, Request("Russia"))
+    top_two = sorted(by_section.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+    assert unfiltered.facets["section"] == dict(top_two)
+    assert unfiltered.facet_sizes["section"] == len(by_section)
+    assert rare in results.facets["section"]  # a selected value never disappears
+
+
 def test_facet_selection_narrows_results(handle):
     unfiltered = search(handle, "Russia")
     results = search(handle, Request("Russia", filters={"kind": ("chronology",)}, page_size=50))

@@ -343,3 +343,10 @@ def test_a_repeated_search_is_served_from_the_page_cache(tmp_index, corpus_dir, 
 def test_error_pages_get_no_etag(client):
     response = client.get("/search?q=*")
     assert response.status_code == 400 and "ETag" not in response.headers
+
+
+def test_a_long_facet_says_how_many_values_it_hides(client, monkeypatch):
+    monkeypatch.setattr("archive.search.FACET_LIMIT", 1)
+    page = soup(client.get("/search?q=Russia&nocache=facets"))
+    notes = [text(p) for p in page.select(".facets .facet-more")]
+    assert any(n.startswith("Top 1 of ") and "section:… in the search box" in n for n in notes)

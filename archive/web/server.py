@@ -12,6 +12,8 @@ from collections.abc import Mapping
 
 from gunicorn.app.base import BaseApplication
 
+from ..settings import SERVER_THREADS
+
 
 class ArchiveServer(BaseApplication):
     def __init__(self, config: Mapping, options: Mapping):
@@ -29,7 +31,9 @@ class ArchiveServer(BaseApplication):
         return create_app(self.archive_config)
 
 
-def serve(config: Mapping, host: str, port: int, workers: int | None = None, threads: int = 2) -> None:
+def serve(
+    config: Mapping, host: str, port: int, workers: int | None = None, threads: int = SERVER_THREADS
+) -> None:
     """Serve create_app(config) until interrupted."""
     options = {
         "bind": f"{host}:{port}",
