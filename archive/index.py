@@ -19,11 +19,11 @@ from whoosh import index as whoosh_index
 from whoosh.codec import whoosh3
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
 from .analysis import exact_analyzer, stemming_analyzer
-from .matching import Evaluator, PostingsCache, Table
+from .lru import LRU
+from .matching import Evaluator, Table, postings_cache
 from .models import Article, Passage, Section
 from .parse import sidecar_path
 
@@ -31,7 +31,8 @@ SCHEMA_VERSION = 2
 MARKER = "archive-index.json"
 LOCK = ".reindex.lock"
 ARTICLE_CACHE = 64
-SEARCHABLE = Or([Term("doctype", "passage"), Term("doctype", "section")])  # what a search may return
+SUGGESTIONS = 4096
+SEARCHABLE = [("doctype", "passage"), ("doctype", "section")]  # what a search may return
 FACET_COLUMNS = ("kind", "section_key", "article", "year")
 SORT_COLUMNS = ("sort_date", "order")
 RANGE_COLUMNS = ("year", "date_start", "date_end")
@@ -284,7 +285,8 @@ class IndexHandle:
         self._local = threading.local()
         self._tables: dict[int, Table] = {}
         self._tables_lock = threading.Lock()
-        self.postings = PostingsCache()
+        self.postings = postings_cache()
+        self.suggestions = LRU(SUGGESTIONS)  # (generation, query) -> did-you-mean
         self._stats: tuple[int, dict] | None = None
 
     def searcher(self) -> Searcher:

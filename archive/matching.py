@@ -10,15 +10,16 @@ only) and phrases are scored with the words they contain.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.columns import NumericColumn
 from whoosh.matching import wrappers
 from whoosh.util.numeric import byte_to_length
+
+from .lru import LRU
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
@@ -79,34 +80,10 @@ def add_scores(base: Matches, extra: Matches) -> Matches:
     return Matches(base.ids, scores)
 
 
-class PostingsCache:
+def postings_cache(max_bytes: int = POSTINGS_CACHE_BYTES) -> LRU:
     """Term postings (and Whoosh-matched documents) as arrays, shared by all threads, bounded in
     bytes, keyed by index generation."""
-
-    def __init__(self, max_bytes: int = POSTINGS_CACHE_BYTES):
-        self.max_bytes, self.bytes = max_bytes, 0
-        self._items: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> tuple[np.ndarray, ...] | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: tuple, value: tuple[np.ndarray, ...]) -> None:
-        size = sum(a.nbytes for a in value)
-        if size > self.max_bytes // 4:
-            return
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = value
-            self.bytes += size
-            while self.bytes > self.max_bytes:
-                _, old = self._items.popitem(last=False)
-                self.bytes -= sum(a.nbytes for a in old)
+    return LRU(max_bytes, size=lambda arrays: sum(a.nbytes for a in arrays))
 
 
 def _leaf_matcher(reader, fieldname: str, text: str):
@@ -139,6 +116,18 @@ def _read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.array(ids, dtype=IDS), np.array(weights, dtype=np.float64)
 
 
+def term_postings(searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a term across all segments, deleted documents included."""
+    ids, weights = [], []
+    for sub, offset in searcher.leaf_searchers():
+        matcher = _leaf_matcher(sub.reader(), fieldname, text)
+        if matcher is not None:
+            leaf_ids, leaf_weights = _read_postings(matcher)
+            ids.append(leaf_ids + offset)
+            weights.append(leaf_weights)
+    return (np.concatenate(ids), np.concatenate(weights)) if ids else (EMPTY_IDS, np.empty(0))
+
+
 def field_lengths(searcher, fieldname: str) -> np.ndarray:
     """Every document's (Whoosh-quantised) length in a field, as BM25F sees it."""
     parts = []
@@ -157,7 +146,7 @@ def field_lengths(searcher, fieldname: str) -> np.ndarray:
 class Evaluator:
     """Evaluates queries on one searcher; `universe` is the live documents a search may return."""
 
-    def __init__(self, searcher, table: Table, cache: PostingsCache):
+    def __init__(self, searcher, table: Table, cache: LRU):
         self.searcher, self.table, self.cache = searcher, table, cache
         self.universe = table.universe
         self.generation = table.generation
@@ -206,18 +195,10 @@ class Evaluator:
             text = self.searcher.schema[fieldname].from_bytes(text)
         key = (self.generation, fieldname, text)
         cached = self.cache.get(key)
-        if cached is not None:
-            return cached
-        ids, weights = [], []
-        for sub, offset in self.searcher.leaf_searchers():
-            matcher = _leaf_matcher(sub.reader(), fieldname, text)
-            if matcher is not None:
-                leaf_ids, leaf_weights = _read_postings(matcher)
-                ids.append(leaf_ids + offset)
-                weights.append(leaf_weights)
-        value = (np.concatenate(ids), np.concatenate(weights)) if ids else (EMPTY_IDS, np.empty(0))
-        self.cache.put(key, value)
-        return value
+        if cached is None:
+            cached = term_postings(self.searcher, fieldname, text)
+            self.cache.put(key, cached)
+        return cached
 
     def term(self, fieldname: str, text, boost: float = 1.0) -> Matches:
         if fieldname not in self.searcher.schema:
@@ -231,10 +212,7 @@ class Evaluator:
         """Whoosh's BM25F formula, vectorised."""
         idf = self.searcher.idf(fieldname, text)
         avg = self.searcher.avg_field_length(fieldname) or 1
-        lengths = self.table.lengths
-        if fieldname not in lengths:  # computed once per generation, on first use
-            lengths[fieldname] = field_lengths(self.searcher, fieldname)
-        length = lengths[fieldname][ids]
+        length = self.table.lengths[fieldname][ids]
         return idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * length / avg))
 
     def expansion(self, node: q.Query) -> Matches:
@@ -291,6 +269,16 @@ class Facet:
         codes = np.fromiter((index.get(v, len(labels)) for v in values), dtype=np.int32, count=len(values))
         return cls(codes, (*labels, None), {str(label): i for label, i in index.items()})
 
+    @classmethod
+    def of_numbers(cls, raw: np.ndarray, absent: int, translate) -> Facet:
+        """The same from a numeric column as stored (sortable integers, `absent` for none)."""
+        present = raw != absent
+        stored = np.unique(raw[present])
+        codes = np.searchsorted(stored, raw).astype(np.int32)
+        codes[~present] = len(stored)
+        labels = tuple(translate(int(x)) for x in stored)
+        return cls(codes, (*labels, None), {str(label): i for i, label in enumerate(labels)})
+
     def counts(self, ids: np.ndarray, limit: int, keep: tuple[str, ...] = ()) -> tuple[dict, int]:
         """The `limit` most frequent labels among the documents (ties in label order) with their
         counts, plus the labels in `keep` (a user's selection stays visible); and how many
@@ -319,22 +307,58 @@ class Table:
     def build(
         cls,
         searcher,
-        searchable: q.Query,
+        searchable: list[tuple[str, str]],
         facets: tuple[str, ...],
         numbers: tuple[str, ...],
         ranges: tuple[str, ...],
     ) -> Table:
-        reader = searcher.reader()
+        """`searchable`: the terms of the documents a search may return."""
+        schema = searcher.schema
         return cls(
-            generation=reader.generation(),
-            universe=np.fromiter(sorted(searcher.docs_for_query(searchable)), dtype=IDS),
-            facets={
-                name: Facet.of(column(searcher, name), missing(searcher.schema[name])) for name in facets
-            },
-            numbers={name: np.array(column(searcher, name), dtype=np.int64) for name in numbers},
-            ranges={name: np.array(column(searcher, name, raw=True), dtype=np.uint64) for name in ranges},
-            lengths={},
+            generation=searcher.reader().generation(),
+            universe=live_documents(searcher, searchable),
+            facets={name: facet(searcher, name) for name in facets},
+            numbers={name: numeric_column(searcher, name).astype(np.int64) for name in numbers},
+            ranges={name: numeric_column(searcher, name) for name in ranges},
+            lengths={name: field_lengths(searcher, name) for name, field in schema.items() if field.scorable},
         )
+
+
+def live_documents(searcher, terms: list[tuple[str, str]]) -> np.ndarray:
+    """Documents having any of the terms, deleted ones left out."""
+    found = np.unique(np.concatenate([term_postings(searcher, f, t)[0] for f, t in terms]))
+    deleted = [
+        np.fromiter(sub.reader().deleted_docs_set, dtype=IDS) + offset
+        for sub, offset in searcher.leaf_searchers()
+    ]
+    return np.setdiff1d(found, np.concatenate(deleted), assume_unique=True) if deleted else found
+
+
+def facet(searcher, fieldname: str) -> Facet:
+    field = searcher.schema[fieldname]
+    if isinstance(field.column_type, NumericColumn):
+        return Facet.of_numbers(
+            numeric_column(searcher, fieldname), field.column_type.default_value(), field.from_column_value
+        )
+    return Facet.of(column(searcher, fieldname), missing(field))
+
+
+def numeric_column(searcher, fieldname: str) -> np.ndarray:
+    """A numeric column's stored (sortable) values for every document, read a segment at a time
+    (value by value, 100,000 documents take 40 ms)."""
+    column_type = searcher.schema[fieldname].column_type
+    dtype = np.dtype(">" + column_type._typecode)
+    parts = []
+    for sub, _offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        values = np.full(reader.doc_count_all(), column_type.default_value(), dtype=dtype)
+        if reader.has_column(fieldname):
+            stored = reader.column_reader(fieldname, translate=False)
+            raw = stored._dbfile.get(stored._basepos, stored._count * stored._fixedlen)
+            values[: stored._count] = np.frombuffer(raw, dtype=dtype)
+        parts.append(values)
+    native = dtype.newbyteorder("=")
+    return np.concatenate(parts).astype(native) if parts else np.empty(0, dtype=native)
 
 
 def column(searcher, fieldname: str, raw: bool = False) -> list:

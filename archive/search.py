@@ -322,7 +322,17 @@ def to_hit(fields: dict, score: float | None, terms) -> Hit:
 
 
 def suggest(handle: IndexHandle, text: str) -> str | None:
-    """A corrected query when some plain words are not in the index (did you mean)."""
+    """A corrected query when some plain words are not in the index (did you mean); remembered
+    per index generation, since the same typos come back and correcting one scans the lexicon."""
+    key = (handle.generation(), text)
+    remembered = handle.suggestions.get(key)
+    if remembered is None:
+        remembered = (correction(handle, text),)
+        handle.suggestions.put(key, remembered)
+    return remembered[0]
+
+
+def correction(handle: IndexHandle, text: str) -> str | None:
     searcher = handle.searcher()
     cleaned = clean_query(text, searcher.schema)
     corrector = searcher.corrector("exact")

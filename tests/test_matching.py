@@ -12,7 +12,7 @@ from whoosh import query as q
 
 from archive.analysis import analyze
 from archive.index import IndexHandle
-from archive.matching import PostingsCache
+from archive.matching import postings_cache
 from archive.reindex import reindex
 from archive.search import Request, build_query, search
 
@@ -132,12 +132,14 @@ def test_deleted_and_replaced_documents_are_never_found(tmp_path, corpus_dir):
     assert len(handle.evaluator().matches(q.Term("text", "putin"))) == 0
 
 
-def test_postings_cache_is_bounded():
-    cache = PostingsCache(max_bytes=4000)
+def test_postings_cache_is_bounded_in_bytes():
+    cache = postings_cache(max_bytes=8000)
     for i in range(20):
         cache.put(("g", i), (np.arange(50), np.ones(50)))  # 800 bytes each
-    assert cache.bytes <= 4000
+    assert cache.total <= 8000 and len(cache) == 10
     assert cache.get(("g", 0)) is None and cache.get(("g", 19)) is not None
+    cache.put(("g", "huge"), (np.arange(1000),))  # more than an eighth of the budget
+    assert cache.get(("g", "huge")) is None
 
 
 def test_facets_and_sort_keys_line_up_across_segments(tmp_index, corpus_dir):

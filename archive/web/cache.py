@@ -9,42 +9,15 @@ every time (Cache-Control: no-cache) and receive 304 while the index is unchange
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from functools import wraps
 
 from flask import Flask, current_app, make_response, request
 
+from ..lru import LRU
 from .store import get_handle
 
 MAX_BYTES = 32 * 2**20
 EXTENSION = "archive-pages"
-
-
-class PageCache:
-    """Rendered responses by (generation, host, path and query), least recently used out first."""
-
-    def __init__(self, max_bytes: int = MAX_BYTES):
-        self.max_bytes, self.bytes = max_bytes, 0
-        self._items: OrderedDict[tuple, tuple[bytes, int, list]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: tuple, value: tuple[bytes, int, list]) -> None:
-        with self._lock:
-            if key in self._items or len(value[0]) > self.max_bytes // 8:
-                return
-            self._items[key] = value
-            self.bytes += len(value[0])
-            while self.bytes > self.max_bytes:
-                _, (body, _, _) = self._items.popitem(last=False)
-                self.bytes -= len(body)
 
 
 def cached(view):
@@ -54,7 +27,7 @@ def cached(view):
     def wrapper(*args, **kwargs):
         key = (get_handle().generation(), request.host_url, request.full_path)
         etag = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=12).hexdigest()
-        cache: PageCache = current_app.extensions[EXTENSION]
+        cache: LRU = current_app.extensions[EXTENSION]
         entry = cache.get(key)
         if entry is None:
             response = make_response(view(*args, **kwargs))
@@ -73,4 +46,5 @@ def cached(view):
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = PageCache()
+    # Rendered responses by (generation, host, path and query), bounded in bytes.
+    app.extensions[EXTENSION] = LRU(MAX_BYTES, size=lambda entry: len(entry[0]))
