@@ -43,14 +43,17 @@ def index_option(function):
 
 
 def open_handle(corpus: Path, index_dir: Path) -> IndexHandle:
-    """The index, built first when it is missing; domain errors become CLI errors."""
+    """The index, built first when it is missing; domain errors become CLI errors. It is closed
+    when the command ends."""
     try:
         built = ensure_index(corpus, index_dir)
         if built is not None:
             click.echo(f"Built the missing index: {built.summary()}", err=True)
-        return IndexHandle(index_dir)
+        handle = IndexHandle(index_dir)
     except (IndexUnavailable, FileNotFoundError) as error:
         raise click.ClickException(str(error)) from error
+    click.get_current_context().call_on_close(handle.close)
+    return handle
 
 
 @click.group()

@@ -288,17 +288,40 @@ class IndexHandle:
         self.postings = postings_cache()
         self.suggestions = LRU(SUGGESTIONS)  # (generation, query) -> did-you-mean
         self._stats: tuple[int, dict] | None = None
+        self._open: set[Searcher] = set()  # every thread's searcher, so close() reaches them all
+        self._open_lock = threading.Lock()
 
     def searcher(self) -> Searcher:
         current = getattr(self._local, "searcher", None)
         if current is None or not current.up_to_date():
             # Not Searcher.refresh(): it reuses segment readers whose deletions have since
             # changed, so an article replaced by a reindex would show up twice.
-            if current is not None:
-                current.close()
-            current = self.ix.searcher()
-            self._local.searcher = current
+            fresh = self.ix.searcher()
+            with self._open_lock:
+                if current is not None:
+                    self._open.discard(current)
+                    current.close()
+                self._open.add(fresh)
+            current = self._local.searcher = fresh
         return current
+
+    def close(self) -> None:
+        """Close every thread's searcher (their segment files stay open until then)."""
+        with self._open_lock:
+            for searcher in self._open:
+                searcher.close()
+            self._open.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> IndexHandle:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if getattr(self, "_open", None):
+            self.close()
 
     def table(self, searcher: Searcher) -> Table:
         """Live searchable documents, facet codes and sort keys of the searcher's generation,

@@ -243,8 +243,8 @@ def open_writer(ix, wait: float, parallel: bool):
     """A writer; for big batches one that analyses and writes postings on every core."""
     procs = min(os.cpu_count() or 1, 4)
     if not parallel or procs < 2:
-        return ix.writer(timeout=wait, limitmb=WRITER_MB)
-    return ParallelWriter(ix, procs=procs, multisegment=True, timeout=wait, limitmb=WRITER_MB)
+        return ix.writer(timeout=wait, limitmb=WRITER_MB, compound=False)
+    return ParallelWriter(ix, procs=procs, multisegment=True, timeout=wait, limitmb=WRITER_MB, compound=False)
 
 
 class _Results:

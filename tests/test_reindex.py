@@ -193,6 +193,10 @@ def test_paths_come_from_environment(runner, corpus_dir, tmp_path, monkeypatch):
     assert read_marker(tmp_path / "env-index")["schema_version"] == SCHEMA_VERSION
 
 
+def segment_files(index_dir: Path) -> set[str]:
+    return {p.name for p in index_dir.glob("MAIN_*") if p.name != "MAIN_WRITELOCK"}
+
+
 def mark_as_older_version(index_dir: Path) -> None:
     marker = index_dir / "archive-index.json"
     values = json.loads(marker.read_text(encoding="utf-8"))
@@ -205,13 +209,13 @@ def test_an_index_of_another_version_is_rebuilt_keeping_removal_records(tmp_inde
     mark_as_older_version(tmp_index)
     with pytest.raises(IndexUnavailable, match="another version of the archive; rebuild it: archive reindex"):
         IndexHandle(tmp_index)
-    old_segments = {p.name for p in tmp_index.glob("*.seg")}
+    old_segments = segment_files(tmp_index)
 
     report = reindex(corpus_dir, tmp_index)
 
     assert report.ok and len(report.added) == 2
     assert read_marker(tmp_index)["schema_version"] == SCHEMA_VERSION
-    assert old_segments and not old_segments & {p.name for p in tmp_index.glob("*.seg")}
+    assert old_segments and not old_segments & segment_files(tmp_index)
     assert not list(tmp_index.parent.glob(".index.*"))  # no rebuild or old folder left behind
     handle = IndexHandle(tmp_index)
     assert search(handle, "Putin").total > 0
