@@ -10,8 +10,8 @@ import json
 import os
 import threading
 import zlib
-from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -31,6 +31,7 @@ SCHEMA_VERSION = 2
 MARKER = "archive-index.json"
 LOCK = ".reindex.lock"
 ARTICLE_CACHE = 64
+METADATA_CACHE = 4096
 SUGGESTIONS = 4096
 SEARCHABLE = [("doctype", "passage"), ("doctype", "section")]  # what a search may return
 FACET_COLUMNS = ("kind", "section_key", "article", "year")
@@ -164,6 +165,7 @@ def article_document(article: Article, digest: str, indexed: str) -> dict:
         "source": article.source,
         "digest": digest,
         "indexed": indexed,
+        "payload": pack(replace(article, sections=(), passages=())),
         "sort_date": _sort_day(article.date),
     }
 
@@ -287,6 +289,8 @@ class IndexHandle:
         self._tables_lock = threading.Lock()
         self.postings = postings_cache()
         self.suggestions = LRU(SUGGESTIONS)  # (generation, query) -> did-you-mean
+        self.articles = LRU(ARTICLE_CACHE)  # (generation, id) -> Article, shared by threads
+        self.metadata = LRU(METADATA_CACHE)  # (generation, id) -> Article without passages
         self._stats: tuple[int, dict] | None = None
         self._open: set[Searcher] = set()  # every thread's searcher, so close() reaches them all
         self._open_lock = threading.Lock()
@@ -345,15 +349,27 @@ class IndexHandle:
 
     def article(self, article_id: str) -> Article | None:
         """The parsed Article stored at index time (the reader never re-parses a file)."""
+        return self._remembered(self.articles, "payload", article_id)
+
+    def article_metadata(self, article_id: str) -> Article | None:
+        """The article without its passages: title, authors, journal, pages (a hit's citation
+        data), unpacked from the small copy on its record instead of the whole article."""
+        return self._remembered(self.metadata, "article", article_id)
+
+    def _remembered(self, cache: LRU, prefix: str, article_id: str) -> Article | None:
         searcher = self.searcher()
         key = (searcher.reader().generation(), article_id)
-        cache = self._local.__dict__.setdefault("articles", OrderedDict())
-        if key not in cache:
-            fields = searcher.document(id=f"payload:{article_id}")
-            cache[key] = unpack(fields["payload"]) if fields else None
-            while len(cache) > ARTICLE_CACHE:
-                cache.popitem(last=False)
-        return cache[key]
+        remembered = cache.get(key)
+        if remembered is None:
+            fields = searcher.document(id=f"{prefix}:{article_id}")
+            if fields is not None and "payload" not in fields:  # a record of an earlier build
+                fields = searcher.document(id=f"payload:{article_id}")
+            article = unpack(fields["payload"]) if fields else None
+            if article is not None and prefix == "article":
+                article = replace(article, sections=(), passages=())
+            remembered = (article,)
+            cache.put(key, remembered)
+        return remembered[0]
 
     def article_record(self, article_id: str) -> dict | None:
         """The stored record of an article: source, digest, when it was indexed."""

@@ -334,12 +334,39 @@ def search_path(query: str) -> str:
     return "/search?" + urlencode({"q": query})
 
 
+MIXED_LUA = """
+-- Every query class in turn, each URL new, so the server's page cache never answers.
+local paths = {%s}
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("id", threads) end
+function init(args) counter = 0 end
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[counter %% #paths + 1] .. "&nocache=" .. id .. "-" .. counter)
+end
+"""
+
+
 def load(port: int, path: str, seconds: int, clients: int = 16, mixed: bool = False) -> dict:
     """Concurrent keep-alive clients on 127.0.0.1 for a bounded time: wrk when present. `mixed`:
-    the Python client cycles through every query class with URLs never repeated (no page cache)."""
-    if shutil.which("wrk") and not mixed:
+    every query class in turn with URLs never repeated (no page cache)."""
+    if shutil.which("wrk"):
+        script = []
+        if mixed:
+            lua = Path(tempfile.mkdtemp(prefix="archive-wrk-")) / "mixed.lua"
+            paths = ", ".join(json.dumps(search_path(q)) for q, _ in QUERIES.values())
+            lua.write_text(MIXED_LUA % paths, encoding="utf-8")
+            script = ["-s", str(lua)]
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}{path}"],
+            [
+                "wrk",
+                "-t2",
+                f"-c{clients}",
+                f"-d{seconds}s",
+                "--latency",
+                *script,
+                f"http://127.0.0.1:{port}{path or '/'}",
+            ],
             capture_output=True,
             text=True,
             timeout=seconds + 30,

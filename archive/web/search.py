@@ -64,7 +64,7 @@ def results():
             results=found,
             asked=asked,
             titles=handle.article_titles(),
-            articles={hit.article: handle.article(hit.article) for hit in found.hits},
+            articles={hit.article: handle.article_metadata(hit.article) for hit in found.hits},
         ),
         status,
     )

@@ -1,0 +1,30 @@
+"""The index handle: stored articles, their metadata, searchers per thread and closing them."""
+
+from __future__ import annotations
+
+import threading
+
+from archive.index import IndexHandle
+
+SEED_ID = "cc-2019-09-china-russia"
+
+
+def test_article_metadata_is_the_article_without_its_passages(handle):
+    full, metadata = handle.article(SEED_ID), handle.article_metadata(SEED_ID)
+    assert metadata.title == full.title and metadata.authors == full.authors
+    assert (metadata.first_page, metadata.last_page) == (full.first_page, full.last_page)
+    assert metadata.passages == () and len(full.passages) == 76
+    assert handle.article_metadata("no-such-article") is None
+
+
+def test_close_closes_every_threads_searcher(seed_index):
+    handle = IndexHandle(seed_index)
+    searchers = [handle.searcher()]
+    thread = threading.Thread(target=lambda: searchers.append(handle.searcher()))
+    thread.start()
+    thread.join()
+    assert searchers[0] is not searchers[1]
+    handle.close()
+    assert all(s.is_closed for s in searchers)
+    assert not handle.searcher().is_closed  # a closed handle reopens on demand
+    handle.close()
