@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -31,6 +32,7 @@ SCHEMA_VERSION = 2
 MARKER = "archive-index.json"
 LOCK = ".reindex.lock"
 ARTICLE_CACHE = 64
+RECHECK_SECONDS = 1.0
 METADATA_CACHE = 4096
 SUGGESTIONS = 4096
 SEARCHABLE = [("doctype", "passage"), ("doctype", "section")]  # what a search may return
@@ -297,6 +299,13 @@ class IndexHandle:
 
     def searcher(self) -> Searcher:
         current = getattr(self._local, "searcher", None)
+        # A commit adds a table-of-contents file, which changes the folder's mtime: one stat()
+        # instead of Whoosh's listing of the folder on every call (a page makes dozens). Where
+        # mtimes are coarse, the full check still runs at least once a second.
+        stamp, now = os.stat(self.index_dir).st_mtime_ns, time.monotonic()
+        if current is not None and (stamp, now // RECHECK_SECONDS) == getattr(self._local, "stamp", None):
+            return current
+        self._local.stamp = (stamp, now // RECHECK_SECONDS)
         if current is None or not current.up_to_date():
             # Not Searcher.refresh(): it reuses segment readers whose deletions have since
             # changed, so an article replaced by a reindex would show up twice.
