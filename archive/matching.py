@@ -223,6 +223,8 @@ class Evaluator:
 
     def phrase(self, node: q.Phrase) -> Matches:
         """Documents from Whoosh's positional matcher, scored as the AND of the phrase's words."""
+        if not node.words:
+            return Matches.empty()
         words = intersect([self.term(node.fieldname, word, node.boost) for word in node.words])
         if not len(words):
             return words
@@ -361,12 +363,12 @@ def numeric_column(searcher, fieldname: str) -> np.ndarray:
     return np.concatenate(parts).astype(native) if parts else np.empty(0, dtype=native)
 
 
-def column(searcher, fieldname: str, raw: bool = False) -> list:
+def column(searcher, fieldname: str) -> list:
     """A column's value for every document, segment by segment. (Whoosh's multi-segment column
     reader leaves out segments without the column, so its values would shift to other documents.)"""
     values = []
     for sub, _offset in searcher.leaf_searchers():
-        values.extend(sub.reader().column_reader(fieldname, translate=not raw))
+        values.extend(sub.reader().column_reader(fieldname))
     return values
 
 
