@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import shutil
 import signal
 import subprocess
@@ -252,6 +253,8 @@ def test_many_files_are_indexed_by_parallel_writers(tmp_path, corpus_dir):
     assert report.passages == (PARALLEL_FROM + 5) * SEED_PASSAGES + OTHER_PASSAGES
     handle = IndexHandle(tmp_path / "index")
     assert all(search(handle, f"Putin{i:02}").total > 0 for i in range(PARALLEL_FROM + 4))
+    if (os.cpu_count() or 1) > 1:  # one segment per writer process
+        assert len(handle.searcher().reader().leaf_readers()) == min(os.cpu_count(), 4)
 
 
 def test_a_failed_parallel_build_stops_its_processes_and_commits_nothing(tmp_index, corpus_dir, monkeypatch):
@@ -259,8 +262,10 @@ def test_a_failed_parallel_build_stops_its_processes_and_commits_nothing(tmp_ind
         (corpus_dir / f"note-{i:02}.md").write_text(f"# Note {i}\n\nZeppelin number {i}.\n", encoding="utf-8")
 
     def interrupted(self, plan, progress):
-        for path, _ in plan.todo:  # hand some documents to the writer processes, then fail
-            self.writer.add_document(id=path.stem, doctype="passage", text="zeppelin")
+        # Enough documents for several batches, so that the writer processes are started.
+        for i in range(3 * 100):
+            self.writer.add_document(id=f"note-{i}", doctype="passage", text="zeppelin")
+        assert self.writer.tasks and all(task.is_alive() for task in self.writer.tasks)
         raise KeyboardInterrupt
 
     monkeypatch.setattr("archive.reindex.Update.files", interrupted)
