@@ -3,6 +3,11 @@
 Measured on the search page (2 cores, wrk -t2 -c8, 10 s): gunicorn with 2 workers x 4 threads
 served 147 requests/s at 56 ms mean latency; waitress (one process, 8 threads) 51 requests/s at
 156 ms, because one process runs Python on one core at a time.
+
+Keep-alive is off: a kept-alive connection stays with the worker that accepted it, and with 16
+clients one worker often held most of them while the other core idled (90-190 requests/s from run
+to run on new queries at 100k passages); a connection per request spreads them (180-190/s). The
+cost is a TCP handshake per request, which a reverse proxy in front would hide.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ def serve(
         "errorlog": "-",
         "loglevel": "warning",
         "timeout": 60,
+        "keepalive": 0,  # see the module docstring
         "graceful_timeout": 10,
     }
     ArchiveServer(config, options).run()
