@@ -15,7 +15,9 @@ def init_app(app: Flask) -> None:
     corpus, index_dir = Path(app.config["CORPUS"]), Path(app.config["INDEX"])
     if app.config["BUILD_MISSING_INDEX"]:
         ensure_index(corpus, index_dir)
-    app.extensions["archive"] = IndexHandle(index_dir)
+    handle = IndexHandle(index_dir)
+    handle.evaluator()  # builds the per-generation table now, not on a user's first search
+    app.extensions["archive"] = handle
 
 
 def get_handle() -> IndexHandle:
