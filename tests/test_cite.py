@@ -1,11 +1,10 @@
-"""Citations: identical to citeproc-js for Chicago, APA and MLA; BibTeX and RIS round-trip."""
+"""Citations: identical to citeproc-js for Chicago, APA and MLA; locators, fingerprints, text fragments."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import bibtexparser
 import pytest
 
 from archive.cite import (
@@ -20,7 +19,6 @@ from archive.cite import (
 )
 from archive.cli import cli
 from archive.models import fingerprint
-from archive.records import bibtex, ris
 
 CASES = json.loads((Path(__file__).parent / "citations" / "cases.json").read_text(encoding="utf-8"))
 EXPECTED = json.loads((Path(__file__).parent / "citations" / "expected.json").read_text(encoding="utf-8"))
@@ -94,60 +92,6 @@ def test_csl_json_has_item_and_citation_item(seed):
         "id": "cc-2019-09-china-russia",
         "locator": "14",
         "label": "paragraph",
-    }
-
-
-def test_bibtex_parses_back_to_the_same_fields(seed):
-    text = bibtex(
-        seed, Locator("paragraph", "14"), url="http://127.0.0.1:8000/a/cc-2019-09-china-russia/p/14"
-    )
-    library = bibtexparser.parse_string(text)
-    assert not library.failed_blocks
-    entry = library.entries[0]
-    fields = {f.key: f.value for f in entry.fields}
-    assert entry.entry_type == "article" and entry.key == "yu2019beautiful"
-    assert fields == {
-        "author": "Yu, Bin",
-        "title": "{Beautiful Relationship in a Brave/Grave New World}",
-        "journal": "Comparative Connections",
-        "volume": "21",
-        "number": "2",
-        "pages": "113--122",
-        "year": "2019",
-        "month": "sep",
-        "language": "en",
-        "url": "http://127.0.0.1:8000/a/cc-2019-09-china-russia/p/14",
-        "note": "para. 14",
-    }
-
-
-def parse_ris(text: str) -> dict[str, list[str]]:
-    """A minimal RIS reader: TAG  - value lines."""
-    record: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        tag, sep, value = line.partition("  - ")
-        assert sep and len(tag) == 2, line
-        record.setdefault(tag, []).append(value)
-    return record
-
-
-def test_ris_parses_back_to_the_same_fields(seed):
-    record = parse_ris(ris(seed, Locator("page", "113-114"), url="http://x/a/cc/p/6"))
-    assert record == {
-        "TY": ["JOUR"],
-        "TI": ["Beautiful Relationship in a Brave/Grave New World"],
-        "AU": ["Yu, Bin"],
-        "JO": ["Comparative Connections"],
-        "VL": ["21"],
-        "IS": ["2"],
-        "SP": ["113"],
-        "EP": ["122"],
-        "PY": ["2019"],
-        "DA": ["2019/09/"],
-        "LA": ["en"],
-        "UR": ["http://x/a/cc/p/6"],
-        "N1": ["pp. 113–114"],
-        "ER": [""],
     }
 
 
