@@ -44,7 +44,11 @@ fix: install-test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## wrk (Debian) drives the HTTP loads; without it bench/run.py falls back to a Python client.
 bench: install-test
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; } || \
+		echo "wrk could not be installed: the Python load client will be used"
 	$(PY) bench/run.py $(ARGS)
 
 clean:
