@@ -153,7 +153,7 @@ def update_index(
         plan = Plan.make(files, known, full)
         writer = open_writer(ix, wait, parallel=len(plan.todo) >= PARALLEL_FROM)
         try:
-            update = Update(writer, before, known, full, report)
+            update = Update(writer, before, known, report)
             seen = update.files(plan, progress)
             update.remove([a for a in known if a not in seen])
             update.keep(kept, seen)
@@ -248,8 +248,9 @@ def open_writer(ix, wait: float, parallel: bool):
 
 
 class _Results:
-    """MpWriter's result queue, failing loudly: Whoosh waits 1 s for each sub-writer's segment
-    and commits without it when it is late or its process died, which would lose passages."""
+    """MpWriter's result queue as its commit reads it, failing loudly: Whoosh waits 1 s for each
+    sub-writer's segment and commits without it when it is late or its process died, which would
+    lose passages."""
 
     def __init__(self, results, tasks):
         self.results, self.tasks = results, tasks
@@ -263,17 +264,16 @@ class _Results:
                 f"an indexing process failed (exit codes {codes}); nothing was committed"
             ) from None
 
-    def put(self, item, timeout=None):
-        self.results.put(item, timeout=timeout)
-
 
 class ParallelWriter(MpWriter):
     """Whoosh's multi-process writer with a cancel that stops its processes (Whoosh's only flags
     them in the parent, leaving them blocked forever) and a commit that never drops a segment."""
 
-    def __init__(self, ix, **kwargs):
-        super().__init__(ix, **kwargs)
+    def _commit(self, mergetype, optimize, merge):
+        if self.docbuffer:  # hand the last documents over before the queue is wrapped
+            self._enqueue()
         self.resultqueue = _Results(self.resultqueue, self.tasks)
+        super()._commit(mergetype, optimize, merge)
 
     def cancel(self):
         for task in self.tasks:
@@ -285,8 +285,8 @@ class ParallelWriter(MpWriter):
 class Update:
     """The writes of one reindex: articles replaced, their old passages remembered, tombstones."""
 
-    def __init__(self, writer, before, known: dict[str, Indexed], full: bool, report: ReindexReport):
-        self.writer, self.before, self.known, self.full, self.report = writer, before, known, full, report
+    def __init__(self, writer, before, known: dict[str, Indexed], report: ReindexReport):
+        self.writer, self.before, self.known, self.report = writer, before, known, report
         self.stamp = now()
 
     def files(self, plan: Plan, progress) -> set[str]:

@@ -290,3 +290,25 @@ def test_an_unreadable_index_is_rebuilt(tmp_index, corpus_dir):
     report = ensure_index(corpus_dir, tmp_index)
     assert report is not None and report.ok
     assert search(IndexHandle(tmp_index), "Putin").total > 0
+
+
+def test_a_writer_process_that_dies_fails_the_commit_instead_of_losing_passages(
+    tmp_index, corpus_dir, monkeypatch
+):
+    for i in range(PARALLEL_FROM + 1):
+        (corpus_dir / f"note-{i:02}.md").write_text(f"# Note {i}\n\nZeppelin number {i}.\n", encoding="utf-8")
+    monkeypatch.setattr("archive.reindex.SUBWRITER_WAIT", 1)
+
+    def one_process_dies(self, plan, progress):
+        for i in range(3 * 100):
+            self.writer.add_document(id=f"note-{i}", doctype="passage", text="zeppelin")
+        self.writer.tasks[0].kill()
+        self.report.added.append("notes")  # so that the reindex commits
+        return set(self.known)
+
+    monkeypatch.setattr("archive.reindex.Update.files", one_process_dies)
+    with pytest.raises(RuntimeError, match=r"an indexing process failed .*; nothing was committed"):
+        reindex(corpus_dir, tmp_index)
+    assert not multiprocessing.active_children()
+    assert search(IndexHandle(tmp_index), "zeppelin").total == 0
+    assert count_passages(tmp_index) == SEED_PASSAGES + OTHER_PASSAGES
