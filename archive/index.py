@@ -293,7 +293,7 @@ class IndexHandle:
         self.suggestions = LRU(SUGGESTIONS)  # (generation, query) -> did-you-mean
         self.articles = LRU(ARTICLE_CACHE)  # (generation, id) -> Article, shared by threads
         self.metadata = LRU(METADATA_CACHE)  # (generation, id) -> Article without passages
-        self._stats: tuple[int, dict] | None = None
+        self._stats: tuple[tuple[int, int], dict] | None = None
         self._open: set[Searcher] = set()  # every thread's searcher, so close() reaches them all
         self._open_lock = threading.Lock()
 
@@ -414,20 +414,29 @@ class IndexHandle:
         """The index generation this thread searches; every reindex that changes anything adds one."""
         return self.searcher().reader().generation()
 
+    def version(self) -> tuple[int, int]:
+        """The generation, and when a reindex last ran (one that changed nothing still says so):
+        what anything cached from the index must be keyed by."""
+        try:
+            marked = os.stat(self.index_dir / MARKER).st_mtime_ns
+        except OSError:
+            marked = 0
+        return self.generation(), marked
+
     def stats(self) -> dict:
-        """Articles and passages indexed, and when: counted once per generation (the home page
-        and the health check ask on every request)."""
-        searcher = self.searcher()
-        generation = searcher.reader().generation()
+        """Articles and passages indexed, and when: counted once per version (the home page and
+        the health check ask on every request)."""
+        version = self.version()
         cached = self._stats
-        if cached is None or cached[0] != generation:
+        if cached is None or cached[0] != version:
+            searcher = self.searcher()
             marker = read_marker(self.index_dir) or {}
             counts = {
                 "articles": count_live(searcher, "article"),
                 "passages": count_live(searcher, "passage"),
                 "updated": marker.get("updated"),
             }
-            cached = self._stats = (generation, counts)
+            cached = self._stats = (version, counts)
         return dict(cached[1])
 
 

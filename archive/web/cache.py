@@ -1,8 +1,8 @@
-"""Responses cached per index generation: the same URL on the same index is the same page.
+"""Responses cached per index version: the same URL on the same index is the same page.
 
 A repeated search (the back button, a shared link, a facet switched off again, the next reader
 of a popular query) then costs a dictionary lookup instead of a search and a render. A reindex
-starts a new generation, so a cached page is never stale. Browsers get an ETag, revalidate
+starts a new version, so a cached page is never stale. Browsers get an ETag, revalidate
 every time (Cache-Control: no-cache) and receive 304 while the index is unchanged.
 """
 
@@ -21,11 +21,11 @@ EXTENSION = "archive-pages"
 
 
 def cached(view):
-    """Serve the view's response from the cache while the index generation is unchanged."""
+    """Serve the view's response from the cache while the index version is unchanged."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        key = (get_handle().generation(), request.host_url, request.full_path)
+        key = (get_handle().version(), request.host_url, request.full_path)
         etag = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=12).hexdigest()
         cache: LRU = current_app.extensions[EXTENSION]
         entry = cache.get(key)
@@ -46,5 +46,5 @@ def cached(view):
 
 
 def init_app(app: Flask) -> None:
-    # Rendered responses by (generation, host, path and query), bounded in bytes.
+    # Rendered responses by (index version, host, path and query), bounded in bytes.
     app.extensions[EXTENSION] = LRU(MAX_BYTES, size=lambda entry: len(entry[0]))
