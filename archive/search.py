@@ -24,6 +24,7 @@ FACET_FIELDS = {"kind": "kind", "section": "section_key", "article": "article", 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 FEW_RESULTS = 3
+RELATED_TERMS = 12  # key terms of a passage that find passages like it
 FACET_LIMIT = 20  # values shown per facet: a thousand articles must not make a thousand links
 
 
@@ -359,13 +360,20 @@ def correction(handle: IndexHandle, text: str) -> str | None:
 
 
 def related(handle: IndexHandle, passage_id: str, limit: int = 5) -> tuple[Hit, ...]:
-    """Passages most like this one (more like this), from any article, never itself."""
-    searcher = handle.searcher()
+    """Passages most like this one (more like this), from any article, never itself: the OR of
+    its key terms (Whoosh's more_like query), matched and ranked like any search."""
+    evaluator = handle.evaluator()
+    searcher = evaluator.searcher
     docnum = searcher.document_number(id=passage_id)
     if docnum is None:
         return ()
     text = searcher.stored_fields(docnum).get("text", "")
-    similar = searcher.more_like(
-        docnum, "text", text=text, top=limit, filter=q.Term("doctype", "passage"), numterms=12
+    terms = searcher.key_terms_from_text("text", text, numterms=RELATED_TERMS)
+    if not terms:
+        return ()
+    like = q.Or([q.Term("text", word, boost=weight) for word, weight in terms])
+    found = evaluator.matches(q.And([like, q.Term("doctype", "passage")])).without(np.array([docnum]))
+    return tuple(
+        to_hit(searcher.stored_fields(int(found.ids[i])), float(found.scores[i]), match_terms(q.NullQuery))
+        for i in ranked(found, evaluator.table, "relevance", limit)
     )
-    return tuple(to_hit(hit.fields(), hit.score, match_terms(q.NullQuery)) for hit in similar)

@@ -7,8 +7,10 @@ import os
 import re
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from whoosh import query as q
 
 from archive.analysis import analyze
 from archive.cli import cli
@@ -203,6 +205,18 @@ def test_related_passages(handle):
     assert 0 < len(similar) <= 5
     assert P + "p14" not in {h.id for h in similar}
     assert {h.kind for h in similar} <= {"lead", "paragraph", "figure", "chronology"}
+
+
+@pytest.mark.parametrize("number", [1, 6, 14, 30])
+def test_related_passages_are_whoosh_more_like_this(handle, number):
+    """The same passages in the same order as Whoosh's own more_like, computed on arrays."""
+    searcher = handle.searcher()
+    docnum = searcher.document_number(id=f"{P}p{number}")
+    text = searcher.stored_fields(docnum)["text"]
+    expected = searcher.more_like(
+        docnum, "text", text=text, top=5, filter=q.Term("doctype", "passage"), numterms=12
+    )
+    assert [h.id for h in related(handle, f"{P}p{number}")] == [hit["id"] for hit in expected]
 
 
 QUERY_ALPHABET = st.sampled_from(
