@@ -371,12 +371,7 @@ class IndexHandle:
         remembered = cache.get(key)
         if remembered is None:
             fields = searcher.document(id=f"{prefix}:{article_id}")
-            if fields is not None and "payload" not in fields:  # a record of an earlier build
-                fields = searcher.document(id=f"payload:{article_id}")
-            article = unpack(fields["payload"]) if fields else None
-            if article is not None and prefix == "article":
-                article = replace(article, sections=(), passages=())
-            remembered = (article,)
+            remembered = (unpack(fields["payload"]) if fields else None,)
             cache.put(key, remembered)
         return remembered[0]
 
