@@ -367,28 +367,21 @@ end
 """
 
 
+def wrk(port: int, path: str, seconds: int, clients: int, script: str) -> str:
+    command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", script]
+    url = f"http://127.0.0.1:{port}{path or '/'}"
+    return subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 30).stdout
+
+
 def load(port: int, path: str, seconds: int, clients: int = 16, mixed: bool = False) -> dict:
-    """Concurrent keep-alive clients on 127.0.0.1 for a bounded time: wrk when present. `mixed`:
-    every query class in turn with URLs never repeated (no page cache)."""
+    """Concurrent clients on 127.0.0.1 for a bounded time: wrk when present. `mixed`: every query
+    class in turn with URLs never repeated (no page cache)."""
     if shutil.which("wrk"):
-        lua = Path(tempfile.mkdtemp(prefix="archive-wrk-")) / "load.lua"
         paths = ", ".join(json.dumps(search_path(q)) for q, _ in QUERIES.values())
-        lua.write_text((MIXED_LUA % paths if mixed else "") + WRK_LATENCY_LUA, encoding="utf-8")
-        script = ["-s", str(lua)]
-        out = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                f"-c{clients}",
-                f"-d{seconds}s",
-                "--latency",
-                *script,
-                f"http://127.0.0.1:{port}{path or '/'}",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=seconds + 30,
-        ).stdout
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8") as lua:
+            lua.write((MIXED_LUA % paths if mixed else "") + WRK_LATENCY_LUA)
+            lua.flush()
+            out = wrk(port, path, seconds, clients, lua.name)
         rate = float(out.split("Requests/sec:")[1].split()[0])
         p95 = float(out.split("P95 ")[1].split()[0]) if "P95 " in out else None
         errors = sum(
