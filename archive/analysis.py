@@ -14,6 +14,9 @@ CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(rf"[{CJK_CHARS}]+|[^\W_{CJK_CHARS}]+(?:['’][^\W_{CJK_CHARS}]+)*")
 CJK_RUN = re.compile(rf"[{CJK_CHARS}]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# A "word" longer than this is not a word (base64, a run of one letter): it is not indexed, as
+# Lucene's StandardTokenizer drops tokens over 255 characters.
+MAX_WORD_CHARS = 100
 
 
 def cjk_pieces(run: str) -> list[tuple[int, int]]:
@@ -50,6 +53,9 @@ class MixedScriptAnalyzer(Tokenizer):
         pos = start_pos
         for match in matches:
             word = match.group(0)
+            if tokenize and len(word) > MAX_WORD_CHARS and not CJK_RUN.match(word):
+                pos += 1
+                continue
             pieces = cjk_pieces(word) if tokenize and CJK_RUN.match(word) else [(0, len(word))]
             for start, end in pieces:
                 text = fold(word[start:end].lower())

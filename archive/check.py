@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .isolation import Budget, run_isolated
 from .models import Article, ParseError
-from .parse import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, is_article_file, parse_file
+from .parse import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, parse_file
 
 EXPECTED_FIELDS = ("authors", "journal", "volume", "issue", "date", "first_page", "last_page")
 
@@ -26,23 +30,62 @@ class FileReport:
         return self.error is None
 
 
-def corpus_files(corpus: Path) -> list[Path]:
-    """Article files under a corpus folder, in a stable order."""
+@dataclass
+class CorpusScan:
+    """The article files of a corpus folder, and what was passed over, with why."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def scan_corpus(corpus: Path) -> CorpusScan:
+    """Article files under the corpus folder, by their path inside its resolved location (so a
+    relative and an absolute spelling of the folder name the same files), in a stable order.
+
+    The corpus stays the corpus: links that lead out of it, links to folders (loops), FIFOs,
+    devices and sockets are skipped and named; hidden files and folders are ignored."""
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder {corpus} does not exist")
-    return sorted(p for p in corpus.rglob("*") if p.is_file() and is_article_file(p))
+    root = corpus.resolve()
+    scan = CorpusScan()
+    for folder, subfolders, names in os.walk(root, followlinks=False):
+        here = Path(folder)
+        for name in sorted(subfolders):
+            if (here / name).is_symlink():
+                scan.skipped.append((here / name, "a link to a folder; links to folders are not followed"))
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(names):
+            if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
+                continue
+            path = here / name
+            reason = why_not_read(path, root)
+            if reason:
+                scan.skipped.append((path, reason))
+            else:
+                scan.files.append(path)
+    scan.files.sort()
+    return scan
 
 
-def ignored_files(corpus: Path) -> list[Path]:
-    """Files in the corpus the archive does not read (unknown types), so check can name them."""
-    return sorted(
-        p
-        for p in corpus.rglob("*")
-        if p.is_file()
-        and not p.name.startswith(".")
-        and not p.name.endswith(SIDECAR_SUFFIX)
-        and p.suffix.lower() not in ARTICLE_SUFFIXES
-    )
+def why_not_read(path: Path, root: Path) -> str | None:
+    """None for an article file the archive reads, else the reason it is skipped."""
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        return f"not an article type ({', '.join(sorted(ARTICLE_SUFFIXES))})"
+    try:
+        target = path.resolve(strict=True)
+        mode = target.stat().st_mode
+    except (OSError, RuntimeError):
+        return "a broken or looping link"
+    if not target.is_relative_to(root):
+        return f"a link to {target}, outside the corpus; not read"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a FIFO, device or socket); not read"
+    return None
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """Article files under a corpus folder, in a stable order (see scan_corpus)."""
+    return scan_corpus(corpus).files
 
 
 def check_file(path: Path) -> FileReport:
@@ -52,6 +95,14 @@ def check_file(path: Path) -> FileReport:
     except ParseError as error:
         return FileReport(path, error=error.reason)
     return FileReport(path, article, notes=article_notes(article))
+
+
+def check_files(
+    paths: Iterable[Path], budget: Budget | None = None, close_fds: tuple[int, ...] = ()
+) -> Iterator[FileReport]:
+    """A report per file, in order, each parsed in a worker within its time and memory budget."""
+    for outcome in run_isolated(check_file, paths, budget, close_fds):
+        yield outcome.value if outcome.error is None else FileReport(outcome.path, error=outcome.error)
 
 
 def claim(report: FileReport, claimed: dict[str, Path]) -> FileReport:
@@ -82,13 +133,13 @@ def article_notes(article: Article) -> list[str]:
     return notes
 
 
-def check_corpus(corpus: Path) -> list[FileReport]:
+def check_corpus(corpus: Path, budget: Budget | None = None) -> list[FileReport]:
     """One report per article file, plus duplicate-id errors (two files, one slug)."""
     claimed: dict[str, Path] = {}
     reports = []
-    for path in corpus_files(corpus):
-        report = claim(check_file(path), claimed)
+    for report in check_files(corpus_files(corpus), budget):
+        report = claim(report, claimed)
         if report.article is not None:
-            claimed[report.article.id] = path
+            claimed[report.article.id] = report.path
         reports.append(report)
     return reports

@@ -10,11 +10,9 @@ from pathlib import Path
 
 import click
 
-from .check import article_notes, check_corpus, corpus_files, ignored_files
+from .check import article_notes, check_corpus, check_files, corpus_files, scan_corpus
 from .cite import FORMATS, Locator, citations, csl_citation, locators
 from .index import IndexHandle, IndexUnavailable
-from .models import ParseError
-from .parse import parse_file
 from .records import bibtex, ris
 from .reindex import ReindexBusy, ensure_index, reindex
 from .search import Request, search
@@ -73,10 +71,10 @@ def parse(path: Path, as_json: bool) -> None:
 
     Example: archive parse corpus/cc-2019-09-china-russia.md --json
     """
-    try:
-        article = parse_file(path)
-    except ParseError as error:
-        raise click.ClickException(str(error)) from error
+    report = next(check_files([path]))
+    if report.error:
+        raise click.ClickException(f"{path}: {report.error}")
+    article = report.article
     if as_json:
         click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -111,13 +109,13 @@ def check(corpus: Path) -> None:
         click.echo(f"{mark} {report.path}")
         for line in [report.error] if report.error else report.notes:
             click.echo(f"    {line}")
-    for path in ignored_files(corpus):
-        click.echo(f"skipped {path}: not an article type (.md, .markdown, .txt, .html, .htm)")
+    for path, reason in scan_corpus(corpus).skipped:
+        click.echo(f"skipped {path}: {reason}")
     failed = sum(not r.ok for r in reports)
     click.echo(f"{len(reports)} files, {len(reports) - failed} parsed, {failed} failed")
-    if failed or not reports:
-        if not reports:
-            click.echo(f"no article files in {corpus}", err=True)
+    if not reports:
+        click.echo(f"no article files in {corpus} (.md, .markdown, .txt, .html, .htm)", err=True)
+    if failed:
         raise SystemExit(1)
 
 

@@ -13,6 +13,10 @@ MONTHS = {
     "nov": 11, "november": 11, "dec": 12, "december": 12,
 }  # fmt: skip
 
+# Article dates outside these years are typing errors or templates ("0000-00-00"), never real.
+MIN_YEAR, MAX_YEAR = 1000, 2999
+MAX_DATE_CHARS = 200  # a date field longer than this is not a date; never scan megabytes for one
+
 _MONTH = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
 _DASH = r"\s*[-–—]\s*"
 # One end of a range: "Aug. 10", "Aug. 10, 2019", "10", "August 2019", "August".
@@ -78,13 +82,29 @@ def split_chronology_entry(text: str) -> tuple[str, str] | None:
 
 
 def parse_issue_date(text: str) -> str | None:
-    """'September 2019' -> '2019-09'; '2019-09-15' stays; '2019' stays."""
-    text = str(text).strip()
+    """'September 2019' -> '2019-09'; '2019-09-15' stays; '2019' stays; None unless it is a real
+    calendar date between MIN_YEAR and MAX_YEAR ('0000-00-00', '2019-13', '2019-02-30' are not)."""
+    text = str(text).strip()[:MAX_DATE_CHARS]
     if match := re.match(r"(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?(?![\d])", text):
-        parts = [match[1]] + [f"{int(p):02d}" for p in match.groups()[1:] if p]
-        return "-".join(parts)
+        year, month, day = (int(p) if p else None for p in match.groups())
+        return iso_date(year, month, day)
     match = re.search(rf"({_MONTH})\s*(?:\d{{1,2}},?\s*)?(\d{{4}})", text)
     if match and (month := month_number(match[1])):
-        return f"{match[2]}-{month:02d}"
+        return iso_date(int(match[2]), month, None)
     match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", text)
     return match[1] if match else None
+
+
+def iso_date(year: int, month: int | None, day: int | None) -> str | None:
+    """'2019', '2019-09' or '2019-09-15' when the parts make a real date, else None."""
+    if not MIN_YEAR <= year <= MAX_YEAR or (month is None and day is not None):
+        return None
+    if month is None:
+        return f"{year:04d}"
+    if not 1 <= month <= 12:
+        return None
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"

@@ -26,7 +26,7 @@ from .analysis import exact_analyzer, stemming_analyzer
 from .lru import LRU
 from .matching import Evaluator, Table, postings_cache
 from .models import Article, Passage, Section
-from .parse import sidecar_path
+from .parse import existing_sidecar
 
 SCHEMA_VERSION = 2
 MARKER = "archive-index.json"
@@ -203,8 +203,7 @@ def documents(article: Article, digest: str, indexed: str) -> Iterator[dict]:
 def source_digest(path: Path) -> str:
     """Content hash of an article file and its sidecar: either changing means reindex."""
     digest = hashlib.sha256(path.read_bytes())
-    sidecar = sidecar_path(path)
-    if sidecar.exists():
+    if sidecar := existing_sidecar(path):
         digest.update(b"\0sidecar\0" + sidecar.read_bytes())
     return digest.hexdigest()
 

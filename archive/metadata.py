@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import date as Date
 from pathlib import Path
 
 import yaml
 
-from .dates import parse_issue_date
+from .dates import MAX_YEAR, MIN_YEAR, parse_issue_date
 from .models import Author
 
 # Common East Asian family names: a romanised name that starts with one is written family first.
@@ -42,6 +43,16 @@ _CITATION = re.compile(
     r"(?:,\s*pp?\.?\s*(?P<first>\d+)\s*[-–]\s*(?P<last>\d+))?",
     re.IGNORECASE,
 )
+# Limits on metadata values: a real article never comes near them, and beyond them a value is
+# a template or an attack (a 100,000-digit volume). Longer values are dropped with a warning.
+MAX_SHORT_FIELD = 32  # volume, issue
+MAX_TEXT_FIELD = 2000  # title, journal, description, …
+MAX_AUTHORS = 500
+MAX_PAGE = 1_000_000
+MAX_FRONT_MATTER = 256 * 1024  # bytes of YAML or TOML before the body
+SHORT_FIELDS = ("volume", "issue")
+TEXT_FIELDS = ("title", "journal", "journal_subtitle", "relation", "period", "language", "description")
+
 NOTE_START = re.compile(r"^(This article is extracted from|Preferred citation:)", re.IGNORECASE)
 
 
@@ -62,11 +73,49 @@ class Metadata:
     period: str | None = None
     language: str | None = None
     description: str | None = None
+    # What was wrong with the source's values (dropped, so never indexed): check's warnings.
+    problems: list[str] = field(default_factory=list, compare=False)
 
     def update(self, **values) -> None:
         for name, value in values.items():
             if value not in (None, "", []):
                 setattr(self, name, value)
+
+    def set_date(self, raw, source: str) -> None:
+        """The date from a source's raw value, or a problem saying why it was dropped."""
+        if raw in (None, ""):
+            return
+        parsed = parse_issue_date(raw)
+        if parsed is None:
+            shown = str(raw)[:40]
+            self.problems.append(
+                f"{source} date {shown!r} is not a real date between {MIN_YEAR} and {MAX_YEAR} "
+                "(YYYY, YYYY-MM or YYYY-MM-DD); ignored"
+            )
+        self.update(date=parsed)
+
+    def validate(self) -> Metadata:
+        """Drop values no real article has (see the MAX_ constants); each drop is a problem."""
+        for name in SHORT_FIELDS + TEXT_FIELDS:
+            value = getattr(self, name)
+            limit = MAX_SHORT_FIELD if name in SHORT_FIELDS else MAX_TEXT_FIELD
+            if value is not None and len(value) > limit:
+                self.problems.append(f"{name} is {len(value):,} characters long (over {limit}); ignored")
+                setattr(self, name, None)
+        for name in ("first_page", "last_page"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= MAX_PAGE:
+                self.problems.append(f"{name} {value} is not a page number; ignored")
+                setattr(self, name, None)
+        if self.first_page is not None and self.last_page is not None and self.last_page < self.first_page:
+            self.problems.append(f"pages {self.first_page}-{self.last_page} end before they start; ignored")
+            self.first_page = self.last_page = None
+        if len(self.authors) > MAX_AUTHORS:
+            self.problems.append(
+                f"{len(self.authors)} authors (over {MAX_AUTHORS}); the first {MAX_AUTHORS} kept"
+            )
+            self.authors = self.authors[:MAX_AUTHORS]
+        return self
 
 
 def smart_title(text: str) -> str:
@@ -149,8 +198,8 @@ def metadata_from_note(text: str) -> Metadata:
             journal_subtitle=(match["subtitle"] or "").strip() or None,
             volume=match["volume"],
             issue=match["issue"],
-            date=parse_issue_date(match["date"]),
         )
+        meta.set_date(match["date"], "citation note")
     if match := _CITATION.search(text):
         meta.update(
             title=match["title"].strip(),
@@ -222,7 +271,7 @@ def _byline_authors(block: str, known: dict[str, Author]) -> list[Author]:
     return authors
 
 
-def metadata_from_front_matter(data: dict) -> Metadata:
+def metadata_from_front_matter(data: dict, source: str = "front matter") -> Metadata:
     """Jekyll/Hugo/Pandoc front matter: title, author(s), date, description, journal fields."""
     meta = Metadata()
     raw_authors = data.get("authors", data.get("author"))
@@ -232,31 +281,39 @@ def metadata_from_front_matter(data: dict) -> Metadata:
         journal=_text(data.get("journal") or data.get("container-title")),
         volume=_text(data.get("volume")),
         issue=_text(data.get("issue")),
-        date=parse_issue_date(data["date"]) if data.get("date") else None,
         language=_text(data.get("lang") or data.get("language")),
         description=_text(data.get("description") or data.get("abstract") or data.get("summary")),
     )
+    meta.set_date(_text(data.get("date")), source)
     return meta
 
 
+SCALARS = (str, int, float, Date)
+
+
 def _text(value) -> str | None:
-    return " ".join(str(value).split()) if value not in (None, "") else None
+    """A scalar as one line of text; lists and mappings are not text (None)."""
+    if value in (None, "") or not isinstance(value, SCALARS) or isinstance(value, bool):
+        return None
+    if isinstance(value, int) and abs(value) >= 10**MAX_SHORT_FIELD:
+        return "9" * (MAX_SHORT_FIELD + 1)  # too long to be a value: validate() drops it
+    return " ".join(str(value).split()) or None
 
 
 def _authors(value) -> list[Author]:
     if not value:
         return []
     if isinstance(value, str):
-        return [author_from_name(n) for n in split_names(value)]
+        return [author_from_name(n) for n in split_names(value[:MAX_TEXT_FIELD])]
     if isinstance(value, dict):
         value = [value]
     authors = []
-    for item in value if isinstance(value, list) else [value]:
+    for item in (value if isinstance(value, list) else [value])[: MAX_AUTHORS + 1]:
         if isinstance(item, dict):
             authors.append(_author_from_mapping(item))
-        elif item:
-            authors.append(author_from_name(str(item)))
-    return authors
+        elif name := _text(item):
+            authors.append(author_from_name(name[:MAX_TEXT_FIELD]))
+    return [a for a in authors if a.name]
 
 
 def _author_from_mapping(item: dict) -> Author:
@@ -279,7 +336,7 @@ def read_sidecar(path: Path) -> tuple[Metadata, list[str]]:
         for key in data
         if key not in SIDECAR_FIELDS
     ]
-    meta = metadata_from_front_matter(data)
+    meta = metadata_from_front_matter(data, source=path.name)
     meta.update(
         journal_subtitle=_text(data.get("journal_subtitle")),
         relation=_text(data.get("relation")),
@@ -294,10 +351,33 @@ def read_sidecar(path: Path) -> tuple[Metadata, list[str]]:
 
 
 def _int(value) -> int | None:
+    text = _text(value)
+    if text is None or len(text) > MAX_SHORT_FIELD:
+        return None
     try:
-        return int(str(value).strip()) if value not in (None, "") else None
+        return int(text)
     except ValueError:
         return None
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML as front matter needs it: no aliases (an alias bomb expands a few lines into
+    gigabytes), and numbers and dates kept as written (strings), so that '0000-00-00' or a
+    100,000-digit volume reach the validation in Metadata instead of crashing the loader."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag.rsplit(":", 1)[-1] in ("bool", "null")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def split_front_matter(text: str) -> tuple[dict, str, list[str]]:
@@ -306,14 +386,18 @@ def split_front_matter(text: str) -> tuple[dict, str, list[str]]:
     if not match:
         return {}, text, []
     body = text[match.end() :]
+    if len(match[2]) > MAX_FRONT_MATTER:
+        return {}, body, [f"front matter is over {MAX_FRONT_MATTER // 1024} KB and was ignored"]
     try:
         if match[1] == "+++":
             data = tomllib.loads(match[2])
         else:
-            data = yaml.safe_load(match[2])
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as error:
+            data = yaml.load(match[2], Loader=FrontMatterLoader)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as error:
         reason = str(error).splitlines()[0]
         return {}, body, [f"front matter is not valid and was ignored ({reason})"]
+    except RecursionError:
+        return {}, body, ["front matter nests too deeply to read and was ignored"]
     if not isinstance(data, dict):
         return {}, body, ["front matter is not a mapping and was ignored"]
     return data, body, []

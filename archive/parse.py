@@ -22,7 +22,11 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
+# Limits on one file, far above any real article (the longest reports run to a few thousand
+# paragraphs and a few dozen levels of HTML nesting); a file past one is reported and skipped.
 MAX_BYTES = 25 * 1024 * 1024
+MAX_DEPTH = 500  # levels of nested HTML elements
+MAX_BLOCKS = 50_000  # paragraphs, headings and captions
 
 DROPPED_TAGS = ("script", "style", "nav", "noscript", "template", "iframe", "svg", "form", "button", "aside")
 TEXT_TAGS = frozenset({"p", "li", "pre", "dt", "dd", "address", "blockquote", "td", "th", "caption"})
@@ -57,6 +61,15 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.stem + SIDECAR_SUFFIX)
 
 
+def existing_sidecar(path: Path) -> Path | None:
+    """The file's sidecar if there is one (a name too long for the file system has none)."""
+    sidecar = sidecar_path(path)
+    try:
+        return sidecar if sidecar.is_file() else None
+    except OSError:  # ENAMETOOLONG: NAME.md fits in 255 bytes, NAME.meta.toml does not
+        return None
+
+
 def article_id(path: Path) -> str:
     """A URL-safe slug from the file name: 'CC 2019/09 China–Russia.md' -> 'cc-2019-09-china-russia'."""
     stem = unicodedata.normalize("NFKD", path.stem)
@@ -84,7 +97,9 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     if not data.strip():
         raise ParseError(name, "file is empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), ["file is UTF-16; read as UTF-16"]
+        text = data.decode("utf-16", errors="replace")
+        damaged = " (its last byte is incomplete and was replaced)" if len(data) % 2 else ""
+        return text, [f"file is UTF-16; read as UTF-16{damaged}"]
     if b"\x00" in data[:8192]:
         raise ParseError(name, "file is binary (it contains NUL bytes), not text")
     try:
@@ -152,6 +167,8 @@ def tidy_html(fragment: str) -> str:
 def blocks_from_html(document: str) -> tuple[list[Block], BeautifulSoup]:
     """The one structural walk: headings, text blocks and figures in reading order."""
     soup = BeautifulSoup(document, "html.parser")
+    if (depth := nesting_depth(soup)) > MAX_DEPTH:
+        raise ValueError(f"its HTML nests deeper than {MAX_DEPTH} levels ({depth:,} or more)")
     for tag in soup.find_all(DROPPED_TAGS):
         tag.decompose()
     for tag in soup.find_all(
@@ -169,6 +186,17 @@ def blocks_from_html(document: str) -> tuple[list[Block], BeautifulSoup]:
     blocks: list[Block] = []
     _walk(root, blocks)
     return blocks, soup
+
+
+def nesting_depth(soup: BeautifulSoup) -> int:
+    """How deeply elements nest, counted without recursion and only up to just past MAX_DEPTH
+    (the walk below recurses, so it must never meet a deeper tree)."""
+    deepest, stack = 0, [(soup, 0)]
+    while stack and deepest <= MAX_DEPTH:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+    return deepest
 
 
 def _walk(node: Tag, blocks: list[Block]) -> None:
@@ -242,25 +270,40 @@ def metadata_from_html_head(soup: BeautifulSoup) -> Metadata:
         journal=(content("citation_journal_title") or [None])[0],
         volume=(content("citation_volume") or [None])[0],
         issue=(content("citation_issue") or [None])[0],
-        date=meta_mod.parse_issue_date(dates[0]) if dates else None,
         language=html_tag.get("lang") if html_tag else None,
         description=(content("description", "og:description") or [None])[0],
     )
+    found.set_date(dates[0] if dates else None, "HTML meta")
     return found
 
 
 def parse_file(path: Path | str) -> Article:
-    """Parse one corpus file (and its sidecar) into an Article; raises ParseError."""
+    """Parse one corpus file (and its sidecar) into an Article; raises ParseError, whatever the
+    file holds (limits in MAX_BYTES, MAX_DEPTH, MAX_BLOCKS; time and memory in isolation.py)."""
     path = Path(path)
     source = read_source(path)
+    try:
+        return article_from_source(path, source)
+    except ParseError:
+        raise
+    except RecursionError as error:
+        raise ParseError(str(path), "its structure nests too deeply to read") from error
+    except ValueError as error:  # a limit above, or a reader's refusal, in words
+        raise ParseError(str(path), str(error)) from error
+
+
+def article_from_source(path: Path, source: Source) -> Article:
     front, body, warnings = meta_mod.split_front_matter(source.text)
     warnings = list(source.warnings) + warnings
     is_html = path.suffix.lower() in HTML_SUFFIXES
+    if (paragraphs := body.count("\n\n")) > MAX_BLOCKS:
+        raise ValueError(f"it has {paragraphs:,} paragraphs, over the limit of {MAX_BLOCKS:,}")
     blocks, soup = blocks_from_html(body if is_html else html_from_markdown(body))
+    if len(blocks) > MAX_BLOCKS:
+        raise ValueError(f"it has {len(blocks):,} blocks of text, over the limit of {MAX_BLOCKS:,}")
     layers = [metadata_from_html_head(soup)] if is_html else []
     layers.append(meta_mod.metadata_from_front_matter(front))
-    sidecar = sidecar_path(path)
-    if sidecar.exists():
+    if sidecar := existing_sidecar(path):
         layers.append(_read_sidecar(sidecar, warnings))
     structure = build_passages(article_id(path), blocks, layers, structured=is_html or _has_headings(blocks))
     if not structure.passages:
@@ -317,7 +360,11 @@ def _read_sidecar(path: Path, warnings: list[str]) -> Metadata:
     try:
         sidecar, sidecar_warnings = meta_mod.read_sidecar(path)
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise ParseError(str(path), f"metadata sidecar is not valid TOML ({error})") from error
+        raise ParseError(
+            str(path), f"its metadata sidecar {path.name} is not valid TOML ({error})"
+        ) from error
+    except RecursionError as error:
+        raise ParseError(str(path), f"its metadata sidecar {path.name} nests too deeply to read") from error
     warnings.extend(sidecar_warnings)
     return sidecar
 

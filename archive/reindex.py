@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
-import multiprocessing
 import os
 import queue
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.multiproc import MpWriter
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
-from .check import FileReport, check_file, claim, corpus_files
+from .check import FileReport, check_files, claim, corpus_files
 from .index import (
     LOCK,
     IndexUnavailable,
@@ -34,6 +34,7 @@ from .index import (
     unpack,
     write_marker,
 )
+from .isolation import die_with_parent
 from .models import Article
 
 PARALLEL_FROM = 16  # files: below this, starting worker processes costs more than it saves
@@ -73,8 +74,9 @@ def now() -> str:
 
 
 @contextmanager
-def reindex_lock(index_dir: Path, wait: float) -> Iterator[None]:
-    """One reindex at a time; a second one waits `wait` seconds, then says who holds the lock."""
+def reindex_lock(index_dir: Path, wait: float) -> Iterator[int]:
+    """One reindex at a time; a second one waits `wait` seconds, then says who holds the lock.
+    Yields the lock's descriptor, which child processes must close (see isolation.py)."""
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / LOCK, "a+", encoding="utf-8") as handle:
         deadline = time.monotonic() + wait
@@ -94,7 +96,7 @@ def reindex_lock(index_dir: Path, wait: float) -> Iterator[None]:
         handle.write(f"pid {os.getpid()}, started {datetime.now().strftime('%H:%M:%S')}")
         handle.flush()
         try:
-            yield
+            yield handle.fileno()
         finally:
             handle.truncate(0)
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -132,52 +134,67 @@ def reindex(
     """
     started = time.monotonic()
     report = ReindexReport()
-    with reindex_lock(index_dir, wait):
+    with reindex_lock(index_dir, wait) as lock_fd:
+        job = Job(corpus_dir, full, wait, report, progress, (lock_fd,))
         if index_outdated(index_dir):
-            rebuild(corpus_dir, index_dir, report, progress)
+            rebuild(job, index_dir)
         else:
-            update_index(corpus_dir, index_dir, full, wait, report, progress)
+            update_index(job, index_dir)
     report.passages = count_passages(index_dir)
     report.seconds = time.monotonic() - started
     return report
 
 
-def update_index(
-    corpus_dir: Path, index_dir: Path, full: bool, wait: float, report: ReindexReport, progress, kept=()
-) -> None:
+@dataclass
+class Job:
+    """What one reindex was asked to do, and where it reports."""
+
+    corpus_dir: Path
+    full: bool
+    wait: float
+    report: ReindexReport
+    progress: Callable[[Path], None] | None
+    close_fds: tuple[int, ...]  # for child processes: the lock is the parent's alone
+
+
+def update_index(job: Job, index_dir: Path, kept=()) -> None:
     """The reindex itself, under the lock; `kept` are documents to carry over (see rebuild)."""
-    files = corpus_files(corpus_dir)
+    files = corpus_files(job.corpus_dir)
     ix = open_or_create(index_dir)
     known = indexed_articles(ix)
+    report = job.report
     with ix.searcher() as before:
-        plan = Plan.make(files, known, full)
-        writer = open_writer(ix, wait, parallel=len(plan.todo) >= PARALLEL_FROM)
+        plan = Plan.make(files, known, job.full)
+        parsed = check_files([path for path, _ in plan.todo], close_fds=job.close_fds)
+        writer = open_writer(ix, job.wait, parallel=len(plan.todo) >= PARALLEL_FROM, close_fds=job.close_fds)
         try:
             update = Update(writer, before, known, report)
-            seen = update.files(plan, progress)
+            seen = update.files(plan, parsed, job.progress)
             update.remove([a for a in known if a not in seen])
             update.keep(kept, seen)
-            if full or kept or report.added or report.changed or report.removed:
-                writer.commit(optimize=full)
+            if job.full or kept or report.added or report.changed or report.removed:
+                writer.commit(optimize=job.full)
             else:  # nothing changed: no new generation, so open searchers stay current
                 writer.cancel()
         except BaseException:
             writer.cancel()
             raise
+        finally:
+            parsed.close()  # stops the parsing workers, also on an error
     write_marker(index_dir, updated=now())
 
 
-def rebuild(corpus_dir: Path, index_dir: Path, report: ReindexReport, progress) -> None:
+def rebuild(job: Job, index_dir: Path) -> None:
     """An index built by another version of the archive: build a new one beside it, carry over
     its records of removed articles and changed passages (permalinks need them), then swap the
     folders. Until the swap the old index stays in place; a failed build leaves it untouched."""
-    kept = kept_documents(index_dir, report)
+    kept = kept_documents(index_dir, job.report)
     fresh = index_dir.with_name(f".{index_dir.name}.rebuild")
     old = index_dir.with_name(f".{index_dir.name}.old")
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
     fresh.mkdir()
-    update_index(corpus_dir, fresh, True, 0, report, progress, kept)
+    update_index(replace(job, full=True, wait=0), fresh, kept)
     os.rename(index_dir, old)
     os.rename(fresh, index_dir)
     shutil.rmtree(old, ignore_errors=True)
@@ -239,12 +256,16 @@ class Plan:
         return plan
 
 
-def open_writer(ix, wait: float, parallel: bool):
+def open_writer(ix, wait: float, parallel: bool, close_fds: tuple[int, ...] = ()):
     """A writer; for big batches one that analyses and writes postings on every core."""
     procs = min(os.cpu_count() or 1, 4)
     if not parallel or procs < 2:
         return ix.writer(timeout=wait, limitmb=WRITER_MB, compound=False)
-    return ParallelWriter(ix, procs=procs, multisegment=True, timeout=wait, limitmb=WRITER_MB, compound=False)
+    writer = ParallelWriter(
+        ix, procs=procs, multisegment=True, timeout=wait, limitmb=WRITER_MB, compound=False
+    )
+    writer.close_fds = close_fds
+    return writer
 
 
 class _Results:
@@ -265,9 +286,41 @@ class _Results:
             ) from None
 
 
+class GuardedTask(SubWriterTask):
+    """Whoosh's sub-writer process, dying with its parent and without the parent's lock."""
+
+    def __init__(self, *args, close_fds: tuple[int, ...] = ()):
+        super().__init__(*args)
+        self.parent, self.close_fds = os.getpid(), close_fds
+
+    def run(self):
+        die_with_parent(self.parent)
+        for fd in self.close_fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        super().run()
+
+
 class ParallelWriter(MpWriter):
     """Whoosh's multi-process writer with a cancel that stops its processes (Whoosh's only flags
-    them in the parent, leaving them blocked forever) and a commit that never drops a segment."""
+    them in the parent, leaving them blocked forever), a commit that never drops a segment, and
+    processes that end with the reindex (a kill -9 of it must not leave them holding its lock)."""
+
+    close_fds: tuple[int, ...] = ()
+
+    def _new_task(self):
+        task = GuardedTask(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+            close_fds=self.close_fds,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
 
     def _commit(self, mergetype, optimize, merge):
         if self.docbuffer:  # hand the last documents over before the queue is wrapped
@@ -289,36 +342,45 @@ class Update:
         self.writer, self.before, self.known, self.report = writer, before, known, report
         self.stamp = now()
 
-    def files(self, plan: Plan, progress) -> set[str]:
-        """Parse added and changed files into the writer; returns the article ids still present."""
+    def files(self, plan: Plan, parsed: Iterator[FileReport], progress) -> set[str]:
+        """Parsed added and changed files into the writer; returns the article ids still present.
+        A file that fails at any stage is reported and keeps what it had in the index."""
         claimed = dict(plan.unchanged)
         self.report.unchanged.extend(str(path) for path in plan.unchanged.values())
         seen = set(claimed)
-        digests = plan.digests
-        for (path, previous_id), parsed in zip(plan.todo, parse_all([p for p, _ in plan.todo]), strict=True):
+        for (path, previous_id), file_report in zip(plan.todo, parsed, strict=True):
             if progress:
                 progress(path)
-            file_report = claim(parsed, claimed)
-            if file_report.article is None:
-                self.report.failed.append((str(path), file_report.error))
+            file_report = claim(file_report, claimed)
+            article = file_report.article
+            prepared = self.prepare(article, plan.digests[path]) if article is not None else None
+            if isinstance(prepared, str) or article is None:
+                self.report.failed.append((str(path), file_report.error or prepared))
                 if previous_id:  # nothing lost: the old passages stay searchable
                     seen.add(previous_id)
                 continue
-            article = file_report.article
             claimed[article.id] = path
             seen.add(article.id)
             if previous_id and previous_id != article.id:
                 self.remove([previous_id])
-            self.replace(article, digests[path])
+            self.replace(article, prepared)
         return seen
 
-    def replace(self, article: Article, digest: str) -> None:
+    def prepare(self, article: Article, digest: str) -> list[dict] | str:
+        """The article's index documents, or why they cannot be made (the file is then skipped
+        like one that does not parse: nothing of it reaches the writer)."""
+        try:
+            return list(documents(article, digest, self.stamp))
+        except Exception as error:
+            return f"its index documents could not be made ({type(error).__name__}: {error}); skipped"
+
+    def replace(self, article: Article, prepared: list[dict]) -> None:
         previous = self.previous(article.id)
         self.writer.delete_by_term("article", article.id)
         self.writer.delete_by_term("id", f"tombstone:{article.id}")
         if previous is not None:
             self.remember(previous, {p.fingerprint for p in article.passages})
-        for document in documents(article, digest, self.stamp):
+        for document in prepared:
             self.writer.add_document(**document)
         self.report.warnings.extend((article.source, w) for w in article.warnings)
         (self.report.changed if article.id in self.known else self.report.added).append(article.source)
@@ -367,17 +429,6 @@ class Update:
                 )
             if article_id in self.known and self.known[article_id].source not in self.report.removed:
                 self.report.removed.append(self.known[article_id].source)
-
-
-def parse_all(paths: list[Path]) -> Iterator[FileReport]:
-    """Parse files in order, in worker processes (one per core) when there are many."""
-    workers = min(os.cpu_count() or 1, 4)
-    if len(paths) < PARALLEL_FROM or workers < 2:
-        yield from map(check_file, paths)
-        return
-    context = multiprocessing.get_context("forkserver")
-    with context.Pool(workers) as pool:
-        yield from pool.imap(check_file, paths, chunksize=4)
 
 
 def count_passages(index_dir: Path) -> int:

@@ -195,12 +195,13 @@ def merge_metadata(walker: Walker, layers: list[Metadata]) -> Metadata:
     header = metadata_from_header(walker.header, note) if walker.header else Metadata()
     merged = Metadata()
     for layer in [note, header, Metadata(title=walker.title_h1), *layers]:
-        values = {f.name: getattr(layer, f.name) for f in fields(Metadata)}
+        values = {f.name: getattr(layer, f.name) for f in fields(Metadata) if f.name != "problems"}
         if layer is header and note.title:
             values.pop("title")
         merged.update(**values)
+        merged.problems.extend(layer.problems)
     merged.update(period=merged.period or walker.period)
-    return merged
+    return merged.validate()
 
 
 def build_passages(
@@ -216,7 +217,9 @@ def build_passages(
     pages, page_note = infer_pages(metadata, walker.breaks)
     passages = number_passages(article_id, drafts, pages)
     first_heading = walker.headings[0] if walker.headings else None
-    return Structure(passages, group_sections(passages), metadata, page_note, first_heading)
+    return Structure(
+        passages, group_sections(passages), metadata, page_note, first_heading, metadata.problems
+    )
 
 
 def infer_pages(metadata: Metadata, breaks: int) -> tuple[int | None, str | None]:

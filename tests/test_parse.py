@@ -239,7 +239,7 @@ def test_sidecar_overrides_parsed_metadata(tmp_path, seed_path):
 def test_broken_sidecar_is_a_clear_error(tmp_path, seed_path):
     shutil.copy(seed_path, tmp_path / "yu.md")
     (tmp_path / "yu.meta.toml").write_text('title = "unclosed\n', encoding="utf-8")
-    with pytest.raises(ParseError, match=r"yu\.meta\.toml: metadata sidecar is not valid TOML"):
+    with pytest.raises(ParseError, match=r"metadata sidecar yu\.meta\.toml is not valid TOML"):
         parse_file(tmp_path / "yu.md")
 
 

@@ -261,7 +261,7 @@ def test_a_failed_parallel_build_stops_its_processes_and_commits_nothing(tmp_ind
     for i in range(PARALLEL_FROM + 1):
         (corpus_dir / f"note-{i:02}.md").write_text(f"# Note {i}\n\nZeppelin number {i}.\n", encoding="utf-8")
 
-    def interrupted(self, plan, progress):
+    def interrupted(self, plan, parsed, progress):
         # Enough documents for several batches, so that the writer processes are started.
         for i in range(3 * 100):
             self.writer.add_document(id=f"note-{i}", doctype="passage", text="zeppelin")

@@ -1,0 +1,220 @@
+"""Each corpus file handled in a worker process with a time and memory budget.
+
+A file can make any parser hang (a regular expression that backtracks forever), recurse past
+the stack, or allocate gigabytes; only a separate process can be stopped safely in all three
+cases. Workers are forked (cheap: the parser's modules are already loaded), limited with
+RLIMIT_AS, die with their parent (PR_SET_PDEATHSIG), and never hold the reindex lock. A worker
+past its time is killed and replaced; the file is reported and the others go on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+FILE_SECONDS = 20.0  # wall-clock time to parse one file; real articles take well under 1 s
+FILE_MEMORY = 2 * 2**30  # bytes of address space a worker may add while parsing one file
+MAX_WORKERS = 4
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What parsing one file may cost before it is stopped and reported."""
+
+    seconds: float = FILE_SECONDS
+    memory: int = FILE_MEMORY
+
+    @classmethod
+    def from_environment(cls) -> Budget:
+        """ARCHIVE_FILE_SECONDS / ARCHIVE_FILE_MEMORY_MB override the defaults (tests use short ones)."""
+        seconds = float(os.environ.get("ARCHIVE_FILE_SECONDS") or FILE_SECONDS)
+        memory_mb = int(os.environ.get("ARCHIVE_FILE_MEMORY_MB") or FILE_MEMORY // 2**20)
+        return cls(seconds, memory_mb * 2**20)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What `function(path)` returned in a worker, or why it returned nothing."""
+
+    path: Path
+    value: object = None
+    error: str | None = None
+
+
+def run_isolated(
+    function: Callable[[Path], object],
+    paths: Iterable[Path],
+    budget: Budget | None = None,
+    close_fds: tuple[int, ...] = (),
+) -> Iterator[Outcome]:
+    """`function` applied to each path in a worker within the budget; outcomes in input order.
+
+    `close_fds`: descriptors the workers must not keep open (the reindex lock)."""
+    paths = list(paths)
+    if not paths:
+        return
+    budget = budget or Budget.from_environment()
+    workers = min(os.cpu_count() or 1, MAX_WORKERS, len(paths))
+    with Pool(function, workers, budget, close_fds) as pool:
+        yield from pool.map(paths)
+
+
+class Worker:
+    """One forked parsing process and the file it is working on."""
+
+    def __init__(self, function: Callable, budget: Budget, close_fds: tuple[int, ...]):
+        context = multiprocessing.get_context("fork")
+        self.conn, child_conn = context.Pipe()
+        self.process = context.Process(
+            target=serve, args=(function, child_conn, budget.memory, close_fds, os.getpid()), daemon=True
+        )
+        self.process.start()
+        child_conn.close()
+        self.task: int | None = None
+        self.deadline = 0.0
+
+    def give(self, task: int, path: Path, seconds: float) -> None:
+        self.task, self.deadline = task, time.monotonic() + seconds
+        self.conn.send(str(path))
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.process.join(timeout=1)
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+class Pool:
+    """Workers handing back outcomes in input order; a stuck or dead worker is replaced."""
+
+    def __init__(self, function: Callable, size: int, budget: Budget, close_fds: tuple[int, ...]):
+        self.function, self.budget, self.close_fds = function, budget, close_fds
+        self.workers = [self.worker() for _ in range(size)]
+
+    def worker(self) -> Worker:
+        return Worker(self.function, self.budget, self.close_fds)
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+    def map(self, paths: list[Path]) -> Iterator[Outcome]:
+        done: dict[int, Outcome] = {}
+        todo = iter(enumerate(paths))
+        following = 0
+        for worker in self.workers:
+            feed(worker, todo, self.budget.seconds)
+        while following < len(paths):
+            busy = [w for w in self.workers if w.task is not None]
+            ready = wait(
+                [w.conn for w in busy], timeout=max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            )
+            for slot, worker in enumerate(self.workers):
+                answered = worker.conn in ready
+                if worker.task is None or not (answered or time.monotonic() >= worker.deadline):
+                    continue
+                task = worker.task
+                done[task] = self.collect(worker, paths[task], answered)
+                if not answered or not worker.process.is_alive():
+                    worker.kill()
+                    worker = self.workers[slot] = self.worker()
+                feed(worker, todo, self.budget.seconds)
+            while following in done:
+                yield done.pop(following)
+                following += 1
+
+    def collect(self, worker: Worker, path: Path, answered: bool) -> Outcome:
+        """The worker's outcome, or why it gave none."""
+        if not answered:
+            return Outcome(path, error=f"it took over {self.budget.seconds:g} s to parse; skipped")
+        try:
+            return worker.conn.recv()
+        except (EOFError, OSError):
+            worker.process.join(timeout=1)
+            died = describe_exit(worker.process.exitcode)
+            return Outcome(path, error=f"its parser process died ({died}); skipped")
+
+
+def feed(worker: Worker, todo: Iterator[tuple[int, Path]], seconds: float) -> None:
+    """The worker's next file, if any is left."""
+    task = next(todo, None)
+    worker.task = None
+    if task is not None:
+        worker.give(task[0], task[1], seconds)
+
+
+def describe_exit(code: int | None) -> str:
+    if code is not None and code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exit status {code}"
+
+
+def serve(function: Callable, conn: Connection, memory: int, close_fds: tuple[int, ...], parent: int) -> None:
+    """A worker's life: apply `function` to the paths it is sent, until told to stop."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for fd in close_fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    limit_memory(memory)
+    while True:
+        try:
+            path = conn.recv()
+        except EOFError:
+            return
+        if path is None:
+            return
+        outcome = guarded(function, Path(path), memory)
+        try:
+            conn.send(outcome)
+        except Exception as error:  # pickled before anything is written: the pipe stays whole
+            conn.send(Outcome(outcome.path, error=f"its result could not be handed over ({error}); skipped"))
+
+
+def guarded(function: Callable, path: Path, memory: int) -> Outcome:
+    """`function(path)`, with every failure an outcome: nothing a file holds may end the worker."""
+    try:
+        return Outcome(path, function(path))
+    except MemoryError:
+        return Outcome(path, error=f"parsing it needed over {memory // 2**20} MB of memory; skipped")
+    except RecursionError:
+        return Outcome(path, error="its structure nests too deeply to read; skipped")
+    except Exception as error:  # a parser's bug, not the file's fault: still only this file
+        return Outcome(path, error=f"it could not be parsed ({type(error).__name__}: {error}); skipped")
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies (a kill -9 of a reindex must not
+    leave workers behind); elsewhere the closed pipe ends them at their next file."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def limit_memory(budget: int) -> None:
+    """Address space capped at what the fork inherited plus the budget."""
+    with contextlib.suppress(OSError, ValueError):
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        inherited = pages * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (inherited + budget, inherited + budget))
