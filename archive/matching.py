@@ -116,10 +116,16 @@ def _read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.array(ids, dtype=IDS), np.array(weights, dtype=np.float64)
 
 
+def leaves(searcher):
+    """(segment searcher, first document number) of each segment that has documents: an empty
+    index has one reader with no postings, columns or deletion set at all."""
+    return [(sub, offset) for sub, offset in searcher.leaf_searchers() if sub.reader().doc_count_all()]
+
+
 def term_postings(searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers, weights) of a term across all segments, deleted documents included."""
     ids, weights = [], []
-    for sub, offset in searcher.leaf_searchers():
+    for sub, offset in leaves(searcher):
         matcher = _leaf_matcher(sub.reader(), fieldname, text)
         if matcher is not None:
             leaf_ids, leaf_weights = _read_postings(matcher)
@@ -131,7 +137,7 @@ def term_postings(searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.n
 def field_lengths(searcher, fieldname: str) -> np.ndarray:
     """Every document's (Whoosh-quantised) length in a field, as BM25F sees it."""
     parts = []
-    for sub, _offset in searcher.leaf_searchers():
+    for sub, _offset in leaves(searcher):
         reader = sub.reader()
         count = reader.doc_count_all()
         column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
@@ -330,8 +336,7 @@ def live_documents(searcher, terms: list[tuple[str, str]]) -> np.ndarray:
     """Documents having any of the terms, deleted ones left out."""
     found = np.unique(np.concatenate([term_postings(searcher, f, t)[0] for f, t in terms]))
     deleted = [
-        np.fromiter(sub.reader().deleted_docs_set, dtype=IDS) + offset
-        for sub, offset in searcher.leaf_searchers()
+        np.fromiter(sub.reader().deleted_docs_set, dtype=IDS) + offset for sub, offset in leaves(searcher)
     ]
     return np.setdiff1d(found, np.concatenate(deleted), assume_unique=True) if deleted else found
 
@@ -351,7 +356,7 @@ def numeric_column(searcher, fieldname: str) -> np.ndarray:
     column_type = searcher.schema[fieldname].column_type
     dtype = np.dtype(">" + column_type._typecode)
     parts = []
-    for sub, _offset in searcher.leaf_searchers():
+    for sub, _offset in leaves(searcher):
         reader = sub.reader()
         values = np.full(reader.doc_count_all(), column_type.default_value(), dtype=dtype)
         if reader.has_column(fieldname):
@@ -367,7 +372,7 @@ def column(searcher, fieldname: str) -> list:
     """A column's value for every document, segment by segment. (Whoosh's multi-segment column
     reader leaves out segments without the column, so its values would shift to other documents.)"""
     values = []
-    for sub, _offset in searcher.leaf_searchers():
+    for sub, _offset in leaves(searcher):
         values.extend(sub.reader().column_reader(fieldname))
     return values
 

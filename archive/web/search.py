@@ -65,6 +65,7 @@ def results():
             asked=asked,
             titles=handle.article_titles(),
             articles={hit.article: handle.article_metadata(hit.article) for hit in found.hits},
+            empty_archive=not found.total and not handle.stats()["articles"],
         ),
         status,
     )
