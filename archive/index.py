@@ -12,16 +12,16 @@ import threading
 import time
 import zlib
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.codec import whoosh3
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
+from . import trust
 from .analysis import exact_analyzer, stemming_analyzer
 from .lru import LRU
 from .matching import Evaluator, Table, postings_cache
@@ -225,53 +225,55 @@ def write_marker(index_dir: Path, **values) -> None:
     os.replace(tmp, index_dir / MARKER)
 
 
-def index_outdated(index_dir: Path) -> bool:
-    """The folder holds an archive index this version cannot use (reindex rebuilds it): another
-    schema version, or files it cannot read (classes an older version pickled into them)."""
-    marker = read_marker(index_dir)
-    if marker is None:
-        return False
-    if marker.get("schema_version") != SCHEMA_VERSION:
-        return True
-    try:
-        whoosh_index.open_dir(str(index_dir))
-    except whoosh_index.EmptyIndexError:
-        return False  # a marked folder whose first build never committed: built as new
-    except Exception:
-        return True
-    return False
+UNTRUSTED = (
+    "{folder} was not written by this archive installation ({reason}); nothing in it was read. "
+    "If it is yours, rebuild it with `archive reindex --full`"
+)
 
 
-def index_exists(index_dir: Path) -> bool:
-    try:
-        return read_marker(index_dir) is not None and whoosh_index.exists_in(str(index_dir))
-    except Exception:  # unreadable: see index_outdated
-        return False
+@dataclass(frozen=True)
+class IndexState:
+    """What a folder holds: 'missing' (nothing yet), 'foreign' (files the archive did not write),
+    'untrusted' (marked, but not signed by this installation), 'outdated' (ours, but of another
+    version or unreadable by this one: reindex rebuilds it), or 'current'."""
+
+    kind: str
+    reason: str = ""
 
 
-def open_index(index_dir: Path):
-    """Open an index the archive built; refuse anything else (Whoosh unpickles what it opens)."""
+def index_state(index_dir: Path) -> IndexState:
     marker = read_marker(index_dir)
     if marker is None:
         if index_dir.is_dir() and any(p.name not in (".gitkeep", LOCK) for p in index_dir.iterdir()):
-            raise IndexUnavailable(
-                f"{index_dir} holds files the archive did not write; "
-                "point --index at an empty or archive-built folder"
-            )
-        raise IndexUnavailable(f"no index in {index_dir}; build it with `archive reindex`")
-    if marker.get("schema_version") != SCHEMA_VERSION:
-        raise IndexUnavailable(
-            f"{index_dir} was built by another version of the archive; rebuild it: archive reindex"
-        )
+            return IndexState("foreign", f"{index_dir} holds files the archive did not write")
+        return IndexState("missing")
     try:
-        return whoosh_index.open_dir(str(index_dir))
-    except whoosh_index.EmptyIndexError as error:
-        raise IndexUnavailable(f"no index in {index_dir}; build it with `archive reindex`") from error
-    except Exception as error:  # files this version cannot read: reindex rebuilds them
-        raise IndexUnavailable(
-            f"{index_dir} cannot be read by this version of the archive ({error}); "
-            "rebuild it: archive reindex"
-        ) from error
+        trust.verify(index_dir)
+    except (trust.UntrustedIndex, OSError) as error:
+        return IndexState("untrusted", UNTRUSTED.format(folder=index_dir, reason=error))
+    if trust.latest_generation(index_dir) < 0:
+        return IndexState("missing")  # marked, but its first build never committed
+    if marker.get("schema_version") != SCHEMA_VERSION:
+        return IndexState("outdated", "built by another version of the archive")
+    try:
+        trust.open_folder(index_dir)
+    except Exception as error:  # classes an older version pickled into it
+        return IndexState("outdated", f"cannot be read by this version ({error})")
+    return IndexState("current")
+
+
+def open_index(index_dir: Path):
+    """Open an index this installation built; refuse anything else (Whoosh unpickles what it opens)."""
+    state = index_state(index_dir)
+    if state.kind == "foreign":
+        raise IndexUnavailable(f"{state.reason}; point --index at an empty or archive-built folder")
+    if state.kind == "missing":
+        raise IndexUnavailable(f"no index in {index_dir}; build it with `archive reindex`")
+    if state.kind == "untrusted":
+        raise IndexUnavailable(state.reason)
+    if state.kind == "outdated":
+        raise IndexUnavailable(f"{index_dir} {state.reason}; rebuild it: archive reindex")
+    return trust.open_folder(index_dir)
 
 
 def count_live(searcher: Searcher, doctype: str) -> int:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
 import queue
+import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -15,21 +17,20 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
+from . import trust
 from .check import FileReport, check_files, claim, corpus_files
+from .faults import fault
 from .index import (
     LOCK,
     IndexUnavailable,
     count_live,
     documents,
-    index_exists,
-    index_outdated,
+    index_state,
     make_schema,
     open_index,
-    read_marker,
     source_digest,
     unpack,
     write_marker,
@@ -136,8 +137,11 @@ def reindex(
     report = ReindexReport()
     with reindex_lock(index_dir, wait) as lock_fd:
         job = Job(corpus_dir, full, wait, report, progress, (lock_fd,))
-        if index_outdated(index_dir):
-            rebuild(job, index_dir)
+        state = index_state(index_dir)
+        if state.kind == "untrusted" and not full:
+            raise IndexUnavailable(state.reason)
+        if state.kind in ("outdated", "untrusted"):  # untrusted: rebuilt only when --full asks
+            rebuild(job, index_dir, keep=state.kind == "outdated")
         else:
             update_index(job, index_dir)
     report.passages = count_passages(index_dir)
@@ -161,6 +165,8 @@ def update_index(job: Job, index_dir: Path, kept=()) -> None:
     """The reindex itself, under the lock; `kept` are documents to carry over (see rebuild)."""
     files = corpus_files(job.corpus_dir)
     ix = open_or_create(index_dir)
+    if removed := trust.remove_leftovers(index_dir):
+        job.report.warnings.append((str(index_dir), f"removed {len(removed)} files of an unfinished commit"))
     known = indexed_articles(ix)
     report = job.report
     with ix.searcher() as before:
@@ -176,19 +182,39 @@ def update_index(job: Job, index_dir: Path, kept=()) -> None:
                 writer.commit(optimize=job.full)
             else:  # nothing changed: no new generation, so open searchers stay current
                 writer.cancel()
+        except OSError as error:  # disk full, quota, I/O error: the old index stays as it was
+            abandon(writer, index_dir)
+            raise IndexUnavailable(write_failure(index_dir, error)) from error
         except BaseException:
-            writer.cancel()
+            abandon(writer, index_dir)
             raise
         finally:
             parsed.close()  # stops the parsing workers, also on an error
     write_marker(index_dir, updated=now())
 
 
-def rebuild(job: Job, index_dir: Path) -> None:
+def abandon(writer, index_dir: Path) -> None:
+    """Cancel a writer whose commit failed or was interrupted, and remove what it wrote."""
+    with contextlib.suppress(Exception):
+        writer.cancel()
+    with contextlib.suppress(OSError):
+        trust.remove_leftovers(index_dir)
+
+
+def write_failure(index_dir: Path, error: OSError) -> str:
+    what = error.strerror or str(error)
+    hint = "free some space, then" if error.errno in (errno.ENOSPC, errno.EDQUOT) else "then"
+    return (
+        f"the index in {index_dir} could not be written ({what}); nothing was changed and the "
+        f"previous index is still searchable; {hint} run `archive reindex` again"
+    )
+
+
+def rebuild(job: Job, index_dir: Path, keep: bool) -> None:
     """An index built by another version of the archive: build a new one beside it, carry over
     its records of removed articles and changed passages (permalinks need them), then swap the
     folders. Until the swap the old index stays in place; a failed build leaves it untouched."""
-    kept = kept_documents(index_dir, job.report)
+    kept = kept_documents(index_dir, job.report) if keep else []
     fresh = index_dir.with_name(f".{index_dir.name}.rebuild")
     old = index_dir.with_name(f".{index_dir.name}.old")
     for leftover in (fresh, old):
@@ -203,7 +229,7 @@ def rebuild(job: Job, index_dir: Path) -> None:
 def kept_documents(index_dir: Path, report: ReindexReport) -> list[dict]:
     """Tombstones and passage history of an index of another version, as stored."""
     try:
-        ix = whoosh_index.open_dir(str(index_dir))  # ours: it carries the archive's marker
+        ix = trust.open_folder(index_dir)  # verified as ours by index_state
         with ix.searcher() as searcher:
             return [
                 {name: fields[name] for name in ("id", "doctype", "payload", "indexed") if name in fields}
@@ -216,22 +242,12 @@ def kept_documents(index_dir: Path, report: ReindexReport) -> list[dict]:
 
 
 def open_or_create(index_dir: Path):
-    if read_marker(index_dir) is None:  # never let Whoosh read (unpickle) a folder we did not mark
-        refuse_strangers(index_dir)
-        ix = whoosh_index.create_in(str(index_dir), make_schema())
-        write_marker(index_dir, created=now())
+    """The index in the folder, created there when it has none (never inside someone's files)."""
+    if index_state(index_dir).kind == "missing":
+        ix = trust.create_folder(index_dir, make_schema())
+        write_marker(index_dir, created=now(), index_id=secrets.token_hex(8))
         return ix
     return open_index(index_dir)
-
-
-def refuse_strangers(index_dir: Path) -> None:
-    """Refuse to build inside a folder that holds someone else's files."""
-    strangers = [p.name for p in index_dir.iterdir() if p.name not in (".gitkeep", LOCK)]
-    if strangers:
-        raise IndexUnavailable(
-            f"{index_dir} is not empty ({', '.join(sorted(strangers)[:3])}…) and is not an archive index; "
-            "choose an empty folder for --index"
-        )
 
 
 @dataclass
@@ -364,6 +380,7 @@ class Update:
             if previous_id and previous_id != article.id:
                 self.remove([previous_id])
             self.replace(article, prepared)
+            fault("parsed")
         return seen
 
     def prepare(self, article: Article, digest: str) -> list[dict] | str:
@@ -440,6 +457,9 @@ def count_passages(index_dir: Path) -> int:
 def ensure_index(corpus_dir: Path, index_dir: Path) -> ReindexReport | None:
     """Build the index when it is missing or was built by another version (serve and the library
     call this); None if it is ready."""
-    if not index_outdated(index_dir) and index_exists(index_dir):
+    state = index_state(index_dir)
+    if state.kind == "current":
         return None
+    if state.kind in ("untrusted", "foreign"):
+        raise IndexUnavailable(state.reason)
     return reindex(corpus_dir, index_dir)

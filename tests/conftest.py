@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,15 @@ from archive.reindex import reindex
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "cc-2019-09-china-russia.md"
 TEST_CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def index_key(tmp_path_factory) -> Path:
+    """The tests sign their indexes with a key of their own, never the user's (servers and CLI
+    processes the tests start inherit it)."""
+    path = tmp_path_factory.mktemp("key") / "index.key"
+    os.environ["ARCHIVE_KEY_FILE"] = str(path)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,5 @@
+"""Counts the tests share: what the seed and the small test corpus parse into."""
+
+SEED_ID = "cc-2019-09-china-russia"
+SEED_PASSAGES = 76
+OTHER_PASSAGES = 7 + 5  # arms-control.html and regular-markdown.md
