@@ -297,8 +297,14 @@ def _example_id(handle: IndexHandle) -> str:
     type=click.IntRange(1, 64),
     help="Threads per worker (each keeps a searcher).",
 )
+@click.option(
+    "--base-url",
+    default=lambda: setting("ARCHIVE_BASE_URL"),
+    show_default="$ARCHIVE_BASE_URL",
+    help="Public URL of the archive, for permalinks and citations (e.g. https://example.org/archive).",
+)
 def serve_command(
-    corpus: Path, index_dir: Path, host: str, port: int, workers: int | None, threads: int
+    corpus: Path, index_dir: Path, host: str, port: int, workers: int | None, threads: int, base_url: str
 ) -> None:
     """Serve the archive with the production WSGI server (gunicorn), building the index if missing.
 
@@ -306,12 +312,17 @@ def serve_command(
 
     Example: archive serve --port 8000
     """
+    from .web.hosts import checked_base_url
     from .web.server import serve
 
+    try:
+        base_url = checked_base_url(base_url)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--base-url") from error
     open_handle(corpus, index_dir)  # builds a missing index, with a clear error if it cannot
     click.echo(f"Serving the archive of {corpus} at http://{host}:{port}/  (Ctrl+C to stop)")
     serve(
-        {"CORPUS": str(corpus), "INDEX": str(index_dir), "BUILD_MISSING_INDEX": False},
+        {"CORPUS": str(corpus), "INDEX": str(index_dir), "BUILD_MISSING_INDEX": False, "BASE_URL": base_url},
         host,
         port,
         workers,

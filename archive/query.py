@@ -11,9 +11,13 @@ from datetime import datetime
 from whoosh import qparser
 from whoosh import query as q
 
+from .dates import MAX_YEAR, MIN_YEAR
 from .models import PASSAGE_KINDS
 
 MAX_QUERY_CHARS = 1000
+# Words searched at most (as web search engines cap a query at 32): Whoosh's parser costs grow
+# faster than the query, and a pasted paragraph is found by its first sentence or two.
+MAX_QUERY_WORDS = 32
 MAX_EXPANSIONS = 500
 MIN_WILDCARD_PREFIX = 2
 SEARCH_FIELDS = ("text", "exact", "title", "section")
@@ -57,7 +61,13 @@ def clean_query(raw: str, schema) -> CleanQuery:
     # Whoosh's +/- operators crash unless a word or phrase follows them.
     cleaned.text = re.sub(r"[+-]+(?![\w\"(])", " ", cleaned.text)
     cleaned.text = re.sub(r"(?<![^\s(])([+-])[+-]+", r"\1", cleaned.text)
-    cleaned.text = " ".join(cleaned.text.split())
+    words = cleaned.text.split()
+    if len(words) > MAX_QUERY_WORDS:
+        words = words[:MAX_QUERY_WORDS]
+        cleaned.messages.append(f"Your query was cut to its first {MAX_QUERY_WORDS} words.")
+    cleaned.text = " ".join(words)
+    if cleaned.text.count('"') % 2:  # the cut may have split a phrase
+        cleaned.text = _drop_last(cleaned.text, '"').strip()
     return cleaned
 
 
@@ -102,8 +112,10 @@ def _year(value: str, schema=None) -> q.Query | str:
     match = re.fullmatch(r"(\d{4})(?:\s*(?:-|–|\.\.|to)\s*(\d{4}))?", value)
     if not match:
         return f"“year:{value}” is not a year; write year:2019 or year:2018-2019."
-    start, end = int(match[1]), int(match[2] or match[1])
-    return q.NumericRange("year", min(start, end), max(start, end))
+    start, end = sorted((int(match[1]), int(match[2] or match[1])))
+    if start < MIN_YEAR or end > MAX_YEAR:
+        return f"“year:{value}” is outside the years articles have ({MIN_YEAR}–{MAX_YEAR})."
+    return q.NumericRange("year", start, end)
 
 
 def _date_bounds(text: str, last: bool) -> datetime | None:
@@ -111,7 +123,7 @@ def _date_bounds(text: str, last: bool) -> datetime | None:
     if not match:
         return None
     year, month = int(match[1]), int(match[2] or (12 if last else 1))
-    if not 1 <= month <= 12:
+    if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
         return None
     day = int(match[3]) if match[3] else (calendar.monthrange(year, month)[1] if last else 1)
     try:

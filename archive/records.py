@@ -9,9 +9,41 @@ from urllib.parse import urlencode
 from .cite import MONTHS, SKIP_WORDS, Locator, citations, csl_citation, date_parts, locators, page_range
 from .models import Article, Author, Passage
 
+# BibTeX counts braces even after a backslash, so a lone brace in a title would end the field
+# (and let the rest add fields): braces and backslashes become LaTeX commands, whose own braces
+# are balanced. Line breaks become spaces so that nothing can start a new entry.
 _BIBTEX_SPECIAL = str.maketrans(
-    {"{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_"}
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
 )
+# In a URL only what would unbalance the field or break the line is percent-encoded.
+_URL_SPECIAL = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
+
+
+def one_line(value: str) -> str:
+    """A field value on one line (a record's fields are lines in RIS and entries in BibTeX)."""
+    return " ".join(value.split())
+
+
+def bibtex_value(name: str, value: str) -> str:
+    """A field's value, escaped so that it stays one field whatever it holds."""
+    value = one_line(value)
+    if name == "author":  # escaped name by name (see _bibtex_name)
+        return value
+    if name == "url":
+        return value.translate(_URL_SPECIAL)
+    escaped = value.translate(_BIBTEX_SPECIAL)
+    return f"{{{escaped}}}" if name == "title" else escaped  # {…}: BibTeX keeps the title's case
 
 
 def bibtex_key(article: Article) -> str:
@@ -25,7 +57,7 @@ def bibtex(article: Article, locator: Locator | None, url: str | None = None) ->
     """A BibTeX @article entry; the pin cite goes in `note` (BibTeX has no locator field)."""
     fields = {
         "author": " and ".join(_bibtex_name(a) for a in article.authors),
-        "title": f"{{{article.title}}}" if article.title else None,
+        "title": article.title or None,
         "journal": article.journal,
         "volume": article.volume,
         "number": article.issue,
@@ -39,16 +71,16 @@ def bibtex(article: Article, locator: Locator | None, url: str | None = None) ->
     lines = [f"@article{{{bibtex_key(article)},"]
     for name, value in fields.items():
         if value:
-            text = value if name in ("title", "url") else value.translate(_BIBTEX_SPECIAL)
-            lines.append(f"  {name} = {{{text}}},")
+            lines.append(f"  {name} = {{{bibtex_value(name, value)}}},")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def _bibtex_name(author: Author) -> str:
+    """'Family, Given', escaped; a name in one piece (an institution) braced so it is never split."""
     if author.family and author.given:
-        return f"{author.family}, {author.given}"
-    return f"{{{author.name}}}"
+        return f"{one_line(author.family).translate(_BIBTEX_SPECIAL)}, {one_line(author.given).translate(_BIBTEX_SPECIAL)}"
+    return f"{{{one_line(author.name).translate(_BIBTEX_SPECIAL)}}}"
 
 
 def _bibtex_month(date: str | None) -> str | None:
@@ -68,7 +100,7 @@ def _locator_note(locator: Locator | None) -> str | None:
 def ris(article: Article, locator: Locator | None, url: str | None = None) -> str:
     """An RIS record (TY JOUR); the pin cite goes in N1."""
     lines = [("TY", "JOUR"), ("TI", article.title)]
-    lines += [("AU", _bibtex_name(a).strip("{}")) for a in article.authors]
+    lines += [("AU", f"{a.family}, {a.given}" if a.family and a.given else a.name) for a in article.authors]
     optional = [
         ("JO", article.journal),
         ("VL", article.volume),
@@ -83,7 +115,7 @@ def ris(article: Article, locator: Locator | None, url: str | None = None) -> st
     ]
     lines += [(tag, value) for tag, value in optional if value]
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {value}\n" for tag, value in lines)
+    return "".join(f"{tag}  - {one_line(value)}\n" for tag, value in lines)
 
 
 def _ris_date(date: str | None) -> str | None:

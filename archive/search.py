@@ -11,6 +11,7 @@ import numpy as np
 from whoosh import query as q
 
 from .analysis import analyze, stem
+from .dates import MAX_YEAR, MIN_YEAR
 from .highlight import match_terms, snippet
 from .index import IndexHandle, iso_date
 from .matching import Matches, Table
@@ -26,6 +27,8 @@ MAX_PAGE_SIZE = 100
 FEW_RESULTS = 3
 RELATED_TERMS = 12  # key terms of a passage that find passages like it
 FACET_LIMIT = 20  # values shown per facet: a thousand articles must not make a thousand links
+SUGGEST_WORDS = 5  # unknown words did-you-mean tries to correct, at most
+SUGGEST_SECONDS = 0.05  # CPU time did-you-mean may spend on one query
 
 
 @dataclass(frozen=True)
@@ -130,8 +133,10 @@ class Request:
 
 
 def normalise_request(request: Request) -> Request:
+    """The request with unknown facets, blank values and impossible years left out (a facet value
+    comes from a URL: anything may be in it), and page and size within bounds."""
     filters = {
-        name: tuple(str(v) for v in values if str(v).strip())
+        name: tuple(str(v) for v in values if str(v).strip() and (name != "year" or is_year(str(v))))
         for name, values in request.filters.items()
         if name in FACETS and values
     }
@@ -142,6 +147,10 @@ def normalise_request(request: Request) -> Request:
         page=max(1, min(int(request.page or 1), 10_000)),
         page_size=max(1, min(int(request.page_size or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)),
     )
+
+
+def is_year(text: str) -> bool:
+    return text.isdigit() and len(text) == 4 and MIN_YEAR <= int(text) <= MAX_YEAR
 
 
 def search(handle: IndexHandle, request: Request | str) -> SearchResults:
@@ -220,7 +229,7 @@ def facet_filter(filters: dict[str, tuple[str, ...]]) -> q.Query | None:
     for name, values in filters.items():
         fieldname = FACET_FIELDS[name]
         if name == "year":
-            terms = [q.NumericRange("year", int(v), int(v)) for v in values if v.isdigit()]
+            terms = [q.NumericRange("year", int(v), int(v)) for v in values if is_year(v)]
         else:
             terms = [q.Term(fieldname, v) for v in values]
         if terms:
@@ -334,21 +343,28 @@ def suggest(handle: IndexHandle, text: str) -> str | None:
 
 
 def correction(handle: IndexHandle, text: str) -> str | None:
+    """The query with its unknown words corrected. Correcting a word scans the lexicon, so at
+    most SUGGEST_WORDS words are tried, within SUGGEST_SECONDS of CPU: a pasted paragraph of
+    made-up words must cost no more than a short query."""
     searcher = handle.searcher()
     cleaned = clean_query(text, searcher.schema)
     corrector = searcher.corrector("exact")
     changed = False
-    words = []
+    words, tried = [], 0
+    deadline = time.process_time() + SUGGEST_SECONDS
     for word in cleaned.text.split():
         bare = word.strip("\"'()+-").lower()
         if (
-            bare.isalpha()
+            tried < SUGGEST_WORDS
+            and time.process_time() < deadline
+            and bare.isalpha()
             and len(analyze(bare, stemmed=False)) == 1
             and bare not in ("and", "or", "not")
             and len(bare) > 2
             and searcher.doc_frequency("exact", bare) == 0
             and searcher.doc_frequency("text", stem(bare)) == 0
         ):
+            tried += 1
             options = corrector.suggest(bare, limit=1, maxdist=2, prefix=1)
             if options:
                 word = word.replace(word.strip("\"'()+-"), options[0])

@@ -17,6 +17,17 @@ SETTINGS = (
     Setting("ARCHIVE_CORPUS", "corpus", "Folder of articles (.md, .markdown, .txt, .html, .htm)."),
     Setting("ARCHIVE_INDEX", "index", "Folder of the built Whoosh index (created by the archive only)."),
     Setting("ARCHIVE_PAGE_SIZE", "20", "Search results per page in the web interface and the API."),
+    Setting(
+        "ARCHIVE_BASE_URL",
+        "",
+        "Public URL of the archive (https://host/path) for permalinks, citations and OpenSearch; "
+        "without it, the request's Host (when valid).",
+    ),
+    Setting(
+        "ARCHIVE_KEY_FILE",
+        "~/.config/archive/index.key",
+        "The key that signs the index (created on first use, 0600); see Reliability.",
+    ),
 )
 
 

@@ -73,3 +73,39 @@ def test_coins_carries_the_article_for_zotero(seed):
     assert (fields["rft.spage"], fields["rft.epage"]) == (["113"], ["122"])
     assert (fields["rft.aulast"], fields["rft.aufirst"], fields["rft.au"]) == (["Yu"], ["Bin"], ["Yu Bin"])
     assert fields["rft_id"] == ["http://x/a/cc-2019-09-china-russia"]
+
+
+HOSTILE_TITLE = "Braces } and { break, a \\ backslash, @misc{x, and a\nnew line: title = {evil}"
+
+
+def test_no_field_value_can_break_a_bibtex_record_or_add_a_field(seed):
+    from dataclasses import replace
+
+    from archive.models import Author
+
+    article = replace(
+        seed,
+        title=HOSTILE_TITLE,
+        authors=(Author("Ann } Other", "Other}", "Ann"), Author("Office {of} Defense\n@x")),
+        journal="J%ournal # $5 & co_",
+    )
+    text = bibtex(article, Locator("paragraph", "1"), url="http://x/a/{b}\\c d")
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks and len(library.entries) == 1
+    fields = {f.key: f.value for f in library.entries[0].fields}
+    assert set(fields) == {"author", "title", "journal", "volume", "number", "pages", "year", "month",
+                           "language", "url", "note"}  # fmt: skip
+    assert text.count("\n@") == 0 and fields["url"] == "http://x/a/%7Bb%7D%5Cc%20d"
+    title = fields["title"]
+    assert title.count("{") == title.count("}")  # balanced, so the field ends where it should
+    assert "\\textbraceright{}" in title and "\\textbackslash{}" in title and "\n" not in title
+    assert fields["author"].split(" and ")[1].startswith("{Office \\textbraceleft{}of")
+
+
+def test_no_field_value_can_add_a_ris_line(seed):
+    from dataclasses import replace
+
+    article = replace(seed, title="A title\nER  - \nTY  - JOUR", journal="Two\r\nlines")
+    record = parse_ris(ris(article, None))
+    assert record["TI"] == ["A title ER - TY - JOUR"] and record["JO"] == ["Two lines"]
+    assert record["ER"] == [""] and record["TY"] == ["JOUR"]

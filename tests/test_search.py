@@ -14,7 +14,8 @@ from whoosh import query as q
 
 from archive.analysis import analyze
 from archive.cli import cli
-from archive.search import Request, related, search
+from archive.query import MAX_QUERY_WORDS
+from archive.search import SUGGEST_WORDS, Request, related, search
 
 P = "cc-2019-09-china-russia-"
 SEED = "article:cc-2019-09-china-russia"
@@ -281,3 +282,36 @@ def test_search_command_json_shape(runner, seed_index):
 def test_search_command_reports_a_refused_query(runner, seed_index):
     result = runner.invoke(cli, ["search", "*", "--index", str(seed_index)])
     assert result.exit_code == 1 and "too broad" in result.output
+
+
+def test_a_long_query_is_cut_to_its_first_words(handle):
+    words = " ".join(f"putin{'x' * n}" for n in range(60))
+    results = search(handle, words)
+    assert results.error is None
+    assert f"Your query was cut to its first {MAX_QUERY_WORDS} words." in results.messages
+    assert results.interpreted.count(" AND ") == MAX_QUERY_WORDS - 1
+
+
+def test_did_you_mean_tries_a_few_unknown_words_only(handle, monkeypatch):
+    """Correcting a word scans the lexicon: a paragraph of unknown words must not try them all."""
+    tried = []
+    monkeypatch.setattr(
+        "whoosh.spelling.ReaderCorrector.suggest", lambda self, word, **kw: tried.append(word) or []
+    )
+    search(handle, " ".join(f"zqx{chr(97 + i)}{chr(97 + j)}" for i in range(5) for j in range(5)))
+    assert tried == ["zqxaa", "zqxab", "zqxac", "zqxad", "zqxae"][:SUGGEST_WORDS]
+
+
+@pytest.mark.parametrize(
+    "query", ["year:99999999999999999999", "year:0000", "year:0-99999", "date:0000-01", "date:[0000 to 9999]"]
+)
+def test_impossible_years_and_dates_get_a_message(handle, query):
+    results = search(handle, f"putin {query}")
+    assert results.error is None and results.total > 0  # the words still search
+    assert any(query.split(":")[0] + ":" in m for m in results.messages)
+
+
+def test_impossible_facet_years_are_ignored(handle):
+    for year in ("99999999999999999999", "0", "-1", "2019x"):
+        results = search(handle, Request(query="putin", filters={"year": (year,)}))
+        assert results.error is None and results.total == search(handle, "putin").total

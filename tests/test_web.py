@@ -361,3 +361,42 @@ def test_the_home_page_says_when_a_reindex_last_ran_even_if_nothing_changed(
     report = reindex(corpus_dir, tmp_index)
     assert not (report.added or report.changed or report.removed)  # same generation, new time
     assert "2031" in text(soup(client.get("/")).find(class_="stats"))
+
+
+@pytest.mark.parametrize("host", ["a" * 64 + ".example.org", "exa mple.org", "<script>", "x:99999", "a..b"])
+def test_an_invalid_host_header_gets_a_styled_400(client, host):
+    response = client.get(f"/a/{SEED}/p/14", headers={"Host": host})
+    assert response.status_code == 400
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "not a valid host name" in text(soup(response))
+    assert host not in response.get_data(as_text=True)
+
+
+def test_a_configured_base_url_is_used_for_every_public_link(seed_index):
+    app = create_app(
+        {
+            "INDEX": str(seed_index),
+            "CORPUS": "unused",
+            "BUILD_MISSING_INDEX": False,
+            "TESTING": True,
+            "BASE_URL": "https://archive.example.org/cc/",
+        }
+    )
+    client = app.test_client()
+    for path in (f"/a/{SEED}/p/14", f"/cc/a/{SEED}/p/14"):  # behind a proxy that strips the prefix, or not
+        page = client.get(path, headers={"Host": "attacker.example"})
+        assert page.status_code == 200
+        body = page.get_data(as_text=True)
+        assert "attacker.example" not in body
+        assert soup(page).find("meta", attrs={"name": "citation_fulltext_html_url"})["content"] == (
+            f"https://archive.example.org/cc/a/{SEED}"
+        )
+    opensearch = client.get("/opensearch.xml", headers={"Host": "attacker.example"}).get_data(as_text=True)
+    assert "https://archive.example.org/cc/search" in opensearch and "attacker" not in opensearch
+    api = client.get(f"/api/passages/{SEED}-p14").get_json()
+    assert api["permalink"].startswith(f"https://archive.example.org/cc/a/{SEED}/p/14")
+
+
+def test_a_base_url_that_is_not_a_url_is_refused(seed_index):
+    with pytest.raises(ValueError, match="is not http"):
+        create_app({"INDEX": str(seed_index), "BUILD_MISSING_INDEX": False, "BASE_URL": "ftp://x/"})

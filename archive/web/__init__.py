@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from ..settings import setting
-from . import api, cache, errors, helpers, reader, search, store
+from . import api, cache, errors, helpers, hosts, reader, search, store
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -25,6 +25,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         CORPUS=setting("ARCHIVE_CORPUS"),
         INDEX=setting("ARCHIVE_INDEX"),
         PAGE_SIZE=int(setting("ARCHIVE_PAGE_SIZE")),
+        BASE_URL=setting("ARCHIVE_BASE_URL"),
         BUILD_MISSING_INDEX=True,
     )
     app.config.from_prefixed_env("ARCHIVE")
@@ -32,6 +33,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.config.from_mapping(config)
     app.json.ensure_ascii = False  # Chinese and Russian text stays readable in the API
     app.json.sort_keys = False
+    hosts.init_app(app)
     store.init_app(app)
     cache.init_app(app)
     app.register_blueprint(search.bp)
