@@ -35,7 +35,8 @@ class CorpusScan:
     """The article files of a corpus folder, and what was passed over, with why."""
 
     files: list[Path] = field(default_factory=list)
-    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # unsafe or unreadable: named always
+    ignored: list[tuple[Path, str]] = field(default_factory=list)  # other file types: named by check
 
 
 def scan_corpus(corpus: Path) -> CorpusScan:
@@ -58,8 +59,9 @@ def scan_corpus(corpus: Path) -> CorpusScan:
             if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
                 continue
             path = here / name
-            reason = why_not_read(path, root)
-            if reason:
+            if path.suffix.lower() not in ARTICLE_SUFFIXES:
+                scan.ignored.append((path, f"not an article type ({', '.join(sorted(ARTICLE_SUFFIXES))})"))
+            elif reason := why_not_read(path, root):
                 scan.skipped.append((path, reason))
             else:
                 scan.files.append(path)
@@ -68,9 +70,7 @@ def scan_corpus(corpus: Path) -> CorpusScan:
 
 
 def why_not_read(path: Path, root: Path) -> str | None:
-    """None for an article file the archive reads, else the reason it is skipped."""
-    if path.suffix.lower() not in ARTICLE_SUFFIXES:
-        return f"not an article type ({', '.join(sorted(ARTICLE_SUFFIXES))})"
+    """None for an article file the archive may read, else the reason it is skipped."""
     try:
         target = path.resolve(strict=True)
         mode = target.stat().st_mode

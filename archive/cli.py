@@ -109,7 +109,8 @@ def check(corpus: Path) -> None:
         click.echo(f"{mark} {report.path}")
         for line in [report.error] if report.error else report.notes:
             click.echo(f"    {line}")
-    for path, reason in scan_corpus(corpus).skipped:
+    scan = scan_corpus(corpus)
+    for path, reason in scan.skipped + scan.ignored:
         click.echo(f"skipped {path}: {reason}")
     failed = sum(not r.ok for r in reports)
     click.echo(f"{len(reports)} files, {len(reports) - failed} parsed, {failed} failed")
@@ -141,6 +142,8 @@ def reindex_command(corpus: Path, index_dir: Path, full: bool) -> None:
             report = reindex(corpus, index_dir, full=full)
     except (IndexUnavailable, ReindexBusy, FileNotFoundError) as error:
         raise click.ClickException(str(error)) from error
+    for path, reason in report.skipped:
+        click.echo(f"skipped: {path}: {reason}", err=True)
     for path, warning in report.warnings:
         click.echo(f"warning: {path}: {warning}", err=True)
     for path, reason in report.failed:

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-FILE_SECONDS = 20.0  # wall-clock time to parse one file; real articles take well under 1 s
-FILE_MEMORY = 2 * 2**30  # bytes of address space a worker may add while parsing one file
+from .settings import setting
+
+# Defaults in settings.py: 20 s of wall-clock time to parse one file (real articles take well
+# under 1 s) and 2 GiB of address space a worker may add while parsing it.
 MAX_WORKERS = 4
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -31,15 +33,13 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 class Budget:
     """What parsing one file may cost before it is stopped and reported."""
 
-    seconds: float = FILE_SECONDS
-    memory: int = FILE_MEMORY
+    seconds: float
+    memory: int
 
     @classmethod
     def from_environment(cls) -> Budget:
-        """ARCHIVE_FILE_SECONDS / ARCHIVE_FILE_MEMORY_MB override the defaults (tests use short ones)."""
-        seconds = float(os.environ.get("ARCHIVE_FILE_SECONDS") or FILE_SECONDS)
-        memory_mb = int(os.environ.get("ARCHIVE_FILE_MEMORY_MB") or FILE_MEMORY // 2**20)
-        return cls(seconds, memory_mb * 2**20)
+        """ARCHIVE_FILE_SECONDS and ARCHIVE_FILE_MEMORY_MB (see settings.py)."""
+        return cls(float(setting("ARCHIVE_FILE_SECONDS")), int(setting("ARCHIVE_FILE_MEMORY_MB")) * 2**20)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from . import trust
-from .check import FileReport, check_files, claim, corpus_files
+from .check import FileReport, check_files, claim, scan_corpus
 from .faults import fault
 from .index import (
     LOCK,
@@ -54,6 +54,7 @@ class ReindexReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # not article files: links out, FIFOs, …
     warnings: list[tuple[str, str]] = field(default_factory=list)
     passages: int = 0
     seconds: float = 0.0
@@ -163,7 +164,9 @@ class Job:
 
 def update_index(job: Job, index_dir: Path, kept=()) -> None:
     """The reindex itself, under the lock; `kept` are documents to carry over (see rebuild)."""
-    files = corpus_files(job.corpus_dir)
+    scan = scan_corpus(job.corpus_dir)
+    files = scan.files
+    job.report.skipped = [(str(path), reason) for path, reason in scan.skipped]
     ix = open_or_create(index_dir)
     if removed := trust.remove_leftovers(index_dir):
         job.report.warnings.append((str(index_dir), f"removed {len(removed)} files of an unfinished commit"))

@@ -24,6 +24,10 @@ SETTINGS = (
         "without it, the request's Host (when valid).",
     ),
     Setting(
+        "ARCHIVE_FILE_SECONDS", "20", "Time to parse one corpus file before it is skipped as over budget."
+    ),
+    Setting("ARCHIVE_FILE_MEMORY_MB", "2048", "Memory one file's parser may add before the file is skipped."),
+    Setting(
         "ARCHIVE_KEY_FILE",
         "~/.config/archive/index.key",
         "The key that signs the index (created on first use, 0600); see Reliability.",

@@ -22,7 +22,8 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(runner, nam
 
 @pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
 def test_every_setting_is_documented(setting):
-    assert f"| `{setting.name}` | `{setting.default}` | {setting.help} |" in README
+    default = f"`{setting.default}`" if setting.default else "none"
+    assert f"| `{setting.name}` | {default} | {setting.help} |" in README
 
 
 def test_readme_gives_the_two_setup_commands():
