@@ -49,7 +49,11 @@ def scan_corpus(corpus: Path) -> CorpusScan:
         raise FileNotFoundError(f"corpus folder {corpus} does not exist")
     root = corpus.resolve()
     scan = CorpusScan()
-    for folder, subfolders, names in os.walk(root, followlinks=False):
+
+    def unreadable(error: OSError) -> None:
+        scan.skipped.append((Path(error.filename), f"cannot be read ({error.strerror})"))
+
+    for folder, subfolders, names in os.walk(root, onerror=unreadable, followlinks=False):
         here = Path(folder)
         for name in sorted(subfolders):
             if (here / name).is_symlink():

@@ -201,10 +201,15 @@ def documents(article: Article, digest: str, indexed: str) -> Iterator[dict]:
 
 
 def source_digest(path: Path) -> str:
-    """Content hash of an article file and its sidecar: either changing means reindex."""
-    digest = hashlib.sha256(path.read_bytes())
+    """Content hash of an article file and its sidecar: either changing means reindex. Read in
+    blocks: the size limit is the parser's to enforce, with a message, not the planner's."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        hashlib.file_digest(handle, lambda: digest)
     if sidecar := existing_sidecar(path):
-        digest.update(b"\0sidecar\0" + sidecar.read_bytes())
+        digest.update(b"\0sidecar\0")
+        with open(sidecar, "rb") as handle:
+            hashlib.file_digest(handle, lambda: digest)
     return digest.hexdigest()
 
 

@@ -263,7 +263,7 @@ class Plan:
 
     @classmethod
     def make(cls, files: list[Path], known: dict[str, Indexed], full: bool) -> Plan:
-        digests = {path: source_digest(path) for path in files}
+        digests = {path: digest_or_reason(path) for path in files}
         by_source = {record.source: article_id for article_id, record in known.items()}
         plan = cls(digests, [], {})
         for path in files:
@@ -273,6 +273,15 @@ class Plan:
             else:
                 plan.todo.append((path, previous_id))
         return plan
+
+
+def digest_or_reason(path: Path) -> str:
+    """The file's digest; for a file that cannot be read now, a value no digest equals, so that it
+    is parsed (and reported by the parser) and keeps its old passages."""
+    try:
+        return source_digest(path)
+    except OSError as error:
+        return f"unreadable: {error.strerror or error}"
 
 
 def open_writer(ix, wait: float, parallel: bool, close_fds: tuple[int, ...] = ()):
