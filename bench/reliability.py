@@ -38,7 +38,8 @@ from archive.faults import FAULT_POINTS  # noqa: E402
 
 ARCHIVE = [sys.executable, "-m", "archive"]
 SEED = ROOT / "corpus" / "cc-2019-09-china-russia.md"
-ALPHABET = list('abcxyz "()*-+:[]~^\\/&|?!.,;' + "战略互信ёжик\u0000\u202e\u200b😀") + [
+ALPHABET = [
+    *'abcxyz "()*-+:[]~^\\/&|?!.,;战略互信ёжик\u0000\u202e\u200b😀',
     " AND ", " OR ", " NOT ", "kind:", "year:", "date:", "section:", "author:", "title:", "article:",
     "99999999999999999999", "0000-00-00", "<script>", "%00", "../", "\n",
 ]  # fmt: skip
