@@ -10,7 +10,15 @@ from flask import Flask
 from ..settings import setting
 from . import api, cache, errors, helpers, hosts, reader, search, store
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# The repository's templates/ in a checkout; archive/templates/ in an installed wheel (see
+# pyproject.toml's package-dir).
+CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+INSTALLED_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+
+def template_folder() -> str:
+    return str(INSTALLED_TEMPLATES if INSTALLED_TEMPLATES.is_dir() else CHECKOUT_TEMPLATES)
+
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -20,7 +28,7 @@ CONTENT_SECURITY_POLICY = (
 
 def create_app(config: Mapping | None = None) -> Flask:
     """The archive's web app: defaults, then ARCHIVE_* environment variables, then `config`."""
-    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder="static")
+    app = Flask(__name__, template_folder=template_folder(), static_folder="static")
     app.config.from_mapping(
         CORPUS=setting("ARCHIVE_CORPUS"),
         INDEX=setting("ARCHIVE_INDEX"),
