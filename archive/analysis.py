@@ -1,9 +1,21 @@
-"""The one analysis used at index and query time: English and Russian stemming, CJK bigrams, folding."""
+"""The one analysis used at index and query time: English and Russian stemming, CJK bigrams,
+folding, and compounds as written (China-Russia, S-400, COVID-19, U.S., 9/11, AT&T, e-commerce).
+
+A compound is indexed as its parts at consecutive positions (so "China Russia" and the phrase
+"China-Russia relations" find it) and as the parts run together at the last part's position (so
+"chinarussia" or "ecommerce" find "China-Russia" and "e-commerce"), as Elasticsearch's
+word_delimiter_graph does with catenate_all. At query time (mode "query") only the parts are
+produced: query.py turns a compound the user typed into the phrase of its parts OR the run-together
+form. Numbers keep their decimal point (1.5, 2.7.5) and lose thousands separators (80,000 -> 80000);
+initialisms are one word (U.S. -> us).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
@@ -11,7 +23,15 @@ from whoosh.lang import stemmer_for_language
 
 # Han ideographs and Japanese kana have no spaces between words: they are indexed as bigrams.
 CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-TOKEN = re.compile(rf"[{CJK_CHARS}]+|[^\W_{CJK_CHARS}]+(?:['’][^\W_{CJK_CHARS}]+)*")
+_LETTERS = rf"[^\W\d_{CJK_CHARS}]"
+_WORD = rf"[^\W_{CJK_CHARS}]+(?:['’][^\W_{CJK_CHARS}]+)*"
+# One unit of a compound: an initialism (U.S.), a number with its separators (80,000 or 1.5), a word.
+UNIT = re.compile(rf"(?:{_LETTERS}\.){{2,}}(?!\w)|\d+(?:[.,]\d+)+(?![\w.,]\d)|{_WORD}")
+_UNIT = UNIT.pattern
+# What joins units into a compound: a hyphen (and the dashes used as one: U+2010, U+2011, the en
+# dash of "Sino–Soviet"), a slash, a dot or an ampersand. Not the em dash, which is punctuation.
+JOINER = "-‐‑–/.&"
+TOKEN = re.compile(rf"[{CJK_CHARS}]+|(?:{_UNIT})(?:[{JOINER}](?:{_UNIT}))*")
 CJK_RUN = re.compile(rf"[{CJK_CHARS}]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # A "word" longer than this is not a word (base64, a run of one letter): it is not indexed, as
@@ -32,7 +52,7 @@ class MixedScriptAnalyzer(Tokenizer):
     def __init__(self, stemmed: bool):
         self.stemmed = stemmed
 
-    def __eq__(self, other):
+    def __eq__(self, other):  # an analyzer is compared when Whoosh checks a schema
         return self.__class__ is other.__class__ and self.stemmed == other.stemmed
 
     def __call__(
@@ -49,28 +69,69 @@ class MixedScriptAnalyzer(Tokenizer):
         **kwargs,
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        matches = TOKEN.finditer(value) if tokenize else [re.match(r"(?s).*", value)]
+        if not tokenize:
+            pieces = [Piece(fold(value.lower()), value, 0, len(value), False)]
+        else:
+            pieces = list(iter_pieces(value, whole=mode != "query"))
         pos = start_pos
-        for match in matches:
-            word = match.group(0)
-            if tokenize and len(word) > MAX_WORD_CHARS and not CJK_RUN.match(word):
-                pos += 1
-                continue
-            pieces = cjk_pieces(word) if tokenize and CJK_RUN.match(word) else [(0, len(word))]
-            for start, end in pieces:
-                text = fold(word[start:end].lower())
-                token.text = stem(text) if self.stemmed else text
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = word[start:end]
-                if positions:
-                    token.pos = pos
-                if chars:
-                    token.startchar = start_char + match.start() + start
-                    token.endchar = start_char + match.start() + end
-                pos += 1
-                yield token
+        for piece in pieces:
+            token.text = stem(piece.text) if self.stemmed else piece.text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = piece.original
+            if positions:
+                token.pos = pos - 1 if piece.whole else pos
+            if chars:
+                token.startchar = start_char + piece.start
+                token.endchar = start_char + piece.end
+            pos += not piece.whole
+            yield token
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One term of a text before stemming: its folded text, where it is, and whether it is the
+    run-together form of a compound (indexed at its last part's position)."""
+
+    text: str
+    original: str
+    start: int
+    end: int
+    whole: bool
+
+
+def iter_pieces(text: str, whole: bool = True) -> Iterator[Piece]:
+    """Words, CJK bigrams and compound parts in order; with `whole`, each compound's parts are
+    followed by their run-together form. Over-long words are left out."""
+    for match in TOKEN.finditer(text):
+        word, offset = match.group(0), match.start()
+        if CJK_RUN.match(word):
+            for start, end in cjk_pieces(word):
+                yield Piece(word[start:end], word[start:end], offset + start, offset + end, False)
+            continue
+        if len(word) > MAX_WORD_CHARS:
+            continue
+        units = [(unit_text(m.group(0)), m.start(), m.end()) for m in UNIT.finditer(word)]
+        for unit, start, end in units:
+            yield Piece(unit, word[start:end], offset + start, offset + end, False)
+        if whole and len(units) > 1:
+            yield Piece("".join(u for u, _, _ in units), word, offset, offset + len(word), True)
+
+
+def unit_text(unit: str) -> str:
+    """A compound unit as a term: folded, lowercased; U.S. -> us, 80,000 -> 80000, 1.5 stays."""
+    if unit[0].isdigit():
+        return unit.replace(",", "")
+    return fold(unit.replace(".", "").lower())
+
+
+def compound_parts(word: str) -> list[str] | None:
+    """The parts of a compound as the user wrote them (S-400 -> ['S', '400']), None for a word."""
+    if not TOKEN.fullmatch(word) or CJK_RUN.match(word):
+        return None
+    units = [m.group(0) for m in UNIT.finditer(word)]
+    return units if len(units) > 1 else None
 
 
 @lru_cache(maxsize=100_000)
@@ -107,17 +168,15 @@ def stemming_analyzer() -> MixedScriptAnalyzer:
     return MixedScriptAnalyzer(stemmed=True)
 
 
-def spans(text: str) -> list[tuple[str, str, int, int]]:
+def spans(text: str, whole: bool = False) -> list[tuple[str, str, int, int]]:
     """(exact term, stemmed term, start, end) of every token: the analyzers' output with offsets,
-    computed without Whoosh's token machinery (highlighting runs this on every hit)."""
-    out = []
-    for match in TOKEN.finditer(text):
-        word = match.group(0)
-        pieces = cjk_pieces(word) if CJK_RUN.match(word) else [(0, len(word))]
-        for start, end in pieces:
-            exact = fold(word[start:end].lower())
-            out.append((exact, stem(exact), match.start() + start, match.start() + end))
-    return out
+    computed without Whoosh's token machinery (highlighting runs this on every hit). Positions
+    follow one another (phrases are matched on them); `whole` adds compounds' run-together forms."""
+    return [
+        (piece.text, stem(piece.text), piece.start, piece.end)
+        for piece in iter_pieces(text, whole)
+        if whole or not piece.whole
+    ]
 
 
 def analyze(text: str, stemmed: bool = True) -> list[str]:

@@ -58,11 +58,13 @@ def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
     """Character spans of text to mark, merged where they overlap (CJK bigrams, phrases)."""
     if not terms:
         return []
-    tokens = analysis_spans(text)
-    spans = []
-    for i, (word, stem, start, end) in enumerate(tokens):
-        if stem in terms.stems or word in terms.exact or any(word.startswith(p) for p in terms.prefixes):
-            spans.append((start, end))
+    tokens = analysis_spans(text)  # consecutive positions, for phrases
+    spans = [
+        (start, end)  # words, and compounds found by their run-together form
+        for word, stem, start, end in analysis_spans(text, whole=True)
+        if stem in terms.stems or word in terms.exact or any(word.startswith(p) for p in terms.prefixes)
+    ]
+    for i, (word, _stem, start, _end) in enumerate(tokens):
         for phrase in terms.phrases:
             window = tokens[i : i + len(phrase)]
             if len(window) == len(phrase) and (

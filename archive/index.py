@@ -28,7 +28,7 @@ from .matching import Evaluator, Table, postings_cache
 from .models import Article, Passage, Section
 from .parse import existing_sidecar
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: compounds indexed as parts and run together
 MARKER = "archive-index.json"
 LOCK = ".reindex.lock"
 ARTICLE_CACHE = 64

@@ -11,6 +11,7 @@ from datetime import datetime
 from whoosh import qparser
 from whoosh import query as q
 
+from .analysis import compound_parts, unit_text
 from .dates import MAX_YEAR, MIN_YEAR
 from .models import PASSAGE_KINDS
 
@@ -33,10 +34,29 @@ _FILTER = re.compile(
 class CleanQuery:
     """The user's query split into free text and filters, with messages for what was changed."""
 
-    text: str
+    text: str  # the free text as the user wrote it (shown back to them)
     filters: list[q.Query] = field(default_factory=list)
     described_filters: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+
+
+def expand_compounds(text: str) -> str:
+    """Each compound typed outside quotes (China-Russia, S-400, e-commerce) as the phrase of its
+    parts OR the parts run together, so that "China Russia", "China-Russia" and "ChinaRussia" all
+    find it, as they are all indexed (see analysis.py). A leading - or + stays an operator."""
+    pieces = re.split(r'("[^"]*")', text)
+    for i in range(0, len(pieces), 2):  # even pieces are outside quotes
+        pieces[i] = re.sub(r"(?<![^\s(])([+-]?)([^\s()\"]+)", _expand_word, pieces[i])
+    return "".join(pieces)
+
+
+def _expand_word(match: re.Match) -> str:
+    operator, word = match[1], match[2]
+    parts = compound_parts(word) if not word.endswith(("*", "?")) else None
+    if not parts:
+        return match[0]
+    spaced = " ".join(parts)
+    return f'{operator}("{spaced}" OR {"".join(unit_text(p) for p in parts)})'
 
 
 def scrub(text: str) -> str:
@@ -181,7 +201,8 @@ def make_parser(schema, fields: tuple[str, ...] = SEARCH_FIELDS) -> qparser.Quer
     parser = qparser.MultifieldParser(fields, schema, fieldboosts=FIELD_BOOSTS)
     parser.remove_plugin_class(qparser.FieldsPlugin)
     parser.remove_plugin_class(qparser.RangePlugin)
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    # + and - are operators only at the start of a word: S-400 and China-Russia are words.
+    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     return parser
 
 

@@ -15,7 +15,16 @@ from .dates import MAX_YEAR, MIN_YEAR
 from .highlight import match_terms, snippet
 from .index import IndexHandle, iso_date
 from .matching import Matches, Table
-from .query import KINDS, clean_query, describe, make_parser, parse_words, scrub, wildcard_problem
+from .query import (
+    KINDS,
+    clean_query,
+    describe,
+    expand_compounds,
+    make_parser,
+    parse_words,
+    scrub,
+    wildcard_problem,
+)
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +195,7 @@ def build_query(handle: IndexHandle, text: str):
     cleaned = clean_query(text, searcher.schema)
     parts, described = list(cleaned.filters), list(cleaned.described_filters)
     if cleaned.text:
-        words, problem = parse_words(make_parser(searcher.schema), cleaned.text)
+        words, problem = parse_words(make_parser(searcher.schema), expand_compounds(cleaned.text))
         if problem:
             cleaned.messages.append(problem)
         if words is not q.NullQuery:

@@ -1,6 +1,8 @@
 """The one analyzer: Snowball stemming in English and Russian, CJK bigrams, folding."""
 
-from archive.analysis import analyze, stemming_analyzer
+import pytest
+
+from archive.analysis import analyze, spans, stemming_analyzer
 
 
 def test_english_is_stemmed_with_snowball():
@@ -34,10 +36,35 @@ def test_positions_and_offsets_follow_the_text():
 
 
 def test_highlighting_offsets_agree_with_the_analyzers(seed):
-    from archive.analysis import spans
-
     for passage in seed.passages:
-        found = spans(passage.text)
+        found = spans(passage.text, whole=True)
         assert [s[1] for s in found] == analyze(passage.text)
         assert [s[0] for s in found] == analyze(passage.text, stemmed=False)
-        assert all(passage.text[a:b].lower().replace("’", "'") for _, _, a, b in found)
+        for exact, _, start, end in found:  # each span is exactly the text of its term
+            assert analyze(passage.text[start:end], stemmed=False)[-1] == exact, passage.text[start:end]
+
+
+@pytest.mark.parametrize(
+    ("text", "indexed"),
+    [
+        ("China-Russia ties", ["china", "russia", "chinarussia", "tie"]),
+        ("S-400", ["s", "400", "s400"]),
+        ("COVID-19", ["covid", "19", "covid19"]),
+        ("the U.S. and U.K.", ["the", "us", "and", "uk"]),
+        ("9/11", ["9", "11", "911"]),
+        ("AT&T", ["at", "t", "att"]),
+        ("e-commerce", ["e", "commerc", "ecommerc"]),
+        ("Sino–Soviet", ["sino", "soviet", "sinosoviet"]),
+        ("$1.5 billion, 80,000 troops, 30%", ["1.5", "billion", "80000", "troop", "30"]),
+        ("the $500-million deal", ["the", "500", "million", "500million", "deal"]),
+        ("a pause—then", ["a", "paus", "then"]),  # an em dash is punctuation
+    ],
+)
+def test_compounds_are_indexed_as_parts_and_run_together(text, indexed):
+    assert analyze(text) == indexed
+
+
+def test_a_compound_keeps_its_parts_consecutive_and_queries_get_only_parts():
+    tokens = [(t.text, t.pos) for t in stemming_analyzer()("US-China trade", positions=True)]
+    assert tokens == [("us", 0), ("china", 1), ("uschina", 1), ("trade", 2)]
+    assert [t.text for t in stemming_analyzer()("US-China trade", mode="query")] == ["us", "china", "trade"]

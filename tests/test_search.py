@@ -315,3 +315,40 @@ def test_impossible_facet_years_are_ignored(handle):
     for year in ("99999999999999999999", "0", "-1", "2019x"):
         results = search(handle, Request(query="putin", filters={"year": (year,)}))
         assert results.error is None and results.total == search(handle, "putin").total
+
+
+PASTED = "Ironically, the US-China trade war and US sanctions against Russia"
+
+
+@pytest.mark.parametrize(
+    ("query", "passage"),
+    [
+        ("US-China trade", "p14"),
+        ("US China trade war", "p14"),
+        ("uschina trade", "p14"),  # the closed form
+        (PASTED, "p14"),
+        (f'"{PASTED}"', "p14"),
+        ("one-to-one talks", "p23"),
+        ("one to one talks", "p23"),
+        ("Sino-Russian", "p36"),
+        ("sinorussian", "p36"),
+        ("S-400", "p"),
+    ],
+)
+def test_hyphenated_spaced_and_closed_forms_find_each_other(handle, query, passage):
+    found = passage_ids(search(handle, Request(query, page_size=100)))
+    assert any(i.startswith(P + passage) for i in found), (query, sorted(found)[:5])
+
+
+def test_a_hyphen_inside_a_word_is_never_not(handle):
+    results = search(handle, Request("China-Russia", page_size=100))
+    assert "NOT" not in results.interpreted
+    assert sum("Russia" in hit.text for hit in results.hits) > 10
+    without = search(handle, Request("Putin -Xi", page_size=100))
+    assert without.total and all("Xi" not in re.findall(r"\w+", h.text) for h in without.hits)
+    assert search(handle, "S-400").hits and all("S-400" in h.text for h in search(handle, "S-400").hits)
+
+
+def test_a_compound_is_marked_whole_in_snippets(handle):
+    hit = next(h for h in search(handle, "US-China trade").hits if h.id == P + "p14")
+    assert "<mark>US-China</mark> <mark>trade</mark>" in hit.snippet
