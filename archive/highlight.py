@@ -64,7 +64,7 @@ def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
         for word, stem, start, end in analysis_spans(text, whole=True)
         if stem in terms.stems or word in terms.exact or any(word.startswith(p) for p in terms.prefixes)
     ]
-    for i, (word, _stem, start, _end) in enumerate(tokens):
+    for i, (_word, _stem, start, _end) in enumerate(tokens):
         for phrase in terms.phrases:
             window = tokens[i : i + len(phrase)]
             if len(window) == len(phrase) and (
