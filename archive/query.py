@@ -166,7 +166,10 @@ def _words_in(fieldname: str):
     def build(value: str, schema) -> q.Query | str:
         parser = qparser.QueryParser(fieldname, schema, group=qparser.AndGroup)
         parser.remove_plugin_class(qparser.FieldsPlugin)
-        built = parser.parse(f'"{value}"' if " " in value else value)
+        plain = " ".join(re.sub(r"[^\w\s]", " ", value).split())  # Whoosh chokes on odd symbols
+        built = q.NullQuery
+        if plain:
+            built = parser.parse(f'"{plain}"' if " " in plain else plain)
         return built if built is not q.NullQuery else f"“{fieldname}:{value}” has no searchable words."
 
     return build

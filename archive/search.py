@@ -249,7 +249,7 @@ def facet_filter(filters: dict[str, tuple[str, ...]]) -> q.Query | None:
 def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str, messages) -> SearchResults:
     evaluator = handle.evaluator()
     table = evaluator.table
-    found = evaluator.matches(built)
+    found = shown(evaluator, built, evaluator.matches(built))
     scope = facet_filter(request.filters)
     if scope is not None:
         found = found.within(evaluator.matches(scope).ids)
@@ -284,6 +284,66 @@ def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str,
         filters=request.filters,
         messages=tuple(messages),
     )
+
+
+OWN_FIELDS = ("text", "exact")  # what a passage itself says, not its section's or article's names
+
+
+def shown(evaluator, built: q.Query, found: Matches) -> Matches:
+    """The matches worth showing (totals and facets count these). A section only when none of
+    its paragraphs has the words by itself (otherwise the paragraph is the hit and the section
+    its heading). A passage with none of the words in its own text, matching only through its
+    section heading, stands for its section (the best one is kept), and one matching only through
+    its article's title or author stands for its article."""
+    table = evaluator.table
+    kinds, articles, sections = table.facets["kind"], table.facets["article"], table.facets["section_key"]
+    is_section = kinds.codes[found.ids] == kinds.by_text.get("section", -1)
+    place = articles.codes[found.ids].astype(np.int64) * len(sections.labels) + sections.codes[found.ids]
+    covered = is_section & np.isin(place, place[~is_section])
+    own = words_in(built, OWN_FIELDS)
+    if own is None:  # nothing was asked of the text itself (only filters): keep every passage
+        return found.without(found.ids[covered])
+    borrowed = ~is_section & ~np.isin(found.ids, evaluator.matches(own).ids)
+    heading = words_in(built, ("section",))
+    by_heading = (
+        borrowed & np.isin(found.ids, evaluator.matches(heading).ids) if heading else borrowed & False
+    )
+    by_article = borrowed & ~by_heading
+    extra = (by_heading & ~best_per_group(place, found.scores, by_heading)) | (
+        by_article & ~best_per_group(articles.codes[found.ids], found.scores, by_article)
+    )
+    return found.without(found.ids[covered | extra])
+
+
+def words_in(built: q.Query, fields: tuple[str, ...]) -> q.Query | None:
+    """Any positive word or phrase of the query, searched in the given fields only."""
+    leaves = []
+
+    def visit(node: q.Query) -> None:
+        if isinstance(node, q.Not):
+            return
+        if isinstance(node, q.AndNot):
+            visit(node.a)
+        elif node.is_leaf():
+            if getattr(node, "fieldname", None) in fields:
+                leaves.append(node)
+        else:
+            for child in node.children():
+                visit(child)
+
+    visit(built)
+    return q.Or(leaves) if leaves else None
+
+
+def best_per_group(groups: np.ndarray, scores: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """True at the highest-scored position of each group, among the positions `among` marks."""
+    best = np.zeros(len(groups), dtype=bool)
+    candidates = np.flatnonzero(among)
+    if len(candidates):
+        order = candidates[np.lexsort((-scores[candidates], groups[candidates]))]
+        first = np.r_[True, groups[order][1:] != groups[order][:-1]]
+        best[order[first]] = True
+    return best
 
 
 def ranked(found: Matches, table: Table, sort: str, limit: int) -> list[int]:

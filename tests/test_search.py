@@ -18,6 +18,7 @@ from archive.query import MAX_QUERY_WORDS
 from archive.search import SUGGEST_WORDS, Request, related, search
 
 P = "cc-2019-09-china-russia-"
+SEED_ID = "cc-2019-09-china-russia"
 SEED = "article:cc-2019-09-china-russia"
 
 
@@ -343,7 +344,8 @@ def test_hyphenated_spaced_and_closed_forms_find_each_other(handle, query, passa
 def test_a_hyphen_inside_a_word_is_never_not(handle):
     results = search(handle, Request("China-Russia", page_size=100))
     assert "NOT" not in results.interpreted
-    assert sum("Russia" in hit.text for hit in results.hits) > 10
+    written = {p.id for p in handle.article(SEED_ID).passages if re.search(r"China[- ]Russia\b", p.text)}
+    assert len(written) >= 5 and written <= passage_ids(results)
     without = search(handle, Request("Putin -Xi", page_size=100))
     assert without.total and all("Xi" not in re.findall(r"\w+", h.text) for h in without.hits)
     assert search(handle, "S-400").hits and all("S-400" in h.text for h in search(handle, "S-400").hits)
@@ -352,3 +354,43 @@ def test_a_hyphen_inside_a_word_is_never_not(handle):
 def test_a_compound_is_marked_whole_in_snippets(handle):
     hit = next(h for h in search(handle, "US-China trade").hits if h.id == P + "p14")
     assert "<mark>US-China</mark> <mark>trade</mark>" in hit.snippet
+
+
+@pytest.mark.parametrize(
+    "query", ["soybean", "Putin Xi", "Putin OR Medvedev", "strategic partnership", "Orenburg"]
+)
+def test_no_section_hit_repeats_a_paragraph_hit(handle, query):
+    results = search(handle, Request(query, page_size=100))
+    places = {(h.article, h.section) for h in results.hits if h.kind != "section"}
+    assert results.hits and not [
+        h.id for h in results.hits if h.kind == "section" and (h.article, h.section) in places
+    ]
+    assert sum(results.facets["kind"].values()) == results.total == len(results.hits)
+
+
+def test_passages_matching_only_through_the_title_stand_once_for_their_article(handle):
+    results = search(handle, Request("relationship", page_size=100))
+    says = {p.id for p in handle.article(SEED_ID).passages if re.search(r"\brelationships?\b", p.text, re.I)}
+    assert len(says) > 5 and says <= {h.id for h in results.hits}
+    borrowed = [h for h in results.hits if h.id not in says]
+    by_heading = [h.section for h in borrowed if "relationship" in (h.section or "").lower()]
+    assert len(by_heading) == len(set(by_heading))  # one passage per section whose heading has it
+    assert len(borrowed) - len(by_heading) == 1  # and one for the title, "Beautiful Relationship …"
+
+
+def test_a_section_that_matches_across_its_paragraphs_is_a_hit(handle):
+    """No single paragraph has both words, but one section does: the section is the hit."""
+    article = handle.article(SEED_ID)
+    section = next(s for s in article.sections if len(s.passage_ids) > 3)
+    texts = [p.text for p in article.passages if p.id in section.passage_ids]
+    first, last = (re.findall(r"[A-Za-z]{7,}", t)[0] for t in (texts[0], texts[-1]))
+    assert not any(first in t and last in t for t in texts)
+    hits = search(handle, Request(f"{first} {last}", page_size=100)).hits
+    assert [h.kind for h in hits if h.article == SEED_ID] == ["section"]
+
+
+@pytest.mark.parametrize("value", ["&0000-00-00战\\z-x", "((", "\\", "*?", "China-Russia"])
+def test_field_filters_with_odd_symbols_are_searched_as_plain_words(handle, value):
+    for name in ("section", "author", "title"):
+        results = search(handle, f"{name}:{value}")
+        assert results.error is None or results.error.startswith("Type one or more"), (name, results.error)
