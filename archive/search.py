@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from dataclasses import asdict, dataclass, field, replace
 
@@ -25,6 +26,7 @@ from .query import (
     scrub,
     wildcard_problem,
 )
+from .shaping import partial_clauses, shown, with_most_words
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,8 @@ FACET_FIELDS = {"kind": "kind", "section": "section_key", "article": "article", 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 FEW_RESULTS = 3
+PARTIAL_BELOW = 5  # when all the words find fewer passages, passages with all but one are offered
+PARTIAL_LIMIT = 10
 RELATED_TERMS = 12  # key terms of a passage that find passages like it
 FACET_LIMIT = 20  # values shown per facet: a thousand articles must not make a thousand links
 SUGGEST_WORDS = 5  # unknown words did-you-mean tries to correct, at most
@@ -59,6 +63,7 @@ class Hit:
     snippet: str
     url: str
     score: float | None
+    missing: tuple[str, ...] = ()  # the user's words this hit lacks (partial matches only)
 
     @property
     def anchor(self) -> str:
@@ -87,6 +92,15 @@ class ArticleGroup:
 
 
 @dataclass(frozen=True)
+class Partial:
+    """Passages with `have` of the `of` words asked, offered after (too few) complete matches."""
+
+    have: int
+    of: int
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
 class SearchResults:
     query: str
     interpreted: str
@@ -104,6 +118,7 @@ class SearchResults:
     messages: tuple[str, ...] = ()
     error: str | None = None
     seconds: float = 0.0
+    partial: Partial | None = None
 
     @property
     def groups(self) -> tuple[ArticleGroup, ...]:
@@ -125,9 +140,7 @@ class SearchResults:
         )
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["hits"] = [asdict(h) for h in self.hits]
-        return data
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -191,9 +204,27 @@ def _empty(request: Request, error: str | None = None, messages=(), interpreted:
 
 def build_query(handle: IndexHandle, text: str):
     """(whoosh query or None, interpreted text, messages, error) for a query string."""
+    built = build_parts(handle, text)
+    return built.query, built.interpreted, built.messages, built.error
+
+
+@dataclass
+class Built:
+    """A query string made into a query: the words part and the whole, or why it cannot be."""
+
+    query: q.Query | None
+    words: q.Query | None
+    labels: tuple[str, ...]  # the user's words, one per clause of `words` when they line up
+    interpreted: str
+    messages: list[str]
+    error: str | None = None
+
+
+def build_parts(handle: IndexHandle, text: str) -> Built:
     searcher = handle.searcher()
     cleaned = clean_query(text, searcher.schema)
     parts, described = list(cleaned.filters), list(cleaned.described_filters)
+    words = None
     if cleaned.text:
         words, problem = parse_words(make_parser(searcher.schema), expand_compounds(cleaned.text))
         if problem:
@@ -201,36 +232,73 @@ def build_query(handle: IndexHandle, text: str):
         if words is not q.NullQuery:
             problem = wildcard_problem(words, searcher.reader())
             if problem:
-                return None, "", cleaned.messages, problem
+                return Built(None, None, (), "", cleaned.messages, problem)
             parts.insert(0, words)
             described.insert(
                 0, describe(parse_words(make_parser(searcher.schema, ("text",)), cleaned.text)[0])
             )
     if not parts:
-        return None, "", cleaned.messages, "Type one or more words to search the archive."
+        return Built(None, None, (), "", cleaned.messages, "Type one or more words to search the archive.")
     if all(isinstance(p, q.Not) for p in parts):
         parts.insert(0, q.Every())
     built = parts[0] if len(parts) == 1 else q.And(parts)
-    return built, " AND ".join(d for d in described if d), cleaned.messages, None
+    interpreted = " AND ".join(d for d in described if d)
+    return Built(built, words, user_words(cleaned.text), interpreted, cleaned.messages)
 
 
 def _search(handle: IndexHandle, request: Request) -> SearchResults:
-    built, interpreted, messages, error = build_query(handle, request.query)
-    if built is None:
-        return _empty(request, error=error, messages=messages, interpreted=interpreted)
-    results = run(handle, built, request, interpreted, messages)
+    built = build_parts(handle, request.query)
+    if built.query is None:
+        return _empty(request, error=built.error, messages=built.messages, interpreted=built.interpreted)
+    results = run(handle, built.query, request, built.interpreted, built.messages)
     if results.total >= FEW_RESULTS:
         return results
     suggestion = suggest(handle, request.query)
-    if not suggestion:
-        return results
-    if results.total == 0:
+    if suggestion and results.total == 0:
         corrected_query, corrected_text, _, _ = build_query(handle, suggestion)
         if corrected_query is not None:
-            corrected = run(handle, corrected_query, request, corrected_text, messages)
+            corrected = run(handle, corrected_query, request, corrected_text, built.messages)
             if corrected.total:
                 return replace(corrected, query=scrub(request.query), suggestion=suggestion, corrected=True)
-    return replace(results, suggestion=suggestion)
+    results = replace(results, suggestion=suggestion)
+    if results.total < PARTIAL_BELOW and request.page == 1:
+        results = replace(results, partial=partial_hits(handle, built, request))
+    return results
+
+
+def user_words(text: str) -> tuple[str, ...]:
+    """The words and "phrases" the user typed, operators left out: labels for partial matches."""
+    tokens = re.findall(r'"[^"]*"|\S+', text)
+    return tuple(t for t in tokens if t not in ("AND", "OR", "NOT") and not t.startswith(("-", "+")))
+
+
+def partial_hits(handle: IndexHandle, built: Built, request: Request) -> Partial | None:
+    """Passages with all the words but one, when all of them together find almost nothing."""
+    evaluator = handle.evaluator()
+    clauses = partial_clauses(built.words)
+    if clauses is None:
+        return None
+    positive, negative = clauses
+    scope = [f for f in (facet_filter(request.filters), filters_of(built)) if f is not None]
+    found, have, each = with_most_words(evaluator, positive, negative, scope)
+    labels = built.labels if len(built.labels) == len(positive) else tuple(describe(c) for c in positive)
+    terms = match_terms(built.words)
+    hits = tuple(
+        replace(
+            to_hit(evaluator.searcher.stored_fields(int(found.ids[i])), float(found.scores[i]), terms),
+            missing=tuple(label for label, m in zip(labels, each, strict=True) if found.ids[i] not in m.ids),
+        )
+        for i in ranked(found, evaluator.table, "relevance", PARTIAL_LIMIT)
+    )
+    return Partial(have, len(positive), hits) if hits else None
+
+
+def filters_of(built: Built) -> q.Query | None:
+    """The filter clauses of a built query (everything but its words), as one query."""
+    if not isinstance(built.query, q.And) or built.query is built.words:
+        return None
+    rest = [c for c in built.query.subqueries if c is not built.words]
+    return q.And(rest) if rest else None
 
 
 def facet_filter(filters: dict[str, tuple[str, ...]]) -> q.Query | None:
@@ -249,7 +317,7 @@ def facet_filter(filters: dict[str, tuple[str, ...]]) -> q.Query | None:
 def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str, messages) -> SearchResults:
     evaluator = handle.evaluator()
     table = evaluator.table
-    found = shown(evaluator, built, evaluator.matches(built))
+    found = shown(evaluator.table, built, evaluator.matches(built), evaluator.matches)
     scope = facet_filter(request.filters)
     if scope is not None:
         found = found.within(evaluator.matches(scope).ids)
@@ -284,66 +352,6 @@ def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str,
         filters=request.filters,
         messages=tuple(messages),
     )
-
-
-OWN_FIELDS = ("text", "exact")  # what a passage itself says, not its section's or article's names
-
-
-def shown(evaluator, built: q.Query, found: Matches) -> Matches:
-    """The matches worth showing (totals and facets count these). A section only when none of
-    its paragraphs has the words by itself (otherwise the paragraph is the hit and the section
-    its heading). A passage with none of the words in its own text, matching only through its
-    section heading, stands for its section (the best one is kept), and one matching only through
-    its article's title or author stands for its article."""
-    table = evaluator.table
-    kinds, articles, sections = table.facets["kind"], table.facets["article"], table.facets["section_key"]
-    is_section = kinds.codes[found.ids] == kinds.by_text.get("section", -1)
-    place = articles.codes[found.ids].astype(np.int64) * len(sections.labels) + sections.codes[found.ids]
-    covered = is_section & np.isin(place, place[~is_section])
-    own = words_in(built, OWN_FIELDS)
-    if own is None:  # nothing was asked of the text itself (only filters): keep every passage
-        return found.without(found.ids[covered])
-    borrowed = ~is_section & ~np.isin(found.ids, evaluator.matches(own).ids)
-    heading = words_in(built, ("section",))
-    by_heading = (
-        borrowed & np.isin(found.ids, evaluator.matches(heading).ids) if heading else borrowed & False
-    )
-    by_article = borrowed & ~by_heading
-    extra = (by_heading & ~best_per_group(place, found.scores, by_heading)) | (
-        by_article & ~best_per_group(articles.codes[found.ids], found.scores, by_article)
-    )
-    return found.without(found.ids[covered | extra])
-
-
-def words_in(built: q.Query, fields: tuple[str, ...]) -> q.Query | None:
-    """Any positive word or phrase of the query, searched in the given fields only."""
-    leaves = []
-
-    def visit(node: q.Query) -> None:
-        if isinstance(node, q.Not):
-            return
-        if isinstance(node, q.AndNot):
-            visit(node.a)
-        elif node.is_leaf():
-            if getattr(node, "fieldname", None) in fields:
-                leaves.append(node)
-        else:
-            for child in node.children():
-                visit(child)
-
-    visit(built)
-    return q.Or(leaves) if leaves else None
-
-
-def best_per_group(groups: np.ndarray, scores: np.ndarray, among: np.ndarray) -> np.ndarray:
-    """True at the highest-scored position of each group, among the positions `among` marks."""
-    best = np.zeros(len(groups), dtype=bool)
-    candidates = np.flatnonzero(among)
-    if len(candidates):
-        order = candidates[np.lexsort((-scores[candidates], groups[candidates]))]
-        first = np.r_[True, groups[order][1:] != groups[order][:-1]]
-        best[order[first]] = True
-    return best
 
 
 def ranked(found: Matches, table: Table, sort: str, limit: int) -> list[int]:

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from archive.index import IndexHandle
 from archive.parse import parse_file
 from archive.reindex import reindex
+from archive.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "cc-2019-09-china-russia.md"
@@ -70,6 +71,19 @@ def seed_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def handle(seed_index) -> IndexHandle:
     return IndexHandle(seed_index)
+
+
+@pytest.fixture(scope="session")
+def app(seed_index):
+    """The web app on the seed index (read-only, shared by the session)."""
+    return create_app(
+        {"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False, "TESTING": True}
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
 
 
 @pytest.fixture

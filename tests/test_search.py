@@ -394,3 +394,21 @@ def test_field_filters_with_odd_symbols_are_searched_as_plain_words(handle, valu
     for name in ("section", "author", "title"):
         results = search(handle, f"{name}:{value}")
         assert results.error is None or results.error.startswith("Type one or more"), (name, results.error)
+
+
+def test_partial_matches_are_offered_labelled_and_ranked_when_all_words_find_too_few(handle):
+    results = search(handle, "Putin Xi zeppelin")
+    assert results.total == 0 and results.partial is not None
+    assert (results.partial.have, results.partial.of) == (2, 3)
+    assert results.partial.hits and all(h.missing == ("zeppelin",) for h in results.partial.hits)
+    both = search(handle, Request("Putin Xi", page_size=10)).hits
+    assert [h.id for h in results.partial.hits] == [h.id for h in both]  # ranked as BM25F ranks them
+
+
+def test_partial_matches_keep_negations_and_filters_and_go_down_to_half_the_words(handle):
+    results = search(handle, "Putin Xi zeppelin omsk kind:chronology -Medvedev")
+    assert (results.partial.have, results.partial.of) == (2, 4)
+    assert all(h.kind == "chronology" and "Medvedev" not in h.text for h in results.partial.hits)
+    assert all(h.missing == ("zeppelin", "omsk") for h in results.partial.hits)
+    assert search(handle, "zeppelin omsk").partial is None  # nothing has half the words
+    assert search(handle, "Putin Xi").partial is None  # enough complete matches

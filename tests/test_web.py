@@ -16,18 +16,6 @@ from archive.web import create_app
 SEED = "cc-2019-09-china-russia"
 
 
-@pytest.fixture(scope="module")
-def app(seed_index):
-    return create_app(
-        {"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False, "TESTING": True}
-    )
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
@@ -400,3 +388,12 @@ def test_a_configured_base_url_is_used_for_every_public_link(seed_index):
 def test_a_base_url_that_is_not_a_url_is_refused(seed_index):
     with pytest.raises(ValueError, match="is not http"):
         create_app({"INDEX": str(seed_index), "BUILD_MISSING_INDEX": False, "BASE_URL": "ftp://x/"})
+
+
+def test_partial_matches_on_the_results_page(client):
+    page = client.get("/search?q=Putin+Xi+zeppelin")
+    html = soup(page)
+    assert html.select_one(".partial h2").get_text() == "Passages with 2 of your 3 words"
+    assert html.select_one(".partial .missing s").get_text() == "zeppelin"
+    api = client.get("/api/search?q=Putin+Xi+zeppelin").get_json()
+    assert api["partial"]["have"] == 2 and api["partial"]["hits"][0]["missing"] == ["zeppelin"]

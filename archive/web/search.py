@@ -64,11 +64,16 @@ def results():
             results=found,
             asked=asked,
             titles=handle.article_titles(),
-            articles={hit.article: handle.article_metadata(hit.article) for hit in found.hits},
+            articles={hit.article: handle.article_metadata(hit.article) for hit in shown_hits(found)},
             empty_archive=not found.total and not handle.stats()["articles"],
         ),
         status,
     )
+
+
+def shown_hits(found):
+    """Every hit the page shows: the complete matches, then the partial ones."""
+    return (*found.hits, *(found.partial.hits if found.partial else ()))
 
 
 @bp.route("/opensearch.xml")

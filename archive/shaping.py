@@ -1,0 +1,110 @@
+"""Which matches a results page shows: paragraphs before their sections, one passage for the
+matches borrowed from a heading or a title, and partial matches when all the words find too few.
+Works on match arrays (matching.py); search.py turns what it keeps into hits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from whoosh import query as q
+
+from .matching import Matches, Table
+
+OWN_FIELDS = ("text", "exact")  # what a passage itself says, not its section's or article's names
+
+
+def shown(table: Table, built: q.Query, found: Matches, matches: Callable[[q.Query], Matches]) -> Matches:
+    """The matches worth showing (totals and facets count these). A section only when none of
+    its paragraphs has the words by itself (otherwise the paragraph is the hit and the section
+    its heading). A passage with none of the words in its own text, matching only through its
+    section heading, stands for its section (the best one is kept), and one matching only through
+    its article's title or author stands for its article."""
+    kinds, articles, sections = table.facets["kind"], table.facets["article"], table.facets["section_key"]
+    is_section = kinds.codes[found.ids] == kinds.by_text.get("section", -1)
+    place = articles.codes[found.ids].astype(np.int64) * len(sections.labels) + sections.codes[found.ids]
+    covered = is_section & np.isin(place, place[~is_section])
+    own = words_in(built, OWN_FIELDS)
+    if own is None:  # nothing was asked of the text itself (only filters): keep every passage
+        return found.without(found.ids[covered])
+    borrowed = ~is_section & ~np.isin(found.ids, matches(own).ids)
+    heading = words_in(built, ("section",))
+    by_heading = borrowed & np.isin(found.ids, matches(heading).ids) if heading else borrowed & False
+    by_article = borrowed & ~by_heading
+    extra = (by_heading & ~best_per_group(place, found.scores, by_heading)) | (
+        by_article & ~best_per_group(articles.codes[found.ids], found.scores, by_article)
+    )
+    return found.without(found.ids[covered | extra])
+
+
+def words_in(built: q.Query, fields: tuple[str, ...]) -> q.Query | None:
+    """Any positive word or phrase of the query, searched in the given fields only."""
+    leaves = []
+
+    def visit(node: q.Query) -> None:
+        if isinstance(node, q.Not):
+            return
+        if isinstance(node, q.AndNot):
+            visit(node.a)
+        elif node.is_leaf():
+            if getattr(node, "fieldname", None) in fields:
+                leaves.append(node)
+        else:
+            for child in node.children():
+                visit(child)
+
+    visit(built)
+    return q.Or(leaves) if leaves else None
+
+
+def best_per_group(groups: np.ndarray, scores: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """True at the highest-scored position of each group, among the positions `among` marks."""
+    best = np.zeros(len(groups), dtype=bool)
+    candidates = np.flatnonzero(among)
+    if len(candidates):
+        order = candidates[np.lexsort((-scores[candidates], groups[candidates]))]
+        first = np.r_[True, groups[order][1:] != groups[order][:-1]]
+        best[order[first]] = True
+    return best
+
+
+def partial_clauses(words: q.Query | None) -> tuple[list[q.Query], list[q.Query]] | None:
+    """(positive clauses, negated clauses) of a query of several AND-ed words, else None."""
+    negative = []
+    while isinstance(words, q.AndNot):  # how Whoosh writes "a b -c"
+        negative.append(words.b)
+        words = words.a
+    if not isinstance(words, q.And):
+        return None
+    positive = [c for c in words.subqueries if not isinstance(c, q.Not)]
+    negative += [c.query for c in words.subqueries if isinstance(c, q.Not)]
+    return (positive, negative) if len(positive) >= 2 else None
+
+
+def with_most_words(
+    evaluator, positive: list[q.Query], negative: list[q.Query], scope: list[q.Query]
+) -> tuple[Matches, int, list[Matches]]:
+    """Documents with the most positive clauses short of all, but at least half of them (none
+    negated, all in scope), with their summed scores; how many clauses they have; and each
+    clause's own matches, to tell which ones a document lacks."""
+    each = [evaluator.matches(clause) for clause in positive]
+    found = Matches.empty()
+    for need in range(len(positive) - 1, (len(positive) + 1) // 2 - 1, -1):
+        found = having(evaluator, each, need, negative, scope, positive)
+        if len(found):
+            return found, need, each
+    return found, 0, each
+
+
+def having(evaluator, each: list[Matches], need: int, negative, scope, positive) -> Matches:
+    """Documents with exactly `need` of the clauses whose matches are `each`."""
+    ids, where = np.unique(np.concatenate([m.ids for m in each]), return_inverse=True)
+    have = np.bincount(where, minlength=len(ids))
+    scores = np.bincount(where, weights=np.concatenate([m.scores for m in each]), minlength=len(ids))
+    keep = have == need
+    found = Matches(ids[keep], scores[keep])
+    for clause in negative:
+        found = found.without(evaluator.matches(clause).ids)
+    for clause in scope:
+        found = found.within(evaluator.matches(clause).ids)
+    return shown(evaluator.table, q.And(positive), found, evaluator.matches)
