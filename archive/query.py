@@ -40,23 +40,27 @@ class CleanQuery:
     messages: list[str] = field(default_factory=list)
 
 
-def expand_compounds(text: str) -> str:
-    """Each compound typed outside quotes (China-Russia, S-400, e-commerce) as the phrase of its
-    parts OR the parts run together, so that "China Russia", "China-Russia" and "ChinaRussia" all
-    find it, as they are all indexed (see analysis.py). A leading - or + stays an operator."""
+def parser_text(text: str) -> str:
+    """The user's free text as the parser is given it. Each compound typed outside quotes
+    (China-Russia, S-400, e-commerce) becomes the phrase of its parts OR the parts run together,
+    so that "China Russia", "China-Russia" and "ChinaRussia" all find it, as all are indexed (see
+    analysis.py). -word and +word become NOT word and word: Whoosh's own minus fails inside an OR
+    group, and a minus inside a word is never an operator."""
     pieces = re.split(r'("[^"]*")', text)
-    for i in range(0, len(pieces), 2):  # even pieces are outside quotes
-        pieces[i] = re.sub(r"(?<![^\s(])([+-]?)([^\s()\"]+)", _expand_word, pieces[i])
+    for i in range(len(pieces)):
+        if i % 2 == 0:  # outside quotes
+            pieces[i] = re.sub(r"(?<![^\s(])([+-]?)([^\s()\"]+)", _expand_word, pieces[i])
+        pieces[i] = re.sub(r"(?<![^\s(])-(?=[\"(])", "NOT ", pieces[i])  # -"phrase", -(group)
+        pieces[i] = re.sub(r"(?<![^\s(])\+(?=[\"(])", "", pieces[i])
     return "".join(pieces)
 
 
 def _expand_word(match: re.Match) -> str:
-    operator, word = match[1], match[2]
+    operator, word = {"-": "NOT ", "+": ""}.get(match[1], ""), match[2]
     parts = compound_parts(word) if not word.endswith(("*", "?")) else None
     if not parts:
-        return match[0]
-    spaced = " ".join(parts)
-    return f'{operator}("{spaced}" OR {"".join(unit_text(p) for p in parts)})'
+        return operator + word
+    return f'{operator}("{" ".join(parts)}" OR {"".join(unit_text(p) for p in parts)})'
 
 
 def scrub(text: str) -> str:
@@ -204,9 +208,7 @@ def make_parser(schema, fields: tuple[str, ...] = SEARCH_FIELDS) -> qparser.Quer
     parser = qparser.MultifieldParser(fields, schema, fieldboosts=FIELD_BOOSTS)
     parser.remove_plugin_class(qparser.FieldsPlugin)
     parser.remove_plugin_class(qparser.RangePlugin)
-    # + and - are operators only at the start of a word: S-400 and China-Russia are words.
-    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
-    return parser
+    return parser  # +word and -word: see parser_text
 
 
 def parse_words(parser: qparser.QueryParser, text: str) -> tuple[q.Query, str | None]:
@@ -242,6 +244,25 @@ def _leaves(query: q.Query):
     else:
         for child in query.children():
             yield from _leaves(child)
+
+
+def explain(text: str) -> str:
+    """The query as the user wrote it, with the operators it implies: 'Putin Xi -Medvedev' ->
+    'Putin AND Xi AND NOT Medvedev' (the stemmed terms are for describe, behind a toggle)."""
+    out: list[str] = []
+    for token in re.findall(r'"[^"]*"|[()]|[^\s()"]+', text):
+        if token == "+":
+            continue
+        token = "NOT" if token == "-" else token  # -"phrase", -(group)
+        operator = token if token in ("AND", "OR", "NOT") else None
+        negated = token.startswith("-") and len(token) > 1
+        word = token[1:] if negated or (token.startswith("+") and len(token) > 1) else token
+        if out and out[-1] not in ("AND", "OR", "NOT", "(") and word != ")" and operator in (None, "NOT"):
+            out.append("AND")
+        if negated:
+            out.append("NOT")
+        out.append(operator or word)
+    return " ".join(out).replace("( ", "(").replace(" )", ")")
 
 
 def describe(query: q.Query) -> str:

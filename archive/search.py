@@ -20,9 +20,10 @@ from .query import (
     KINDS,
     clean_query,
     describe,
-    expand_compounds,
+    explain,
     make_parser,
     parse_words,
+    parser_text,
     scrub,
     wildcard_problem,
 )
@@ -40,6 +41,12 @@ PARTIAL_BELOW = 5  # when all the words find fewer passages, passages with all b
 PARTIAL_LIMIT = 10
 RELATED_TERMS = 12  # key terms of a passage that find passages like it
 FACET_LIMIT = 20  # values shown per facet: a thousand articles must not make a thousand links
+# Never offered as a correction: "foo" is not a typo for "for".
+FUNCTION_WORDS = frozenset(
+    "a an and are as at be been but by can for from had has have he her his i if in into is it its "
+    "may not of on or our she so than that the their them there these they this those to was we "
+    "were what when which who will with would you".split()
+)
 SUGGEST_WORDS = 5  # unknown words did-you-mean tries to correct, at most
 SUGGEST_SECONDS = 0.05  # CPU time did-you-mean may spend on one query
 
@@ -119,6 +126,7 @@ class SearchResults:
     error: str | None = None
     seconds: float = 0.0
     partial: Partial | None = None
+    terms: str = ""  # what was searched for, as terms: stems, compound parts, filters
 
     @property
     def groups(self) -> tuple[ArticleGroup, ...]:
@@ -215,7 +223,8 @@ class Built:
     query: q.Query | None
     words: q.Query | None
     labels: tuple[str, ...]  # the user's words, one per clause of `words` when they line up
-    interpreted: str
+    interpreted: str  # in the user's words, with the operators made explicit
+    terms: str  # the terms searched: stems, phrase parts and filters
     messages: list[str]
     error: str | None = None
 
@@ -224,42 +233,55 @@ def build_parts(handle: IndexHandle, text: str) -> Built:
     searcher = handle.searcher()
     cleaned = clean_query(text, searcher.schema)
     parts, described = list(cleaned.filters), list(cleaned.described_filters)
-    words = None
+    words, terms = None, ""
     if cleaned.text:
-        words, problem = parse_words(make_parser(searcher.schema), expand_compounds(cleaned.text))
+        words, problem = parse_words(make_parser(searcher.schema), parser_text(cleaned.text))
         if problem:
             cleaned.messages.append(problem)
         if words is not q.NullQuery:
             problem = wildcard_problem(words, searcher.reader())
             if problem:
-                return Built(None, None, (), "", cleaned.messages, problem)
+                return Built(None, None, (), "", "", cleaned.messages, problem)
             parts.insert(0, words)
-            described.insert(
-                0, describe(parse_words(make_parser(searcher.schema, ("text",)), cleaned.text)[0])
+            terms = describe(
+                parse_words(make_parser(searcher.schema, ("text",)), parser_text(cleaned.text))[0]
             )
+            described.insert(0, explain(cleaned.text))
     if not parts:
-        return Built(None, None, (), "", cleaned.messages, "Type one or more words to search the archive.")
+        return Built(
+            None, None, (), "", "", cleaned.messages, "Type one or more words to search the archive."
+        )
     if all(isinstance(p, q.Not) for p in parts):
         parts.insert(0, q.Every())
     built = parts[0] if len(parts) == 1 else q.And(parts)
     interpreted = " AND ".join(d for d in described if d)
-    return Built(built, words, user_words(cleaned.text), interpreted, cleaned.messages)
+    terms = " AND ".join(d for d in [terms, *described[1:]] if d) if words is not None else interpreted
+    return Built(built, words, user_words(cleaned.text), interpreted, terms, cleaned.messages)
 
 
 def _search(handle: IndexHandle, request: Request) -> SearchResults:
     built = build_parts(handle, request.query)
     if built.query is None:
         return _empty(request, error=built.error, messages=built.messages, interpreted=built.interpreted)
-    results = run(handle, built.query, request, built.interpreted, built.messages)
+    results = replace(run(handle, built.query, request, built.interpreted, built.messages), terms=built.terms)
     if results.total >= FEW_RESULTS:
         return results
     suggestion = suggest(handle, request.query)
-    if suggestion and results.total == 0:
-        corrected_query, corrected_text, _, _ = build_query(handle, suggestion)
-        if corrected_query is not None:
-            corrected = run(handle, corrected_query, request, corrected_text, built.messages)
-            if corrected.total:
-                return replace(corrected, query=scrub(request.query), suggestion=suggestion, corrected=True)
+    if suggestion:
+        fixed = build_parts(handle, suggestion)
+        corrected = (
+            run(handle, fixed.query, request, fixed.interpreted, built.messages) if fixed.query else None
+        )
+        if corrected is None or corrected.total <= results.total:  # a correction must find more
+            suggestion = None
+        elif results.total == 0:
+            return replace(
+                corrected,
+                query=scrub(request.query),
+                suggestion=suggestion,
+                corrected=True,
+                terms=fixed.terms,
+            )
     results = replace(results, suggestion=suggestion)
     if results.total < PARTIAL_BELOW and request.page == 1:
         results = replace(results, partial=partial_hits(handle, built, request))
@@ -442,7 +464,9 @@ def correction(handle: IndexHandle, text: str) -> str | None:
             and searcher.doc_frequency("text", stem(bare)) == 0
         ):
             tried += 1
-            options = corrector.suggest(bare, limit=1, maxdist=2, prefix=1)
+            options = [
+                o for o in corrector.suggest(bare, limit=3, maxdist=2, prefix=1) if o not in FUNCTION_WORDS
+            ]
             if options:
                 word = word.replace(word.strip("\"'()+-"), options[0])
                 changed = True

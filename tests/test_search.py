@@ -34,7 +34,8 @@ def test_stemming_finds_other_forms(handle):
     results = search(handle, f"sanctioned {SEED}")
     assert passage_ids(results) == {P + "p14"}
     assert "US <mark>sanctions</mark> against Russia" in results.hits[0].snippet
-    assert results.interpreted == "sanction AND article:cc-2019-09-china-russia"
+    assert results.interpreted == "sanctioned AND article:cc-2019-09-china-russia"
+    assert results.terms == "sanction AND article:cc-2019-09-china-russia"
     assert {"regular-markdown-p2", "arms-control-p2"} <= passage_ids(search(handle, "sanctioned"))
 
 
@@ -182,7 +183,7 @@ def test_only_matched_terms_are_marked(handle):
 
 def test_hostile_queries_are_reflected_as_text(handle):
     results = search(handle, '<script>alert("x")</script>')
-    assert results.error is None and "<script>" not in results.interpreted
+    assert results.error is None and results.interpreted.startswith("<script>alert")  # escaped by pages
 
 
 def test_empty_and_operator_only_queries_get_a_message(handle):
@@ -193,7 +194,11 @@ def test_empty_and_operator_only_queries_get_a_message(handle):
 
 def test_unknown_field_is_searched_as_words_with_a_message(handle):
     results = search(handle, "colour:Putin")
-    assert (results.error, results.interpreted) == (None, "colour AND putin")
+    assert (results.error, results.interpreted, results.terms) == (
+        None,
+        "colour AND Putin",
+        "colour AND putin",
+    )
     assert results.messages[0].startswith("“colour:” is not a field")
 
 
@@ -412,3 +417,30 @@ def test_partial_matches_keep_negations_and_filters_and_go_down_to_half_the_word
     assert all(h.missing == ("zeppelin", "omsk") for h in results.partial.hits)
     assert search(handle, "zeppelin omsk").partial is None  # nothing has half the words
     assert search(handle, "Putin Xi").partial is None  # enough complete matches
+
+
+@pytest.mark.parametrize(
+    ("query", "interpreted"),
+    [
+        ("Putin Xi", "Putin AND Xi"),
+        ("Putin -Xi", "Putin AND NOT Xi"),
+        ('"strategic partnership" OR (Lavrov -Wang)', '"strategic partnership" OR (Lavrov AND NOT Wang)'),
+        ("China-Russia kind:chronology", "China-Russia AND kind:chronology"),
+    ],
+)
+def test_the_interpreted_query_is_in_the_users_words(handle, query, interpreted):
+    results = search(handle, query)
+    assert results.error is None and results.interpreted == interpreted
+
+
+def test_minus_works_inside_an_or_group(handle):
+    either = search(handle, Request('"strategic partnership" OR (Lavrov -Wang)', page_size=100))
+    assert not either.messages and either.total > 0
+    assert not any("Lavrov" in h.text and "Wang" in h.text for h in either.hits)
+
+
+def test_did_you_mean_never_offers_a_function_word_or_a_worse_query(handle):
+    assert search(handle, "foo").suggestion != "for"
+    assert search(handle, "pootin").suggestion == "putin"
+    rare = search(handle, "Orenburg")  # one passage; a "correction" to a rarer word is no help
+    assert rare.suggestion is None

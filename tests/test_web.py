@@ -44,7 +44,7 @@ def test_results_page_is_grouped_highlighted_and_faceted(client):
     hit = page.select_one(f'li.hit .snippet a[href="/a/{SEED}?q=sanctions#p14"]')
     assert hit is not None and hit.find("mark").get_text() == "sanctions"
     assert "¶ 14, p. 115" in page.get_text()
-    assert page.select_one(".interpreted").get_text() == "sanction"
+    assert page.select_one(".interpreted").get_text() == "sanctions"
     facets = {
         s.h2.get_text(): [a.get_text(strip=True) for a in s.find_all("a")]
         for s in page.select(".facets section")
