@@ -158,6 +158,27 @@ def stem(word: str) -> str:
     return _english(word)
 
 
+class AcronymAnalyzer(Tokenizer):
+    """Only the words written in capitals (NATO, START, PLA, U.S.), lowercased: what a query in
+    capitals prefers over the same word in lower case ("New START" the treaty, not "a new start")."""
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(self, value, positions=False, chars=False, mode="", tokenize=True, **kwargs):
+        token = Token(positions, chars, mode=mode, **kwargs)
+        words = (m.group(0) for w in TOKEN.finditer(value) for m in UNIT.finditer(w.group(0)))
+        for pos, word in enumerate(w for w in words if len(w) > 1 and w.isupper()):
+            token.text, token.boost, token.stopped = unit_text(word), 1.0, False
+            if positions:
+                token.pos = pos
+            yield token
+
+
+def acronym_analyzer() -> AcronymAnalyzer:
+    return AcronymAnalyzer()
+
+
 def exact_analyzer() -> MixedScriptAnalyzer:
     """Unstemmed, lowercased, folded words: exact phrases, names and spelling suggestions."""
     return MixedScriptAnalyzer(stemmed=False)

@@ -22,13 +22,13 @@ from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
 from . import trust
-from .analysis import exact_analyzer, stemming_analyzer
+from .analysis import acronym_analyzer, exact_analyzer, stemming_analyzer
 from .lru import LRU
 from .matching import Evaluator, Table, postings_cache
 from .models import Article, Passage, Section
 from .parse import existing_sidecar
 
-SCHEMA_VERSION = 3  # 3: compounds indexed as parts and run together
+SCHEMA_VERSION = 4  # 3: compounds as parts and run together; 4: words in capitals
 MARKER = "archive-index.json"
 LOCK = ".reindex.lock"
 ARTICLE_CACHE = 64
@@ -84,6 +84,7 @@ def make_schema() -> Schema:
         fingerprint=STORED,
         text=TEXT(analyzer=stem, stored=True, multitoken_query="phrase"),
         exact=TEXT(analyzer=exact, multitoken_query="phrase"),
+        caps=TEXT(analyzer=acronym_analyzer(), phrase=False),
         html=STORED,
         credit=STORED,
         source=STORED,
@@ -135,6 +136,7 @@ def passage_document(article: Article, passage: Passage) -> dict:
         "sort_date": _sort_day(passage.date_start or article.date),
         "text": passage.text,
         "exact": passage.text,
+        "caps": passage.text,
         "html": passage.html,
         "credit": passage.credit,
         "fingerprint": passage.fingerprint,

@@ -24,6 +24,7 @@ MIN_WILDCARD_PREFIX = 2
 SEARCH_FIELDS = ("text", "exact", "title", "section")
 FIELD_BOOSTS = {"text": 1.0, "exact": 0.5, "title": 2.0, "section": 1.5}
 KINDS = (*PASSAGE_KINDS, "section")
+ACRONYM_BOOST = 2.0  # weight of a query's capitals matched in capitals, beside the same words' score
 FILTER_FIELDS = ("kind", "section", "article", "author", "year", "date", "title")
 _FILTER = re.compile(
     r"(?<![^\s(])(?P<neg>-?)(?P<field>[A-Za-z_]+):(?P<value>\"[^\"]*\"?|\[[^\]]*\]?|[^\s()\"]+)"
@@ -288,3 +289,70 @@ def describe(query: q.Query) -> str:
     if isinstance(query, (q.Term, q.Wildcard)):
         return f"{query.text}" if query.fieldname in SEARCH_FIELDS else f"{query.fieldname}:{query.text}"
     return str(query)
+
+
+def build_query(searcher, text: str):
+    """(whoosh query or None, interpreted text, messages, error) for a query string."""
+    built = build_parts(searcher, text)
+    return built.query, built.interpreted, built.messages, built.error
+
+
+@dataclass
+class Built:
+    """A query string made into a query: its words, its filters and the whole, or why it cannot be."""
+
+    query: q.Query | None
+    words: q.Query | None
+    labels: tuple[str, ...]  # the user's words, one per clause of `words` when they line up
+    interpreted: str  # in the user's words, with the operators made explicit
+    terms: str  # the terms searched: stems, phrase parts and filters
+    messages: list[str]
+    error: str | None = None
+    filters: tuple[q.Query, ...] = ()
+
+
+def build_parts(searcher, text: str) -> Built:
+    """Any text -> a Built query (never raising): words AND filters, acronyms preferred."""
+    cleaned = clean_query(text, searcher.schema)
+    parts, described = list(cleaned.filters), list(cleaned.described_filters)
+    words, terms = None, ""
+    if cleaned.text:
+        words, problem = parse_words(make_parser(searcher.schema), parser_text(cleaned.text))
+        if problem:
+            cleaned.messages.append(problem)
+        if words is not q.NullQuery:
+            problem = wildcard_problem(words, searcher.reader())
+            if problem:
+                return Built(None, None, (), "", "", cleaned.messages, problem)
+            parts.insert(0, words)
+            terms = describe(
+                parse_words(make_parser(searcher.schema, ("text",)), parser_text(cleaned.text))[0]
+            )
+            described.insert(0, explain(cleaned.text))
+    if not parts:
+        return Built(
+            None, None, (), "", "", cleaned.messages, "Type one or more words to search the archive."
+        )
+    if all(isinstance(p, q.Not) for p in parts):
+        parts.insert(0, q.Every())
+    built = with_acronyms(parts[0] if len(parts) == 1 else q.And(parts), cleaned.text)
+    interpreted = " AND ".join(d for d in described if d)
+    terms = " AND ".join(d for d in [terms, *described[1:]] if d) if words is not None else interpreted
+    labels = user_words(cleaned.text)
+    return Built(built, words, labels, interpreted, terms, cleaned.messages, None, tuple(cleaned.filters))
+
+
+def with_acronyms(built: q.Query, text: str) -> q.Query:
+    """The query, ranking passages that write its ALL-CAPS words in capitals first: "New START"
+    puts the treaty before "a new start" (the caps field holds only words written in capitals)."""
+    outside_quotes = re.sub(r'"[^"]*"', " ", text)
+    acronyms = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+\b", outside_quotes)} - {"and", "or", "not"}
+    if not acronyms:
+        return built
+    return q.AndMaybe(built, q.Or([q.Term("caps", w, boost=ACRONYM_BOOST) for w in sorted(acronyms)]))
+
+
+def user_words(text: str) -> tuple[str, ...]:
+    """The words and "phrases" the user typed, operators left out: labels for partial matches."""
+    tokens = re.findall(r'"[^"]*"|\S+', text)
+    return tuple(t for t in tokens if t not in ("AND", "OR", "NOT") and not t.startswith(("-", "+")))

@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import time
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 from whoosh import query as q
 
-from .analysis import analyze, stem
 from .dates import MAX_YEAR, MIN_YEAR
 from .highlight import match_terms, snippet
 from .index import IndexHandle, iso_date
 from .matching import Matches, Table
-from .query import (
-    KINDS,
-    clean_query,
-    describe,
-    explain,
-    make_parser,
-    parse_words,
-    parser_text,
-    scrub,
-    wildcard_problem,
-)
+from .query import KINDS, Built, build_parts, describe, scrub
 from .shaping import partial_clauses, shown, with_most_words
+from .suggest import suggest
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +30,6 @@ PARTIAL_BELOW = 5  # when all the words find fewer passages, passages with all b
 PARTIAL_LIMIT = 10
 RELATED_TERMS = 12  # key terms of a passage that find passages like it
 FACET_LIMIT = 20  # values shown per facet: a thousand articles must not make a thousand links
-# Never offered as a correction: "foo" is not a typo for "for".
-FUNCTION_WORDS = frozenset(
-    "a an and are as at be been but by can for from had has have he her his i if in into is it its "
-    "may not of on or our she so than that the their them there these they this those to was we "
-    "were what when which who will with would you".split()
-)
-SUGGEST_WORDS = 5  # unknown words did-you-mean tries to correct, at most
-SUGGEST_SECONDS = 0.05  # CPU time did-you-mean may spend on one query
 
 
 @dataclass(frozen=True)
@@ -210,57 +191,8 @@ def _empty(request: Request, error: str | None = None, messages=(), interpreted:
     )
 
 
-def build_query(handle: IndexHandle, text: str):
-    """(whoosh query or None, interpreted text, messages, error) for a query string."""
-    built = build_parts(handle, text)
-    return built.query, built.interpreted, built.messages, built.error
-
-
-@dataclass
-class Built:
-    """A query string made into a query: the words part and the whole, or why it cannot be."""
-
-    query: q.Query | None
-    words: q.Query | None
-    labels: tuple[str, ...]  # the user's words, one per clause of `words` when they line up
-    interpreted: str  # in the user's words, with the operators made explicit
-    terms: str  # the terms searched: stems, phrase parts and filters
-    messages: list[str]
-    error: str | None = None
-
-
-def build_parts(handle: IndexHandle, text: str) -> Built:
-    searcher = handle.searcher()
-    cleaned = clean_query(text, searcher.schema)
-    parts, described = list(cleaned.filters), list(cleaned.described_filters)
-    words, terms = None, ""
-    if cleaned.text:
-        words, problem = parse_words(make_parser(searcher.schema), parser_text(cleaned.text))
-        if problem:
-            cleaned.messages.append(problem)
-        if words is not q.NullQuery:
-            problem = wildcard_problem(words, searcher.reader())
-            if problem:
-                return Built(None, None, (), "", "", cleaned.messages, problem)
-            parts.insert(0, words)
-            terms = describe(
-                parse_words(make_parser(searcher.schema, ("text",)), parser_text(cleaned.text))[0]
-            )
-            described.insert(0, explain(cleaned.text))
-    if not parts:
-        return Built(
-            None, None, (), "", "", cleaned.messages, "Type one or more words to search the archive."
-        )
-    if all(isinstance(p, q.Not) for p in parts):
-        parts.insert(0, q.Every())
-    built = parts[0] if len(parts) == 1 else q.And(parts)
-    interpreted = " AND ".join(d for d in described if d)
-    terms = " AND ".join(d for d in [terms, *described[1:]] if d) if words is not None else interpreted
-    return Built(built, words, user_words(cleaned.text), interpreted, terms, cleaned.messages)
-
-
 def _search(handle: IndexHandle, request: Request) -> SearchResults:
-    built = build_parts(handle, request.query)
+    built = build_parts(handle.searcher(), request.query)
     if built.query is None:
         return _empty(request, error=built.error, messages=built.messages, interpreted=built.interpreted)
     results = replace(run(handle, built.query, request, built.interpreted, built.messages), terms=built.terms)
@@ -268,7 +200,7 @@ def _search(handle: IndexHandle, request: Request) -> SearchResults:
         return results
     suggestion = suggest(handle, request.query)
     if suggestion:
-        fixed = build_parts(handle, suggestion)
+        fixed = build_parts(handle.searcher(), suggestion)
         corrected = (
             run(handle, fixed.query, request, fixed.interpreted, built.messages) if fixed.query else None
         )
@@ -286,12 +218,6 @@ def _search(handle: IndexHandle, request: Request) -> SearchResults:
     if results.total < PARTIAL_BELOW and request.page == 1:
         results = replace(results, partial=partial_hits(handle, built, request))
     return results
-
-
-def user_words(text: str) -> tuple[str, ...]:
-    """The words and "phrases" the user typed, operators left out: labels for partial matches."""
-    tokens = re.findall(r'"[^"]*"|\S+', text)
-    return tuple(t for t in tokens if t not in ("AND", "OR", "NOT") and not t.startswith(("-", "+")))
 
 
 def partial_hits(handle: IndexHandle, built: Built, request: Request) -> Partial | None:
@@ -317,10 +243,7 @@ def partial_hits(handle: IndexHandle, built: Built, request: Request) -> Partial
 
 def filters_of(built: Built) -> q.Query | None:
     """The filter clauses of a built query (everything but its words), as one query."""
-    if not isinstance(built.query, q.And) or built.query is built.words:
-        return None
-    rest = [c for c in built.query.subqueries if c is not built.words]
-    return q.And(rest) if rest else None
+    return q.And(list(built.filters)) if built.filters else None
 
 
 def facet_filter(filters: dict[str, tuple[str, ...]]) -> q.Query | None:
@@ -428,52 +351,6 @@ def to_hit(fields: dict, score: float | None, terms) -> Hit:
         url=f"/a/{fields['article']}#{where}",
         score=round(score, 4) if score is not None else None,
     )
-
-
-def suggest(handle: IndexHandle, text: str) -> str | None:
-    """A corrected query when some plain words are not in the index (did you mean); remembered
-    per index generation, since the same typos come back and correcting one scans the lexicon."""
-    key = (handle.generation(), text)
-    remembered = handle.suggestions.get(key)
-    if remembered is None:
-        remembered = (correction(handle, text),)
-        handle.suggestions.put(key, remembered)
-    return remembered[0]
-
-
-def correction(handle: IndexHandle, text: str) -> str | None:
-    """The query with its unknown words corrected. Correcting a word scans the lexicon, so at
-    most SUGGEST_WORDS words are tried, within SUGGEST_SECONDS of CPU: a pasted paragraph of
-    made-up words must cost no more than a short query."""
-    searcher = handle.searcher()
-    cleaned = clean_query(text, searcher.schema)
-    corrector = searcher.corrector("exact")
-    changed = False
-    words, tried = [], 0
-    deadline = time.process_time() + SUGGEST_SECONDS
-    for word in cleaned.text.split():
-        bare = word.strip("\"'()+-").lower()
-        if (
-            tried < SUGGEST_WORDS
-            and time.process_time() < deadline
-            and bare.isalpha()
-            and len(analyze(bare, stemmed=False)) == 1
-            and bare not in ("and", "or", "not")
-            and len(bare) > 2
-            and searcher.doc_frequency("exact", bare) == 0
-            and searcher.doc_frequency("text", stem(bare)) == 0
-        ):
-            tried += 1
-            options = [
-                o for o in corrector.suggest(bare, limit=3, maxdist=2, prefix=1) if o not in FUNCTION_WORDS
-            ]
-            if options:
-                word = word.replace(word.strip("\"'()+-"), options[0])
-                changed = True
-        words.append(word)
-    if not changed:
-        return None
-    return " ".join(words + cleaned.described_filters)
 
 
 def related(handle: IndexHandle, passage_id: str, limit: int = 5) -> tuple[Hit, ...]:

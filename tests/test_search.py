@@ -15,7 +15,8 @@ from whoosh import query as q
 from archive.analysis import analyze
 from archive.cli import cli
 from archive.query import MAX_QUERY_WORDS
-from archive.search import SUGGEST_WORDS, Request, related, search
+from archive.search import Request, related, search
+from archive.suggest import SUGGEST_WORDS
 
 P = "cc-2019-09-china-russia-"
 SEED_ID = "cc-2019-09-china-russia"

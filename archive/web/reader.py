@@ -9,8 +9,9 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from ..cite import text_fragment
 from ..highlight import highlight_html, match_terms
 from ..permalinks import find_passage, resolve
+from ..query import build_query
 from ..records import citation_bundle, highwire_tags
-from ..search import build_query, related
+from ..search import related
 from .store import get_handle
 
 bp = Blueprint("reader", __name__, url_prefix="/a")
@@ -38,7 +39,7 @@ def highlighted(article, query: str) -> dict[str, str]:
     """Display HTML of every passage with the query's matches marked (server-side)."""
     if not query.strip():
         return {}
-    built, _, _, _ = build_query(get_handle(), query)
+    built, _, _, _ = build_query(get_handle().searcher(), query)
     terms = match_terms(built) if built is not None else None
     if not terms:
         return {}
