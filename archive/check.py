@@ -12,6 +12,7 @@ from pathlib import Path
 from .isolation import Budget, run_isolated
 from .models import Article, ParseError
 from .parse import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, parse_file
+from .synonyms import SYNONYMS_FILE
 
 EXPECTED_FIELDS = ("authors", "journal", "volume", "issue", "date", "first_page", "last_page")
 
@@ -60,7 +61,11 @@ def scan_corpus(corpus: Path) -> CorpusScan:
                 scan.skipped.append((here / name, "a link to a folder; links to folders are not followed"))
         subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and not (here / d).is_symlink())
         for name in sorted(names):
-            if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
+            if (
+                name.startswith(".")
+                or name.endswith(SIDECAR_SUFFIX)
+                or (here == root and name == SYNONYMS_FILE)
+            ):
                 continue
             path = here / name
             if path.suffix.lower() not in ARTICLE_SUFFIXES:

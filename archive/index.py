@@ -27,6 +27,7 @@ from .lru import LRU
 from .matching import Evaluator, Table, postings_cache
 from .models import Article, Passage, Section
 from .parse import existing_sidecar
+from .synonyms import Synonyms, parse_synonyms
 
 SCHEMA_VERSION = 4  # 3: compounds as parts and run together; 4: words in capitals
 MARKER = "archive-index.json"
@@ -202,6 +203,15 @@ def documents(article: Article, digest: str, indexed: str) -> Iterator[dict]:
         yield section_document(article, section)
 
 
+SYNONYMS_ID = "config:synonyms"
+
+
+def synonyms_document(text: str) -> dict:
+    """The corpus's synonyms.txt, kept in the index so that searches and their caches follow the
+    index's generation (see synonyms.py)."""
+    return {"id": SYNONYMS_ID, "doctype": "config", "payload": text.encode("utf-8")}
+
+
 def source_digest(path: Path) -> str:
     """Content hash of an article file and its sidecar: either changing means reindex. Read in
     blocks: the size limit is the parser's to enforce, with a message, not the planner's."""
@@ -302,6 +312,7 @@ class IndexHandle:
         self.articles = LRU(ARTICLE_CACHE)  # (generation, id) -> Article, shared by threads
         self.metadata = LRU(METADATA_CACHE)  # (generation, id) -> Article without passages
         self._stats: tuple[tuple[int, int], dict] | None = None
+        self._synonyms: tuple[int, Synonyms] | None = None
         self._open: set[Searcher] = set()  # every thread's searcher, so close() reaches them all
         self._open_lock = threading.Lock()
 
@@ -383,9 +394,16 @@ class IndexHandle:
             cache.put(key, remembered)
         return remembered[0]
 
-    def article_record(self, article_id: str) -> dict | None:
-        """The stored record of an article: source, digest, when it was indexed."""
-        return self.searcher().document(id=f"article:{article_id}")
+    def synonyms(self) -> Synonyms:
+        """The synonyms stored by the last reindex, parsed once per generation."""
+        searcher = self.searcher()
+        generation = searcher.reader().generation()
+        cached = self._synonyms
+        if cached is None or cached[0] != generation:
+            fields = searcher.document(id=SYNONYMS_ID)
+            parsed = parse_synonyms(fields["payload"].decode("utf-8")) if fields else Synonyms()
+            cached = self._synonyms = (generation, parsed)
+        return cached[1]
 
     def removed_article(self, article_id: str) -> tuple[Article, str] | None:
         """An article removed from the corpus, as it last was, and when it was removed."""

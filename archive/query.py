@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from whoosh import qparser
 from whoosh import query as q
@@ -14,6 +15,7 @@ from whoosh import query as q
 from .analysis import compound_parts, unit_text
 from .dates import MAX_YEAR, MIN_YEAR
 from .models import PASSAGE_KINDS
+from .synonyms import Synonyms
 
 MAX_QUERY_CHARS = 1000
 # Words searched at most (as web search engines cap a query at 32): Whoosh's parser costs grow
@@ -41,27 +43,40 @@ class CleanQuery:
     messages: list[str] = field(default_factory=list)
 
 
-def parser_text(text: str) -> str:
+def parser_text(text: str, synonyms: Synonyms | None = None) -> str:
     """The user's free text as the parser is given it. Each compound typed outside quotes
     (China-Russia, S-400, e-commerce) becomes the phrase of its parts OR the parts run together,
     so that "China Russia", "China-Russia" and "ChinaRussia" all find it, as all are indexed (see
-    analysis.py). -word and +word become NOT word and word: Whoosh's own minus fails inside an OR
-    group, and a minus inside a word is never an operator."""
+    analysis.py); a word with synonyms becomes the group of them. -word and +word become NOT word
+    and word: Whoosh's own minus fails inside an OR group, and a minus inside a word is never an
+    operator."""
     pieces = re.split(r'("[^"]*")', text)
     for i in range(len(pieces)):
         if i % 2 == 0:  # outside quotes
-            pieces[i] = re.sub(r"(?<![^\s(])([+-]?)([^\s()\"]+)", _expand_word, pieces[i])
+            expand = partial(_expand_word, synonyms=synonyms or Synonyms())
+            pieces[i] = re.sub(r"(?<![^\s(])([+-]?)([^\s()\"]+)", expand, pieces[i])
         pieces[i] = re.sub(r"(?<![^\s(])-(?=[\"(])", "NOT ", pieces[i])  # -"phrase", -(group)
         pieces[i] = re.sub(r"(?<![^\s(])\+(?=[\"(])", "", pieces[i])
     return "".join(pieces)
 
 
-def _expand_word(match: re.Match) -> str:
+def _expand_word(match: re.Match, synonyms: Synonyms) -> str:
     operator, word = {"-": "NOT ", "+": ""}.get(match[1], ""), match[2]
-    parts = compound_parts(word) if not word.endswith(("*", "?")) else None
-    if not parts:
+    if word in ("AND", "OR", "NOT") or word.endswith(("*", "?")):
         return operator + word
-    return f'{operator}("{" ".join(parts)}" OR {"".join(unit_text(p) for p in parts)})'
+    searched = [_compound(alternative) for alternative in synonyms.searched_for(word)]
+    return operator + (searched[0] if len(searched) == 1 else f"({' OR '.join(searched)})")
+
+
+def _compound(word: str) -> str:
+    """A word as the parser should see it: a compound as its parts' phrase OR their run-together
+    form, a several-word synonym as a phrase."""
+    if " " in word:
+        return f'"{word}"'
+    parts = compound_parts(word)
+    if not parts:
+        return word
+    return f'("{" ".join(parts)}" OR {"".join(unit_text(p) for p in parts)})'
 
 
 def scrub(text: str) -> str:
@@ -247,9 +262,10 @@ def _leaves(query: q.Query):
             yield from _leaves(child)
 
 
-def explain(text: str) -> str:
-    """The query as the user wrote it, with the operators it implies: 'Putin Xi -Medvedev' ->
-    'Putin AND Xi AND NOT Medvedev' (the stemmed terms are for describe, behind a toggle)."""
+def explain(text: str, synonyms: Synonyms | None = None) -> str:
+    """The query as the user wrote it, with the operators it implies and the synonyms it brings
+    in: 'UAV Xi -Medvedev' -> '(UAV OR drone) AND Xi AND NOT Medvedev' (the stemmed terms are for
+    describe, behind a toggle)."""
     out: list[str] = []
     for token in re.findall(r'"[^"]*"|[()]|[^\s()"]+', text):
         if token == "+":
@@ -262,7 +278,9 @@ def explain(text: str) -> str:
             out.append("AND")
         if negated:
             out.append("NOT")
-        out.append(operator or word)
+        searched = synonyms.searched_for(word) if synonyms and not operator and word[0] != '"' else (word,)
+        shown = [f'"{s}"' if " " in s and s[0] != '"' else s for s in searched]
+        out.append(operator or (shown[0] if len(shown) == 1 else f"({' OR '.join(shown)})"))
     return " ".join(out).replace("( ", "(").replace(" )", ")")
 
 
@@ -291,9 +309,9 @@ def describe(query: q.Query) -> str:
     return str(query)
 
 
-def build_query(searcher, text: str):
+def build_query(searcher, text: str, synonyms: Synonyms | None = None):
     """(whoosh query or None, interpreted text, messages, error) for a query string."""
-    built = build_parts(searcher, text)
+    built = build_parts(searcher, text, synonyms)
     return built.query, built.interpreted, built.messages, built.error
 
 
@@ -311,13 +329,13 @@ class Built:
     filters: tuple[q.Query, ...] = ()
 
 
-def build_parts(searcher, text: str) -> Built:
+def build_parts(searcher, text: str, synonyms: Synonyms | None = None) -> Built:
     """Any text -> a Built query (never raising): words AND filters, acronyms preferred."""
     cleaned = clean_query(text, searcher.schema)
     parts, described = list(cleaned.filters), list(cleaned.described_filters)
     words, terms = None, ""
     if cleaned.text:
-        words, problem = parse_words(make_parser(searcher.schema), parser_text(cleaned.text))
+        words, problem = parse_words(make_parser(searcher.schema), parser_text(cleaned.text, synonyms))
         if problem:
             cleaned.messages.append(problem)
         if words is not q.NullQuery:
@@ -326,9 +344,9 @@ def build_parts(searcher, text: str) -> Built:
                 return Built(None, None, (), "", "", cleaned.messages, problem)
             parts.insert(0, words)
             terms = describe(
-                parse_words(make_parser(searcher.schema, ("text",)), parser_text(cleaned.text))[0]
+                parse_words(make_parser(searcher.schema, ("text",)), parser_text(cleaned.text, synonyms))[0]
             )
-            described.insert(0, explain(cleaned.text))
+            described.insert(0, explain(cleaned.text, synonyms))
     if not parts:
         return Built(
             None, None, (), "", "", cleaned.messages, "Type one or more words to search the archive."

@@ -25,6 +25,7 @@ from .check import FileReport, check_files, claim, scan_corpus
 from .faults import fault
 from .index import (
     LOCK,
+    SYNONYMS_ID,
     IndexUnavailable,
     count_live,
     documents,
@@ -32,11 +33,13 @@ from .index import (
     make_schema,
     open_index,
     source_digest,
+    synonyms_document,
     unpack,
     write_marker,
 )
 from .isolation import die_with_parent
 from .models import Article
+from .synonyms import SYNONYMS_FILE, parse_synonyms, read_synonyms_text
 
 PARALLEL_FROM = 16  # files: below this, starting worker processes costs more than it saves
 WRITER_MB = 1024  # per writer process, before Whoosh spills sorted postings to disk
@@ -181,7 +184,8 @@ def update_index(job: Job, index_dir: Path, kept=()) -> None:
             seen = update.files(plan, parsed, job.progress)
             update.remove([a for a in known if a not in seen])
             update.keep(kept, seen)
-            if job.full or kept or report.added or report.changed or report.removed:
+            synonyms_changed = update.synonyms(job.corpus_dir)
+            if job.full or kept or synonyms_changed or report.added or report.changed or report.removed:
                 writer.commit(optimize=job.full)
             else:  # nothing changed: no new generation, so open searchers stay current
                 writer.cancel()
@@ -394,6 +398,26 @@ class Update:
             self.replace(article, prepared)
             fault("parsed")
         return seen
+
+    def synonyms(self, corpus_dir: Path) -> bool:
+        """Store the corpus's synonyms.txt when it changed; True if it did. An unreadable file
+        keeps the synonyms stored before."""
+        try:
+            text = read_synonyms_text(corpus_dir)
+        except ValueError as error:
+            self.report.warnings.append((str(corpus_dir / SYNONYMS_FILE), str(error)))
+            return False
+        if text is not None:
+            where = str(corpus_dir / SYNONYMS_FILE)
+            self.report.warnings.extend((where, problem) for problem in parse_synonyms(text).problems)
+        stored = self.before.document(id=SYNONYMS_ID)
+        if (stored["payload"].decode("utf-8") if stored else None) == text:
+            return False
+        if text is None:
+            self.writer.delete_by_term("id", SYNONYMS_ID)
+        else:
+            self.writer.update_document(**synonyms_document(text))
+        return True
 
     def prepare(self, article: Article, digest: str) -> list[dict] | str:
         """The article's index documents, or why they cannot be made (the file is then skipped

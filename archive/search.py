@@ -192,7 +192,7 @@ def _empty(request: Request, error: str | None = None, messages=(), interpreted:
 
 
 def _search(handle: IndexHandle, request: Request) -> SearchResults:
-    built = build_parts(handle.searcher(), request.query)
+    built = build_parts(handle.searcher(), request.query, handle.synonyms())
     if built.query is None:
         return _empty(request, error=built.error, messages=built.messages, interpreted=built.interpreted)
     results = replace(run(handle, built.query, request, built.interpreted, built.messages), terms=built.terms)
@@ -200,7 +200,7 @@ def _search(handle: IndexHandle, request: Request) -> SearchResults:
         return results
     suggestion = suggest(handle, request.query)
     if suggestion:
-        fixed = build_parts(handle.searcher(), suggestion)
+        fixed = build_parts(handle.searcher(), suggestion, handle.synonyms())
         corrected = (
             run(handle, fixed.query, request, fixed.interpreted, built.messages) if fixed.query else None
         )

@@ -14,7 +14,9 @@ from whoosh import query as q
 
 from archive.analysis import analyze
 from archive.cli import cli
+from archive.index import IndexHandle
 from archive.query import MAX_QUERY_WORDS
+from archive.reindex import reindex
 from archive.search import Request, related, search
 from archive.suggest import SUGGEST_WORDS
 
@@ -445,3 +447,17 @@ def test_did_you_mean_never_offers_a_function_word_or_a_worse_query(handle):
     assert search(handle, "pootin").suggestion == "putin"
     rare = search(handle, "Orenburg")  # one passage; a "correction" to a rarer word is no help
     assert rare.suggestion is None
+
+
+def test_words_in_capitals_prefer_passages_that_write_them_in_capitals(tmp_index, corpus_dir):
+    (corpus_dir / "talks.md").write_text(
+        "# Talks\n\nA new start for the talks, and a new start for the start of the new year.\n",
+        encoding="utf-8",
+    )
+    reindex(corpus_dir, tmp_index)
+    handle = IndexHandle(tmp_index)
+    treaty = "arms-control-p3"  # "New START expires in 2026."
+    capitals = [h.id for h in search(handle, "New START").hits]
+    lower = [h.id for h in search(handle, "new start").hits]
+    assert capitals[0] == treaty and lower[0] != treaty  # the same words, in capitals: the treaty
+    assert set(capitals) == set(lower)  # capitals rank, they do not filter

@@ -39,7 +39,8 @@ def highlighted(article, query: str) -> dict[str, str]:
     """Display HTML of every passage with the query's matches marked (server-side)."""
     if not query.strip():
         return {}
-    built, _, _, _ = build_query(get_handle().searcher(), query)
+    handle = get_handle()
+    built, _, _, _ = build_query(handle.searcher(), query, handle.synonyms())
     terms = match_terms(built) if built is not None else None
     if not terms:
         return {}
