@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: install install-test browser serve test lint fix bench reliability clean goldens
+.PHONY: install install-test browser serve test lint fix bench relevance reliability clean goldens
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: install-test
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; } || \
 		echo "wrk could not be installed: the Python load client will be used"
 	$(PY) bench/run.py $(ARGS)
+
+## Relevance of hand-judged analyst queries, beside SQLite FTS5 (seconds).
+relevance: install
+	$(PY) bench/relevance.py
 
 ## The reliability campaign (hostile folder, server fuzz, killed reindexes): about 15 minutes.
 reliability: install

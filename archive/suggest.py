@@ -53,9 +53,10 @@ def correction(handle: IndexHandle, text: str) -> str | None:
             and searcher.doc_frequency("text", stem(bare)) == 0
         ):
             tried += 1
-            options = [
-                o for o in corrector.suggest(bare, limit=3, maxdist=2, prefix=1) if o not in FUNCTION_WORDS
-            ]
+            found = corrector.suggest(bare, limit=5, maxdist=2, prefix=1)
+            options = sorted(
+                (o for o in found if o not in FUNCTION_WORDS), key=lambda o: edit_distance(bare, o)
+            )
             if options:
                 word = word.replace(word.strip("\"'()+-"), options[0])
                 changed = True
@@ -63,3 +64,15 @@ def correction(handle: IndexHandle, text: str) -> str | None:
     if not changed:
         return None
     return " ".join(words + cleaned.described_filters)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: Whoosh's corrector ranks its candidates by frequency, so "zooo"
+    came back as "zhao" (two edits) before "zoo" (one); the nearest word is the likeliest."""
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other)))
+        previous = current
+    return previous[-1]

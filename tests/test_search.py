@@ -461,3 +461,9 @@ def test_words_in_capitals_prefer_passages_that_write_them_in_capitals(tmp_index
     lower = [h.id for h in search(handle, "new start").hits]
     assert capitals[0] == treaty and lower[0] != treaty  # the same words, in capitals: the treaty
     assert set(capitals) == set(lower)  # capitals rank, they do not filter
+
+
+def test_did_you_mean_prefers_the_nearest_word(handle):
+    """Whoosh's corrector ranks by frequency: 'zooo' came back as 'zhao' rather than 'zoo'."""
+    results = search(handle, "pandda zooo")
+    assert results.suggestion == "panda zoo" and results.corrected and results.total > 0
