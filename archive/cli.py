@@ -206,9 +206,18 @@ def search_command(
         f"{results.total} results for {results.interpreted} (page {results.page} of {max(results.pages, 1)})"
     )
     for hit in results.hits:
-        where = " · ".join(str(x) for x in (hit.article_title, hit.section, _place(hit)) if x)
-        click.echo(f"\n{click.style(hit.id, fg='cyan')}  {where}")
-        click.echo(f"  {terminal_snippet(hit.snippet)}")
+        echo_hit(hit)
+    if results.partial:
+        click.echo(f"\nPassages with {results.partial.have} of your {results.partial.of} words:")
+        for hit in results.partial.hits:
+            echo_hit(hit)
+            click.echo(f"  missing: {', '.join(hit.missing)}")
+
+
+def echo_hit(hit) -> None:
+    where = " · ".join(str(x) for x in (hit.article_title, hit.section, _place(hit)) if x)
+    click.echo(f"\n{click.style(hit.id, fg='cyan')}  {where}")
+    click.echo(f"  {terminal_snippet(hit.snippet)}")
 
 
 def _place(hit) -> str:

@@ -467,3 +467,9 @@ def test_did_you_mean_prefers_the_nearest_word(handle):
     """Whoosh's corrector ranks by frequency: 'zooo' came back as 'zhao' rather than 'zoo'."""
     results = search(handle, "pandda zooo")
     assert results.suggestion == "panda zoo" and results.corrected and results.total > 0
+
+
+def test_search_command_prints_partial_matches(runner, seed_index):
+    result = runner.invoke(cli, ["search", "Putin Xi zeppelin", "--index", str(seed_index)])
+    assert result.exit_code == 0, result.output
+    assert "Passages with 2 of your 3 words:" in result.output and "missing: zeppelin" in result.output
