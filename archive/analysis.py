@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
@@ -23,15 +22,16 @@ from whoosh.lang import stemmer_for_language
 
 # Han ideographs and Japanese kana have no spaces between words: they are indexed as bigrams.
 CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_LETTERS = rf"[^\W\d_{CJK_CHARS}]"
-_WORD = rf"[^\W_{CJK_CHARS}]+(?:['’][^\W_{CJK_CHARS}]+)*"
-# One unit of a compound: an initialism (U.S.), a number with its separators (80,000 or 1.5), a word.
-UNIT = re.compile(rf"(?:{_LETTERS}\.){{2,}}(?!\w)|\d+(?:[.,]\d+)+(?![\w.,]\d)|{_WORD}")
-_UNIT = UNIT.pattern
-# What joins units into a compound: a hyphen (and the dashes used as one: U+2010, U+2011, the en
-# dash of "Sino–Soviet"), a slash, a dot or an ampersand. Not the em dash, which is punctuation.
+# A word: letters and digits, with inner apostrophes (Xi's). Possessive quantifiers throughout:
+# a tokenizer that backtracks can be made quadratic by one crafted paragraph ("1.1.1…1a1").
+_WORD = rf"[^\W_{CJK_CHARS}]++(?:['’][^\W_{CJK_CHARS}]++)*+"
+# What joins words into a compound: a hyphen (and the dashes used as one: U+2010, U+2011, the en
+# dash of "Sino–Soviet"), a slash, a dot, an ampersand, a comma between digits (80,000). Not the
+# em dash, which is punctuation.
 JOINER = "-‐‑–/.&"
-TOKEN = re.compile(rf"[{CJK_CHARS}]+|(?:{_UNIT})(?:[{JOINER}](?:{_UNIT}))*")
+_JOIN = rf"(?:[{JOINER}]|(?<=\d),(?=\d))"
+TOKEN = re.compile(rf"[{CJK_CHARS}]++|{_WORD}(?:{_JOIN}{_WORD})*+")
+SPLIT = re.compile(rf"({_JOIN})")
 CJK_RUN = re.compile(rf"[{CJK_CHARS}]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # A "word" longer than this is not a word (base64, a run of one letter): it is not indexed, as
@@ -70,35 +70,31 @@ class MixedScriptAnalyzer(Tokenizer):
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
-            pieces = [Piece(fold(value.lower()), value, 0, len(value), False)]
+            pieces = [(fold(value.lower()), value, 0, len(value), False)]
         else:
-            pieces = list(iter_pieces(value, whole=mode != "query"))
+            pieces = iter_pieces(value, whole=mode != "query")
         pos = start_pos
-        for piece in pieces:
-            token.text = stem(piece.text) if self.stemmed else piece.text
+        stemmed = self.stemmed
+        for text, original, start, end, whole in pieces:
+            token.text = stem(text) if stemmed else text
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
-                token.original = piece.original
+                token.original = original
             if positions:
-                token.pos = pos - 1 if piece.whole else pos
+                token.pos = pos - 1 if whole else pos
             if chars:
-                token.startchar = start_char + piece.start
-                token.endchar = start_char + piece.end
-            pos += not piece.whole
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            pos += not whole
             yield token
 
 
-@dataclass(frozen=True)
-class Piece:
-    """One term of a text before stemming: its folded text, where it is, and whether it is the
-    run-together form of a compound (indexed at its last part's position)."""
-
-    text: str
-    original: str
-    start: int
-    end: int
-    whole: bool
+# One term of a text before stemming, as a plain tuple (this is the indexing hot path): its folded
+# text, the text as written, where it is, and whether it is the run-together form of a compound
+# (indexed at its last part's position).
+Piece = tuple[str, str, int, int, bool]
+JOINER_CHARS = frozenset(JOINER + ",")
 
 
 def iter_pieces(text: str, whole: bool = True) -> Iterator[Piece]:
@@ -106,22 +102,49 @@ def iter_pieces(text: str, whole: bool = True) -> Iterator[Piece]:
     followed by their run-together form. Over-long words are left out."""
     for match in TOKEN.finditer(text):
         word, offset = match.group(0), match.start()
-        if CJK_RUN.match(word):
-            for start, end in cjk_pieces(word):
-                yield Piece(word[start:end], word[start:end], offset + start, offset + end, False)
-            continue
-        if len(word) > MAX_WORD_CHARS:
-            continue
-        units = [(unit_text(m.group(0)), m.start(), m.end()) for m in UNIT.finditer(word)]
-        for unit, start, end in units:
-            yield Piece(unit, word[start:end], offset + start, offset + end, False)
-        if whole and len(units) > 1:
-            yield Piece("".join(u for u, _, _ in units), word, offset, offset + len(word), True)
+        if JOINER_CHARS.isdisjoint(word):  # most words: one piece
+            if CJK_RUN.match(word):
+                for start, end in cjk_pieces(word):
+                    yield word[start:end], word[start:end], offset + start, offset + end, False
+            elif len(word) <= MAX_WORD_CHARS:
+                yield fold(word.lower()), word, offset, match.end(), False
+        elif len(word) <= MAX_WORD_CHARS:
+            units = [(unit_text(word[start:end]), start, end) for start, end in unit_spans(word)]
+            for unit, start, end in units:
+                yield unit, word[start:end], offset + start, offset + end, False
+            if whole and len(units) > 1:
+                yield "".join(u for u, _, _ in units), word, offset, match.end(), True
+
+
+def unit_spans(word: str) -> list[tuple[int, int]]:
+    """Where the units of a token are: its words, except that digits joined by dots or commas
+    are one number (1.5, 2.7.5, 80,000) and single letters joined by dots one initialism (U.S.)."""
+    pieces = SPLIT.split(word)  # word, joiner, word, joiner, …
+    spans, position = [], 0
+    for piece in pieces[::2]:
+        spans.append((position, position + len(piece)))
+        position += len(piece) + 1  # every joiner is one character
+    joiners = pieces[1::2]
+    merged, i = [], 0
+    while i < len(spans):
+        j = i
+        while j + 1 < len(spans) and _same_unit(word, spans[j], spans[j + 1], joiners[j]):
+            j += 1
+        merged.append((spans[i][0], spans[j][1]))
+        i = j + 1
+    return merged
+
+
+def _same_unit(word: str, left: tuple[int, int], right: tuple[int, int], joiner: str) -> bool:
+    a, b = word[left[0] : left[1]], word[right[0] : right[1]]
+    if joiner in ".," and a.isdigit() and b.isdigit():
+        return True
+    return joiner == "." and len(a) == len(b) == 1 and a.isalpha() and b.isalpha()
 
 
 def unit_text(unit: str) -> str:
-    """A compound unit as a term: folded, lowercased; U.S. -> us, 80,000 -> 80000, 1.5 stays."""
-    if unit[0].isdigit():
+    """A compound unit as a term: folded, lowercased; U.S -> us, 80,000 -> 80000, 1.5 stays."""
+    if unit.replace(",", "").replace(".", "").isdigit():
         return unit.replace(",", "")
     return fold(unit.replace(".", "").lower())
 
@@ -130,7 +153,7 @@ def compound_parts(word: str) -> list[str] | None:
     """The parts of a compound as the user wrote them (S-400 -> ['S', '400']), None for a word."""
     if not TOKEN.fullmatch(word) or CJK_RUN.match(word):
         return None
-    units = [m.group(0) for m in UNIT.finditer(word)]
+    units = [word[start:end] for start, end in unit_spans(word)]
     return units if len(units) > 1 else None
 
 
@@ -158,6 +181,10 @@ def stem(word: str) -> str:
     return _english(word)
 
 
+# Words in capitals: an initialism (U.S.), or two or more capitals and digits (NATO, G20, ФСБ).
+CAPITALS = re.compile(r"(?<![\w.])(?:[A-ZА-ЯЁ]\.){2,}+|(?<![\w-])[A-ZА-ЯЁ][A-ZА-ЯЁ0-9]++(?![\w])")
+
+
 class AcronymAnalyzer(Tokenizer):
     """Only the words written in capitals (NATO, START, PLA, U.S.), lowercased: what a query in
     capitals prefers over the same word in lower case ("New START" the treaty, not "a new start")."""
@@ -167,9 +194,8 @@ class AcronymAnalyzer(Tokenizer):
 
     def __call__(self, value, positions=False, chars=False, mode="", tokenize=True, **kwargs):
         token = Token(positions, chars, mode=mode, **kwargs)
-        words = (m.group(0) for w in TOKEN.finditer(value) for m in UNIT.finditer(w.group(0)))
-        for pos, word in enumerate(w for w in words if len(w) > 1 and w.isupper()):
-            token.text, token.boost, token.stopped = unit_text(word), 1.0, False
+        for pos, match in enumerate(CAPITALS.finditer(value)):
+            token.text, token.boost, token.stopped = unit_text(match.group(0)), 1.0, False
             if positions:
                 token.pos = pos
             yield token
@@ -194,9 +220,9 @@ def spans(text: str, whole: bool = False) -> list[tuple[str, str, int, int]]:
     computed without Whoosh's token machinery (highlighting runs this on every hit). Positions
     follow one another (phrases are matched on them); `whole` adds compounds' run-together forms."""
     return [
-        (piece.text, stem(piece.text), piece.start, piece.end)
-        for piece in iter_pieces(text, whole)
-        if whole or not piece.whole
+        (term, stem(term), start, end)
+        for term, _, start, end, is_whole in iter_pieces(text, whole)
+        if whole or not is_whole
     ]
 
 

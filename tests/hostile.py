@@ -82,6 +82,8 @@ def write_hostile_corpus(folder: Path, outside: Path, scale: int = 1) -> list[Ca
     put("many-brackets.md", "The " + "[" * (50_000 * scale) + " end\n", "any")
     put("unclosed-tags.html", "<p><div><table>" * (20_000 * scale) + "end", "any")
     put("many-paragraphs.md", "".join(f"Para {i}.\n\n" for i in range(200_000 * scale)), "any")
+    # A paragraph on which a backtracking tokenizer takes hours (quadratic in its length).
+    put("dotted-run.md", "The ulna paragraph. " + "1." * (100_000 * scale) + "1a1\n", "good", "ulna")
     put("long-word.md", "x" * (2_000_000 * scale) + "\n\nThe yarrow paragraph follows a long word.\n", "any")
     deep_toml = "".join(f"[{'a.' * i}a]\n" for i in range(1, 3)) + "x = " + "[" * 5000 + "]" * 5000 + "\n"
     put("deep-sidecar.md", good_markdown("umber"), "failed")
