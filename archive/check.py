@@ -39,6 +39,11 @@ class CorpusScan:
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # unsafe or unreadable: named always
     ignored: list[tuple[Path, str]] = field(default_factory=list)  # other file types: named by check
 
+    @property
+    def unreadable(self) -> list[tuple[Path, str]]:
+        """Files and folders skipped because they could not be read now (not for what they are)."""
+        return [(path, why) for path, why in self.skipped if why.startswith(("cannot be read", "a broken"))]
+
 
 def scan_corpus(corpus: Path) -> CorpusScan:
     """Article files under the corpus folder, by their path inside its resolved location (so a

@@ -116,7 +116,10 @@ def snippet(text: str, terms: MatchTerms, width: int = SNIPPET_CHARS) -> str:
     if len(text) > 4 * width:
         start, end = candidate_region(text, terms, width)
         start = text.rfind(" ", 0, start) + 1 if start else 0
-        end = text.find(" ", end) if text.find(" ", end) > 0 else len(text)
+        space = text.find(" ", end)
+        # At the next space, unless the text has none near (a run of symbols): then cut there,
+        # so that the window is always shorter than the text it came from.
+        end = space if 0 < space <= start + 4 * width else min(len(text), start + 3 * width)
         inner = snippet(text[start:end], terms, width)
         if start and not inner.startswith("… "):
             inner = "… " + inner

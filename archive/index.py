@@ -26,7 +26,7 @@ from .analysis import acronym_analyzer, exact_analyzer, stemming_analyzer
 from .lru import LRU
 from .matching import Evaluator, Table, postings_cache
 from .models import Article, Passage, Section
-from .parse import existing_sidecar
+from .parse import MAX_BYTES, existing_sidecar
 from .synonyms import Synonyms, parse_synonyms
 
 SCHEMA_VERSION = 4  # 3: compounds as parts and run together; 4: words in capitals
@@ -215,6 +215,9 @@ def synonyms_document(text: str) -> dict:
 def source_digest(path: Path) -> str:
     """Content hash of an article file and its sidecar: either changing means reindex. Read in
     blocks: the size limit is the parser's to enforce, with a message, not the planner's."""
+    info = path.stat()
+    if info.st_size > MAX_BYTES:  # never read: the parser reports it; its size and time stand in
+        return f"size:{info.st_size}:mtime:{info.st_mtime_ns}"
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         hashlib.file_digest(handle, lambda: digest)
@@ -264,6 +267,10 @@ def index_state(index_dir: Path) -> IndexState:
         if index_dir.is_dir() and any(p.name not in (".gitkeep", LOCK) for p in index_dir.iterdir()):
             return IndexState("foreign", f"{index_dir} holds files the archive did not write")
         return IndexState("missing")
+    try:
+        trust.check_folder(index_dir)
+    except (trust.UntrustedIndex, OSError) as error:  # fixed by its owner, not by a rebuild
+        return IndexState("untrusted", f"the index folder cannot be trusted: {error}")
     try:
         trust.verify(index_dir)
     except (trust.UntrustedIndex, OSError) as error:

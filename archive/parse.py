@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand
 # paragraphs and a few dozen levels of HTML nesting); a file past one is reported and skipped.
 MAX_BYTES = 25 * 1024 * 1024
+MAX_SIDECAR_BYTES = 1024 * 1024
 MAX_DEPTH = 500  # levels of nested HTML elements
 MAX_BLOCKS = 50_000  # paragraphs, headings and captions
 
@@ -62,12 +64,14 @@ def sidecar_path(path: Path) -> Path:
 
 
 def existing_sidecar(path: Path) -> Path | None:
-    """The file's sidecar if there is one (a name too long for the file system has none)."""
+    """The file's sidecar if there is one: a regular file, never a link (it could lead out of
+    the corpus), at most MAX_SIDECAR_BYTES. A name too long for the file system has none."""
     sidecar = sidecar_path(path)
     try:
-        return sidecar if sidecar.is_file() else None
-    except OSError:  # ENAMETOOLONG: NAME.md fits in 255 bytes, NAME.meta.toml does not
+        info = sidecar.lstat()
+    except OSError:  # none, or ENAMETOOLONG: NAME.md fits in 255 bytes, NAME.meta.toml does not
         return None
+    return sidecar if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_SIDECAR_BYTES else None
 
 
 def article_id(path: Path) -> str:

@@ -373,4 +373,5 @@ def with_acronyms(built: q.Query, text: str) -> q.Query:
 def user_words(text: str) -> tuple[str, ...]:
     """The words and "phrases" the user typed, operators left out: labels for partial matches."""
     tokens = re.findall(r'"[^"]*"|\S+', text)
-    return tuple(t for t in tokens if t not in ("AND", "OR", "NOT") and not t.startswith(("-", "+")))
+    kept = (t.removeprefix("+") for t in tokens if t not in ("AND", "OR", "NOT") and not t.startswith("-"))
+    return tuple(t for t in kept if t)

@@ -21,7 +21,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from . import trust
-from .check import FileReport, check_files, claim, scan_corpus
+from .check import CorpusScan, FileReport, check_files, claim, scan_corpus
 from .faults import fault
 from .index import (
     LOCK,
@@ -82,8 +82,10 @@ def now() -> str:
 def reindex_lock(index_dir: Path, wait: float) -> Iterator[int]:
     """One reindex at a time; a second one waits `wait` seconds, then says who holds the lock.
     Yields the lock's descriptor, which child processes must close (see isolation.py)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / LOCK, "a+", encoding="utf-8") as handle:
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Beside the folder, not in it: a rebuild swaps the folder, and a lock inside it would be
+    # swapped away while another reindex waits on it.
+    with open(lock_path(index_dir), "a+", encoding="utf-8") as handle:
         deadline = time.monotonic() + wait
         while True:
             try:
@@ -105,6 +107,17 @@ def reindex_lock(index_dir: Path, wait: float) -> Iterator[int]:
         finally:
             handle.truncate(0)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def lock_path(index_dir: Path) -> Path:
+    return index_dir.with_name(f".{index_dir.name}{LOCK}")
+
+
+def recover_swap(index_dir: Path) -> None:
+    """Finish a rebuild that died between its two renames: the old index is put back."""
+    old = index_dir.with_name(f".{index_dir.name}.old")
+    if not index_dir.exists() and old.is_dir():
+        os.rename(old, index_dir)
 
 
 @dataclass
@@ -140,6 +153,8 @@ def reindex(
     started = time.monotonic()
     report = ReindexReport()
     with reindex_lock(index_dir, wait) as lock_fd:
+        recover_swap(index_dir)
+        index_dir.mkdir(exist_ok=True)
         job = Job(corpus_dir, full, wait, report, progress, (lock_fd,))
         state = index_state(index_dir)
         if state.kind == "untrusted" and not full:
@@ -182,7 +197,8 @@ def update_index(job: Job, index_dir: Path, kept=()) -> None:
         try:
             update = Update(writer, before, known, report)
             seen = update.files(plan, parsed, job.progress)
-            update.remove([a for a in known if a not in seen])
+            unseen = [a for a in known if a not in seen and not kept_while_unreadable(known[a].source, scan)]
+            update.remove(unseen)
             update.keep(kept, seen)
             synonyms_changed = update.synonyms(job.corpus_dir)
             if job.full or kept or synonyms_changed or report.added or report.changed or report.removed:
@@ -198,6 +214,12 @@ def update_index(job: Job, index_dir: Path, kept=()) -> None:
         finally:
             parsed.close()  # stops the parsing workers, also on an error
     write_marker(index_dir, updated=now())
+
+
+def kept_while_unreadable(source: str, scan: CorpusScan) -> bool:
+    """An indexed file that cannot be read now (its folder is unreadable, its link broken) is
+    not a removed file: what was indexed stays indexed until it can be read again."""
+    return any(source == str(path) or source.startswith(f"{path}/") for path, _ in scan.unreadable)
 
 
 def abandon(writer, index_dir: Path) -> None:

@@ -39,12 +39,12 @@ def correction(handle: IndexHandle, text: str) -> str | None:
     corrector = searcher.corrector("exact")
     changed = False
     words, tried = [], 0
-    deadline = time.process_time() + SUGGEST_SECONDS
+    deadline = time.thread_time() + SUGGEST_SECONDS
     for word in cleaned.text.split():
         bare = word.strip("\"'()+-").lower()
         if (
             tried < SUGGEST_WORDS
-            and time.process_time() < deadline
+            and time.thread_time() < deadline
             and bare.isalpha()
             and len(analyze(bare, stemmed=False)) == 1
             and bare not in ("and", "or", "not")

@@ -65,20 +65,24 @@ class UntrustedIndex(Exception):
 def key_path() -> Path:
     """$ARCHIVE_KEY_FILE, else $XDG_CONFIG_HOME/archive/index.key (~/.config/archive/index.key)."""
     if configured := os.environ.get("ARCHIVE_KEY_FILE"):
-        return Path(configured)
+        return Path(configured).expanduser()
     config = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
     return Path(config) / "archive" / "index.key"
 
 
-def index_key() -> bytes:
-    """This installation's signing key, created on first use (0600)."""
-    return _key(key_path())
+def index_key(create: bool = True) -> bytes:
+    """This installation's signing key, created when an index is first written (0600). Reading
+    never creates one: without the key that signed an index, the index cannot be trusted."""
+    path = key_path()
+    if not path.exists():
+        if not create:
+            raise UntrustedIndex(f"the key that signs indexes, {path}, is not there")
+        _create_key(path)
+    return _key(path)
 
 
 @lru_cache(maxsize=4)
 def _key(path: Path) -> bytes:
-    if not path.exists():
-        _create_key(path)
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     try:
         info = os.fstat(fd)
@@ -108,8 +112,9 @@ def _create_key(path: Path) -> None:
         os.unlink(temporary)
 
 
-def signature(name: str, content: bytes) -> str:
-    return hmac.new(index_key(), name.encode() + b"\0" + content, hashlib.sha256).hexdigest()
+def signature(name: str, content: bytes, create_key: bool = True) -> str:
+    key = index_key(create=create_key)
+    return hmac.new(key, name.encode() + b"\0" + content, hashlib.sha256).hexdigest()
 
 
 # --- the signed folder ------------------------------------------------------------------------
@@ -131,8 +136,10 @@ class SignedStorage(FileStorage):
         try:
             signed = Path(self._fpath(name + SIGNATURE)).read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError):
+            if not os.path.exists(self._fpath(name)):  # a commit replaced it meanwhile: Whoosh retries
+                raise FileNotFoundError(self._fpath(name)) from None
             raise UntrustedIndex(f"{name} in {self.folder} carries no signature") from None
-        if not hmac.compare_digest(signed, signature(name, content)):
+        if not hmac.compare_digest(signed, signature(name, content, create_key=False)):
             raise UntrustedIndex(f"{name} in {self.folder} is signed with another key, or was changed")
         return content
 
@@ -140,6 +147,8 @@ class SignedStorage(FileStorage):
         if not TOC_NAME.match(newname):
             return super().rename_file(oldname, newname, safe)
         fault("segments")
+        if safe and os.path.exists(self._fpath(newname)):  # never re-sign a generation in place
+            raise NameError(f"File {newname!r} exists")
         with open(self._fpath(oldname), "rb") as handle:
             content = handle.read()
         self.write_signature(newname, content)

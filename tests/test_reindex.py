@@ -281,7 +281,8 @@ def test_an_index_of_another_version_is_rebuilt_keeping_removal_records(tmp_inde
     assert report.ok and len(report.added) == 2
     assert read_marker(tmp_index)["schema_version"] == SCHEMA_VERSION
     assert old_segments and not old_segments & segment_files(tmp_index)
-    assert not list(tmp_index.parent.glob(".index.*"))  # no rebuild or old folder left behind
+    left = [p.name for p in tmp_index.parent.glob(".index.*") if p.name != ".index.reindex.lock"]
+    assert not left  # no rebuild or old folder left behind
     handle = IndexHandle(tmp_index)
     assert search(handle, "Putin").total > 0
     assert handle.removed_article("arms-control")[0].title == "Arms Control After the Cold War"
@@ -374,3 +375,30 @@ def test_a_writer_process_that_hands_over_nothing_fails_the_commit(tmp_index, co
     assert not multiprocessing.active_children()
     assert search(IndexHandle(tmp_index), "zeppelin").total == 0
     assert count_passages(tmp_index) == SEED_PASSAGES + OTHER_PASSAGES
+
+
+def test_a_symlinked_or_huge_sidecar_is_not_read(tmp_index, corpus_dir, tmp_path):
+    outside = tmp_path / "outside.toml"
+    outside.write_text('title = "Secret title from outside"\n', encoding="utf-8")
+    (corpus_dir / "regular-markdown.meta.toml").symlink_to(outside)
+    reindex(corpus_dir, tmp_index)
+    assert IndexHandle(tmp_index).article("regular-markdown").title != "Secret title from outside"
+
+
+def test_files_that_cannot_be_read_for_now_keep_their_passages(tmp_index, corpus_dir):
+    """A folder or link that cannot be read is not a removed article."""
+    folder = corpus_dir / "sub"
+    folder.mkdir()
+    shutil.copy(corpus_dir / "regular-markdown.md", folder / "inside.md")
+    reindex(corpus_dir, tmp_index)
+    (folder / "inside.md").rename(corpus_dir / "elsewhere.tmp")
+    (folder / "inside.md").symlink_to(corpus_dir / "nowhere.md")  # broken for now
+    report = reindex(corpus_dir, tmp_index)
+    assert not report.removed and any("a broken" in why for _, why in report.skipped)
+    assert passages_per_article(IndexHandle(tmp_index)).get("inside")
+
+
+def test_a_rebuild_that_died_between_its_renames_is_recovered(tmp_index, corpus_dir):
+    tmp_index.rename(tmp_index.with_name(".index.old"))  # the state after the first rename
+    report = reindex(corpus_dir, tmp_index)
+    assert report.passages == SEED_PASSAGES + OTHER_PASSAGES and not report.added  # the old index, back

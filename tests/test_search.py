@@ -473,3 +473,11 @@ def test_search_command_prints_partial_matches(runner, seed_index):
     result = runner.invoke(cli, ["search", "Putin Xi zeppelin", "--index", str(seed_index)])
     assert result.exit_code == 0, result.output
     assert "Passages with 2 of your 3 words:" in result.output and "missing: zeppelin" in result.output
+
+
+def test_a_snippet_of_a_long_text_without_spaces_is_cut(handle):
+    from archive.highlight import MatchTerms, snippet
+
+    text = "ulna " + "1." * 5000 + " end"
+    shown = snippet(text, MatchTerms(stems=frozenset({"ulna"})))
+    assert shown.startswith("<mark>ulna</mark>") and len(shown) < 400

@@ -65,6 +65,10 @@ def test_reindex_full_rebuilds_a_folder_it_does_not_trust(tmp_index, corpus_dir,
 
 def test_an_index_signed_with_another_key_is_refused(tmp_index, tmp_path, monkeypatch):
     monkeypatch.setenv("ARCHIVE_KEY_FILE", str(tmp_path / "other.key"))
+    with pytest.raises(IndexUnavailable, match="other.key, is not there"):
+        IndexHandle(tmp_index)  # reading never creates a key
+    assert not (tmp_path / "other.key").exists()
+    trust.index_key()  # another installation's key
     with pytest.raises(IndexUnavailable, match="signed with another key"):
         IndexHandle(tmp_index)
 
@@ -78,8 +82,9 @@ def test_an_unsigned_index_is_refused(tmp_index):
 
 def test_a_folder_every_user_can_write_to_is_refused(tmp_index):
     tmp_index.chmod(0o777)
-    with pytest.raises(IndexUnavailable, match="writable by every user"):
+    with pytest.raises(IndexUnavailable, match=r"writable by every user \(chmod o-w") as refused:
         IndexHandle(tmp_index)
+    assert "--full" not in str(refused.value)  # the owner fixes it; no rebuild needed
 
 
 def test_the_key_is_created_private_and_a_readable_one_is_refused(tmp_path, monkeypatch):
@@ -116,3 +121,20 @@ def test_leftovers_of_an_unfinished_commit_are_removed(tmp_index):
     removed = trust.remove_leftovers(tmp_index)
     assert sorted(removed) == ["MAIN.tmp", "MAIN_deadbeef.trm", "_MAIN_9.toc.1732860000.5", "_MAIN_9.toc.sig"]
     assert search(IndexHandle(tmp_index), "Putin").total > 0
+
+
+def test_the_key_file_setting_may_start_with_a_tilde(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("ARCHIVE_KEY_FILE", "~/keys/index.key")
+    assert trust.key_path() == tmp_path / "keys" / "index.key"
+
+
+def test_a_table_of_contents_replaced_while_it_is_read_is_retried(tmp_index):
+    """A commit removes the old table of contents and its signature between a reader's two reads:
+    Whoosh's reader retries on a missing file, so that is what the reader must get."""
+    toc = max(tmp_index.glob("_MAIN_*.toc"))
+    storage = trust.storage(tmp_index)
+    (tmp_index / (toc.name + ".sig")).unlink()
+    toc.rename(tmp_index / "moved")
+    with pytest.raises(FileNotFoundError):
+        storage.verified(toc.name)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, request
 
-_LABEL = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
+_LABEL = r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)"  # underscores: container names (archive_web:8000)
 VALID_HOST = re.compile(
     rf"^(?:(?:{_LABEL}\.)*{_LABEL}\.?|\d{{1,3}}(?:\.\d{{1,3}}){{3}}|\[[0-9A-Fa-f:.]+\])(?::\d{{1,5}})?$"
 )
@@ -18,7 +18,7 @@ FALLBACK_HOST = "localhost"
 
 
 def is_valid_host(host: str | None) -> bool:
-    if not host or len(host) > MAX_HOST or not VALID_HOST.match(host):
+    if not host or len(host) > MAX_HOST or not VALID_HOST.fullmatch(host):
         return False
     port = host.rpartition(":")[2] if not host.endswith("]") and ":" in host else None
     return port is None or 0 < int(port) <= 65535
