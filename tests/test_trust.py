@@ -65,7 +65,7 @@ def test_reindex_full_rebuilds_a_folder_it_does_not_trust(tmp_index, corpus_dir,
 
 def test_an_index_signed_with_another_key_is_refused(tmp_index, tmp_path, monkeypatch):
     monkeypatch.setenv("ARCHIVE_KEY_FILE", str(tmp_path / "other.key"))
-    with pytest.raises(IndexUnavailable, match="other.key, is not there"):
+    with pytest.raises(IndexUnavailable, match=r"other\.key, is not there"):
         IndexHandle(tmp_index)  # reading never creates a key
     assert not (tmp_path / "other.key").exists()
     trust.index_key()  # another installation's key
