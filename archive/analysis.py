@@ -215,12 +215,12 @@ def stemming_analyzer() -> MixedScriptAnalyzer:
     return MixedScriptAnalyzer(stemmed=True)
 
 
-def spans(text: str, whole: bool = False) -> list[tuple[str, str, int, int]]:
-    """(exact term, stemmed term, start, end) of every token: the analyzers' output with offsets,
-    computed without Whoosh's token machinery (highlighting runs this on every hit). Positions
-    follow one another (phrases are matched on them); `whole` adds compounds' run-together forms."""
+def spans(text: str, whole: bool = False) -> list[tuple[str, str, int, int, bool]]:
+    """(exact term, stemmed term, start, end, is the run-together form) of every token: the
+    analyzers' output with offsets, computed without Whoosh's token machinery (highlighting runs
+    this on every hit). Parts follow one another; `whole` adds compounds' run-together forms."""
     return [
-        (term, stem(term), start, end)
+        (term, stem(term), start, end, is_whole)
         for term, _, start, end, is_whole in iter_pieces(text, whole)
         if whole or not is_whole
     ]

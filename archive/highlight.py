@@ -58,13 +58,19 @@ def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
     """Character spans of text to mark, merged where they overlap (CJK bigrams, phrases)."""
     if not terms:
         return []
-    tokens = analysis_spans(text)  # consecutive positions, for phrases
+    every = analysis_spans(text, whole=True)  # compounds' run-together forms included
+    prefixes = terms.prefixes
     spans = [
-        (start, end)  # words, and compounds found by their run-together form
-        for word, stem, start, end in analysis_spans(text, whole=True)
-        if stem in terms.stems or word in terms.exact or any(word.startswith(p) for p in terms.prefixes)
+        (start, end)
+        for word, stem, start, end, _ in every
+        if stem in terms.stems
+        or word in terms.exact
+        or (prefixes and any(word.startswith(p) for p in prefixes))
     ]
-    for i, (_word, _stem, start, _end) in enumerate(tokens):
+    if not terms.phrases:
+        return merge_spans(spans)
+    tokens = [t for t in every if not t[4]]  # consecutive positions, for phrases
+    for i, (_word, _stem, start, _end, _) in enumerate(tokens):
         for phrase in terms.phrases:
             window = tokens[i : i + len(phrase)]
             if len(window) == len(phrase) and (

@@ -40,7 +40,7 @@ def test_highlighting_offsets_agree_with_the_analyzers(seed):
         found = spans(passage.text, whole=True)
         assert [s[1] for s in found] == analyze(passage.text)
         assert [s[0] for s in found] == analyze(passage.text, stemmed=False)
-        for exact, _, start, end in found:  # each span is exactly the text of its term
+        for exact, _, start, end, _ in found:  # each span is exactly the text of its term
             assert analyze(passage.text[start:end], stemmed=False)[-1] == exact, passage.text[start:end]
 
 
