@@ -156,6 +156,9 @@ class Evaluator:
         self.searcher, self.table, self.cache = searcher, table, cache
         self.universe = table.universe
         self.generation = table.generation
+        # Leaves evaluated by this evaluator (one request): a results page evaluates some twice
+        # (the query, then which of its words a passage has itself; see shaping.py).
+        self.leaves: dict[str, Matches] = {}
 
     def matches(self, query: q.Query) -> Matches:
         """Live documents matching the query, with their scores."""
@@ -179,10 +182,11 @@ class Evaluator:
             return Matches.unscored(self.universe)
         if isinstance(node, q.NullQuery.__class__):
             return Matches.empty()
-        if isinstance(node, (q.Prefix, q.Wildcard)):
-            return self.expansion(node)
-        if isinstance(node, q.Phrase):
-            return self.phrase(node)
+        if isinstance(node, (q.Prefix, q.Wildcard, q.Phrase)):
+            key = repr(node)
+            if key not in self.leaves:
+                self.leaves[key] = self.phrase(node) if isinstance(node, q.Phrase) else self.expansion(node)
+            return self.leaves[key]
         if isinstance(node, q.NumericRange) and node.fieldname in self.table.ranges:
             return Matches.unscored(self.numeric_range(node))
         return Matches.unscored(self.whoosh_docs(node))
