@@ -238,6 +238,11 @@ def read_marker(index_dir: Path) -> dict | None:
         return None
 
 
+def index_identity(index_dir: Path) -> str | None:
+    """The random id written when the index was created (None for an index without one)."""
+    return (read_marker(index_dir) or {}).get("index_id")
+
+
 def write_marker(index_dir: Path, **values) -> None:
     marker = {**(read_marker(index_dir) or {}), **values, "schema_version": SCHEMA_VERSION}
     tmp = index_dir / f".{MARKER}.tmp"
@@ -311,6 +316,9 @@ class IndexHandle:
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
         self.ix = open_index(self.index_dir)
+        # Which index this is: a rebuild puts a new index (generations from 1 again) in the same
+        # folder, so generations alone cannot tell a handle that its index was replaced.
+        self.identity = index_identity(self.index_dir)
         self._local = threading.local()
         self._tables: dict[int, Table] = {}
         self._tables_lock = threading.Lock()
@@ -332,6 +340,11 @@ class IndexHandle:
         if current is not None and (stamp, now // RECHECK_SECONDS) == getattr(self._local, "stamp", None):
             return current
         self._local.stamp = (stamp, now // RECHECK_SECONDS)
+        identity = index_identity(self.index_dir)
+        if identity != self.identity:
+            self._reopen(identity)
+        if current is not None and getattr(self._local, "identity", None) != self.identity:
+            current = None  # opened on an index that has since been replaced
         if current is None or not current.up_to_date():
             # Not Searcher.refresh(): it reuses segment readers whose deletions have since
             # changed, so an article replaced by a reindex would show up twice.
@@ -342,7 +355,22 @@ class IndexHandle:
                     current.close()
                 self._open.add(fresh)
             current = self._local.searcher = fresh
+            self._local.identity = self.identity
         return current
+
+    def _reopen(self, identity: str | None) -> None:
+        """Open the index that replaced ours in the folder, forgetting everything cached of ours
+        (threads drop their searchers on their next call)."""
+        with self._tables_lock:
+            if identity == self.identity:
+                return
+            self.ix = open_index(self.index_dir)
+            self._tables = {}
+            self.postings = postings_cache()
+            self.suggestions, self.articles = LRU(SUGGESTIONS), LRU(ARTICLE_CACHE)
+            self.metadata = LRU(METADATA_CACHE)
+            self._stats = self._synonyms = None
+            self.identity = identity
 
     def close(self) -> None:
         """Close every thread's searcher (their segment files stay open until then)."""
@@ -432,9 +460,9 @@ class IndexHandle:
         searcher = self.searcher()
         generation = searcher.reader().generation()
         cached = getattr(self._local, "titles", None)
-        if cached is None or cached[0] != generation:
+        if cached is None or cached[0] != (self.identity, generation):
             titles = {d["article"]: d["title"] for d in searcher.documents(doctype="article")}
-            cached = (generation, titles)
+            cached = ((self.identity, generation), titles)
             self._local.titles = cached
         return cached[1]
 

@@ -402,3 +402,22 @@ def test_a_rebuild_that_died_between_its_renames_is_recovered(tmp_index, corpus_
     tmp_index.rename(tmp_index.with_name(".index.old"))  # the state after the first rename
     report = reindex(corpus_dir, tmp_index)
     assert report.passages == SEED_PASSAGES + OTHER_PASSAGES and not report.added  # the old index, back
+
+
+def test_a_handle_follows_an_index_rebuilt_in_its_folder(tmp_path):
+    """A rebuild puts a new index (generations from 1 again) where the old one was: a handle
+    opened before must answer from the new one, not from the old one's caches and files."""
+    for name, word in (("a", "zeppelin"), ("b", "omsk")):
+        corpus = tmp_path / f"corpus-{name}"
+        corpus.mkdir()
+        (corpus / f"{word}.md").write_text(f"# {word}\n\nA {word} paragraph.\n", encoding="utf-8")
+        reindex(corpus, tmp_path / f"index-{name}")
+    handle = IndexHandle(tmp_path / "index-a")
+    assert (search(handle, "zeppelin").total, search(handle, "omsk").total) == (1, 0)
+    (tmp_path / "index-a").rename(tmp_path / "old-a")  # what rebuild() does
+    (tmp_path / "index-b").rename(tmp_path / "index-a")
+    assert handle.generation() == 1 and (search(handle, "zeppelin").total, search(handle, "omsk").total) == (
+        0,
+        1,
+    )
+    assert list(handle.article_titles()) == ["omsk"]
