@@ -12,7 +12,7 @@ from functools import partial
 from whoosh import qparser
 from whoosh import query as q
 
-from .analysis import compound_parts, unit_text
+from .analysis import acronym_analyzer, compound_parts, unit_text
 from .dates import MAX_YEAR, MIN_YEAR
 from .models import PASSAGE_KINDS
 from .synonyms import Synonyms
@@ -51,9 +51,9 @@ def parser_text(text: str, synonyms: Synonyms | None = None) -> str:
     and word: Whoosh's own minus fails inside an OR group, and a minus inside a word is never an
     operator."""
     pieces = re.split(r'("[^"]*")', text)
+    expand = partial(_expand_word, synonyms=synonyms or Synonyms())
     for i in range(len(pieces)):
         if i % 2 == 0:  # outside quotes
-            expand = partial(_expand_word, synonyms=synonyms or Synonyms())
             pieces[i] = re.sub(r"(?<![^\s(])([+-]?)([^\s()\"]+)", expand, pieces[i])
         pieces[i] = re.sub(r"(?<![^\s(])-(?=[\"(])", "NOT ", pieces[i])  # -"phrase", -(group)
         pieces[i] = re.sub(r"(?<![^\s(])\+(?=[\"(])", "", pieces[i])
@@ -335,7 +335,8 @@ def build_parts(searcher, text: str, synonyms: Synonyms | None = None) -> Built:
     parts, described = list(cleaned.filters), list(cleaned.described_filters)
     words, terms = None, ""
     if cleaned.text:
-        words, problem = parse_words(make_parser(searcher.schema), parser_text(cleaned.text, synonyms))
+        given = parser_text(cleaned.text, synonyms)
+        words, problem = parse_words(make_parser(searcher.schema), given)
         if problem:
             cleaned.messages.append(problem)
         if words is not q.NullQuery:
@@ -343,9 +344,7 @@ def build_parts(searcher, text: str, synonyms: Synonyms | None = None) -> Built:
             if problem:
                 return Built(None, None, (), "", "", cleaned.messages, problem)
             parts.insert(0, words)
-            terms = describe(
-                parse_words(make_parser(searcher.schema, ("text",)), parser_text(cleaned.text, synonyms))[0]
-            )
+            terms = describe(parse_words(make_parser(searcher.schema, ("text",)), given)[0])
             described.insert(0, explain(cleaned.text, synonyms))
     if not parts:
         return Built(
@@ -364,7 +363,7 @@ def with_acronyms(built: q.Query, text: str) -> q.Query:
     """The query, ranking passages that write its ALL-CAPS words in capitals first: "New START"
     puts the treaty before "a new start" (the caps field holds only words written in capitals)."""
     outside_quotes = re.sub(r'"[^"]*"', " ", text)
-    acronyms = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+\b", outside_quotes)} - {"and", "or", "not"}
+    acronyms = {token.text for token in acronym_analyzer()(outside_quotes)} - {"and", "or", "not"}
     if not acronyms:
         return built
     return q.AndMaybe(built, q.Or([q.Term("caps", w, boost=ACRONYM_BOOST) for w in sorted(acronyms)]))

@@ -221,7 +221,8 @@ def _search(handle: IndexHandle, request: Request) -> SearchResults:
 
 
 def partial_hits(handle: IndexHandle, built: Built, request: Request) -> Partial | None:
-    """Passages with all the words but one, when all of them together find almost nothing."""
+    """Passages with most of the words (see shaping.with_most_words), when all of them together
+    find almost nothing; each hit says which words it lacks."""
     evaluator = handle.evaluator()
     clauses = partial_clauses(built.words)
     if clauses is None:
@@ -262,7 +263,7 @@ def facet_filter(filters: dict[str, tuple[str, ...]]) -> q.Query | None:
 def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str, messages) -> SearchResults:
     evaluator = handle.evaluator()
     table = evaluator.table
-    found = shown(evaluator.table, built, evaluator.matches(built), evaluator.matches)
+    found = shown(table, built, evaluator.matches(built), evaluator.matches)
     scope = facet_filter(request.filters)
     if scope is not None:
         found = found.within(evaluator.matches(scope).ids)
