@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from whoosh import query as q
 
 from .analysis import spans as analysis_spans
+from .query import positive_leaves
 
 SNIPPET_CHARS = 280
 TAG = re.compile(r"(<[^>]+>)")
@@ -30,13 +31,7 @@ class MatchTerms:
 def match_terms(query: q.Query) -> MatchTerms:
     """The positive terms of a query on the text fields (NOT-ed terms are never marked)."""
     stems, exact, phrases, prefixes = set(), set(), [], []
-
-    def visit(node: q.Query) -> None:
-        if isinstance(node, q.Not):
-            return
-        if isinstance(node, q.AndNot):
-            visit(node.a)
-            return
+    for node in positive_leaves(query):
         # Only the passage text is marked: a match in its title or section heading is not in it.
         if isinstance(node, q.Phrase) and node.fieldname in ("text", "exact"):
             phrases.append(tuple(node.words))
@@ -46,11 +41,6 @@ def match_terms(query: q.Query) -> MatchTerms:
             stems.add(node.text)
         elif isinstance(node, q.Term) and node.fieldname == "exact":
             exact.add(node.text)
-        elif not node.is_leaf():
-            for child in node.children():
-                visit(child)
-
-    visit(query)
     return MatchTerms(frozenset(stems), frozenset(exact), tuple(dict.fromkeys(phrases)), tuple(prefixes))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -260,6 +261,19 @@ def _leaves(query: q.Query):
     else:
         for child in query.children():
             yield from _leaves(child)
+
+
+def positive_leaves(query: q.Query) -> Iterator[q.Query]:
+    """The words, phrases and prefixes a query looks for, not those it excludes (NOT, -word)."""
+    if isinstance(query, q.Not):
+        return
+    if isinstance(query, q.AndNot):
+        yield from positive_leaves(query.a)
+    elif query.is_leaf():
+        yield query
+    else:
+        for child in query.children():
+            yield from positive_leaves(child)
 
 
 def explain(text: str, synonyms: Synonyms | None = None) -> str:

@@ -10,6 +10,7 @@ import numpy as np
 from whoosh import query as q
 
 from .matching import Matches, Table
+from .query import positive_leaves
 
 OWN_FIELDS = ("text", "exact")  # what a passage itself says, not its section's or article's names
 
@@ -29,7 +30,7 @@ def shown(table: Table, built: q.Query, found: Matches, matches: Callable[[q.Que
         return found.without(found.ids[covered])
     borrowed = ~is_section & ~np.isin(found.ids, matches(own).ids)
     heading = words_in(built, ("section",))
-    by_heading = borrowed & np.isin(found.ids, matches(heading).ids) if heading else borrowed & False
+    by_heading = borrowed & np.isin(found.ids, matches(heading).ids) if heading else np.zeros_like(borrowed)
     by_article = borrowed & ~by_heading
     extra = (by_heading & ~best_per_group(place, found.scores, by_heading)) | (
         by_article & ~best_per_group(articles.codes[found.ids], found.scores, by_article)
@@ -39,21 +40,7 @@ def shown(table: Table, built: q.Query, found: Matches, matches: Callable[[q.Que
 
 def words_in(built: q.Query, fields: tuple[str, ...]) -> q.Query | None:
     """Any positive word or phrase of the query, searched in the given fields only."""
-    leaves = []
-
-    def visit(node: q.Query) -> None:
-        if isinstance(node, q.Not):
-            return
-        if isinstance(node, q.AndNot):
-            visit(node.a)
-        elif node.is_leaf():
-            if getattr(node, "fieldname", None) in fields:
-                leaves.append(node)
-        else:
-            for child in node.children():
-                visit(child)
-
-    visit(built)
+    leaves = [leaf for leaf in positive_leaves(built) if getattr(leaf, "fieldname", None) in fields]
     return q.Or(leaves) if leaves else None
 
 
