@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .isolation import Budget, run_isolated
-from .models import Article, ParseError
+from .models import PASSAGE_KINDS, Article, ParseError
 from .parse import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, parse_file
 from .synonyms import SYNONYMS_FILE
 
@@ -132,7 +132,7 @@ def claim(report: FileReport, claimed: dict[str, Path]) -> FileReport:
 def article_notes(article: Article) -> list[str]:
     """Human-readable findings: counts, metadata found or missing, page inference, warnings."""
     kinds = Counter(p.kind for p in article.passages)
-    counts = ", ".join(f"{kinds[k]} {k}" for k in ("lead", "paragraph", "figure", "chronology") if kinds[k])
+    counts = ", ".join(f"{kinds[k]} {k}" for k in PASSAGE_KINDS if kinds[k])
     notes = [f"{len(article.passages)} passages ({counts}) in {len(article.sections)} sections"]
     authors = "; ".join(a.name for a in article.authors) or "—"
     notes.append(f"title: {article.title} | authors: {authors} | date: {article.date or '—'}")

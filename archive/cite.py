@@ -116,8 +116,8 @@ def locators(passage: Passage) -> list[Locator]:
     if passage.page_start is not None:
         end = passage.page_end if passage.page_end not in (None, passage.page_start) else None
         found.append(Locator("page", f"{passage.page_start}-{end}" if end else str(passage.page_start)))
-    if passage.kind == "figure":
-        found.append(Locator("figure", str(passage.figure)))
+    if passage.kind in ("figure", "note"):
+        found.append(Locator(passage.kind, str(passage.ordinal)))
     elif passage.number is not None:
         found.append(Locator("paragraph", str(passage.number)))
     return found
@@ -265,9 +265,9 @@ def _join_sentence(head: str, tail: str) -> str:
 # --- the styles -----------------------------------------------------------------------------
 
 _LABELS = {
-    "chicago": {"page": "", "paragraph": "para. ", "figure": "fig. "},
-    "apa": {"page": ("p. ", "pp. "), "paragraph": "para. ", "figure": "Figure "},
-    "mla": {"page": "", "paragraph": "par. ", "figure": "fig. "},
+    "chicago": {"page": "", "paragraph": "para. ", "figure": "fig. ", "note": "n. "},
+    "apa": {"page": ("p. ", "pp. "), "paragraph": "para. ", "figure": "Figure ", "note": "Note "},
+    "mla": {"page": "", "paragraph": "par. ", "figure": "fig. ", "note": "n. "},
 }
 
 

@@ -228,9 +228,7 @@ def _place(hit) -> str:
             if hit.page_end in (None, hit.page_start)
             else f"pp. {hit.page_start}–{hit.page_end}"
         )
-    label = {"figure": f"fig. {hit.figure}", "section": f"§ {hit.section_number}"}.get(
-        hit.kind, f"¶ {hit.number}"
-    )
+    label = hit.label_text
     return ", ".join(x for x in (label, pages) if x)
 
 

@@ -81,6 +81,13 @@ def split_chronology_entry(text: str) -> tuple[str, str] | None:
     return match["date"], text[match.end() :]
 
 
+# "November 2, 2020", "Nov. 2020", "2 November 2020": (pattern, group numbers of year, month, day).
+_PRINTED_DATES = (
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\s*,?\s*(\d{{4}})"), (3, 2, 1)),
+    (re.compile(rf"({_MONTH})\s*(?:(\d{{1,2}})(?:st|nd|rd|th)?,?\s*)?(\d{{4}})"), (3, 1, 2)),
+)
+
+
 def parse_issue_date(text: str) -> str | None:
     """'September 2019' -> '2019-09'; '2019-09-15' stays; '2019' stays; None unless it is a real
     calendar date between MIN_YEAR and MAX_YEAR ('0000-00-00', '2019-13', '2019-02-30' are not)."""
@@ -88,9 +95,10 @@ def parse_issue_date(text: str) -> str | None:
     if match := re.match(r"(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?(?![\d])", text):
         year, month, day = (int(p) if p else None for p in match.groups())
         return iso_date(year, month, day)
-    match = re.search(rf"({_MONTH})\s*(?:\d{{1,2}},?\s*)?(\d{{4}})", text)
-    if match and (month := month_number(match[1])):
-        return iso_date(int(match[2]), month, None)
+    for pattern, order in _PRINTED_DATES:
+        if (match := pattern.search(text)) and (month := month_number(match[order[1]])):
+            day = int(match[order[2]]) if match[order[2]] else None
+            return iso_date(int(match[order[0]]), month, day)
     match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", text)
     return match[1] if match else None
 

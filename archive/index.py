@@ -29,7 +29,7 @@ from .models import Article, Passage, Section
 from .parse import MAX_BYTES, existing_sidecar
 from .synonyms import Synonyms, parse_synonyms
 
-SCHEMA_VERSION = 4  # 3: compounds as parts and run together; 4: words in capitals
+SCHEMA_VERSION = 5  # 3: compounds as parts and run together; 4: words in capitals; 5: notes, code
 MARKER = "archive-index.json"
 LOCK = ".reindex.lock"
 ARTICLE_CACHE = 64
@@ -75,7 +75,7 @@ def make_schema() -> Schema:
         section_key=ID(stored=True, sortable=True),
         section_number=STORED,
         number=STORED,
-        figure=STORED,
+        ordinal=STORED,
         order=COLUMN(NumericColumn("i", default=0)),
         page_start=STORED,
         page_end=STORED,
@@ -128,7 +128,7 @@ def passage_document(article: Article, passage: Passage) -> dict:
         "section_key": passage.section or "",
         "section_number": passage.section_number,
         "number": passage.number,
-        "figure": passage.figure,
+        "ordinal": passage.ordinal,
         "order": passage.order or 0,
         "page_start": passage.page_start,
         "page_end": passage.page_end,

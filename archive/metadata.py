@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from pathlib import Path
@@ -28,8 +29,36 @@ ACRONYMS = frozenset(
 )
 SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to via vs with".split())
 SIDECAR_FIELDS = frozenset(
-    "title authors journal journal_subtitle relation volume issue date first_page last_page pages "
-    "period language description".split()
+    "title authors author journal journal_subtitle relation volume issue date first_page last_page pages "
+    "period language description type doi url publisher container-title site accessed pdf_url".split()
+)
+# CSL item types the archive cites, and the names sources give them.
+CSL_TYPES = frozenset(
+    "article-journal report webpage post-weblog article-magazine article-newspaper chapter article "
+    "book thesis paper-conference speech interview manuscript".split()
+)
+TYPE_ALIASES = {
+    "journal article": "article-journal", "journal": "article-journal", "scholarlyarticle": "article-journal",
+    "web page": "webpage", "web": "webpage", "page": "webpage",
+    "blog post": "post-weblog", "blog": "post-weblog", "post": "post-weblog", "blogposting": "post-weblog",
+    "magazine": "article-magazine", "magazine article": "article-magazine",
+    "newspaper": "article-newspaper", "news": "article-newspaper", "newsarticle": "article-newspaper",
+    "newspaper article": "article-newspaper", "news article": "article-newspaper",
+    "working paper": "report", "brief": "report", "policy brief": "report", "techreport": "report",
+    "book chapter": "chapter",
+}  # fmt: skip
+# Words in an author list that are not people: the list is cut short, or names a role.
+NOT_AUTHORS = frozenset(
+    "et al|et al.|et. al.|and others|others|and colleagues|staff|editors|the editors|editorial staff|"
+    "editorial board|admin|administrator|guest author|guest".split("|")
+)
+ET_AL = frozenset({"et al", "et al.", "et. al.", "and others", "others", "and colleagues"})
+# Words that make a name an institution's (kept whole: never split into family and given names).
+INSTITUTION_WORDS = frozenset(
+    """office department ministry institute institution council committee agency center centre
+    university college commission bureau association foundation service administration group team
+    organization organisation corporation company inc ltd llc society board secretariat staff
+    government parliament congress senate program programme project network forum press""".split()
 )
 
 _EXTRACTED = re.compile(
@@ -51,7 +80,13 @@ MAX_AUTHORS = 500
 MAX_PAGE = 1_000_000
 MAX_FRONT_MATTER = 256 * 1024  # bytes of YAML or TOML before the body
 SHORT_FIELDS = ("volume", "issue")
-TEXT_FIELDS = ("title", "journal", "journal_subtitle", "relation", "period", "language", "description")
+TEXT_FIELDS = (
+    "title", "journal", "journal_subtitle", "relation", "period", "language", "description",
+    "publisher", "doi", "url", "pdf_url",
+)  # fmt: skip
+# Metadata attributes that are bookkeeping, not values of the article.
+NOT_VALUES = frozenset({"problems", "label", "sources"})
+DOI = re.compile(r"\b(10\.\d{4,9}/\S+[^\s.,;)\]])")
 
 NOTE_START = re.compile(r"^(This article is extracted from|Preferred citation:)", re.IGNORECASE)
 
@@ -73,13 +108,31 @@ class Metadata:
     period: str | None = None
     language: str | None = None
     description: str | None = None
+    type: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    accessed: str | None = None
+    pdf_url: str | None = None
+    authors_et_al: bool = False
+    # Where the values came from ("front matter", "Highwire tags", …), for check's report.
+    label: str = field(default="", compare=False)
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
     # What was wrong with the source's values (dropped, so never indexed): check's warnings.
     problems: list[str] = field(default_factory=list, compare=False)
 
     def update(self, **values) -> None:
         for name, value in values.items():
-            if value not in (None, "", []):
+            if value not in (None, "", [], False):
                 setattr(self, name, value)
+
+    def absorb(self, layer: Metadata, values: dict) -> None:
+        """Take a later (stronger) source's values, remembering where each came from."""
+        for name, value in values.items():
+            if value not in (None, "", [], False):
+                setattr(self, name, value)
+                self.sources[name] = layer.sources.get(name) or layer.label or "text"
+        self.problems.extend(layer.problems)
 
     def set_date(self, raw, source: str) -> None:
         """The date from a source's raw value, or a problem saying why it was dropped."""
@@ -110,6 +163,7 @@ class Metadata:
         if self.first_page is not None and self.last_page is not None and self.last_page < self.first_page:
             self.problems.append(f"pages {self.first_page}-{self.last_page} end before they start; ignored")
             self.first_page = self.last_page = None
+        self.authors = unique_authors(self.authors)
         if len(self.authors) > MAX_AUTHORS:
             self.problems.append(
                 f"{len(self.authors)} authors (over {MAX_AUTHORS}); the first {MAX_AUTHORS} kept"
@@ -150,6 +204,8 @@ def author_from_name(name: str, affiliation: str | None = None) -> Author:
     name = " ".join(name.split()).strip(" ,")
     if name.isupper():
         name = " ".join(_capitalize(p) for p in name.split())
+    if is_institution(name):
+        return Author(name=name, affiliation=affiliation, literal=True)
     if "," in name:  # "Family, Given"
         family, given = (part.strip() for part in name.split(",", 1))
         return Author(name=f"{given} {family}", family=family, given=given, affiliation=affiliation)
@@ -183,15 +239,61 @@ def author_from_name(name: str, affiliation: str | None = None) -> Author:
     return Author(name, family, " ".join(parts[:family_start]), affiliation)
 
 
+def is_institution(name: str) -> bool:
+    """'Office of the Secretary of Defense', 'RAND Corporation': a body, not a person."""
+    words = [w.strip(".,()").lower() for w in name.split()]
+    return len(words) >= 2 and bool(INSTITUTION_WORDS.intersection(words))
+
+
 def split_names(text: str) -> list[str]:
-    """'A, B and C' / 'A and B' / 'A & B' -> names."""
-    text = re.sub(r"\s+(?:and|&)\s+", ", ", text.strip())
-    return [n.strip() for n in text.split(",") if n.strip()]
+    """'A, B and C' / 'A and B' / 'A & B' -> names ('Family, Given' pairs kept together)."""
+    text = re.sub(r"\s+(?:and|&)\s+(?!others\b|colleagues\b)", "; ", text.strip())
+    text = re.sub(r",?\s+(et\.? al\.?|and others|and colleagues)\s*$", r"; \1", text)
+    parts = [n.strip() for n in re.split(r";", text) if n.strip()]
+    names: list[str] = []
+    for part in parts:
+        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        # "Nguyen, Linh" is one name; "Jane Doe, John Roe" two.
+        if (
+            len(pieces) == 2
+            and all(len(p.split()) <= 2 for p in pieces)
+            and len(parts) == 1
+            and " " not in pieces[0]
+        ):
+            names.append(part)
+        else:
+            names.extend(pieces)
+    return names
+
+
+def names_and_et_al(text: str) -> tuple[list[str], bool]:
+    """The people named in an author line, and whether the line says it is cut short."""
+    names = split_names(text)
+    truncated = any(n.lower() in ET_AL for n in names)
+    return [n for n in names if n.lower().strip() not in NOT_AUTHORS], truncated
+
+
+def name_key(author: Author) -> frozenset[str]:
+    """The same person however written: 'Nguyen, Linh' = 'Linh Nguyen' = 'LINH NGUYEN'."""
+    folded = unicodedata.normalize("NFKD", author.name.lower())
+    return frozenset(re.findall(r"\w+", "".join(c for c in folded if not unicodedata.combining(c))))
+
+
+def unique_authors(authors: list[Author]) -> list[Author]:
+    """Authors without repeats, the first (most precise) spelling kept."""
+    seen: set[frozenset[str]] = set()
+    kept = []
+    for author in authors:
+        key = name_key(author)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(author)
+    return kept
 
 
 def metadata_from_note(text: str) -> Metadata:
     """Fields from the journal's 'This article is extracted from … Preferred citation: …' note."""
-    meta = Metadata()
+    meta = Metadata(label="citation note")
     if match := _EXTRACTED.search(text):
         meta.update(
             journal=match["journal"].strip(),
@@ -272,20 +374,72 @@ def _byline_authors(block: str, known: dict[str, Author]) -> list[Author]:
 
 
 def metadata_from_front_matter(data: dict, source: str = "front matter") -> Metadata:
-    """Jekyll/Hugo/Pandoc front matter: title, author(s), date, description, journal fields."""
-    meta = Metadata()
-    raw_authors = data.get("authors", data.get("author"))
+    """Front matter of Jekyll, Hugo, Pandoc, Quarto and Pelican (and sidecars, which use the same
+    names): title, authors, date, journal or site, pages, DOI, URL, publisher, CSL item type."""
+    meta = Metadata(label=source)
+    value = _lookup(data)
+    names, et_al = _authors(value("authors", "author", "creator", "creators"))
+    pages = _text(value("pages", "page"))
     meta.update(
-        title=_text(data.get("title")),
-        authors=_authors(raw_authors),
-        journal=_text(data.get("journal") or data.get("container-title")),
-        volume=_text(data.get("volume")),
-        issue=_text(data.get("issue")),
-        language=_text(data.get("lang") or data.get("language")),
-        description=_text(data.get("description") or data.get("abstract") or data.get("summary")),
+        title=_text(value("title")),
+        authors=names,
+        authors_et_al=et_al,
+        journal=_text(
+            value("journal", "container-title", "container_title", "site", "publication", "website")
+        ),
+        volume=_text(value("volume")),
+        issue=_text(value("issue", "number"))
+        if value("volume") or value("journal")
+        else _text(value("issue")),
+        language=_text(value("lang", "language", "locale")),
+        description=_text(value("description", "abstract", "summary", "subtitle")),
+        type=item_type(_text(value("type", "item_type", "csl_type", "category_type"))),
+        doi=clean_doi(_text(value("doi"))),
+        url=absolute_url(_text(value("url", "canonical_url", "canonical", "link", "source_url"))),
+        publisher=_text(value("publisher", "institution", "organization")),
+        pdf_url=absolute_url(_text(value("pdf_url", "pdf"))),
     )
-    meta.set_date(_text(data.get("date")), source)
+    if pages:
+        first, _, last = pages.replace("–", "-").replace("—", "-").partition("-")
+        meta.update(first_page=_int(first), last_page=_int(last or first))
+    meta.set_date(_text(value("date", "published", "pubdate", "issued", "date_published")), source)
+    if accessed := _text(value("accessed", "access-date", "access_date", "retrieved")):
+        meta.update(accessed=parse_issue_date(accessed))
     return meta
+
+
+def _lookup(data: dict):
+    """Front-matter keys as their tools spell them: any case, '-' or '_'."""
+    folded = {str(k).lower().replace("_", "-"): v for k, v in data.items()}
+
+    def value(*names: str):
+        for name in names:
+            found = folded.get(name.lower().replace("_", "-"))
+            if found not in (None, "", []):
+                return found
+        return None
+
+    return value
+
+
+def item_type(value: str | None) -> str | None:
+    """A CSL item type from what a source calls it; None for layout names (Hugo's 'type: page')
+    that are not item types."""
+    if not value:
+        return None
+    name = value.strip().lower()
+    return name if name in CSL_TYPES else TYPE_ALIASES.get(name)
+
+
+def clean_doi(value: str | None) -> str | None:
+    """'https://doi.org/10.1/x', 'doi:10.1/x', '10.1/x' -> '10.1/x'; None if it is not a DOI."""
+    match = DOI.search(value or "")
+    return match[1] if match else None
+
+
+def absolute_url(value: str | None) -> str | None:
+    """An http(s) URL; a site-relative path ('/posts/x/') is not a citable address."""
+    return value if value and re.match(r"^https?://[^\s/]+\S*$", value) else None
 
 
 SCALARS = (str, int, float, Date)
@@ -300,23 +454,31 @@ def _text(value) -> str | None:
     return " ".join(str(value).split()) or None
 
 
-def _authors(value) -> list[Author]:
+def _authors(value) -> tuple[list[Author], bool]:
+    """Authors from a string ('A, B and C, et al.'), a list of names, or CSL-style mappings
+    ({family, given}, {literal}, {name}); and whether the list says it is cut short."""
     if not value:
-        return []
+        return [], False
     if isinstance(value, str):
-        return [author_from_name(n) for n in split_names(value[:MAX_TEXT_FIELD])]
+        names, et_al = names_and_et_al(value[:MAX_TEXT_FIELD])
+        return [author_from_name(n) for n in names], et_al
     if isinstance(value, dict):
         value = [value]
-    authors = []
+    authors, et_al = [], False
     for item in (value if isinstance(value, list) else [value])[: MAX_AUTHORS + 1]:
         if isinstance(item, dict):
             authors.append(_author_from_mapping(item))
         elif name := _text(item):
-            authors.append(author_from_name(name[:MAX_TEXT_FIELD]))
-    return [a for a in authors if a.name]
+            names, cut = names_and_et_al(name[:MAX_TEXT_FIELD])
+            et_al = et_al or cut
+            authors.extend(author_from_name(n) for n in names)
+    return [a for a in authors if a.name], et_al
 
 
 def _author_from_mapping(item: dict) -> Author:
+    affiliation = _text(item.get("affiliation"))
+    if literal := _text(item.get("literal") or item.get("institution") or item.get("organization")):
+        return Author(name=literal, affiliation=affiliation, literal=True)
     family, given = _text(item.get("family")), _text(item.get("given"))
     family_first = bool(item.get("family_first", False))
     name = _text(item.get("name")) or " ".join(
@@ -324,8 +486,10 @@ def _author_from_mapping(item: dict) -> Author:
     )
     if not (family or given):
         base = author_from_name(name or "")
+        if base.literal:
+            return replace(base, affiliation=affiliation)
         family, given, family_first = base.family, base.given, base.family_first
-    return Author(name, family, given, _text(item.get("affiliation")), family_first)
+    return Author(name, family, given, affiliation, family_first)
 
 
 def read_sidecar(path: Path) -> tuple[Metadata, list[str]]:
@@ -344,9 +508,8 @@ def read_sidecar(path: Path) -> tuple[Metadata, list[str]]:
         first_page=_int(data.get("first_page")),
         last_page=_int(data.get("last_page")),
     )
-    if pages := _text(data.get("pages")):
-        first, _, last = pages.replace("–", "-").partition("-")
-        meta.update(first_page=_int(first), last_page=_int(last or first))
+    if (kind := _text(data.get("type"))) and not item_type(kind):
+        warnings.append(f"{path.name}: type {kind!r} is not a CSL item type ({', '.join(sorted(CSL_TYPES))})")
     return meta, warnings
 
 
@@ -358,6 +521,33 @@ def _int(value) -> int | None:
         return int(text)
     except ValueError:
         return None
+
+
+# Pelican and MultiMarkdown headers: "Title: …" lines at the very top, ended by a blank line.
+HEADER_LINE = re.compile(r"^([A-Za-z][\w -]{0,30}):[ \t]*(.*)$")
+HEADER_KEYS = frozenset(
+    "title author authors date modified category tags slug summary lang language status "
+    "journal volume issue pages doi url publisher type subtitle description keywords".split()
+)
+MAX_HEADER_LINES = 40
+
+
+def key_value_header(text: str) -> tuple[dict, str, list[str]]:
+    """A Pelican/MultiMarkdown header: every line 'Key: value' with a key such tools use,
+    the first one Title, Author or Date, then a blank line."""
+    lines = text.lstrip("\ufeff").split("\n", MAX_HEADER_LINES + 1)
+    data: dict[str, str] = {}
+    for number, line in enumerate(lines[: MAX_HEADER_LINES + 1]):
+        if not line.strip():
+            if data:
+                return data, "\n".join(lines[number:]), []
+            break
+        match = HEADER_LINE.match(line.rstrip("\r"))
+        key = match[1].strip().lower() if match else None
+        if key not in HEADER_KEYS or (not data and key not in ("title", "author", "authors", "date")):
+            break
+        data[key] = match[2].strip()
+    return {}, text, []
 
 
 class FrontMatterLoader(yaml.SafeLoader):
@@ -384,7 +574,7 @@ def split_front_matter(text: str) -> tuple[dict, str, list[str]]:
     """Front matter (YAML between --- lines, or TOML between +++), the body, and warnings."""
     match = re.match(r"\A(---|\+\+\+)[ \t]*\r?\n(.*?)\r?\n(---|\.\.\.|\+\+\+)[ \t]*(\r?\n|\Z)", text, re.S)
     if not match:
-        return {}, text, []
+        return key_value_header(text)
     body = text[match.end() :]
     if len(match[2]) > MAX_FRONT_MATTER:
         return {}, body, [f"front matter is over {MAX_FRONT_MATTER // 1024} KB and was ignored"]

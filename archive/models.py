@@ -8,7 +8,9 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-PASSAGE_KINDS = ("lead", "paragraph", "figure", "chronology")
+from .addresses import PASSAGE_KINDS, anchor, label, position, segment
+
+__all__ = ["PASSAGE_KINDS", "Article", "Author", "ParseError", "Passage", "Section", "fingerprint"]
 
 
 def fingerprint(text: str) -> str:
@@ -25,6 +27,8 @@ class Author:
     affiliation: str | None = None
     # True for names written family name first (Yu Bin): citation styles must not invert them.
     family_first: bool = False
+    # An institution ("Office of the Secretary of Defense"): one name, never split (CSL "literal").
+    literal: bool = False
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,9 @@ class Passage:
     id: str
     article_id: str
     kind: str
-    number: int | None
-    figure: int | None
-    section: str | None
+    number: int | None  # ¶ number, for body text (addresses.PARAGRAPH_KINDS)
+    ordinal: int | None  # number in its own series, for figures, notes, code and references
+    section: str | None  # the section path: "Events › Military events"
     section_number: int | None
     text: str
     html: str
@@ -45,19 +49,38 @@ class Passage:
     date_end: str | None = None
     credit: str | None = None
     fingerprint: str = ""
+    image: str | None = None  # a figure's picture (its address, as the source wrote it)
+    label: str | None = None  # a note's printed mark
+    called_from: str | None = None  # the passage whose text calls this note
 
     @property
     def anchor(self) -> str:
-        """The fragment id of this passage in the reader (p14, fig3)."""
-        return f"fig{self.figure}" if self.kind == "figure" else f"p{self.number}"
+        """The fragment id of this passage in the reader (p14, fig3, note2)."""
+        return anchor(self.kind, self.number, self.ordinal)
+
+    @property
+    def label_text(self) -> str:
+        """As a reader names it: ¶ 14, Fig. 3, Note 2."""
+        return label(self.kind, self.number, self.ordinal)
+
+    @property
+    def segment(self) -> str:
+        """Its series in permalinks: p, fig, note, code, ref."""
+        return segment(self.kind)
+
+    @property
+    def position(self) -> int | None:
+        """Its number in that series."""
+        return position(self.kind, self.number, self.ordinal)
 
 
 @dataclass(frozen=True)
 class Section:
     number: int
-    title: str
+    title: str  # the path of headings down to this one: "Events › Military events"
     passage_ids: tuple[str, ...]
     text: str
+    level: int = 1  # 1 for top-level sections
 
 
 @dataclass(frozen=True)
@@ -78,10 +101,20 @@ class Article:
     period: str | None = None
     language: str = "en"
     description: str | None = None
+    type: str | None = None  # CSL item type: article-journal, report, webpage, post-weblog, …
+    doi: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    accessed: str | None = None
+    pdf_url: str | None = None
+    authors_et_al: bool = False  # the source's author list ends "et al." or "and others"
+    metadata_sources: dict[str, str] = field(default_factory=dict, compare=False)
     sections: tuple[Section, ...] = ()
     passages: tuple[Passage, ...] = ()
     page_note: str | None = None
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # What the parser left out of the passages on purpose, and why (pull quotes, share widgets).
+    dropped: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def year(self) -> int | None:
@@ -106,6 +139,7 @@ class Article:
         record = dict(data["article"])
         record["authors"] = tuple(Author(**a) for a in record["authors"])
         record["warnings"] = tuple(record.get("warnings", ()))
+        record["dropped"] = tuple(record.get("dropped", ()))
         passages = tuple(Passage(**p) for p in data["passages"])
         by_id = {p.id: p for p in passages}
         sections = tuple(
@@ -114,6 +148,7 @@ class Article:
                 title=s["title"],
                 passage_ids=tuple(s["passage_ids"]),
                 text=" ".join(by_id[i].text for i in s["passage_ids"] if i in by_id),
+                level=s.get("level", 1),
             )
             for s in data["sections"]
         )

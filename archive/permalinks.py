@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from .addresses import SERIES, position
 from .index import IndexHandle
 from .models import Article, Passage
 
@@ -25,11 +26,12 @@ class Resolution:
 
 
 def find_passage(article: Article, kind: str, number: int) -> Passage | None:
-    """The passage at ¶ number, or the figure with that number when kind is 'figure'."""
+    """The passage at ¶ number (kind 'paragraph'), or number `number` of a series of its own
+    (kind 'figure', 'note', 'code', 'reference')."""
+    series = kind if kind in SERIES else None
     for passage in article.passages:
-        if kind == "figure" and passage.kind == "figure" and passage.figure == number:
-            return passage
-        if kind != "figure" and passage.kind != "figure" and passage.number == number:
+        own = passage.kind if passage.kind in SERIES else None
+        if own == series and position(passage.kind, passage.number, passage.ordinal) == number:
             return passage
     return None
 

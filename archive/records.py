@@ -91,7 +91,7 @@ def _bibtex_month(date: str | None) -> str | None:
 def _locator_note(locator: Locator | None) -> str | None:
     if locator is None:
         return None
-    label = {"page": "p.", "paragraph": "para.", "figure": "fig."}[locator.label]
+    label = {"page": "p.", "paragraph": "para.", "figure": "fig.", "note": "n."}[locator.label]
     if locator.label == "page" and "-" in locator.value:
         label = "pp."
     return f"{label} {locator.value.replace('-', '–')}"

@@ -472,7 +472,7 @@ class Update:
                 continue
             version = {
                 "number": passage.number,
-                "figure": passage.figure,
+                "ordinal": passage.ordinal,
                 "kind": passage.kind,
                 "text": passage.text,
                 "indexed": indexed,

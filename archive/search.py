@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 from whoosh import query as q
 
+from . import addresses
 from .dates import MAX_YEAR, MIN_YEAR
 from .highlight import match_terms, snippet
 from .index import IndexHandle, iso_date
@@ -42,7 +43,7 @@ class Hit:
     section: str | None
     section_number: int | None
     number: int | None
-    figure: int | None
+    ordinal: int | None
     page_start: int | None
     page_end: int | None
     date_start: str | None
@@ -55,14 +56,20 @@ class Hit:
 
     @property
     def anchor(self) -> str:
-        return anchor(self.kind, self.number, self.figure, self.section_number)
+        return addresses.anchor(self.kind, self.number, self.ordinal, self.section_number)
 
+    @property
+    def label_text(self) -> str:
+        """¶ 14, Fig. 3, Note 2, § 2."""
+        return addresses.label(self.kind, self.number, self.ordinal, self.section_number)
 
-def anchor(kind: str, number: int | None, figure: int | None, section_number: int | None) -> str:
-    """The fragment id of a hit in the reader: p14, fig3, or s2 for a section."""
-    if kind == "section":
-        return f"s{section_number}"
-    return f"fig{figure}" if kind == "figure" else f"p{number}"
+    @property
+    def segment(self) -> str:
+        return addresses.segment(self.kind)
+
+    @property
+    def position(self) -> int | None:
+        return addresses.position(self.kind, self.number, self.ordinal)
 
 
 @dataclass(frozen=True)
@@ -332,7 +339,7 @@ def facet_counts(table: Table, ids, filters: dict) -> tuple[dict[str, dict[str, 
 
 def to_hit(fields: dict, score: float | None, terms) -> Hit:
     kind = fields["kind"]
-    where = anchor(kind, fields.get("number"), fields.get("figure"), fields.get("section_number"))
+    where = addresses.anchor(kind, fields.get("number"), fields.get("ordinal"), fields.get("section_number"))
     return Hit(
         id=fields["id"],
         kind=kind,
@@ -342,7 +349,7 @@ def to_hit(fields: dict, score: float | None, terms) -> Hit:
         section=fields.get("section"),
         section_number=fields.get("section_number"),
         number=fields.get("number"),
-        figure=fields.get("figure"),
+        ordinal=fields.get("ordinal"),
         page_start=fields.get("page_start"),
         page_end=fields.get("page_end"),
         date_start=iso_date(fields.get("date_start")),

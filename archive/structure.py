@@ -2,23 +2,78 @@
 
 from __future__ import annotations
 
+import bisect
+import html
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+from dataclasses import replace as dc_replace
 
-from .dates import parse_date_range, split_chronology_entry
+from .addresses import is_paragraph, passage_id
+from .dates import _MONTH as MONTH_WORD
+from .dates import parse_date_range, parse_issue_date, split_chronology_entry
 from .metadata import (
+    NOT_VALUES,
     NOTE_START,
     Metadata,
+    author_from_name,
     is_all_caps,
     metadata_from_header,
     metadata_from_note,
+    names_and_et_al,
     smart_title,
 )
 from .models import Passage, Section, fingerprint
+from .walk import HEADING_TAGS, Block
 
-HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+__all__ = ["HEADING_TAGS", "Block", "Structure", "build_passages"]
+
 FIGURE = re.compile(r"^(?:Figure|Fig\.)\s*(\d+)\b")
 CREDIT = re.compile(r"\b((?:Photo(?:graph)?|Source|Credit|Image|Courtesy)s?(?: credit)?\s*:\s*\S.*)$")
+# A line that is a caption wherever it stands: opened by a triangle pointing at the picture.
+CAPTION_MARK = re.compile(r"^\s*[▲△▼▽►◄]")
+# A line that is a caption when it follows a picture.
+CAPTION_START = re.compile(
+    r"^\s*(?:[▲△▼▽►◄]|(?:Figure|Fig\.|Chart|Table|Map|Exhibit|Graph|Image|Photo|Source|Credit)\b)",
+    re.IGNORECASE,
+)
+CREDIT_LINE = re.compile(r"^\s*(?:Photo(?:graph)?|Source|Credit|Image|Courtesy)s?(?: credit)?\s*:", re.I)
+BYLINE = re.compile(r"^\s*(?:(?:Written|Posted|Reported)\s+)?by\s+(?P<names>\S.*)$", re.IGNORECASE)
+DATELINE = re.compile(
+    rf"^\s*(?:(?:Published|Posted|Updated|Last updated|Date)(?:\s+on)?:?\s*)?"
+    rf"(?:{MONTH_WORD}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH_WORD},?\s+\d{{4}}|\d{{4}}-\d\d-\d\d)\.?\s*$",
+    re.IGNORECASE,
+)
+MAX_BYLINE_WORDS = 25
+MAX_CAPTION_WORDS = 80
+PATH_SEPARATOR = " › "
+# Back matter: sections that are not the article's body, by their heading.
+REFERENCE_HEADING = re.compile(r"^(?:references|bibliography|works cited|sources|literature)\s*:?$", re.I)
+BACK_MATTER_HEADING = re.compile(
+    r"^(?:about (?:the )?authors?|about us|authors?(?: bio(?:graph(?:y|ies))?)?|bio(?:graph(?:y|ies))?|"
+    r"contributors?|related(?: \w+){0,2}|further reading|read more|see also|share(?: this(?: \w+)?)?|"
+    r"disclaimer|disclosures?|acknowledge?ments?|notes|endnotes|footnotes|tags|topics|"
+    r"more from .*|recommended.*|you may also like.*|comments?)\s*:?$",
+    re.I,
+)
+# Back matter by its words, at the end of an article: a biography, a disclaimer, a share line.
+BIOGRAPHY = re.compile(
+    r"^(?:[A-Z][\w.'’-]*\s+){1,4}(?:is|was|serves as|has been|works as)\s+"
+    r"(?:a|an|the|currently|senior|former|director|professor|founder|editor|head|chair)\b"
+)
+BACK_MATTER_TEXT = re.compile(
+    r"^(?:about the authors?|the views expressed|this (?:article|post|piece|essay|commentary) "
+    r"(?:was|is|first|originally)|originally published|a version of this|disclaimer|share this|tags:|"
+    r"related:|follow (?:us|him|her|them)|copyright|©|all rights reserved|read more|photo credit)",
+    re.I,
+)
+MAX_BACK_MATTER_BLOCKS = 4
+WORD = re.compile(r"\w+")
+# Pull quotes: the shortest and longest repeated text worth noticing (a short repeated phrase is
+# chance; a long one is a duplicated paragraph, dropped the same way).
+MIN_REPEAT_WORDS = 6
+MAX_REPEAT_WORDS = 400
+MIN_PIECE_WORDS = 3  # of each part between the ellipses of a trimmed quote
+MAX_REPEAT_LOOKS = 50  # occurrences of one piece examined (bounds the cost on repetitive files)
 CLOSERS = "\"'”’)]*_ "
 TERMINAL = ".!?…:"
 MAX_HEADING_CHARS = 120
@@ -26,13 +81,10 @@ MAX_HEADING_WORDS = 16
 
 
 @dataclass(frozen=True)
-class Block:
-    """One block of the walked document: a heading, a text block or a figure caption."""
-
-    tag: str
-    text: str
-    html: str
-    raw: str = ""
+class Heading:
+    number: int
+    title: str  # the path: "Events › Military events"
+    level: int
 
 
 @dataclass
@@ -42,12 +94,15 @@ class Draft:
     kind: str
     text: str
     html: str
-    section: str | None
+    section: Heading | None
     page_from: int
     page_to: int
     figure: int | None = None
     credit: str | None = None
     dates: tuple[str, str] | None = None
+    image: str | None = None
+    label: str | None = None
+    calls: tuple[str, ...] = ()
 
 
 @dataclass
@@ -58,6 +113,7 @@ class Structure:
     page_note: str | None
     first_heading: str | None = None
     warnings: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
 
 
 def ends_mid_sentence(text: str) -> bool:
@@ -79,26 +135,34 @@ def looks_like_heading(text: str, following: str | None) -> bool:
 
 
 class Walker:
-    """Reads blocks in order, keeping the state a reader keeps: section, header, unfinished paragraph."""
+    """Reads blocks in order, keeping the state a reader keeps: section path, header, unfinished
+    paragraph, the picture waiting for its caption."""
 
     def __init__(self, blocks: list[Block], structured: bool):
-        self.blocks = [b for b in blocks if b.text]
+        self.blocks = [b for b in blocks if b.text or b.tag in ("hr", "image")]
         self.structured = structured
         self.header: list[str] = []
         self.notes: list[str] = []
+        self.bylines: list[str] = []
         self.drafts: list[Draft] = []
-        self.headings: list[str] = []
+        self.headings: list[Heading] = []
+        self.path: list[tuple[int, str]] = []  # (level, title) of the open headings
         self.title_h1: str | None = None
-        self.section: str | None = None
         self.in_chronology = False
         self.period: str | None = None
         self.pending: Draft | None = None
         self.breaks = 0
         self.started = False
+        self.rules: list[int] = []  # number of drafts before each horizontal rule
+
+    @property
+    def section(self) -> Heading | None:
+        return self.headings[-1] if self.headings and self.path else None
 
     def run(self) -> Walker:
-        for i, block in enumerate(self.blocks):
-            following = self.blocks[i + 1].text if i + 1 < len(self.blocks) else None
+        blocks = with_figures(self.blocks)
+        for i, block in enumerate(blocks):
+            following = next((b.text for b in blocks[i + 1 :] if b.text), None)
             self.take(block, following)
         return self
 
@@ -108,12 +172,20 @@ class Walker:
             if block.tag == "h1" and self.title_h1 is None and not self.drafts and not self.headings:
                 self.title_h1 = text
             else:
-                self.start_section(text)
+                self.start_section(text, int(block.tag[1]))
+        elif block.tag == "hr":
+            self.rules.append(len(self.drafts))
+            self.pending = None
+        elif block.tag in ("code", "note"):
+            self.started = True
+            self.add_other(block)
         elif not self.started and is_all_caps(text) and not text.upper().startswith("CHRONOLOGY"):
             self.header.append(block.raw or text)
         elif NOTE_START.match(text):
             self.notes.append(text)
-        elif block.tag == "figure" or FIGURE.match(text):
+        elif not self.started and not self.drafts and is_byline(text):
+            self.bylines.append(text)
+        elif block.tag == "figure" or FIGURE.match(text) or CAPTION_MARK.match(text):
             self.add_figure(block)
         else:
             self.started = True
@@ -126,12 +198,23 @@ class Walker:
         elif is_all_caps(text) and len(text) <= MAX_HEADING_CHARS:
             self.take_caps_line(text)
         elif not self.structured and looks_like_heading(text, following):
-            self.start_section(text)
+            self.start_section(text, None)
         else:
             entry = split_chronology_entry(text) if self.in_chronology else None
             dates = parse_date_range(entry[0], self.period_year()) if entry else None
             kind = "chronology" if dates else "paragraph"
-            self.add(Draft(kind, text, block.html, self.section, self.breaks, self.breaks, dates=dates))
+            self.add(
+                Draft(
+                    kind,
+                    text,
+                    block.html,
+                    self.section,
+                    self.breaks,
+                    self.breaks,
+                    dates=dates,
+                    calls=block.calls,
+                )
+            )
 
     def continues(self, text: str, following: str | None) -> bool:
         if is_all_caps(text) or (self.in_chronology and split_chronology_entry(text)):
@@ -141,15 +224,24 @@ class Walker:
         return not self.structured and not looks_like_heading(text, following)
 
     def take_caps_line(self, text: str) -> None:
-        section_drafts = [d for d in self.drafts if d.section == self.section]
+        section = self.section
+        section_drafts = [d for d in self.drafts if section is not None and d.section is section]
         if self.in_chronology and self.period is None and not section_drafts and re.search(r"\d{4}", text):
             self.period = smart_title(text)
         else:
-            self.start_section(smart_title(text))
+            self.start_section(smart_title(text), None)
 
-    def start_section(self, title: str) -> None:
-        self.section = title
-        self.headings.append(title)
+    def start_section(self, title: str, level: int | None) -> None:
+        """A heading: h-levels nest (a heading with no text before its sub-heading stays in the
+        path); headings found in plain text (level None) are all top-level."""
+        depth = level or 1
+        while self.path and self.path[-1][0] >= depth:
+            self.path.pop()
+        self.path.append((depth, title))
+        heading = Heading(
+            len(self.headings) + 1, PATH_SEPARATOR.join(t for _, t in self.path), len(self.path)
+        )
+        self.headings.append(heading)
         self.in_chronology = title.lower().startswith("chronology")
         self.pending = None
 
@@ -158,6 +250,7 @@ class Walker:
         glue = "" if draft.text.endswith("-") else " "
         draft.text = f"{draft.text}{glue}{block.text}"
         draft.html = f"{draft.html}{glue}{block.html}"
+        draft.calls += block.calls
         self.breaks += 1
         draft.page_to = self.breaks
         self.pending = draft if ends_mid_sentence(draft.text) else None
@@ -165,6 +258,14 @@ class Walker:
     def add(self, draft: Draft) -> None:
         self.drafts.append(draft)
         self.pending = draft if ends_mid_sentence(draft.text) else None
+
+    def add_other(self, block: Block) -> None:
+        """Code and notes: outside ¶ numbering, never joined to a paragraph."""
+        self.drafts.append(
+            Draft(
+                block.tag, block.text, block.html, self.section, self.breaks, self.breaks, label=block.label
+            )
+        )
 
     def add_figure(self, block: Block) -> None:
         # A caption between the halves of a split paragraph sits after the page break.
@@ -181,6 +282,7 @@ class Walker:
                 page,
                 figure=int(number[1]) if number else None,
                 credit=credit[1].strip(" *") if credit else None,
+                image=block.image,
             )
         )
 
@@ -189,37 +291,206 @@ class Walker:
         return int(match[0]) if match else None
 
 
+def is_caption(block: Block) -> bool:
+    """A line under a picture that captions it: italic as a whole, or opened by a caption word or
+    mark (▲ Figure Fig. Chart Table Map Source: Photo: …)."""
+    return block.tag in ("p", "figure") and (
+        (block.emphasised and len(block.text.split()) <= MAX_CAPTION_WORDS)
+        or bool(CAPTION_START.match(block.text))
+    )
+
+
+def with_figures(blocks: list[Block]) -> list[Block]:
+    """Pictures joined to their captions as figure blocks: the caption in the picture's own
+    paragraph or on the next line, else the alternative text; a credit line after a figure is
+    its credit. A picture with no words at all is not a passage."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if block.tag == "image":
+            if block.text:
+                out.append(replace(block, tag="figure"))
+            elif following is not None and is_caption(following):
+                out.append(replace(following, tag="figure", image=block.image, alt=block.alt))
+                i += 1
+            elif block.alt:
+                out.append(
+                    replace(block, tag="figure", text=block.alt, html=html.escape(block.alt, quote=False))
+                )
+        elif (
+            block.tag == "p"
+            and out
+            and out[-1].tag == "figure"
+            and CREDIT_LINE.match(block.text)
+            and not CREDIT.search(out[-1].text)
+        ):
+            figure = out[-1]
+            out[-1] = replace(figure, text=f"{figure.text} {block.text}", html=f"{figure.html} {block.html}")
+        else:
+            out.append(block)
+        i += 1
+    return out
+
+
+def is_byline(text: str) -> bool:
+    """'By Linh Nguyen · November 2, 2020', 'Posted on 2 Nov 2020': metadata above the text."""
+    return len(text.split()) <= MAX_BYLINE_WORDS and bool(BYLINE.match(text) or DATELINE.match(text))
+
+
+def byline_metadata(lines: list[str]) -> Metadata:
+    """Authors and date stated by byline and dateline blocks."""
+    found = Metadata(label="byline")
+    for line in lines:
+        date = parse_issue_date(line) if re.search(r"\d{4}", line) else None
+        if date and not found.date:
+            found.update(date=date)
+        names = BYLINE.match(line)
+        if names and not found.authors:
+            part = re.split(
+                r"\s+[·|•–—-]\s+|\s*\|\s*|,?\s+(?:on|published|updated)\b", names["names"], maxsplit=1
+            )[0]
+            part = re.sub(rf"\b{MONTH_WORD}.*$", "", part).strip(" ,")
+            names_found, et_al = names_and_et_al(part)
+            found.update(authors=[author_from_name(n) for n in names_found], authors_et_al=et_al)
+    return found
+
+
 def merge_metadata(walker: Walker, layers: list[Metadata]) -> Metadata:
-    """Header and citation note are defaults; front matter and the sidecar (later layers) win."""
+    """Header, citation note and byline are defaults; front matter and the sidecar (later layers)
+    win. Each field remembers the source it came from."""
     note = metadata_from_note(" ".join(walker.notes))
     header = metadata_from_header(walker.header, note) if walker.header else Metadata()
+    header.label = "header"
+    byline = byline_metadata(walker.bylines)
     merged = Metadata()
-    for layer in [note, header, Metadata(title=walker.title_h1), *layers]:
-        values = {f.name: getattr(layer, f.name) for f in fields(Metadata) if f.name != "problems"}
+    for layer in [byline, note, header, Metadata(title=walker.title_h1, label="first heading"), *layers]:
+        values = {f.name: getattr(layer, f.name) for f in fields(Metadata) if f.name not in NOT_VALUES}
         if layer is header and note.title:
             values.pop("title")
-        merged.update(**values)
-        merged.problems.extend(layer.problems)
+        merged.absorb(layer, values)
     merged.update(period=merged.period or walker.period)
     return merged.validate()
 
 
 def build_passages(
-    article_id: str, blocks: list[Block], layers: list[Metadata], structured: bool
+    article_id: str, blocks: list[Block], layers: list[Metadata], structured: bool, bylines: list[str] = ()
 ) -> Structure:
     """Sections and numbered passages of one article, with merged metadata and inferred pages."""
-    walker = Walker(blocks, structured).run()
+    walker = Walker(blocks, structured)
+    walker.bylines.extend(bylines)
+    walker.run()
     metadata = merge_metadata(walker, layers)
-    drafts = walker.drafts
+    drafts, dropped = without_repeats(walker.drafts)
+    mark_back_matter(drafts, walker)
     first_text = next((d for d in drafts if d.kind == "paragraph"), None)
     if first_text and first_text.section is None and walker.headings:
         first_text.kind = "lead"
     pages, page_note = infer_pages(metadata, walker.breaks)
     passages = number_passages(article_id, drafts, pages)
-    first_heading = walker.headings[0] if walker.headings else None
+    first_heading = walker.headings[0].title if walker.headings else None
     return Structure(
-        passages, group_sections(passages), metadata, page_note, first_heading, metadata.problems
+        passages,
+        group_sections(passages, walker.headings),
+        metadata,
+        page_note,
+        first_heading,
+        metadata.problems,
+        dropped,
     )
+
+
+def without_repeats(drafts: list[Draft]) -> tuple[list[Draft], list[str]]:
+    """Drafts without pull quotes: a paragraph whose words all stand, in order, inside a longer
+    paragraph of the article (a sentence repeated as a highlight), or that repeats an earlier
+    paragraph word for word, is not indexed twice.
+
+    The body is searched as one string of words, so the cost stays linear in its length."""
+    body = [d for d in drafts if d.kind == "paragraph"]
+    words = [" ".join(WORD.findall(d.text.lower())) for d in body]
+    joined = "\n".join(words)
+    starts = []
+    offset = 0
+    for text in words:
+        starts.append(offset)
+        offset += len(text) + 1
+    repeats: set[int] = set()
+    for i, text in enumerate(words):
+        if not MIN_REPEAT_WORDS <= text.count(" ") + 1 <= MAX_REPEAT_WORDS:
+            continue
+        pieces = [
+            p
+            for p in (" ".join(WORD.findall(part)) for part in re.split(r"\.\.\.|…", body[i].text.lower()))
+            if p
+        ]
+        pieces = [p for p in pieces if p.count(" ") + 1 >= MIN_PIECE_WORDS]
+        if pieces and all(_repeated(joined, piece, i, words, starts, repeats) for piece in pieces):
+            repeats.add(i)
+    dropped = [
+        f"repeated text (a pull quote) not indexed twice: {body[i].text[:80]!r}" for i in sorted(repeats)
+    ]
+    repeated = {id(body[i]) for i in repeats}
+    return [d for d in drafts if id(d) not in repeated], dropped
+
+
+def _repeated(
+    joined: str, piece: str, own: int, words: list[str], starts: list[int], repeats: set[int]
+) -> bool:
+    """True when `piece` stands, on word boundaries, in another paragraph that is longer than
+    paragraph `own` (or as long and earlier) and not itself a repeat."""
+    position, seen = joined.find(piece), 0
+    while position != -1 and seen < MAX_REPEAT_LOOKS:
+        seen += 1
+        end = position + len(piece)
+        bounded = (position == 0 or joined[position - 1] in " \n") and (
+            end == len(joined) or joined[end] in " \n"
+        )
+        owner = bisect.bisect_right(starts, position) - 1
+        if bounded and owner != own and owner not in repeats:
+            longer = len(words[owner]) > len(words[own]) or (
+                len(words[owner]) == len(words[own]) and owner < own
+            )
+            if longer:
+                return True
+        position = joined.find(piece, position + 1)
+    return False
+
+
+def mark_back_matter(drafts: list[Draft], walker: Walker) -> None:
+    """Biographies, disclaimers, "Related" and "Share" lists, reference lists: kind note (or
+    reference), outside ¶ numbering. Found by their section's heading, by the closing rule
+    before them, or by their words when they end the article."""
+    for draft in drafts:
+        if draft.kind != "paragraph" or draft.section is None:
+            continue
+        leaf = draft.section.title.split(PATH_SEPARATOR)[-1]
+        if REFERENCE_HEADING.match(leaf):
+            draft.kind = "reference"
+        elif BACK_MATTER_HEADING.match(leaf):
+            draft.kind = "note"
+    body = [i for i, d in enumerate(drafts) if d.kind in ("paragraph", "lead")]
+    if not body:
+        return
+    cut = None
+    for rule in reversed(walker.rules):
+        after = [i for i in body if i >= rule]
+        if after and len(after) <= max(MAX_BACK_MATTER_BLOCKS, len(body) // 5) and rule > body[0]:
+            if is_back_matter(drafts[after[0]].text) or drafts[after[0]].html.startswith("<em>"):
+                cut = rule
+            break
+    if cut is None:
+        trailing = [i for i in reversed(body[1:]) if is_back_matter(drafts[i].text)]
+        run = [i for n, i in enumerate(trailing) if i == body[len(body) - 1 - n]]
+        cut = run[-1] if run else None
+    if cut is not None:
+        for i in body:
+            if i >= cut:
+                drafts[i].kind = "note"
+
+
+def is_back_matter(text: str) -> bool:
+    return bool(BACK_MATTER_TEXT.match(text) or BIOGRAPHY.match(text))
 
 
 def infer_pages(metadata: Metadata, breaks: int) -> tuple[int | None, str | None]:
@@ -236,31 +507,31 @@ def infer_pages(metadata: Metadata, breaks: int) -> tuple[int | None, str | None
 
 
 def number_passages(article_id: str, drafts: list[Draft], first_page: int | None) -> tuple[Passage, ...]:
-    section_numbers: dict[str, int] = {}
+    """¶ numbers for body text, a series of its own for every other kind (addresses.py)."""
     printed = [d.figure for d in drafts if d.kind == "figure"]
     renumber_figures = None in printed or len(set(printed)) != len(printed)
-    paragraph = figure = 0
+    counters: dict[str, int] = {}
     passages = []
+    calls: dict[str, str] = {}  # note label -> id of the first passage calling it
     for order, draft in enumerate(drafts):
-        if draft.section is not None:
-            section_numbers.setdefault(draft.section, len(section_numbers) + 1)
-        if draft.kind == "figure":
-            figure += 1
-            number, fig = None, (figure if renumber_figures else draft.figure)
-            pid = f"{article_id}-fig{fig}"
-        else:
-            paragraph += 1
-            number, fig = paragraph, None
-            pid = f"{article_id}-p{paragraph}"
+        series = "paragraph" if is_paragraph(draft.kind) else draft.kind
+        counters[series] = counters.get(series, 0) + 1
+        number = counters[series] if series == "paragraph" else None
+        ordinal = None if series == "paragraph" else counters[series]
+        if draft.kind == "figure" and not renumber_figures:
+            ordinal = draft.figure
+        pid = passage_id(article_id, draft.kind, number, ordinal)
+        for label in draft.calls:
+            calls.setdefault(label, pid)
         passages.append(
             Passage(
                 id=pid,
                 article_id=article_id,
                 kind=draft.kind,
                 number=number,
-                figure=fig,
-                section=draft.section,
-                section_number=section_numbers.get(draft.section) if draft.section else None,
+                ordinal=ordinal,
+                section=draft.section.title if draft.section else None,
+                section_number=draft.section.number if draft.section else None,
                 text=draft.text,
                 html=draft.html,
                 order=order,
@@ -270,17 +541,30 @@ def number_passages(article_id: str, drafts: list[Draft], first_page: int | None
                 date_end=draft.dates[1] if draft.dates else None,
                 credit=draft.credit,
                 fingerprint=fingerprint(draft.text),
+                image=draft.image,
+                label=draft.label,
             )
         )
-    return tuple(passages)
+    return tuple(
+        dc_replace(p, called_from=calls.get(p.label)) if p.kind == "note" and p.label in calls else p
+        for p in passages
+    )
 
 
-def group_sections(passages: tuple[Passage, ...]) -> tuple[Section, ...]:
+def group_sections(passages: tuple[Passage, ...], headings: list[Heading]) -> tuple[Section, ...]:
+    """Every heading, in order, numbered 1, 2, …: those with no text of their own too (they
+    stay in their sub-sections' paths and in the table of contents)."""
     grouped: dict[int, list[Passage]] = {}
     for passage in passages:
         if passage.section_number is not None:
             grouped.setdefault(passage.section_number, []).append(passage)
     return tuple(
-        Section(number, members[0].section, tuple(p.id for p in members), " ".join(p.text for p in members))
-        for number, members in grouped.items()
+        Section(
+            heading.number,
+            heading.title,
+            tuple(p.id for p in grouped.get(heading.number, ())),
+            " ".join(p.text for p in grouped.get(heading.number, ())),
+            heading.level,
+        )
+        for heading in headings
     )

@@ -46,6 +46,7 @@ def test_seed_article_record(seed):
                 "given": "Bin",
                 "affiliation": "Wittenburg University",
                 "family_first": True,
+                "literal": False,
             }
         ],
         "journal": "Comparative Connections",
@@ -59,8 +60,28 @@ def test_seed_article_record(seed):
         "period": "May – August 2019",
         "language": "en",
         "description": None,
+        "type": "article-journal",
+        "doi": None,
+        "url": None,
+        "publisher": None,
+        "accessed": None,
+        "pdf_url": None,
+        "authors_et_al": False,
+        "metadata_sources": {
+            "title": "citation note",
+            "authors": "header",
+            "journal": "citation note",
+            "journal_subtitle": "citation note",
+            "relation": "header",
+            "volume": "citation note",
+            "issue": "citation note",
+            "date": "citation note",
+            "first_page": "citation note",
+            "last_page": "citation note",
+        },
         "page_note": None,
         "warnings": [],
+        "dropped": [],
     }
     assert re.fullmatch(r"[0-9a-f]{64}", seed.sha256)
 
@@ -84,7 +105,7 @@ def test_seed_numbering_is_one_sequence_in_reading_order(seed):
     assert [p.order for p in seed.passages] == list(range(76))
     assert numbered[0].kind == "lead" and numbered[0].section is None
     assert [p.kind for p in numbered[52:]] == ["chronology"] * 19
-    assert [p.figure for p in seed.passages if p.kind == "figure"] == [1, 2, 3, 4, 5]
+    assert [p.ordinal for p in seed.passages if p.kind == "figure"] == [1, 2, 3, 4, 5]
     assert seed.passages[0].id == "cc-2019-09-china-russia-p1"
     assert seed.passage("cc-2019-09-china-russia-fig3").section == SEED_SECTIONS[2]
 
@@ -211,8 +232,9 @@ def test_regular_markdown_with_front_matter():
     ]
     assert not any("title:" in p.text or "---" in p.text for p in article.passages)
     script = article.passages[1]
-    assert '<script>alert("x")</script> is shown as text' in script.text
-    assert "&lt;script&gt;" in script.html and "<script" not in script.html
+    # A script in Markdown is dropped with its code: never run, never shown as literal text.
+    assert script.text.endswith("keep imposing them. is shown as text.")
+    assert "alert" not in script.text and "script" not in script.html
     assert (article.passages[4].date_start, article.passages[4].date_end) == ("2020-12-30", "2021-01-02")
 
 
@@ -346,7 +368,7 @@ def test_parse_json_command(runner, seed_path):
     data = json.loads(result.output)
     assert set(data) == {"article", "sections", "passages"}
     assert set(data["passages"][0]) >= {
-        "id", "kind", "number", "figure", "section", "section_number", "text", "html",
+        "id", "kind", "number", "ordinal", "section", "section_number", "text", "html",
         "page_start", "page_end", "date_start", "date_end",
     }  # fmt: skip
     assert data["sections"][0]["passage_ids"][0] == "cc-2019-09-china-russia-p2"

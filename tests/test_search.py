@@ -114,7 +114,7 @@ def test_facets_count_every_match(handle):
         h.section == "Chronology of China-Russia Relations" for h in everything
     )
     assert list(facets["kind"]) == [
-        k for k in ("lead", "paragraph", "figure", "chronology", "section") if k in facets["kind"]
+        k for k in ("lead", "paragraph", "chronology", "figure", "section") if k in facets["kind"]
     ]
 
 

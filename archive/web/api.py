@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, jsonify, url_for
 
+from ..addresses import label, position, segment
 from ..cite import text_fragment
 from ..records import citation_bundle
 from ..search import related, search
@@ -31,6 +32,7 @@ def search_api():
         hit["url"] = (
             f"{url_for('reader.article', article_id=hit['article'], q=found.query or None)}#{found_hit.anchor}"
         )
+        hit["label"] = found_hit.label_text
     return jsonify(data), 400 if found.error and asked.query.strip() else 200
 
 
@@ -63,11 +65,13 @@ def article_api(article_id: str):
     data["url"] = url_for("reader.article", article_id=article.id)
     for passage in data["passages"]:
         passage["permalink"] = url_for(
-            "reader.figure" if passage["kind"] == "figure" else "reader.paragraph",
+            "reader.passage",
             article_id=article.id,
-            number=passage["figure"] if passage["kind"] == "figure" else passage["number"],
+            segment=segment(passage["kind"]),
+            number=position(passage["kind"], passage["number"], passage["ordinal"]),
             v=passage["fingerprint"],
         )
+        passage["label"] = label(passage["kind"], passage["number"], passage["ordinal"])
     return jsonify(data)
 
 

@@ -6,6 +6,7 @@ import json
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
+from ..addresses import SEGMENTS
 from ..cite import text_fragment
 from ..highlight import highlight_html, match_terms
 from ..permalinks import find_passage, resolve
@@ -25,11 +26,11 @@ DOWNLOADS = {
 
 def passage_url(passage, external: bool = False) -> str:
     """The permalink: article, number, and the fingerprint of the cited text."""
-    figure = passage.kind == "figure"
     return url_for(
-        "reader.figure" if figure else "reader.paragraph",
+        "reader.passage",
         article_id=passage.article_id,
-        number=passage.figure if figure else passage.number,
+        segment=passage.segment,
+        number=passage.position,
         v=passage.fingerprint,
         _external=external,
     )
@@ -73,14 +74,10 @@ def gone_or_missing(article_id: str, kind: str = "paragraph", number: int | None
     return render_template("removed.html", article=old, passage=passage, bundle=bundle, removed_on=when), 410
 
 
-@bp.route("/<article_id>/p/<int:number>")
-def paragraph(article_id: str, number: int):
-    return passage_page(article_id, "paragraph", number)
-
-
-@bp.route("/<article_id>/fig/<int:number>")
-def figure(article_id: str, number: int):
-    return passage_page(article_id, "figure", number)
+@bp.route("/<article_id>/<any(p, fig, note, code, ref):segment>/<int:number>")
+def passage(article_id: str, segment: str, number: int):
+    """A passage's page: /a/<article>/p/14 for ¶ 14, /fig/3, /note/2, /code/1, /ref/5."""
+    return passage_page(article_id, SEGMENTS[segment], number)
 
 
 def passage_page(article_id: str, kind: str, number: int):
@@ -110,9 +107,9 @@ def passage_page(article_id: str, kind: str, number: int):
     )
 
 
-@bp.route("/<article_id>/p/<int:number>.<any(bib, ris, json):fmt>")
-def download(article_id: str, number: int, fmt: str):
-    found = resolve(get_handle(), article_id, "paragraph", number, None)
+@bp.route("/<article_id>/<any(p, fig, note, code, ref):segment>/<int:number>.<any(bib, ris, json):fmt>")
+def download(article_id: str, segment: str, number: int, fmt: str):
+    found = resolve(get_handle(), article_id, SEGMENTS[segment], number, None)
     if found.passage is None or found.status != "ok":
         abort(404)
     permalink = passage_url(found.passage, external=True)

@@ -44,7 +44,7 @@
   }
 
   function place(hit) {
-    let label = hit.kind === "figure" ? "Fig. " + hit.figure : hit.kind === "section" ? "§ " + hit.section_number : "¶ " + hit.number;
+    let label = hit.label;
     if (hit.page_start) label += hit.page_end && hit.page_end !== hit.page_start ? ", pp. " + hit.page_start + "–" + hit.page_end : ", p. " + hit.page_start;
     return label;
   }

@@ -1,0 +1,308 @@
+"""Metadata of a web page, from every vocabulary publishers use, in a documented precedence.
+
+From weakest to strongest (a stronger source's value replaces a weaker one's, field by field):
+  1. the page itself: <title>, <html lang>, <link rel=canonical>, <meta name=author|description>;
+  2. OpenGraph and article:* (og:title, og:site_name, article:published_time, …);
+  3. Dublin Core (DC.* and DCTERMS.*, any case);
+  4. schema.org JSON-LD (ScholarlyArticle, NewsArticle, Report, BlogPosting, Article, WebPage …);
+  5. Highwire Press tags (citation_*), written for Google Scholar and reference managers.
+Within one source, names are read once: authors repeated by a source are merged, not repeated.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bs4 import BeautifulSoup
+
+from ..metadata import (
+    Metadata,
+    absolute_url,
+    author_from_name,
+    clean_doi,
+    item_type,
+    names_and_et_al,
+)
+from ..models import Author
+from ..walk import normalise
+
+MAX_JSON_LD = 1024 * 1024  # characters of one JSON-LD script: more is not metadata
+JSON_LD_TYPES = {
+    "scholarlyarticle": "article-journal",
+    "medicalscholarlyarticle": "article-journal",
+    "newsarticle": "article-newspaper",
+    "reportagenewsarticle": "article-newspaper",
+    "analysisnewsarticle": "article-newspaper",
+    "opinionnewsarticle": "article-newspaper",
+    "report": "report",
+    "blogposting": "post-weblog",
+    "socialmediaposting": "post-weblog",
+    "article": None,
+    "techarticle": None,
+    "webpage": "webpage",
+    "chapter": "chapter",
+}
+
+
+def metadata_layers(soup: BeautifulSoup) -> list[Metadata]:
+    """The page's metadata, one layer per vocabulary, weakest first (see the module docstring)."""
+    meta = _MetaTags(soup)
+    return [
+        page_layer(soup, meta),
+        opengraph_layer(meta),
+        dublin_core_layer(meta),
+        json_ld_layer(soup),
+        highwire_layer(meta),
+    ]
+
+
+class _MetaTags:
+    """<meta name|property=… content=…> values by lower-cased name, in document order."""
+
+    def __init__(self, soup: BeautifulSoup):
+        self.values: dict[str, list[str]] = {}
+        for tag in soup.find_all("meta"):
+            name = tag.get("name") or tag.get("property")
+            content = tag.get("content")
+            if isinstance(name, str) and isinstance(content, str) and content.strip():
+                self.values.setdefault(name.strip().lower(), []).append(normalise(content))
+
+    def all(self, *names: str) -> list[str]:
+        return [v for n in names for v in self.values.get(n.lower(), [])]
+
+    def first(self, *names: str) -> str | None:
+        found = self.all(*names)
+        return found[0] if found else None
+
+
+def _authors(names: list[str]) -> tuple[list[Author], bool]:
+    people, et_al = [], False
+    for value in names:
+        if re.match(r"^https?://", value):  # article:author is often a profile URL
+            continue
+        found, cut = names_and_et_al(value)
+        people.extend(author_from_name(n) for n in found)
+        et_al = et_al or cut
+    return people, et_al
+
+
+def page_layer(soup: BeautifulSoup, meta: _MetaTags) -> Metadata:
+    layer = Metadata(label="HTML page")
+    html_tag = soup.find("html")
+    canonical = soup.find("link", rel="canonical")
+    authors, et_al = _authors(meta.all("author"))
+    layer.update(
+        title=page_title(soup),
+        authors=authors,
+        authors_et_al=et_al,
+        language=_language(html_tag.get("lang") if html_tag else None),
+        description=meta.first("description"),
+        url=absolute_url(canonical.get("href") if canonical else None),
+    )
+    return layer
+
+
+def opengraph_layer(meta: _MetaTags) -> Metadata:
+    layer = Metadata(label="OpenGraph tags")
+    authors, et_al = _authors(meta.all("article:author"))
+    layer.update(
+        title=meta.first("og:title"),
+        journal=meta.first("og:site_name"),
+        url=absolute_url(meta.first("og:url")),
+        description=meta.first("og:description"),
+        authors=authors,
+        authors_et_al=et_al,
+        language=_language(meta.first("og:locale")),
+    )
+    layer.set_date(meta.first("article:published_time", "og:published_time"), "OpenGraph")
+    return layer
+
+
+def dublin_core_layer(meta: _MetaTags) -> Metadata:
+    layer = Metadata(label="Dublin Core tags")
+    authors, et_al = _authors(meta.all("dc.creator", "dcterms.creator", "dc.creator.personalname"))
+    identifiers = meta.all("dc.identifier", "dcterms.identifier")
+    layer.update(
+        title=meta.first("dc.title", "dcterms.title"),
+        authors=authors,
+        authors_et_al=et_al,
+        publisher=meta.first("dc.publisher", "dcterms.publisher"),
+        language=_language(meta.first("dc.language", "dcterms.language")),
+        description=meta.first("dc.description", "dcterms.abstract", "dcterms.description"),
+        doi=next((d for d in map(clean_doi, identifiers) if d), None),
+        type=item_type(meta.first("dc.type", "dcterms.type")),
+        journal=meta.first("dcterms.ispartof", "dc.source"),
+    )
+    layer.set_date(meta.first("dc.date", "dcterms.issued", "dcterms.date", "dcterms.created"), "Dublin Core")
+    return layer
+
+
+def highwire_layer(meta: _MetaTags) -> Metadata:
+    layer = Metadata(label="Highwire tags")
+    authors, et_al = _authors(meta.all("citation_author"))
+    journal = meta.first("citation_journal_title", "citation_conference_title", "citation_inbook_title")
+    institution = meta.first("citation_technical_report_institution", "citation_dissertation_institution")
+    layer.update(
+        title=meta.first("citation_title"),
+        authors=authors,
+        authors_et_al=et_al,
+        journal=journal,
+        volume=meta.first("citation_volume"),
+        issue=meta.first("citation_issue"),
+        first_page=_page(meta.first("citation_firstpage")),
+        last_page=_page(meta.first("citation_lastpage")),
+        doi=clean_doi(meta.first("citation_doi")),
+        publisher=meta.first("citation_publisher") or institution,
+        pdf_url=absolute_url(meta.first("citation_pdf_url")),
+        url=absolute_url(
+            meta.first("citation_abstract_html_url", "citation_fulltext_html_url", "citation_public_url")
+        ),
+        language=_language(meta.first("citation_language")),
+        description=meta.first("citation_abstract"),
+        type=(
+            "article-journal"
+            if meta.first("citation_journal_title")
+            else "chapter"
+            if meta.first("citation_inbook_title")
+            else "report"
+            if meta.first("citation_technical_report_institution", "citation_technical_report_number")
+            else None
+        ),
+    )
+    layer.set_date(
+        meta.first("citation_publication_date", "citation_date", "citation_online_date"), "Highwire"
+    )
+    return layer
+
+
+def json_ld_layer(soup: BeautifulSoup) -> Metadata:
+    """schema.org JSON-LD: the first article-like object (in @graph lists too)."""
+    layer = Metadata(label="JSON-LD")
+    item = next(_article_objects(soup), None)
+    if item is None:
+        return layer
+    kind = _types(item)
+    authors, et_al = _json_ld_authors(item.get("author") or item.get("creator"))
+    part_of = _json_ld_part_of(item)
+    layer.update(
+        title=_string(item.get("headline") or item.get("name")),
+        authors=authors,
+        authors_et_al=et_al,
+        description=_string(item.get("description") or item.get("abstract")),
+        publisher=_name(item.get("publisher")),
+        url=absolute_url(_string(item.get("url") or item.get("mainEntityOfPage"))),
+        language=_language(_string(item.get("inLanguage"))),
+        doi=clean_doi(_string(item.get("doi") or item.get("identifier") or item.get("sameAs"))),
+        type=next((JSON_LD_TYPES[k] for k in kind if JSON_LD_TYPES.get(k)), None),
+        journal=part_of.get("journal"),
+        volume=part_of.get("volume"),
+        issue=part_of.get("issue"),
+        first_page=_page(_string(item.get("pageStart"))),
+        last_page=_page(_string(item.get("pageEnd"))),
+    )
+    layer.set_date(_string(item.get("datePublished") or item.get("dateCreated")), "JSON-LD")
+    return layer
+
+
+def _article_objects(soup: BeautifulSoup):
+    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
+        text = script.string or script.get_text()
+        if not text or len(text) > MAX_JSON_LD:
+            continue
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        stack = data if isinstance(data, list) else [data]
+        for obj in stack[:100]:
+            if not isinstance(obj, dict):
+                continue
+            candidates = obj.get("@graph") if isinstance(obj.get("@graph"), list) else [obj]
+            for candidate in candidates[:100]:
+                if isinstance(candidate, dict) and set(_types(candidate)) & set(JSON_LD_TYPES):
+                    yield candidate
+
+
+def _types(item: dict) -> list[str]:
+    kind = item.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return [k.lower() for k in kinds if isinstance(k, str)]
+
+
+def _json_ld_authors(value) -> tuple[list[Author], bool]:
+    items = value if isinstance(value, list) else [value] if value else []
+    authors, et_al = [], False
+    for item in items[:500]:
+        if isinstance(item, str):
+            found, cut = _authors([item])
+            authors.extend(found)
+            et_al = et_al or cut
+        elif isinstance(item, dict) and (name := _name(item)):
+            if "organization" in _types(item):
+                authors.append(Author(name=name, literal=True))
+            elif item.get("familyName"):
+                family, given = _string(item.get("familyName")), _string(item.get("givenName"))
+                authors.append(
+                    Author(name=" ".join(p for p in (given, family) if p), family=family, given=given)
+                )
+            else:
+                names, cut = names_and_et_al(name)
+                et_al = et_al or cut
+                authors.extend(author_from_name(n) for n in names)
+    return authors, et_al
+
+
+def _json_ld_part_of(item: dict) -> dict[str, str]:
+    """Journal, volume and issue from an isPartOf chain (PublicationIssue → PublicationVolume →
+    Periodical), however deep, at most a few levels."""
+    found: dict[str, str] = {}
+    part = item.get("isPartOf")
+    for _ in range(4):
+        if not isinstance(part, dict):
+            break
+        kinds = _types(part)
+        if "publicationissue" in kinds:
+            found.setdefault("issue", _string(part.get("issueNumber")))
+        elif "publicationvolume" in kinds:
+            found.setdefault("volume", _string(part.get("volumeNumber")))
+        elif _name(part):
+            found.setdefault("journal", _name(part))
+        part = part.get("isPartOf")
+    return {k: v for k, v in found.items() if v}
+
+
+def _string(value) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, (str, int))), None)
+    if isinstance(value, dict):
+        value = value.get("@id") or value.get("url")
+    return normalise(str(value)) if isinstance(value, (str, int)) and str(value).strip() else None
+
+
+def _name(value) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        return _string(value.get("name"))
+    return _string(value)
+
+
+def _page(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) <= 7 else None
+
+
+def _language(value) -> str | None:
+    """'en_US', 'en-GB' -> 'en-US', 'en-GB'; 'EN' -> 'en'."""
+    if not isinstance(value, str) or not re.match(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$", value.strip()):
+        return None
+    parts = value.strip().replace("_", "-").split("-")
+    return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])
+
+
+def page_title(soup: BeautifulSoup) -> str | None:
+    """The <title>, without a site name after a separator ("Article | Site")."""
+    if not soup.title:
+        return None
+    title = normalise(soup.title.get_text())
+    return re.split(r"\s+[|–—]\s+|\s+-\s+", title)[0] or None

@@ -1,0 +1,134 @@
+"""Markdown as its publishing tools mean it: Jekyll (Liquid), Hugo (shortcodes), Pandoc and Quarto
+(fenced divs, bracketed spans, inline notes), excerpt separators; then Markdown -> HTML, sanitized.
+
+Raw HTML inside Markdown is allowed through python-markdown and then cleaned by nh3 (the Ammonia
+sanitizer) with an allow-list: structure the walk understands and a few inline tags; every other
+tag is dropped with its text kept, so no tag is ever shown as literal text."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+import nh3
+
+MARKDOWN_EXTENSIONS = ["footnotes", "fenced_code", "tables", "attr_list", "sane_lists", "def_list", "abbr"]
+# The tags the structural walk reads (see walk.py); anything else becomes its text.
+ALLOWED_TAGS = {
+    *("h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code"),
+    *("ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "td", "th", "caption"),
+    *("figure", "figcaption", "img", "div", "section", "article", "aside", "header", "footer", "nav"),
+    *("em", "i", "strong", "b", "sup", "sub", "abbr", "a", "span", "del", "s", "mark", "small", "q"),
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "role", "title"},
+    "a": {"href"},
+    "img": {"src", "alt"},
+}
+# Removed with their content: code that runs or styles, and form controls.
+DROPPED_WITH_CONTENT = {"script", "style", "template", "textarea", "select", "noscript", "iframe", "object"}
+# Excerpt/"more" markers of Jekyll, Hugo, Hexo, WordPress exports: <!--more-->, <!-- more -->.
+MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+LIQUID_HIGHLIGHT = re.compile(r"^\s*\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}\s*$")
+LIQUID_END_HIGHLIGHT = re.compile(r"^\s*\{%-?\s*endhighlight\s*-?%\}\s*$")
+LIQUID_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
+LIQUID_TAG = re.compile(r"\{%.*?%\}")
+LIQUID_OUTPUT = re.compile(r"\{\{(?![<%]).*?\}\}")
+HUGO_HIGHLIGHT = re.compile(r"^\s*\{\{[<%]\s*highlight\s+([\w+#.-]+)[^}]*[>%]\}\}\s*$")
+HUGO_END_HIGHLIGHT = re.compile(r"^\s*\{\{[<%]\s*/\s*highlight\s*[>%]\}\}\s*$")
+HUGO_FIGURE = re.compile(r"\{\{[<%]\s*figure\s+(.*?)\s*/?[>%]\}\}", re.S)
+HUGO_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}", re.S)
+SHORTCODE_PARAM = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+PANDOC_DIV = re.compile(r"^\s*:{3,}.*$")
+PANDOC_SPAN = re.compile(r"\[([^\]\n]+)\]\{[^}\n]*\}")
+PANDOC_INLINE_NOTE = re.compile(r"\^\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]")
+
+
+def markdown_to_html(text: str, excerpt_separator: str | None = None) -> str:
+    """Sanitized HTML of a Markdown body, after removing its dialect's publishing-tool syntax."""
+    text = without_excerpt_markers(text, excerpt_separator)
+    text = re.sub(r"\\+\$", "$", text)  # PDF converters escape dollars: "\$22 billion"
+    text = plain_markdown(text)
+    converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
+    return sanitize(converter.convert(text))
+
+
+def sanitize(fragment: str) -> str:
+    """HTML restricted to ALLOWED_TAGS and ALLOWED_ATTRIBUTES (nh3 / Ammonia)."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def without_excerpt_markers(text: str, separator: str | None) -> str:
+    """The body without the excerpt separator its front matter declares nor <!--more-->."""
+    if separator and separator.strip():
+        text = text.replace(separator.strip(), "\n")
+    return MORE_MARKER.sub("\n", text)
+
+
+def plain_markdown(text: str) -> str:
+    """Liquid, Hugo shortcodes and Pandoc extensions turned into plain Markdown/HTML.
+
+    Code is left exactly as written: templates there are the code being shown."""
+    notes: list[str] = []
+    out: list[str] = []
+    fence: str | None = None  # the fence that closes the code we are in
+    for line in text.split("\n"):
+        if fence is not None:
+            closes = (
+                line.strip().startswith(fence)
+                if fence.startswith(("`", "~"))
+                else (LIQUID_END_HIGHLIGHT.match(line) or HUGO_END_HIGHLIGHT.match(line))
+            )
+            out.append("```" if closes and fence == "highlight" else line)
+            fence = None if closes else fence
+        elif match := FENCE.match(line):
+            fence = match[1]
+            out.append(line)
+        elif match := LIQUID_HIGHLIGHT.match(line) or HUGO_HIGHLIGHT.match(line):
+            fence = "highlight"
+            out.append("```" + match[1])
+        else:
+            out.append(_plain_line(line, notes))
+    if fence is not None:
+        out.append(fence if fence != "highlight" else "```")
+    if notes:
+        out += ["", *(f"[^inline-{n}]: {note}" for n, note in enumerate(notes, 1))]
+    return "\n".join(out)
+
+
+def _plain_line(line: str, notes: list[str]) -> str:
+    if PANDOC_DIV.match(line):
+        return ""
+    line = LIQUID_RAW.sub("", line)
+    line = LIQUID_TAG.sub("", line)
+    line = LIQUID_OUTPUT.sub("", line)
+    line = HUGO_FIGURE.sub(_figure_from_shortcode, line)
+    line = HUGO_SHORTCODE.sub("", line)
+    line = PANDOC_SPAN.sub(r"\1", line)
+
+    def inline_note(match: re.Match) -> str:
+        notes.append(match[1])
+        return f"[^inline-{len(notes)}]"
+
+    return PANDOC_INLINE_NOTE.sub(inline_note, line)
+
+
+def _figure_from_shortcode(match: re.Match) -> str:
+    """{{< figure src="…" caption="…" >}} as the HTML figure Hugo renders."""
+    params = {
+        m[1].lower(): next(v for v in m.groups()[1:] if v is not None)
+        for m in SHORTCODE_PARAM.finditer(match[1])
+    }
+    caption = " ".join(p for p in (params.get("title"), params.get("caption"), params.get("attr")) if p)
+    image = f'<img src="{html.escape(params.get("src", ""))}" alt="{html.escape(params.get("alt", ""))}">'
+    caption_html = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return f"<figure>{image}{caption_html}</figure>"

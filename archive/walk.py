@@ -1,0 +1,400 @@
+"""HTML -> blocks: the one structural walk over a document, whatever format it came from.
+
+It finds the article body, drops the page's chrome (navigation, share and cookie widgets,
+bylines), takes footnotes out as notes linked to their calls, and yields headings, text blocks,
+images, code, rules and notes in reading order. Structure (sections, numbering) is structure.py's.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+MAX_DEPTH = 500  # levels of nested HTML elements
+DROPPED_TAGS = ("script", "style", "nav", "noscript", "template", "iframe", "svg", "form", "button", "aside")
+DROPPED_ROLES = ("navigation", "search", "banner", "contentinfo", "complementary", "doc-backlink")
+TEXT_TAGS = frozenset({"p", "li", "pre", "dt", "dd", "address", "blockquote", "td", "th", "caption"})
+BLOCK_TAGS = (
+    HEADING_TAGS
+    | TEXT_TAGS
+    | {"figure", "div", "section", "article", "main", "ul", "ol", "dl", "table", "tr", "hr", "img"}
+)
+# Inline markup kept in display HTML (as itself, or as its equivalent); every other tag is its text.
+INLINE_KEPT = {
+    "em": "em",
+    "i": "em",
+    "strong": "strong",
+    "b": "strong",
+    "sup": "sup",
+    "sub": "sub",
+    "abbr": "abbr",
+}
+# Page chrome named by class or id: a token of the class/id (split at - and _) is one of these.
+CHROME_TOKENS = frozenset(
+    """share sharing sharedaddy social socials cookie cookies consent gdpr newsletter subscribe
+    subscription signup related recommended comments comment breadcrumb breadcrumbs sidebar
+    advert advertisement ad ads promo popup modal menu navbar toolbar skip print donate
+    paywall""".split()
+)
+# Bylines and datelines named by class, itemprop or rel: metadata, never a paragraph.
+BYLINE_TOKENS = frozenset(
+    "byline dateline author authors posted published pubdate post-meta entry-meta".split()
+)
+NOTE_CONTAINER_TOKENS = frozenset("footnote footnotes endnote endnotes fn-list notes-list".split())
+NOTE_ROLES = ("doc-endnotes", "doc-footnotes", "doc-footnote", "doc-endnote")
+BACKLINK_TEXT = frozenset({"↩", "↩︎", "^", "↑", "back", "return to text"})
+MAX_NOTE_LABEL = 6  # characters of a note call: "1", "12", "*", "[3]", "iv"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of the walked document.
+
+    tag: h1–h6, p, image, figure, code, hr or note. For images and figures `image` is the
+    picture's address and `alt` its alternative text; for notes `label` is the printed mark;
+    `calls` are the labels of notes called in this block; `emphasised` says the whole block is
+    italic or bold (a caption line)."""
+
+    tag: str
+    text: str
+    html: str
+    raw: str = ""
+    image: str | None = None
+    alt: str | None = None
+    label: str | None = None
+    calls: tuple[str, ...] = ()
+    emphasised: bool = False
+
+
+@dataclass
+class Walked:
+    """What the walk found: blocks in reading order, plus byline texts taken out of the page."""
+
+    blocks: list[Block] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+
+
+def normalise(text: str) -> str:
+    """NFC, control characters dropped, every run of whitespace one space."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf") or c in "\n\t")
+    return " ".join(text.split())
+
+
+def tidy_html(fragment: str) -> str:
+    """Whitespace of display HTML normalised like the text."""
+    fragment = unicodedata.normalize("NFC", fragment)
+    fragment = "".join(c for c in fragment if unicodedata.category(c) not in ("Cc", "Cf") or c in "\n\t")
+    fragment = re.sub(r"\s+", " ", fragment).strip()
+    return re.sub(r"<(em|strong|sup|sub|abbr)>\s*</\1>", "", fragment)
+
+
+def nesting_depth(soup: BeautifulSoup) -> int:
+    """How deeply elements nest, counted without recursion and only up to just past MAX_DEPTH
+    (the walk below recurses, so it must never meet a deeper tree)."""
+    deepest, stack = 0, [(soup, 0)]
+    while stack and deepest <= MAX_DEPTH:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+    return deepest
+
+
+def walk_document(soup: BeautifulSoup) -> Walked:
+    """Blocks of the article body in reading order; raises ValueError past MAX_DEPTH."""
+    if (depth := nesting_depth(soup)) > MAX_DEPTH:
+        raise ValueError(f"its HTML nests deeper than {MAX_DEPTH} levels ({depth:,} or more)")
+    walked = Walked()
+    drop_chrome(soup, walked)
+    root = article_body(soup)
+    notes = take_notes(root)
+    for tag in root.find_all("br"):
+        tag.replace_with(" ")
+    _walk(root, walked.blocks)
+    walked.blocks.extend(notes)
+    return walked
+
+
+def _tokens(tag: Tag) -> set[str]:
+    words = " ".join([*tag.get("class", []), tag.get("id") or "", tag.get("itemprop") or ""]).lower()
+    return set(re.split(r"[\s_-]+", words)) | set(words.split())
+
+
+def drop_chrome(soup: BeautifulSoup, walked: Walked) -> None:
+    """Navigation, widgets, hidden parts and bylines out of the document (bylines kept aside)."""
+    for tag in soup.find_all(DROPPED_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"role": DROPPED_ROLES}):
+        tag.decompose()
+    for tag in soup.select("a.headerlink, a[aria-hidden=true], [hidden], [aria-hidden=true]"):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed or tag.name in ("html", "body", "article", "main"):
+            continue
+        tokens = _tokens(tag)
+        if tokens & CHROME_TOKENS and not _holds_body(tag):
+            tag.decompose()
+        elif (tokens & BYLINE_TOKENS or tag.get("rel") == ["author"]) and not tag.find(["p", *HEADING_TAGS]):
+            walked.bylines.append(normalise(tag.get_text(" ")))
+            tag.decompose()
+
+
+def _holds_body(tag: Tag) -> bool:
+    """A wrapper named like chrome ("has-sidebar") that holds the article itself stays."""
+    return bool(tag.find(["article", "main", *HEADING_TAGS])) or len(tag.find_all("p", limit=4)) >= 4
+
+
+def article_body(soup: BeautifulSoup) -> Tag:
+    """<article>, <main> or role=main; else the element holding the most paragraph text."""
+    root = soup.find("article") or soup.find("main") or soup.find(attrs={"role": "main"})
+    if root is None:
+        root = densest(soup) or soup.body or soup
+    for tag in root.find_all(["header", "footer"]):
+        if tag.find(HEADING_TAGS) is None or tag.name == "footer":
+            tag.decompose()
+    return root
+
+
+def densest(soup: BeautifulSoup) -> Tag | None:
+    """The element whose own paragraphs hold most of the page's paragraph text (the body of a page
+    with no <article> or <main>), or None when no element holds most of it."""
+    scores: dict[int, tuple[Tag, int]] = {}
+    total = 0
+    for paragraph in soup.find_all("p"):
+        size = len(paragraph.get_text(strip=True))
+        total += size
+        parent = paragraph.parent
+        if isinstance(parent, Tag):
+            scores[id(parent)] = (parent, scores.get(id(parent), (parent, 0))[1] + size)
+    if not scores:
+        return None
+    best, size = max(scores.values(), key=lambda item: item[1])
+    if best.name in ("body", "[document]") or size < total / 2:
+        return None
+    # Headings of the body often sit one level up, beside the paragraphs' container.
+    parent = best.parent
+    if isinstance(parent, Tag) and parent.name != "body" and parent.find(HEADING_TAGS):
+        return parent
+    return best
+
+
+def take_notes(root: Tag) -> list[Block]:
+    """Footnotes out of the body as note blocks; each call in the text becomes a marker.
+
+    Notes are recognised by their calls (a short link to an id inside a list item or a note
+    element) or by their container (role doc-endnotes, class footnotes): Python-Markdown,
+    Pandoc, WordPress and most journal HTML write one or both."""
+    by_id = {tag["id"]: tag for tag in root.find_all(id=True) if isinstance(tag.get("id"), str)}
+    items: dict[int, Tag] = {}
+    labels: dict[int, str] = {}
+    for link in root.find_all("a", href=True):
+        target = by_id.get(link["href"][1:]) if link["href"].startswith("#") else None
+        label = normalise(link.get_text()).strip("[]()")
+        if target is None or not label or len(label) > MAX_NOTE_LABEL:
+            continue
+        item = target if target.name == "li" else target.find_parent("li") or _note_element(target)
+        if item is None or item in link.parents:
+            continue
+        items[id(item)] = item
+        labels.setdefault(id(item), label)
+        call = link.parent if link.parent.name == "sup" and len(link.parent.find_all(True)) <= 2 else link
+        call.replace_with(_marker(label))
+    for container in root.find_all(_is_note_container):
+        for position, item in enumerate(container.find_all("li"), 1):
+            items.setdefault(id(item), item)
+            labels.setdefault(id(item), str(position))
+    notes = []
+    for item in items.values():
+        for backlink in item.find_all("a", href=True):
+            if _is_backlink(backlink):
+                backlink.decompose()
+        block = make_block("note", [item])
+        if block.text:
+            notes.append(Block("note", block.text, block.html, block.raw, label=labels[id(item)]))
+    for item in items.values():
+        container = item.find_parent(_is_note_container) or item.parent
+        item.decompose()
+        if container is not None and not container.decomposed and not container.get_text(strip=True):
+            container.decompose()
+    return notes
+
+
+def _note_element(tag: Tag) -> Tag | None:
+    return tag if _tokens(tag) & NOTE_CONTAINER_TOKENS or tag.get("role") in NOTE_ROLES else None
+
+
+def _is_note_container(tag: Tag) -> bool:
+    return tag.name in ("ol", "ul", "div", "section", "aside", "footer") and (
+        bool(_tokens(tag) & NOTE_CONTAINER_TOKENS) or tag.get("role") in NOTE_ROLES
+    )
+
+
+def _is_backlink(link: Tag) -> bool:
+    tokens = _tokens(link)
+    return (
+        bool(tokens & {"footnote-backref", "backref", "footnote-back", "reversefootnote"})
+        or "backref" in " ".join(link.get("class", []))
+        or normalise(link.get_text()).lower() in BACKLINK_TEXT
+    )
+
+
+def _marker(label: str) -> Tag:
+    marker = BeautifulSoup("", "html.parser").new_tag("sup")
+    marker["data-note"] = label
+    marker.string = label
+    return marker
+
+
+def _walk(node: Tag, blocks: list[Block]) -> None:
+    loose: list = []
+    for child in list(node.children):
+        if isinstance(child, Tag) and (child.name in BLOCK_TAGS or child.find(BLOCK_TAGS)):
+            _flush(loose, blocks)
+            _visit(child, blocks)
+        elif isinstance(child, (Tag, NavigableString)) and not _is_comment(child):
+            loose.append(child)
+    _flush(loose, blocks)
+
+
+def _is_comment(node) -> bool:
+    return isinstance(node, NavigableString) and type(node) is not NavigableString
+
+
+def _visit(tag: Tag, blocks: list[Block]) -> None:
+    if tag.name in HEADING_TAGS:
+        blocks.append(make_block(tag.name, [tag]))
+    elif tag.name == "hr":
+        blocks.append(Block("hr", "", ""))
+    elif tag.name == "figure":
+        blocks.append(_figure(tag))
+    elif tag.name == "pre":
+        blocks.append(_code(tag))
+    elif tag.name == "img":
+        blocks.append(_image(tag, []))
+    elif tag.name in TEXT_TAGS and not tag.find(BLOCK_TAGS - {"td", "th", "img"}):
+        blocks.append(_image(tag, [tag]) if tag.find("img") else make_block("p", [tag]))
+    elif tag.name == "tr":
+        cells = [c.get_text(" ") for c in tag.find_all(["td", "th"])]
+        blocks.append(Block("p", normalise(" | ".join(cells)), ""))
+    else:
+        _walk(tag, blocks)
+
+
+def _flush(nodes: list, blocks: list[Block]) -> None:
+    if nodes and "".join(n.get_text() if isinstance(n, Tag) else str(n) for n in nodes).strip():
+        blocks.append(make_block("p", nodes))
+    nodes.clear()
+
+
+def _figure(tag: Tag) -> Block:
+    """<figure>: its caption (else the image's alt text) and its image."""
+    image = tag.find("img")
+    caption = tag.find("figcaption")
+    if caption is not None:
+        block = make_block("figure", [caption])
+    else:
+        for img in tag.find_all("img"):
+            img.decompose()
+        block = make_block("figure", [tag])
+    alt = normalise(image.get("alt") or "") if image else ""
+    if not block.text and alt:
+        block = Block("figure", alt, html.escape(alt, quote=False))
+    return Block("figure", block.text, block.html, block.raw, image=_src(image), alt=alt or None)
+
+
+def _image(tag: Tag, nodes: list) -> Block:
+    """A picture, with the text beside it in its paragraph (often its caption)."""
+    image = tag if tag.name == "img" else tag.find("img")
+    alt = normalise(image.get("alt") or "") if image else ""
+    block = make_block("image", nodes) if nodes else Block("image", "", "")
+    return Block(
+        "image",
+        block.text,
+        block.html,
+        block.raw,
+        image=_src(image),
+        alt=alt or None,
+        calls=block.calls,
+        emphasised=block.emphasised,
+    )
+
+
+def _src(image: Tag | None) -> str | None:
+    source = image.get("src") or image.get("data-src") if image else None
+    return source if isinstance(source, str) and len(source) <= 2000 else None
+
+
+def _code(tag: Tag) -> Block:
+    """A code block: searchable words, and its lines kept exactly for display."""
+    raw = tag.get_text().strip("\n")
+    return Block("code", normalise(raw), html.escape(raw, quote=False), raw)
+
+
+def make_block(tag: str, nodes: list) -> Block:
+    text = normalise("".join(_text(n) for n in nodes))
+    fragment = tidy_html("".join(display_html(child) for n in nodes for child in _children(n)))
+    raw_lines = "\n".join(_text(n) for n in nodes)
+    calls = tuple(
+        m["data-note"]
+        for n in nodes
+        if isinstance(n, Tag)
+        for m in n.find_all("sup", attrs={"data-note": True})
+    )
+    return Block(tag, text, fragment, raw_lines, calls=calls, emphasised=_emphasised(nodes))
+
+
+def _text(node) -> str:
+    """A node's text without note calls (a call's digits glued to a word would spoil both)."""
+    if isinstance(node, NavigableString):
+        return "" if _is_comment(node) else str(node)
+    if node.name == "sup" and node.has_attr("data-note"):
+        return ""
+    if node.name == "img":
+        return ""
+    return "".join(_text(child) for child in node.children)
+
+
+def _emphasised(nodes: list) -> bool:
+    """True when every word of the block is inside <em>/<i> (an italic caption line)."""
+    seen = False
+    for node in nodes:
+        strings = [node] if isinstance(node, NavigableString) else node.find_all(string=True)
+        for string in strings:
+            if (
+                _is_comment(string)
+                or not string.strip()
+                or string.find_parent("sup", attrs={"data-note": True})
+            ):
+                continue
+            if string.find_parent(["em", "i"]) is None:
+                return False
+            seen = True
+    return seen
+
+
+def display_html(node: Tag | NavigableString) -> str:
+    """Escaped text of a node with only the INLINE_KEPT markup (and note calls) kept."""
+    if isinstance(node, NavigableString):
+        return "" if _is_comment(node) else html.escape(str(node), quote=False)
+    if node.name == "img":
+        return ""
+    if node.name == "sup" and node.has_attr("data-note"):
+        return f'<sup class="note-call">{html.escape(node["data-note"], quote=False)}</sup>'
+    inner = "".join(display_html(child) for child in node.children)
+    if node.name == "br":
+        return " "
+    tag = INLINE_KEPT.get(node.name or "")
+    if not tag or not inner.strip():
+        return inner
+    if tag == "abbr" and isinstance(title := node.get("title"), str) and title.strip():
+        return f'<abbr title="{html.escape(normalise(title))}">{inner}</abbr>'
+    return f"<{tag}>{inner}</{tag}>"
+
+
+def _children(node):
+    return list(node.children) if isinstance(node, Tag) else [node]
