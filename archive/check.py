@@ -143,8 +143,54 @@ def article_notes(article: Article) -> list[str]:
         notes.append("pages: " + article.page_note)
     else:
         notes.append(f"pages: inferred {article.first_page}–{article.last_page}")
+    notes.extend(f"left out: {why}" for why in article.dropped)
     notes.extend(f"warning: {w}" for w in article.warnings)
     return notes
+
+
+def report_record(report: FileReport) -> dict:
+    """One file's report as data (`archive check --json`): passages per kind, section paths,
+    metadata found and where each field came from, what was left out, warnings."""
+    record: dict = {"file": str(report.path), "ok": report.ok}
+    if report.error:
+        record["error"] = report.error
+        return record
+    article = report.article
+    data = article.to_dict()["article"]
+    sources = data.pop("metadata_sources")
+    for name in ("id", "sha256", "source", "warnings", "dropped", "page_note"):
+        data.pop(name)
+    record.update(
+        id=article.id,
+        passages=dict(Counter(p.kind for p in article.passages)),
+        sections=[s.title for s in article.sections],
+        metadata={
+            name: {"value": value, "source": sources.get(name, "default")}
+            for name, value in data.items()
+            if value
+        },
+        missing=[name for name in EXPECTED_FIELDS if not getattr(article, name)],
+        pages=article.page_note or f"inferred {article.first_page}–{article.last_page}",
+        left_out=list(article.dropped),
+        warnings=list(article.warnings),
+    )
+    return record
+
+
+def corpus_summary(reports: list[FileReport], scan: CorpusScan) -> dict:
+    """Totals over a folder: files, passages per kind, files with warnings, what was skipped."""
+    kinds: Counter = Counter()
+    for report in reports:
+        if report.article:
+            kinds.update(p.kind for p in report.article.passages)
+    return {
+        "files": len(reports),
+        "parsed": sum(r.ok for r in reports),
+        "failed": sum(not r.ok for r in reports),
+        "passages": dict(kinds),
+        "files_with_warnings": sum(bool(r.article and r.article.warnings) for r in reports),
+        "skipped": [{"file": str(p), "reason": why} for p, why in scan.skipped + scan.ignored],
+    }
 
 
 def check_corpus(corpus: Path, budget: Budget | None = None) -> list[FileReport]:

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import click
 
-from .check import article_notes, check_corpus, check_files, corpus_files, scan_corpus
+from .check import (
+    article_notes,
+    check_corpus,
+    check_files,
+    corpus_files,
+    corpus_summary,
+    report_record,
+    scan_corpus,
+)
 from .cite import FORMATS, Locator, citations, csl_citation, locators
 from .index import IndexHandle, IndexUnavailable
 from .records import bibtex, ris
@@ -94,16 +102,22 @@ def parse(path: Path, as_json: bool) -> None:
     envvar="ARCHIVE_CORPUS",
     default="corpus",
 )
-def check(corpus: Path) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print a report per file and a summary as JSON.")
+def check(corpus: Path, as_json: bool) -> None:
     """Lint every file of a corpus: passages, metadata, pages, warnings.
 
     Exits with status 1 when any file cannot be parsed.
 
-    Example: archive check corpus/
+    Example: archive check corpus/ --json
     """
     if not corpus.is_dir():
         raise click.ClickException(f"corpus folder {corpus} does not exist")
     reports = check_corpus(corpus)
+    if as_json:
+        summary = corpus_summary(reports, scan_corpus(corpus))
+        files = [report_record(r) for r in reports]
+        click.echo(json.dumps({"files": files, "summary": summary}, ensure_ascii=False, indent=2))
+        raise SystemExit(1 if summary["failed"] else 0)
     for report in reports:
         mark = click.style("ok", fg="green") if report.ok else click.style("FAILED", fg="red", bold=True)
         click.echo(f"{mark} {report.path}")

@@ -45,6 +45,7 @@ DATELINE = re.compile(
 )
 MAX_BYLINE_WORDS = 25
 MAX_CAPTION_WORDS = 80
+MAX_SHORT_CAPTION_WORDS = 40  # text beside a picture, in its paragraph, up to this long is its caption
 PATH_SEPARATOR = " › "
 # Back matter: sections that are not the article's body, by their heading.
 REFERENCE_HEADING = re.compile(r"^(?:references|bibliography|works cited|sources|literature)\s*:?$", re.I)
@@ -138,7 +139,8 @@ class Walker:
     """Reads blocks in order, keeping the state a reader keeps: section path, header, unfinished
     paragraph, the picture waiting for its caption."""
 
-    def __init__(self, blocks: list[Block], structured: bool):
+    def __init__(self, blocks: list[Block], structured: bool, known_title: str | None = None):
+        self.known_title = known_title
         self.blocks = [b for b in blocks if b.text or b.tag in ("hr", "image")]
         self.structured = structured
         self.header: list[str] = []
@@ -169,7 +171,13 @@ class Walker:
     def take(self, block: Block, following: str | None) -> None:
         text = block.text
         if block.tag in HEADING_TAGS:
-            if block.tag == "h1" and self.title_h1 is None and not self.drafts and not self.headings:
+            if (
+                block.tag == "h1"
+                and self.title_h1 is None
+                and not self.drafts
+                and not self.headings
+                and same_title(text, self.known_title)
+            ):
                 self.title_h1 = text
             else:
                 self.start_section(text, int(block.tag[1]))
@@ -185,7 +193,7 @@ class Walker:
             self.notes.append(text)
         elif not self.started and not self.drafts and is_byline(text):
             self.bylines.append(text)
-        elif block.tag == "figure" or FIGURE.match(text) or CAPTION_MARK.match(text):
+        elif block.tag == "figure" or FIGURE.match(text):
             self.add_figure(block)
         else:
             self.started = True
@@ -260,11 +268,11 @@ class Walker:
         self.pending = draft if ends_mid_sentence(draft.text) else None
 
     def add_other(self, block: Block) -> None:
-        """Code and notes: outside ¶ numbering, never joined to a paragraph."""
+        """Code and notes: outside ¶ numbering, never joined to a paragraph. Footnotes (with a
+        label) belong to no section: they follow their calls, wherever those are."""
+        section = None if block.label else self.section
         self.drafts.append(
-            Draft(
-                block.tag, block.text, block.html, self.section, self.breaks, self.breaks, label=block.label
-            )
+            Draft(block.tag, block.text, block.html, section, self.breaks, self.breaks, label=block.label)
         )
 
     def add_figure(self, block: Block) -> None:
@@ -291,6 +299,14 @@ class Walker:
         return int(match[0]) if match else None
 
 
+def same_title(heading: str, known: str | None) -> bool:
+    """True when a first-level heading is the article's title (no title known counts as yes)."""
+    if not known:
+        return True
+    squash = [re.sub(r"\W+", "", t).lower() for t in (heading, known)]
+    return bool(squash[0]) and (squash[0] in squash[1] or squash[1] in squash[0])
+
+
 def is_caption(block: Block) -> bool:
     """A line under a picture that captions it: italic as a whole, or opened by a caption word or
     mark (▲ Figure Fig. Chart Table Map Source: Photo: …)."""
@@ -310,15 +326,20 @@ def with_figures(blocks: list[Block]) -> list[Block]:
         block = blocks[i]
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if block.tag == "image":
-            if block.text:
-                out.append(replace(block, tag="figure"))
-            elif following is not None and is_caption(following):
-                out.append(replace(following, tag="figure", image=block.image, alt=block.alt))
+            beside = replace(block, tag="p")
+            if block.text and (is_caption(beside) or len(block.text.split()) <= MAX_SHORT_CAPTION_WORDS):
+                out.append(without_mark(replace(block, tag="figure")))
+            elif not block.text and following is not None and is_caption(following):
+                out.append(without_mark(replace(following, tag="figure", image=block.image, alt=block.alt)))
                 i += 1
             elif block.alt:
                 out.append(
                     replace(block, tag="figure", text=block.alt, html=html.escape(block.alt, quote=False))
                 )
+            if block.text and out[-1].text != without_mark(beside).text:
+                out.append(beside)  # a paragraph that happens to hold a picture
+        elif block.tag in ("p", "figure") and CAPTION_MARK.match(block.text):
+            out.append(without_mark(replace(block, tag="figure")))
         elif (
             block.tag == "p"
             and out
@@ -332,6 +353,13 @@ def with_figures(blocks: list[Block]) -> list[Block]:
             out.append(block)
         i += 1
     return out
+
+
+def without_mark(block: Block) -> Block:
+    """A caption without the triangle that points at its picture (▲ Caption -> Caption)."""
+    text = CAPTION_MARK.sub("", block.text).strip()
+    fragment = re.sub(r"^((?:<[^>]+>)*)\s*[▲△▼▽►◄]\s*", r"\1", block.html)
+    return replace(block, text=text, html=fragment)
 
 
 def is_byline(text: str) -> bool:
@@ -378,7 +406,8 @@ def build_passages(
     article_id: str, blocks: list[Block], layers: list[Metadata], structured: bool, bylines: list[str] = ()
 ) -> Structure:
     """Sections and numbered passages of one article, with merged metadata and inferred pages."""
-    walker = Walker(blocks, structured)
+    known_title = next((layer.title for layer in reversed(layers) if layer.title), None)
+    walker = Walker(blocks, structured, known_title)
     walker.bylines.extend(bylines)
     walker.run()
     metadata = merge_metadata(walker, layers)
@@ -459,16 +488,13 @@ def _repeated(
 
 def mark_back_matter(drafts: list[Draft], walker: Walker) -> None:
     """Biographies, disclaimers, "Related" and "Share" lists, reference lists: kind note (or
-    reference), outside ¶ numbering. Found by their section's heading, by the closing rule
-    before them, or by their words when they end the article."""
+    reference), outside ¶ numbering. Found by the headings of the sections that end the article
+    (a "Tags" section in the middle of a manual is body text), by the closing rule before them,
+    or by their words when they end the article."""
+    trailing = back_matter_sections(walker.headings)
     for draft in drafts:
-        if draft.kind != "paragraph" or draft.section is None:
-            continue
-        leaf = draft.section.title.split(PATH_SEPARATOR)[-1]
-        if REFERENCE_HEADING.match(leaf):
-            draft.kind = "reference"
-        elif BACK_MATTER_HEADING.match(leaf):
-            draft.kind = "note"
+        if draft.kind == "paragraph" and draft.section is not None and draft.section.number in trailing:
+            draft.kind = trailing[draft.section.number]
     body = [i for i, d in enumerate(drafts) if d.kind in ("paragraph", "lead")]
     if not body:
         return
@@ -487,6 +513,20 @@ def mark_back_matter(drafts: list[Draft], walker: Walker) -> None:
         for i in body:
             if i >= cut:
                 drafts[i].kind = "note"
+
+
+def back_matter_sections(headings: list[Heading]) -> dict[int, str]:
+    """Section number -> kind, for the run of back-matter sections at the end of the article."""
+    found: dict[int, str] = {}
+    for heading in reversed(headings):
+        leaf = heading.title.split(PATH_SEPARATOR)[-1]
+        if REFERENCE_HEADING.match(leaf):
+            found[heading.number] = "reference"
+        elif BACK_MATTER_HEADING.match(leaf):
+            found[heading.number] = "note"
+        elif heading.level == 1 or not found:
+            break  # body text again (a sub-section's parent may be the back matter's heading)
+    return found
 
 
 def is_back_matter(text: str) -> bool:
@@ -510,6 +550,9 @@ def number_passages(article_id: str, drafts: list[Draft], first_page: int | None
     """¶ numbers for body text, a series of its own for every other kind (addresses.py)."""
     printed = [d.figure for d in drafts if d.kind == "figure"]
     renumber_figures = None in printed or len(set(printed)) != len(printed)
+    # Notes keep their printed numbers when those are 1, 2, 3, … (as readers cite them).
+    labels = [d.label for d in drafts if d.kind == "note" and d.label]
+    numbered_notes = sorted(int(x) for x in labels if x.isdigit()) == list(range(1, len(labels) + 1))
     counters: dict[str, int] = {}
     passages = []
     calls: dict[str, str] = {}  # note label -> id of the first passage calling it
@@ -520,6 +563,8 @@ def number_passages(article_id: str, drafts: list[Draft], first_page: int | None
         ordinal = None if series == "paragraph" else counters[series]
         if draft.kind == "figure" and not renumber_figures:
             ordinal = draft.figure
+        elif draft.kind == "note" and draft.label and numbered_notes:
+            ordinal = int(draft.label)
         pid = passage_id(article_id, draft.kind, number, ordinal)
         for label in draft.calls:
             calls.setdefault(label, pid)

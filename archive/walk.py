@@ -146,7 +146,7 @@ def drop_chrome(soup: BeautifulSoup, walked: Walked) -> None:
 
 def _holds_body(tag: Tag) -> bool:
     """A wrapper named like chrome ("has-sidebar") that holds the article itself stays."""
-    return bool(tag.find(["article", "main", *HEADING_TAGS])) or len(tag.find_all("p", limit=4)) >= 4
+    return bool(tag.find(["article", "main"])) or len(tag.find_all("p", limit=4)) >= 4
 
 
 def article_body(soup: BeautifulSoup) -> Tag:
@@ -209,7 +209,7 @@ def take_notes(root: Tag) -> list[Block]:
             items.setdefault(id(item), item)
             labels.setdefault(id(item), str(position))
     notes = []
-    for item in items.values():
+    for item in sorted(items.values(), key=lambda tag: (tag.sourceline or 0, tag.sourcepos or 0)):
         for backlink in item.find_all("a", href=True):
             if _is_backlink(backlink):
                 backlink.decompose()
@@ -294,17 +294,13 @@ def _flush(nodes: list, blocks: list[Block]) -> None:
 def _figure(tag: Tag) -> Block:
     """<figure>: its caption (else the image's alt text) and its image."""
     image = tag.find("img")
-    caption = tag.find("figcaption")
-    if caption is not None:
-        block = make_block("figure", [caption])
-    else:
-        for img in tag.find_all("img"):
-            img.decompose()
-        block = make_block("figure", [tag])
     alt = normalise(image.get("alt") or "") if image else ""
+    source = _src(image)
+    caption = tag.find("figcaption")
+    block = make_block("figure", [caption if caption is not None else tag])
     if not block.text and alt:
         block = Block("figure", alt, html.escape(alt, quote=False))
-    return Block("figure", block.text, block.html, block.raw, image=_src(image), alt=alt or None)
+    return Block("figure", block.text, block.html, block.raw, image=source, alt=alt or None)
 
 
 def _image(tag: Tag, nodes: list) -> Block:
@@ -356,7 +352,9 @@ def _text(node) -> str:
         return ""
     if node.name == "img":
         return ""
-    return "".join(_text(child) for child in node.children)
+    inner = "".join(_text(child) for child in node.children)
+    # x<sup>2</sup>, H<sub>2</sub>O: a word of its own to search, never glued to the one before.
+    return f" {inner} " if node.name in ("sup", "sub") else inner
 
 
 def _emphasised(nodes: list) -> bool:

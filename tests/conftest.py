@@ -53,7 +53,8 @@ def build_corpus(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(SEED, folder / SEED.name)
     for path in TEST_CORPUS.iterdir():
-        shutil.copy(path, folder / path.name)
+        if path.is_file():  # formats/ holds one fixture per publishing convention (test_formats.py)
+            shutil.copy(path, folder / path.name)
     return folder
 
 

@@ -76,12 +76,18 @@ class _MetaTags:
         return found[0] if found else None
 
 
-def _authors(names: list[str]) -> tuple[list[Author], bool]:
+def _authors(names: list[str], one_per_value: bool = False) -> tuple[list[Author], bool]:
+    """Authors from meta values: one person per value (Highwire, Dublin Core: "de la Cruz, María"),
+    or a list to split ("A, B and C")."""
     people, et_al = [], False
     for value in names:
         if re.match(r"^https?://", value):  # article:author is often a profile URL
             continue
         found, cut = names_and_et_al(value)
+        if one_per_value:
+            found, cut = (
+                ([], True) if value.lower().strip(" .") in ("et al", "and others") else ([value], False)
+            )
         people.extend(author_from_name(n) for n in found)
         et_al = et_al or cut
     return people, et_al
@@ -121,7 +127,7 @@ def opengraph_layer(meta: _MetaTags) -> Metadata:
 
 def dublin_core_layer(meta: _MetaTags) -> Metadata:
     layer = Metadata(label="Dublin Core tags")
-    authors, et_al = _authors(meta.all("dc.creator", "dcterms.creator", "dc.creator.personalname"))
+    authors, et_al = _authors(meta.all("dc.creator", "dcterms.creator", "dc.creator.personalname"), True)
     identifiers = meta.all("dc.identifier", "dcterms.identifier")
     layer.update(
         title=meta.first("dc.title", "dcterms.title"),
@@ -140,7 +146,7 @@ def dublin_core_layer(meta: _MetaTags) -> Metadata:
 
 def highwire_layer(meta: _MetaTags) -> Metadata:
     layer = Metadata(label="Highwire tags")
-    authors, et_al = _authors(meta.all("citation_author"))
+    authors, et_al = _authors(meta.all("citation_author"), True)
     journal = meta.first("citation_journal_title", "citation_conference_title", "citation_inbook_title")
     institution = meta.first("citation_technical_report_institution", "citation_dissertation_institution")
     layer.update(

@@ -13,7 +13,18 @@ import re
 import markdown
 import nh3
 
-MARKDOWN_EXTENSIONS = ["footnotes", "fenced_code", "tables", "attr_list", "sane_lists", "def_list", "abbr"]
+# pymdownx.superfences reads fenced code inside lists and quotes too (Python-Markdown's own
+# fenced_code does not); highlighting is left to the reader, so Pygments never runs here.
+MARKDOWN_EXTENSIONS = [
+    "footnotes",
+    "pymdownx.superfences",
+    "tables",
+    "attr_list",
+    "sane_lists",
+    "def_list",
+    "abbr",
+]
+EXTENSION_CONFIGS = {"pymdownx.highlight": {"use_pygments": False}}
 # The tags the structural walk reads (see walk.py); anything else becomes its text.
 ALLOWED_TAGS = {
     *("h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code"),
@@ -30,7 +41,7 @@ ALLOWED_ATTRIBUTES = {
 DROPPED_WITH_CONTENT = {"script", "style", "template", "textarea", "select", "noscript", "iframe", "object"}
 # Excerpt/"more" markers of Jekyll, Hugo, Hexo, WordPress exports: <!--more-->, <!-- more -->.
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
-FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 LIQUID_HIGHLIGHT = re.compile(r"^\s*\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}\s*$")
 LIQUID_END_HIGHLIGHT = re.compile(r"^\s*\{%-?\s*endhighlight\s*-?%\}\s*$")
 LIQUID_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
@@ -42,6 +53,7 @@ HUGO_FIGURE = re.compile(r"\{\{[<%]\s*figure\s+(.*?)\s*/?[>%]\}\}", re.S)
 HUGO_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}", re.S)
 SHORTCODE_PARAM = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 PANDOC_DIV = re.compile(r"^\s*:{3,}.*$")
+KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")  # {: .note .info}, {:toc}: kramdown attribute lists
 PANDOC_SPAN = re.compile(r"\[([^\]\n]+)\]\{[^}\n]*\}")
 PANDOC_INLINE_NOTE = re.compile(r"\^\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]")
 
@@ -51,7 +63,7 @@ def markdown_to_html(text: str, excerpt_separator: str | None = None) -> str:
     text = without_excerpt_markers(text, excerpt_separator)
     text = re.sub(r"\\+\$", "$", text)  # PDF converters escape dollars: "\$22 billion"
     text = plain_markdown(text)
-    converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
+    converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
     return sanitize(converter.convert(text))
 
 
@@ -114,6 +126,7 @@ def _plain_line(line: str, notes: list[str]) -> str:
     line = HUGO_FIGURE.sub(_figure_from_shortcode, line)
     line = HUGO_SHORTCODE.sub("", line)
     line = PANDOC_SPAN.sub(r"\1", line)
+    line = KRAMDOWN_IAL.sub("", line)
 
     def inline_note(match: re.Match) -> str:
         notes.append(match[1])

@@ -1,0 +1,239 @@
+"""Real publishing conventions: one fixture per tool in tests/corpus/formats, each with the
+structure its author meant (what a reader counts, not what the markup happens to hold)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from archive.cli import cli
+from archive.formats.markdown import markdown_to_html, plain_markdown
+from archive.metadata import author_from_name, names_and_et_al, split_front_matter
+from archive.parse import parse_file
+
+FORMATS = Path(__file__).resolve().parent / "corpus" / "formats"
+
+
+def parsed(name: str):
+    return parse_file(FORMATS / name)
+
+
+def kinds(article) -> dict[str, int]:
+    return dict(Counter(p.kind for p in article.passages))
+
+
+def body(article) -> list:
+    return [p for p in article.passages if p.kind in ("lead", "paragraph")]
+
+
+def no_leaked_markup(article) -> None:
+    for passage in article.passages:
+        if passage.kind == "code":
+            continue
+        for leak in ("<excerpt", "<sup", "<br", "{%", "{{", ":::", "[^", "]{", "&lt;", "<!--"):
+            assert leak not in passage.text, (passage.id, leak)
+
+
+def test_jekyll_post():
+    article = parsed("jekyll-post.md")
+    no_leaked_markup(article)
+    assert [a.name for a in article.authors] == ["Maren Holt"] and article.authors_et_al
+    assert article.date == "2022-06-14"
+    assert kinds(article) == {"lead": 1, "paragraph": 5, "figure": 2, "code": 1, "note": 1}
+    # ¶ numbers count only body text: the excerpt tag, captions, the pull quote, code and the bio
+    # after the closing rule are outside them.
+    assert [p.number for p in body(article)] == [1, 2, 3, 4, 5, 6]
+    first, second = (p for p in article.passages if p.kind == "figure")
+    assert first.text == "A container crane at the northern terminal, April 2022."
+    assert first.image == "/assets/img/crane.jpg"
+    assert second.credit == "Source: port authority annual reports"
+    assert [s.title for s in article.sections] == [
+        "Events",
+        "Events › Military events",
+        "Events › Economic events",
+        "What comes next",
+    ]
+    assert article.sections[0].passage_ids == ()  # a heading with no text of its own is kept
+    assert [p.text for p in article.passages].count("Each concession reserves a berth for naval visits") == 0
+    assert any("pull quote" in why for why in article.dropped)
+    code = next(p for p in article.passages if p.kind == "code")
+    assert code.html == "#include &lt;stdio.h&gt;\n#define BERTHS 3"
+    assert not any(s.title.startswith("#") for s in article.sections)
+    bio = next(p for p in article.passages if p.kind == "note")
+    assert bio.text.startswith("Maren Holt is a senior fellow") and bio.number is None
+    dredged = next(p for p in article.passages if "dredged" in p.text)
+    assert "meters 1 , deep" in dredged.text and "<sup>1</sup>" in dredged.html
+
+
+def test_hugo_post_with_toml_front_matter():
+    article = parsed("hugo-post.md")
+    no_leaked_markup(article)
+    assert article.title == "Grain Corridors After the Blockade"
+    assert [a.family for a in article.authors] == ["Lindqvist", "Mori"]
+    assert article.type == "article"  # Hugo's layout type "posts" is not a CSL item type
+    assert [(s.title, s.level) for s in article.sections] == [
+        ("Routes", 1),
+        ("Routes › Danube ports", 2),
+        ("Routes › Rail to the Baltic", 2),
+        ("Costs", 1),
+    ]
+    figure = next(p for p in article.passages if p.kind == "figure")
+    assert (figure.text, figure.image) == (
+        "Rail links between the grain belt and Baltic ports",
+        "/images/rail-map.png",
+    )
+    code = next(p for p in article.passages if p.kind == "code")
+    assert code.html.startswith("def cost_per_tonne(total, tonnes):\n    return")
+    assert body(article)[-1].text == "Insurance premiums fell by half once naval escorts began in the spring."
+
+
+def test_pandoc_article_with_footnotes():
+    article = parsed("pandoc-article.md")
+    no_leaked_markup(article)
+    assert [(a.family, a.given) for a in article.authors] == [("Karimova", "Dilnoza"), ("Brandt", "Ulrich")]
+    assert (article.journal, article.volume, article.issue) == (
+        "Journal of Eurasian Resource Policy",
+        "14",
+        "3",
+    )
+    assert (article.first_page, article.last_page, article.doi) == (801, 835, "10.5555/jerp.2021.0314")
+    assert article.type == "article-journal" and article.language == "en-GB"
+    assert [s.title for s in article.sections] == ["Introduction", "The quota system", "References"]
+    notes = {p.ordinal: p for p in article.passages if p.kind == "note"}
+    assert notes[1].text == "Cotton needs most of its water between June and August."
+    assert notes[1].called_from == body(article)[0].id and notes[1].number is None
+    inline = next(p for p in notes.values() if "Almaty" in p.text)
+    assert inline.called_from == body(article)[1].id
+    assert body(article)[1].text == "Treaties signed in the 1990s kept Soviet-era quotas almost unchanged."
+    assert body(article)[0].text.endswith("for cotton in summer.")  # the call is not glued to a word
+    assert '<sup class="note-call">' in body(article)[0].html
+    assert [p.kind for p in article.passages if p.section == "References"] == ["reference"]
+    assert [p.number for p in body(article)] == [1, 2, 3, 4]
+
+
+def test_wordpress_page():
+    article = parsed("wordpress-page.html")
+    no_leaked_markup(article)
+    assert article.title == "Fishing Rights and Coast Guards in the Gulf of Tonkin"
+    assert [a.name for a in article.authors] == ["Linh Nguyen"]  # Highwire, meta and byline agree
+    assert (article.date, article.type) == ("2020-11-02", "article-newspaper")
+    assert (article.journal, article.publisher) == ("Harbor Policy Review", "Harbor Policy Institute")
+    assert article.url == "https://harbor-review.example.org/2020/11/fishing-rights/"
+    texts = [p.text for p in article.passages]
+    assert body(article)[0].text.startswith("Fishing boats from both coasts")  # the byline is not ¶ 1
+    for chrome in ("cookies", "Twitter", "Topics", "Another article", "newsletter", "©", "By Linh"):
+        assert not any(chrome in t for t in texts), chrome
+    note = next(p for p in article.passages if p.kind == "note")
+    assert note.text == "Detention figures come from provincial fisheries reports."
+    assert note.called_from == body(article)[1].id
+    assert article.metadata_sources["authors"] == "Highwire tags"
+
+
+def test_journal_page_with_highwire_tags_and_figures():
+    article = parsed("journal-page.html")
+    no_leaked_markup(article)
+    assert [(a.family, a.given) for a in article.authors] == [("Okafor", "Chinedu"), ("de la Cruz", "María")]
+    assert (article.journal, article.volume, article.issue) == ("Journal of Maritime Security", "7", "2")
+    assert (article.first_page, article.last_page) == (45, 67)
+    assert (article.doi, article.publisher) == ("10.5555/jms.2022.0207", "Maritime Studies Press")
+    assert article.pdf_url == "https://jms.example.org/articles/0207.pdf"
+    assert article.title == "Sanctions Evasion Through Ship-to-Ship Transfers"  # Highwire beats DC
+    figures = [p for p in article.passages if p.kind == "figure"]
+    assert [f.ordinal for f in figures] == [1, 2]
+    assert figures[0].credit == "Source: authors' analysis." and figures[0].image == "/figures/0207-f1.png"
+    assert figures[1].text == "A tanker alongside a smaller vessel at sea"  # alt text only
+    assert kinds(article)["reference"] == 2 and "Journal home" not in " ".join(
+        p.text for p in article.passages
+    )
+
+
+def test_institutional_author_report():
+    article = parsed("institutional-report.md")
+    (author,) = article.authors
+    assert (author.name, author.family, author.given, author.literal) == (
+        "Office of the Secretary of Defense",
+        None,
+        None,
+        True,
+    )
+    assert (article.type, article.publisher, article.accessed) == (
+        "report",
+        "Department of Defense",
+        "2024-09-30",
+    )
+    assert article.url == "https://example.gov/reports/arctic-2024.pdf"
+
+
+@pytest.mark.parametrize(
+    ("line", "names", "et_al"),
+    [
+        ("Jane Doe, et al.", ["Jane Doe"], True),
+        ("Jane Doe and others", ["Jane Doe"], True),
+        ("Jane Doe, John Roe and Ann Poe", ["Jane Doe", "John Roe", "Ann Poe"], False),
+        ("Nguyen, Linh", ["Nguyen, Linh"], False),
+        ("Staff", [], False),
+        ("The Editors", [], False),
+    ],
+)
+def test_author_lines(line, names, et_al):
+    assert names_and_et_al(line) == (names, et_al)
+
+
+def test_institutions_are_never_split():
+    assert author_from_name("Office of the Secretary of Defense").literal
+    assert author_from_name("RAND Corporation").literal
+    assert not author_from_name("Linh Nguyen").literal
+
+
+def test_excerpt_separators_and_liquid_never_leak():
+    html = markdown_to_html(
+        "One.<!-- more -->\n\nTwo {{ site.title }} {% include x.html %}.\n\nThree<cut/>", "<cut/>"
+    )
+    assert "more" not in html and "site.title" not in html and "include" not in html and "cut" not in html
+
+
+def test_code_keeps_templates_and_headings_inside_fences():
+    text = (
+        "```\n{{ page.title }}\n# not a heading\n```\n\n{% highlight rust %}\n#[repr(C)]\n{% endhighlight %}"
+    )
+    plain = plain_markdown(text)
+    assert "{{ page.title }}" in plain and "```rust\n#[repr(C)]\n```" in plain
+    assert "<h1>" not in markdown_to_html(text)
+
+
+def test_inline_html_is_sanitized_not_shown():
+    html = markdown_to_html(
+        'A<sup>2</sup> <span onclick="x()">b</span> <img src=x onerror=alert(1)> <iframe>c</iframe>'
+    )
+    assert "<sup>2</sup>" in html and "onclick" not in html and "onerror" not in html and "iframe" not in html
+
+
+def test_pelican_header_is_front_matter():
+    data, rest, warnings = split_front_matter(
+        "Title: A post\nDate: 2020-01-02\nAuthor: Jane Doe\n\nBody: text.\n"
+    )
+    assert data == {"title": "A post", "date": "2020-01-02", "author": "Jane Doe"} and not warnings
+    assert rest.strip() == "Body: text."
+    assert split_front_matter("Note: body text.\n\nMore.")[0] == {}
+
+
+def test_check_json_reports_each_file_and_the_folder(runner):
+    result = runner.invoke(cli, ["check", str(FORMATS), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    by_name = {Path(f["file"]).name: f for f in report["files"]}
+    jekyll = by_name["jekyll-post.md"]
+    assert jekyll["passages"] == {"lead": 1, "paragraph": 5, "figure": 2, "code": 1, "note": 1}
+    assert "Events › Military events" in jekyll["sections"]
+    assert jekyll["metadata"]["authors"]["source"] == "front matter"
+    assert jekyll["left_out"] and jekyll["warnings"] == []
+    assert by_name["journal-page.html"]["metadata"]["doi"] == {
+        "value": "10.5555/jms.2022.0207",
+        "source": "Highwire tags",
+    }
+    summary = report["summary"]
+    assert summary["files"] == summary["parsed"] == len(list(FORMATS.iterdir()))
+    assert summary["passages"]["figure"] == 5 and summary["failed"] == 0
