@@ -53,6 +53,9 @@ HUGO_FIGURE = re.compile(r"\{\{[<%]\s*figure\s+(.*?)\s*/?[>%]\}\}", re.S)
 HUGO_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}", re.S)
 SHORTCODE_PARAM = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 PANDOC_DIV = re.compile(r"^\s*:{3,}.*$")
+# A Liquid tag or Hugo shortcode opened and not closed on its line.
+UNCLOSED_TAG = re.compile(r"(\{\{[<%]|\{%)(?!.*(?:[>%]\}\}|%\}))")
+MAX_TAG_LINES = 40
 KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")  # {: .note .info}, {:toc}: kramdown attribute lists
 PANDOC_SPAN = re.compile(r"\[([^\]\n]+)\]\{[^}\n]*\}")
 PANDOC_INLINE_NOTE = re.compile(r"\^\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]")
@@ -93,7 +96,9 @@ def plain_markdown(text: str) -> str:
     notes: list[str] = []
     out: list[str] = []
     fence: str | None = None  # the fence that closes the code we are in
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    while lines:
+        line = lines.pop(0) if fence is not None else _whole_tag(lines)
         if fence is not None:
             closes = (
                 line.strip().startswith(fence)
@@ -117,14 +122,28 @@ def plain_markdown(text: str) -> str:
     return "\n".join(out)
 
 
+def _whole_tag(lines: list[str]) -> str:
+    """The next line, joined with the lines that finish a template tag it opens ({{< datatable
+    on one line, its arguments on the next ones), up to MAX_TAG_LINES."""
+    line = lines.pop(0)
+    if FENCE.match(line) or not UNCLOSED_TAG.search(line):
+        return line
+    for taken in range(min(MAX_TAG_LINES, len(lines))):
+        joined = " ".join([line, *(part.strip() for part in lines[: taken + 1])])
+        if not UNCLOSED_TAG.search(joined):
+            del lines[: taken + 1]
+            return joined
+    return line
+
+
 def _plain_line(line: str, notes: list[str]) -> str:
     if PANDOC_DIV.match(line):
         return ""
+    line = HUGO_FIGURE.sub(_figure_from_shortcode, line)
+    line = HUGO_SHORTCODE.sub("", line)  # before Liquid: {{% x %}} holds what looks like {% x %}
     line = LIQUID_RAW.sub("", line)
     line = LIQUID_TAG.sub("", line)
     line = LIQUID_OUTPUT.sub("", line)
-    line = HUGO_FIGURE.sub(_figure_from_shortcode, line)
-    line = HUGO_SHORTCODE.sub("", line)
     line = PANDOC_SPAN.sub(r"\1", line)
     line = KRAMDOWN_IAL.sub("", line)
 
