@@ -67,7 +67,7 @@ def escape(text: str) -> str:
 
 
 def csl_name(author: Author) -> dict:
-    if not author.family:
+    if author.literal or not author.family:
         return {"literal": author.name}
     name = {"family": author.family}
     if author.given:
@@ -85,8 +85,9 @@ def date_parts(date: str | None) -> list[int] | None:
 
 
 def csl_item(article: Article) -> dict:
-    """The article as a CSL-JSON item (type article-journal)."""
-    item: dict = {"id": article.id, "type": "article-journal", "title": article.title}
+    """The article as a CSL-JSON item: its type (article-journal unless the source says
+    otherwise) and every field the source states."""
+    item: dict = {"id": article.id, "type": article.type or "article-journal", "title": article.title}
     if article.authors:
         item["author"] = [csl_name(a) for a in article.authors]
     optional = {
@@ -95,10 +96,15 @@ def csl_item(article: Article) -> dict:
         "issue": article.issue,
         "page": page_range(article),
         "language": article.language,
+        "DOI": article.doi,
+        "URL": article.url,
+        "publisher": article.publisher,
     }
     item.update({k: v for k, v in optional.items() if v})
     if parts := date_parts(article.date):
         item["issued"] = {"date-parts": [parts]}
+    if parts := date_parts(article.accessed):
+        item["accessed"] = {"date-parts": [parts]}
     return item
 
 

@@ -53,22 +53,59 @@ def bibtex_key(article: Article) -> str:
     return f"{re.sub(r'[^A-Za-z]', '', family).lower()}{article.year or ''}{first_word.lower()}"
 
 
+# CSL item type -> BibTeX entry type, and the field that names its container.
+BIBTEX_TYPES = {
+    "article-journal": ("article", "journal"),
+    "article-magazine": ("article", "journal"),
+    "article-newspaper": ("article", "journal"),
+    "report": ("techreport", "institution"),
+    "chapter": ("incollection", "booktitle"),
+    "book": ("book", "series"),
+    "thesis": ("phdthesis", "school"),
+    "paper-conference": ("inproceedings", "booktitle"),
+}
+# CSL item type -> RIS type.
+RIS_TYPES = {
+    "article-journal": "JOUR",
+    "article-magazine": "MGZN",
+    "article-newspaper": "NEWS",
+    "report": "RPRT",
+    "webpage": "ELEC",
+    "post-weblog": "BLOG",
+    "chapter": "CHAP",
+    "book": "BOOK",
+    "thesis": "THES",
+    "paper-conference": "CPAPER",
+}
+
+
 def bibtex(article: Article, locator: Locator | None, url: str | None = None) -> str:
-    """A BibTeX @article entry; the pin cite goes in `note` (BibTeX has no locator field)."""
+    """A BibTeX entry of the type the item is (@article, @techreport, @misc for web pages …);
+    the pin cite goes in `note` (BibTeX has no locator field)."""
+    entry, container = BIBTEX_TYPES.get(article.type or "article-journal", ("misc", "howpublished"))
+    names = [_bibtex_name(a) for a in article.authors] + (
+        ["others"] if article.authors and article.authors_et_al else []
+    )
     fields = {
-        "author": " and ".join(_bibtex_name(a) for a in article.authors),
+        "author": " and ".join(names),
         "title": article.title or None,
-        "journal": article.journal,
+        container: article.journal,
+        "publisher": article.publisher,
         "volume": article.volume,
         "number": article.issue,
         "pages": page_range(article).replace("-", "--") if page_range(article) else None,
         "year": str(article.year) if article.year else None,
         "month": _bibtex_month(article.date),
         "language": article.language,
-        "url": url,
+        "doi": article.doi,
+        "url": article.url or url,
+        "urldate": article.accessed,
         "note": _locator_note(locator),
     }
-    lines = [f"@article{{{bibtex_key(article)},"]
+    if entry == "techreport":  # a report's publisher is its institution
+        fields["institution"] = article.publisher or article.journal
+        del fields["publisher"]
+    lines = [f"@{entry}{{{bibtex_key(article)},"]
     for name, value in fields.items():
         if value:
             lines.append(f"  {name} = {{{bibtex_value(name, value)}}},")
@@ -98,11 +135,11 @@ def _locator_note(locator: Locator | None) -> str | None:
 
 
 def ris(article: Article, locator: Locator | None, url: str | None = None) -> str:
-    """An RIS record (TY JOUR); the pin cite goes in N1."""
-    lines = [("TY", "JOUR"), ("TI", article.title)]
+    """An RIS record of the item's type (JOUR, RPRT, ELEC, …); the pin cite goes in N1."""
+    lines = [("TY", RIS_TYPES.get(article.type or "article-journal", "GEN")), ("TI", article.title)]
     lines += [("AU", f"{a.family}, {a.given}" if a.family and a.given else a.name) for a in article.authors]
     optional = [
-        ("JO", article.journal),
+        ("JO" if (article.type or "article-journal").startswith("article") else "T2", article.journal),
         ("VL", article.volume),
         ("IS", article.issue),
         ("SP", str(article.first_page) if article.first_page is not None else None),
@@ -110,7 +147,10 @@ def ris(article: Article, locator: Locator | None, url: str | None = None) -> st
         ("PY", str(article.year) if article.year else None),
         ("DA", _ris_date(article.date)),
         ("LA", article.language),
-        ("UR", url),
+        ("DO", article.doi),
+        ("PB", article.publisher),
+        ("UR", article.url or url),
+        ("Y2", _ris_date(article.accessed)),
         ("N1", _locator_note(locator)),
     ]
     lines += [(tag, value) for tag, value in optional if value]
@@ -196,6 +236,9 @@ def highwire_tags(article: Article, fulltext_url: str) -> list[tuple[str, str]]:
             "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts[:2])) if parts else None,
         ),
         ("citation_language", article.language),
+        ("citation_doi", article.doi),
+        ("citation_publisher", article.publisher),
+        ("citation_pdf_url", article.pdf_url),
         ("citation_fulltext_html_url", fulltext_url),
     ]
     return tags + [(name, value) for name, value in optional if value]

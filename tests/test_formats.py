@@ -237,3 +237,31 @@ def test_check_json_reports_each_file_and_the_folder(runner):
     summary = report["summary"]
     assert summary["files"] == summary["parsed"] == len(list(FORMATS.iterdir()))
     assert summary["passages"]["figure"] == 5 and summary["failed"] == 0
+
+
+def test_records_carry_the_item_type_and_stated_fields():
+    import bibtexparser
+
+    from archive.cite import csl_item
+    from archive.records import bibtex, highwire_tags, ris
+
+    report = parsed("institutional-report.md")
+    item = csl_item(report)
+    assert item["type"] == "report" and item["author"] == [{"literal": "Office of the Secretary of Defense"}]
+    assert (
+        item["accessed"] == {"date-parts": [[2024, 9, 30]]} and item["publisher"] == "Department of Defense"
+    )
+    entry = bibtexparser.parse_string(bibtex(report, None)).entries[0]
+    assert entry.entry_type == "techreport" and entry["institution"] == "Department of Defense"
+    assert entry["author"] == "{Office of the Secretary of Defense}"
+    assert ris(report, None).startswith("TY  - RPRT\n") and "Y2  - 2024/09/30" in ris(report, None)
+
+    journal = parsed("journal-page.html")
+    assert csl_item(journal)["DOI"] == "10.5555/jms.2022.0207"
+    tags = dict(highwire_tags(journal, "https://archive.example/a/journal-page"))
+    assert tags["citation_doi"] == "10.5555/jms.2022.0207"
+    assert tags["citation_pdf_url"] == "https://jms.example.org/articles/0207.pdf"
+    assert "DO  - 10.5555/jms.2022.0207" in ris(journal, None)
+
+    jekyll = parsed("jekyll-post.md")
+    assert bibtexparser.parse_string(bibtex(jekyll, None)).entries[0]["author"] == "Holt, Maren and others"
