@@ -195,8 +195,8 @@ def _capitalize(part: str) -> str:
 
 
 def is_all_caps(text: str) -> bool:
-    cased = [c for c in text if c.isupper() or c.islower()]
-    return len(cased) >= 2 and all(c.isupper() for c in cased)
+    """At least two letters, all capitals (str.isupper checks the second half, fast)."""
+    return text.isupper() and sum(1 for c in text if c.isupper()) >= 2
 
 
 def author_from_name(name: str, affiliation: str | None = None) -> Author:

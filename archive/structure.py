@@ -163,9 +163,13 @@ class Walker:
 
     def run(self) -> Walker:
         blocks = with_figures(self.blocks)
-        for i, block in enumerate(blocks):
-            following = next((b.text for b in blocks[i + 1 :] if b.text), None)
-            self.take(block, following)
+        following: list[str | None] = [None] * len(blocks)  # the next block's text, for each
+        upcoming = None
+        for i in range(len(blocks) - 1, -1, -1):
+            following[i] = upcoming
+            upcoming = blocks[i].text or upcoming
+        for block, after in zip(blocks, following, strict=True):
+            self.take(block, after)
         return self
 
     def take(self, block: Block, following: str | None) -> None:

@@ -48,6 +48,10 @@ BYLINE_TOKENS = frozenset(
 NOTE_CONTAINER_TOKENS = frozenset("footnote footnotes endnote endnotes fn-list notes-list".split())
 NOTE_ROLES = ("doc-endnotes", "doc-footnotes", "doc-footnote", "doc-endnote")
 BACKLINK_TEXT = frozenset({"↩", "↩︎", "^", "↑", "back", "return to text"})
+ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+INNER_BLOCK_TAGS = BLOCK_TAGS - {"td", "th", "img"}  # a text block holding one of these is a container
+IMAGE = frozenset({"img"})
+BYLINE_HOLDERS = frozenset({"p", *HEADING_TAGS})
 MAX_NOTE_LABEL = 6  # characters of a note call: "1", "12", "*", "[3]", "iv"
 
 
@@ -79,17 +83,22 @@ class Walked:
     bylines: list[str] = field(default_factory=list)
 
 
+def without_controls(text: str) -> str:
+    """Text without control and format characters (tabs and newlines kept): ASCII text, most of
+    a corpus, takes a fast path."""
+    if text.isascii():
+        return ASCII_CONTROLS.sub("", text)
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf") or c in "\n\t")
+
+
 def normalise(text: str) -> str:
     """NFC, control characters dropped, every run of whitespace one space."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf") or c in "\n\t")
-    return " ".join(text.split())
+    return " ".join(without_controls(unicodedata.normalize("NFC", text)).split())
 
 
 def tidy_html(fragment: str) -> str:
     """Whitespace of display HTML normalised like the text."""
-    fragment = unicodedata.normalize("NFC", fragment)
-    fragment = "".join(c for c in fragment if unicodedata.category(c) not in ("Cc", "Cf") or c in "\n\t")
+    fragment = without_controls(unicodedata.normalize("NFC", fragment))
     fragment = re.sub(r"\s+", " ", fragment).strip()
     return re.sub(r"<(em|strong|sup|sub|abbr)>\s*</\1>", "", fragment)
 
@@ -126,22 +135,36 @@ def _tokens(tag: Tag) -> set[str]:
 
 
 def drop_chrome(soup: BeautifulSoup, walked: Walked) -> None:
-    """Navigation, widgets, hidden parts and bylines out of the document (bylines kept aside)."""
-    for tag in soup.find_all(DROPPED_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(attrs={"role": DROPPED_ROLES}):
-        tag.decompose()
-    for tag in soup.select("a.headerlink, a[aria-hidden=true], [hidden], [aria-hidden=true]"):
-        tag.decompose()
-    for tag in soup.find_all(True):
+    """Navigation, widgets, hidden parts and bylines out of the document (bylines kept aside).
+
+    One pass over the elements (bs4's find_all per rule would read the tree once per rule)."""
+    for tag in [node for node in soup.descendants if isinstance(node, Tag)]:
         if tag.decomposed or tag.name in ("html", "body", "article", "main"):
+            continue
+        attrs = tag.attrs
+        if (
+            tag.name in DROPPED_TAGS
+            or attrs.get("role") in DROPPED_ROLES
+            or "hidden" in attrs
+            or attrs.get("aria-hidden") == "true"
+            or (tag.name == "a" and "headerlink" in attrs.get("class", ()))  # "¶" permalink anchors
+        ):
+            tag.decompose()
+            continue
+        if not ("class" in attrs or "id" in attrs or "itemprop" in attrs or "rel" in attrs):
             continue
         tokens = _tokens(tag)
         if tokens & CHROME_TOKENS and not _holds_body(tag):
             tag.decompose()
-        elif (tokens & BYLINE_TOKENS or tag.get("rel") == ["author"]) and not tag.find(["p", *HEADING_TAGS]):
+        elif (tokens & BYLINE_TOKENS or tag.get("rel") == ["author"]) and not holds(tag, BYLINE_HOLDERS):
             walked.bylines.append(normalise(tag.get_text(" ")))
             tag.decompose()
+
+
+def holds(tag: Tag, names: frozenset[str]) -> bool:
+    """True when an element below `tag` is named one of `names` (a plain walk: bs4's find
+    builds a filter per call, which dominated the parse)."""
+    return any(isinstance(node, Tag) and node.name in names for node in tag.descendants)
 
 
 def _holds_body(tag: Tag) -> bool:
@@ -253,7 +276,7 @@ def _marker(label: str) -> Tag:
 def _walk(node: Tag, blocks: list[Block]) -> None:
     loose: list = []
     for child in list(node.children):
-        if isinstance(child, Tag) and (child.name in BLOCK_TAGS or child.find(BLOCK_TAGS)):
+        if isinstance(child, Tag) and (child.name in BLOCK_TAGS or holds(child, BLOCK_TAGS)):
             _flush(loose, blocks)
             _visit(child, blocks)
         elif isinstance(child, (Tag, NavigableString)) and not _is_comment(child):
@@ -276,8 +299,8 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
         blocks.append(_code(tag))
     elif tag.name == "img":
         blocks.append(_image(tag, []))
-    elif tag.name in TEXT_TAGS and not tag.find(BLOCK_TAGS - {"td", "th", "img"}):
-        blocks.append(_image(tag, [tag]) if tag.find("img") else make_block("p", [tag]))
+    elif tag.name in TEXT_TAGS and not holds(tag, INNER_BLOCK_TAGS):
+        blocks.append(_image(tag, [tag]) if holds(tag, IMAGE) else make_block("p", [tag]))
     elif tag.name == "tr":
         cells = [c.get_text(" ") for c in tag.find_all(["td", "th"])]
         blocks.append(Block("p", normalise(" | ".join(cells)), ""))
@@ -332,47 +355,56 @@ def _code(tag: Tag) -> Block:
 
 
 def make_block(tag: str, nodes: list) -> Block:
-    text = normalise("".join(_text(n) for n in nodes))
-    fragment = tidy_html("".join(display_html(child) for n in nodes for child in _children(n)))
-    raw_lines = "\n".join(_text(n) for n in nodes)
-    calls = tuple(
-        m["data-note"]
-        for n in nodes
-        if isinstance(n, Tag)
-        for m in n.find_all("sup", attrs={"data-note": True})
-    )
-    return Block(tag, text, fragment, raw_lines, calls=calls, emphasised=_emphasised(nodes))
-
-
-def _text(node) -> str:
-    """A node's text without note calls (a call's digits glued to a word would spoil both)."""
-    if isinstance(node, NavigableString):
-        return "" if _is_comment(node) else str(node)
-    if node.name == "sup" and node.has_attr("data-note"):
-        return ""
-    if node.name == "img":
-        return ""
-    inner = "".join(_text(child) for child in node.children)
-    # x<sup>2</sup>, H<sub>2</sub>O: a word of its own to search, never glued to the one before.
-    return f" {inner} " if node.name in ("sup", "sub") else inner
-
-
-def _emphasised(nodes: list) -> bool:
-    """True when every word of the block is inside <em>/<i> (an italic caption line)."""
-    seen = False
+    reading = _Reading()
+    pieces = []
     for node in nodes:
-        strings = [node] if isinstance(node, NavigableString) else node.find_all(string=True)
-        for string in strings:
-            if (
-                _is_comment(string)
-                or not string.strip()
-                or string.find_parent("sup", attrs={"data-note": True})
-            ):
-                continue
-            if string.find_parent(["em", "i"]) is None:
-                return False
-            seen = True
-    return seen
+        start = len(reading.text)
+        reading.read(node, emphasised=isinstance(node, Tag) and node.name in ("em", "i"))
+        pieces.append("".join(reading.text[start:]))
+    fragment = tidy_html("".join(display_html(child) for n in nodes for child in _children(n)))
+    emphasised = reading.emphasised_words and not reading.plain_words
+    return Block(
+        tag,
+        normalise("".join(pieces)),
+        fragment,
+        "\n".join(pieces),
+        calls=tuple(reading.calls),
+        emphasised=emphasised,
+    )
+
+
+class _Reading:
+    """One pass over a block's nodes: its text without note calls (a call's digits glued to a
+    word would spoil both), the calls, and whether its words are all in <em>/<i>."""
+
+    def __init__(self):
+        self.text: list[str] = []
+        self.calls: list[str] = []
+        self.plain_words = self.emphasised_words = False
+
+    def read(self, node, emphasised: bool) -> None:
+        if isinstance(node, NavigableString):
+            if not _is_comment(node):
+                self.text.append(str(node))
+                if not node.isspace():
+                    self.emphasised_words |= emphasised
+                    self.plain_words |= not emphasised
+            return
+        if node.name == "sup" and node.has_attr("data-note"):
+            self.calls.append(node["data-note"])
+            return
+        if node.name == "img":
+            return
+        # x<sup>2</sup>, H<sub>2</sub>O: a word of its own to search, never glued to the one before.
+        spaced = node.name in ("sup", "sub")
+        if spaced:
+            self.text.append(" ")
+        for child in node.children:
+            self.read(
+                child, emphasised or child.name in ("em", "i") if isinstance(child, Tag) else emphasised
+            )
+        if spaced:
+            self.text.append(" ")
 
 
 def display_html(node: Tag | NavigableString) -> str:
