@@ -200,7 +200,8 @@ def documents(article: Article, digest: str, indexed: str) -> Iterator[dict]:
     for passage in article.passages:
         yield passage_document(article, passage)
     for section in article.sections:
-        yield section_document(article, section)
+        if section.passage_ids:  # a heading with no text of its own has nothing to find
+            yield section_document(article, section)
 
 
 SYNONYMS_ID = "config:synonyms"

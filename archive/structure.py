@@ -58,8 +58,14 @@ BACK_MATTER_HEADING = re.compile(
 )
 # Back matter by its words, at the end of an article: a biography, a disclaimer, a share line.
 BIOGRAPHY = re.compile(
-    r"^(?:[A-Z][\w.'’-]*\s+){1,4}(?:is|was|serves as|has been|works as)\s+"
+    r"^(?:[A-Z][\w.'’-]*,?\s+){1,5}(?:is|was|serves as|has been|works as)\s+"
     r"(?:a|an|the|currently|senior|former|director|professor|founder|editor|head|chair)\b"
+)
+# What a biography talks about: without one of these, "Russia is a …" ends an article, not a bio.
+BIOGRAPHY_WORDS = re.compile(
+    r"\b(?:fellow|professor|director|author of|researcher|editor|analyst|journalist|correspondent|"
+    r"writer|Ph\.?D|scholar|lecturer|chair|associate|program|institute|university|center|centre)\b",
+    re.IGNORECASE,
 )
 BACK_MATTER_TEXT = re.compile(
     r"^(?:about the authors?|the views expressed|this (?:article|post|piece|essay|commentary) "
@@ -534,7 +540,10 @@ def back_matter_sections(headings: list[Heading]) -> dict[int, str]:
 
 
 def is_back_matter(text: str) -> bool:
-    return bool(BACK_MATTER_TEXT.match(text) or BIOGRAPHY.match(text))
+    """A disclaimer, share line or copyright; or a biography that says what the person does."""
+    return bool(BACK_MATTER_TEXT.match(text)) or bool(
+        BIOGRAPHY.match(text) and BIOGRAPHY_WORDS.search(text[:300])
+    )
 
 
 def infer_pages(metadata: Metadata, breaks: int) -> tuple[int | None, str | None]:

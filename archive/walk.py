@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -52,6 +52,7 @@ ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 INNER_BLOCK_TAGS = BLOCK_TAGS - {"td", "th", "img"}  # a text block holding one of these is a container
 IMAGE = frozenset({"img"})
 BYLINE_HOLDERS = frozenset({"p", *HEADING_TAGS})
+CAPTION_TOKENS = frozenset({"caption", "figcaption", "credit", "credits", "wp-caption-text", "photo-credit"})
 MAX_NOTE_LABEL = 6  # characters of a note call: "1", "12", "*", "[3]", "iv"
 
 
@@ -300,7 +301,10 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
     elif tag.name == "img":
         blocks.append(_image(tag, []))
     elif tag.name in TEXT_TAGS and not holds(tag, INNER_BLOCK_TAGS):
-        blocks.append(_image(tag, [tag]) if holds(tag, IMAGE) else make_block("p", [tag]))
+        block = _image(tag, [tag]) if holds(tag, IMAGE) else make_block("p", [tag])
+        # WordPress and most CMSs mark captions by class: wp-caption-text, image-caption, credit.
+        named_caption = bool(_tokens(tag) & CAPTION_TOKENS)
+        blocks.append(replace(block, emphasised=True) if named_caption and block.tag == "p" else block)
     elif tag.name == "tr":
         cells = [c.get_text(" ") for c in tag.find_all(["td", "th"])]
         blocks.append(Block("p", normalise(" | ".join(cells)), ""))

@@ -265,3 +265,45 @@ def test_records_carry_the_item_type_and_stated_fields():
 
     jekyll = parsed("jekyll-post.md")
     assert bibtexparser.parse_string(bibtex(jekyll, None)).entries[0]["author"] == "Holt, Maren and others"
+
+
+def test_captions_named_by_class_and_biographies_told_apart(tmp_path):
+    page = tmp_path / "cms.html"
+    page.write_text(
+        "<html><body><article><h1>Ports</h1><p>The harbor was rebuilt after the storm of 2019 in two years.</p>"
+        '<div class="wp-caption"><img src="/a.jpg" alt=""><p class="wp-caption-text">The new quay</p></div>'
+        "<p>Traffic doubled by 2022, and the harbor is a model for the region now.</p>"
+        "<p>Russia is a key partner for the port, which ships its grain every autumn.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    article = parse_file(page)
+    assert [(p.kind, p.text) for p in article.passages if p.kind == "figure"] == [("figure", "The new quay")]
+    assert article.passages[-1].kind == "paragraph"  # "Russia is a …" ends the article; it is no biography
+    bio = tmp_path / "bio.md"
+    bio.write_text(
+        "Body text of the article, long enough to count.\n\nJane Doe, PhD, is a senior fellow at the Asia Center.\n"
+    )
+    assert [p.kind for p in parse_file(bio).passages] == ["paragraph", "note"]
+
+
+def test_reader_shows_code_notes_and_section_paths(tmp_path):
+    from archive.reindex import reindex
+    from archive.web import create_app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("pandoc-article.md", "hugo-post.md"):
+        (corpus / name).write_text((FORMATS / name).read_text(encoding="utf-8"), encoding="utf-8")
+    reindex(corpus, tmp_path / "index")
+    app = create_app({"CORPUS": str(corpus), "INDEX": str(tmp_path / "index"), "TESTING": True})
+    client = app.test_client()
+    page = client.get("/a/pandoc-article").get_data(as_text=True)
+    assert 'id="note1"' in page and 'href="#p1">back to ¶ 1</a>' in page
+    assert '<sup class="note-call">1</sup>' in page
+    hugo = client.get("/a/hugo-post").get_data(as_text=True)
+    assert "<pre><code>def cost_per_tonne(total, tonnes):\n    return total / tonnes</code></pre>" in hugo
+    assert '<h3 id="s2" class="section-title">Danube ports</h3>' in hugo and ">Routes</h2>" in hugo
+    note = client.get("/a/pandoc-article/note/1")
+    assert note.status_code == 200 and "Cite this note" in note.get_data(as_text=True)
+    assert client.get("/a/hugo-post/code/1.bib").status_code == 200
