@@ -53,6 +53,11 @@ NOT_AUTHORS = frozenset(
     "editorial board|admin|administrator|guest author|guest".split("|")
 )
 ET_AL = frozenset({"et al", "et al.", "et. al.", "and others", "others", "and colleagues"})
+ROLE_WORDS = frozenset(
+    """fellow director editor professor technologist correspondent reporter writer columnist
+    analyst researcher scientist lecturer chair president manager officer contributor
+    staff senior associate assistant deputy chief head intern""".split()
+)
 # Words that make a name an institution's (kept whole: never split into family and given names).
 INSTITUTION_WORDS = frozenset(
     """office department ministry institute institution council committee agency center centre
@@ -270,7 +275,20 @@ def names_and_et_al(text: str) -> tuple[list[str], bool]:
     """The people named in an author line, and whether the line says it is cut short."""
     names = split_names(text)
     truncated = any(n.lower() in ET_AL for n in names)
-    return [n for n in names if n.lower().strip() not in NOT_AUTHORS], truncated
+    people = [n for n in names if n.lower().strip() not in NOT_AUTHORS]
+    # "Jane Doe, Senior Fellow, Brookings Institution": after a person, a job or an institution
+    # is what they are, not another author; and so is everything after it.
+    kept = people[:1]
+    for name in people[1:]:
+        if is_role(name) or is_institution(name):
+            break
+        kept.append(name)
+    return kept, truncated
+
+
+def is_role(text: str) -> bool:
+    """'Senior Staff Technologist', 'Contributing Editor': a job title, not a name."""
+    return bool(ROLE_WORDS.intersection(w.strip(".,()").lower() for w in text.split()))
 
 
 def name_key(author: Author) -> frozenset[str]:

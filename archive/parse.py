@@ -158,7 +158,7 @@ def article_from_source(path: Path, source: Source) -> Article:
         raise ValueError(f"its HTML nests deeper than {MAX_DEPTH} levels ({depth:,} or more)")
     layers = metadata_layers(soup) if is_html else []
     title_tag = page_title(soup) if is_html else None
-    walked = walk_document(soup)
+    walked = walk_document(soup, web_page=is_html)
     blocks = walked.blocks
     if len(blocks) > MAX_BLOCKS:
         raise ValueError(f"it has {len(blocks):,} blocks of text, over the limit of {MAX_BLOCKS:,}")

@@ -389,7 +389,10 @@ def byline_metadata(lines: list[str]) -> Metadata:
             part = re.split(
                 r"\s+[·|•–—-]\s+|\s*\|\s*|,?\s+(?:on|published|updated)\b", names["names"], maxsplit=1
             )[0]
-            part = re.sub(rf"\b{MONTH_WORD}.*$", "", part).strip(" ,")
+            part = re.sub(rf"\b{MONTH_WORD}.*$", "", part)
+            part = re.split(r"\s+(?:Edited|Updated|Reviewed|Photographs|Illustrations?)\s+by\b", part)[
+                0
+            ].strip(" ,")
             names_found, et_al = names_and_et_al(part)
             found.update(authors=[author_from_name(n) for n in names_found], authors_et_al=et_al)
     return found

@@ -53,6 +53,10 @@ INNER_BLOCK_TAGS = BLOCK_TAGS - {"td", "th", "img"}  # a text block holding one 
 IMAGE = frozenset({"img"})
 BYLINE_HOLDERS = frozenset({"p", *HEADING_TAGS})
 CAPTION_TOKENS = frozenset({"caption", "figcaption", "credit", "credits", "wp-caption-text", "photo-credit"})
+MIN_RUN = 25  # characters of a text run that counts towards a page's densest element
+TEXT_CONTAINERS = frozenset({"p", "div", "td", "li", "section", "article", "main", "blockquote", "pre", "dd"})
+INNER_SHARE = 0.6  # an <article> inside <main> holding this share of its text is the article
+DENSER = 2.0  # a dense element with this many times a landmark's text is the article instead
 MAX_NOTE_LABEL = 6  # characters of a note call: "1", "12", "*", "[3]", "iv"
 
 
@@ -115,13 +119,14 @@ def nesting_depth(soup: BeautifulSoup) -> int:
     return deepest
 
 
-def walk_document(soup: BeautifulSoup) -> Walked:
-    """Blocks of the article body in reading order; raises ValueError past MAX_DEPTH."""
+def walk_document(soup: BeautifulSoup, web_page: bool = True) -> Walked:
+    """Blocks of the article body in reading order; raises ValueError past MAX_DEPTH. A web page's
+    body is looked for (article_body); a document made from Markdown is all body."""
     if (depth := nesting_depth(soup)) > MAX_DEPTH:
         raise ValueError(f"its HTML nests deeper than {MAX_DEPTH} levels ({depth:,} or more)")
     walked = Walked()
     drop_chrome(soup, walked)
-    root = article_body(soup)
+    root = article_body(soup) if web_page else soup
     notes = take_notes(root)
     for tag in root.find_all("br"):
         tag.replace_with(" ")
@@ -174,35 +179,52 @@ def _holds_body(tag: Tag) -> bool:
 
 
 def article_body(soup: BeautifulSoup) -> Tag:
-    """<article>, <main> or role=main; else the element holding the most paragraph text."""
-    root = soup.find("article") or soup.find("main") or soup.find(attrs={"role": "main"})
-    if root is None:
-        root = densest(soup) or soup.body or soup
+    """The element holding the article: the largest <article>, <main> or role=main (or one inside
+    it that holds most of its text); else, or when that holds little of the page's text, the
+    element where the page's text is densest."""
+    landmarks = soup.find_all(["article", "main"]) + soup.find_all(attrs={"role": "main"})
+    sizes = {id(tag): text_size(tag) for tag in landmarks}
+    root = max(landmarks, key=lambda tag: sizes[id(tag)], default=None)
+    if root is not None:
+        inner = [t for t in landmarks if t is not root and root in t.parents]
+        inner = [t for t in inner if sizes[id(t)] >= INNER_SHARE * sizes[id(root)]]
+        root = min(inner, key=lambda tag: sizes[id(tag)], default=root)
+    dense = densest(soup)
+    if root is None or (
+        dense is not None and text_size(dense) > DENSER * sizes[id(root)] and root not in dense.parents
+    ):
+        root = dense or soup.body or soup
     for tag in root.find_all(["header", "footer"]):
         if tag.find(HEADING_TAGS) is None or tag.name == "footer":
             tag.decompose()
     return root
 
 
+def text_size(tag: Tag) -> int:
+    return sum(len(s) for s in tag.find_all(string=True) if not _is_comment(s) and not s.isspace())
+
+
 def densest(soup: BeautifulSoup) -> Tag | None:
-    """The element whose own paragraphs hold most of the page's paragraph text (the body of a page
-    with no <article> or <main>), or None when no element holds most of it."""
-    scores: dict[int, tuple[Tag, int]] = {}
-    total = 0
-    for paragraph in soup.find_all("p"):
-        size = len(paragraph.get_text(strip=True))
-        total += size
-        parent = paragraph.parent
-        if isinstance(parent, Tag):
-            scores[id(parent)] = (parent, scores.get(id(parent), (parent, 0))[1] + size)
+    """The element where the page's running text is densest (readability's rule): each block of
+    text of MIN_RUN characters or more counts for the element holding it, half for the one above."""
+    scores: dict[int, list] = {}
+    for string in soup.find_all(string=True):
+        if _is_comment(string) or len(string.strip()) < MIN_RUN:
+            continue
+        block = string.parent
+        while isinstance(block, Tag) and block.name not in TEXT_CONTAINERS:
+            block = block.parent
+        parent = block.parent if isinstance(block, Tag) else None
+        grandparent = parent.parent if isinstance(parent, Tag) else None
+        for share, holder in ((1.0, parent), (0.5, grandparent)):
+            if isinstance(holder, Tag) and holder.name not in ("body", "html", "[document]"):
+                scores.setdefault(id(holder), [holder, 0.0])[1] += share * len(string.strip())
     if not scores:
         return None
-    best, size = max(scores.values(), key=lambda item: item[1])
-    if best.name in ("body", "[document]") or size < total / 2:
-        return None
+    best = max(scores.values(), key=lambda item: item[1])[0]
     # Headings of the body often sit one level up, beside the paragraphs' container.
     parent = best.parent
-    if isinstance(parent, Tag) and parent.name != "body" and parent.find(HEADING_TAGS):
+    if isinstance(parent, Tag) and parent.name not in ("body", "html") and parent.find(HEADING_TAGS):
         return parent
     return best
 

@@ -307,3 +307,33 @@ def test_reader_shows_code_notes_and_section_paths(tmp_path):
     note = client.get("/a/pandoc-article/note/1")
     assert note.status_code == 200 and "Cite this note" in note.get_data(as_text=True)
     assert client.get("/a/hugo-post/code/1.bib").status_code == 200
+
+
+def test_the_article_is_the_largest_landmark_or_the_densest_text(tmp_path):
+    long_text = " ".join(["The treaty was ratified after a long debate in both chambers."] * 6)
+    teaser = '<article class="teaser"><h2>Act now</h2><p>Send a message.</p></article>'
+    page = tmp_path / "landmarks.html"
+    other = "Opponents said the vote came too fast."
+    page.write_text(
+        f"<html><body>{teaser}<div role='main'><p>{long_text}</p><p>{other}</p></div></body></html>"
+    )
+    assert [p.text for p in parse_file(page).passages] == [long_text, other]
+    divs = tmp_path / "divs.html"  # no landmark, text in divs with line breaks, beside a menu
+    divs.write_text(
+        "<html><head><title>Site name - The chapter title</title></head><body>"
+        "<div class='top'><div>Home</div><div>About</div></div>"
+        f"<div class='chapter'><div>{long_text}<br><br>{long_text}</div></div></body></html>"
+    )
+    article = parse_file(divs)
+    assert article.title == "The chapter title"
+    assert "Home" not in " ".join(p.text for p in article.passages) and long_text in article.passages[0].text
+
+
+def test_a_byline_with_a_job_title_names_one_author(tmp_path):
+    page = tmp_path / "byline.html"
+    page.write_text(
+        '<html><head><meta name="author" content="Dana Reyes, Senior Staff Technologist, Speech, Privacy, '
+        'and Technology Project"></head><body><article><p>Text of the article, long enough to count.</p>'
+        "</article></body></html>"
+    )
+    assert [a.name for a in parse_file(page).authors] == ["Dana Reyes"]

@@ -1,7 +1,8 @@
 """Metadata of a web page, from every vocabulary publishers use, in a documented precedence.
 
 From weakest to strongest (a stronger source's value replaces a weaker one's, field by field):
-  1. the page itself: <title>, <html lang>, <link rel=canonical>, <meta name=author|description>;
+  1. the page itself: <title>, <html lang>, <link rel=canonical>, <meta name=author|description|date>
+     (and the news publishers' parsely-* and sailthru.* tags);
   2. OpenGraph and article:* (og:title, og:site_name, article:published_time, …);
   3. Dublin Core (DC.* and DCTERMS.*, any case);
   4. schema.org JSON-LD (ScholarlyArticle, NewsArticle, Report, BlogPosting, Article, WebPage …);
@@ -97,7 +98,7 @@ def page_layer(soup: BeautifulSoup, meta: _MetaTags) -> Metadata:
     layer = Metadata(label="HTML page")
     html_tag = soup.find("html")
     canonical = soup.find("link", rel="canonical")
-    authors, et_al = _authors(meta.all("author"))
+    authors, et_al = _authors(meta.all("author", "parsely-author", "sailthru.author"))
     layer.update(
         title=page_title(soup),
         authors=authors,
@@ -106,6 +107,7 @@ def page_layer(soup: BeautifulSoup, meta: _MetaTags) -> Metadata:
         description=meta.first("description"),
         url=absolute_url(canonical.get("href") if canonical else None),
     )
+    layer.set_date(meta.first("parsely-pub-date", "sailthru.date", "date", "pubdate"), "HTML meta")
     return layer
 
 
@@ -307,8 +309,10 @@ def _language(value) -> str | None:
 
 
 def page_title(soup: BeautifulSoup) -> str | None:
-    """The <title>, without a site name after a separator ("Article | Site")."""
+    """The <title> without the site's name beside it ("Article | Site", "Site - Article"): the
+    longest of the parts a separator makes."""
     if not soup.title:
         return None
     title = normalise(soup.title.get_text())
-    return re.split(r"\s+[|–—]\s+|\s+-\s+", title)[0] or None
+    parts = [p for p in re.split(r"\s+[|–—·»]\s+|\s+-\s+", title) if p]
+    return max(parts, key=len) if parts else None
