@@ -10,12 +10,18 @@ $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+## citeproc-js, the CSL engine every citation is rendered with (run in Python through V8).
+CITEPROC := archive/csl/node_modules/citeproc/citeproc_commonjs.js
+$(CITEPROC): archive/csl/package.json archive/csl/package-lock.json
+	npm ci --prefix archive/csl --no-audit --no-fund --silent
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(CITEPROC) | $(VENV)/bin/python
 	$(PY) -m pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install -q -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(CITEPROC) | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test,styles]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -19,12 +19,14 @@ from .check import (
     report_record,
     scan_corpus,
 )
-from .cite import FORMATS, Locator, citations, csl_citation, locators
+from .cite import Locator, locators
+from .citeproc_js import CiteprocError, CiteprocMissing
 from .index import IndexHandle, IndexUnavailable
-from .records import bibtex, ris
+from .records import cited_text
 from .reindex import ReindexBusy, ensure_index, reindex
 from .search import Request, search
 from .settings import SERVER_THREADS, setting
+from .styles import StyleNotFound, list_styles
 
 
 def corpus_option(function):
@@ -250,7 +252,12 @@ def _place(hit) -> str:
 @click.argument("passage_id")
 @corpus_option
 @index_option
-@click.option("--style", type=click.Choice(FORMATS), default="chicago", show_default=True)
+@click.option(
+    "--style",
+    default="chicago",
+    show_default=True,
+    help="chicago, apa, mla, any CSL style id (see `archive styles`), or bibtex, ris, csl-json.",
+)
 @click.option(
     "--locator",
     "locator_kind",
@@ -262,10 +269,10 @@ def cite_command(
 ) -> None:
     """Print the citation of one passage.
 
-    Chicago, APA and MLA print the note or in-text citation on the first line and the bibliography
+    A citation style prints the note or in-text citation on the first line and the bibliography
     entry on the second; bibtex, ris and csl-json print the record.
 
-    Example: archive cite cc-2019-09-china-russia-p14 --style apa --locator paragraph
+    Example: archive cite cc-2019-09-china-russia-p14 --style harvard-cite-them-right --locator page
     """
     handle = open_handle(corpus, index_dir)
     article_id, _, _ = passage_id.rpartition("-")
@@ -280,16 +287,26 @@ def cite_command(
     if locator_kind and locator is None:
         why = f" ({article.page_note})" if locator_kind == "page" and article.page_note else ""
         raise click.ClickException(f"{passage_id} has no {locator_kind} number{why}")
-    if style in ("chicago", "apa", "mla"):
-        citation = citations(article, locator)[style]
-        click.echo(citation.citation_text)
-        click.echo(citation.entry_text)
-    elif style == "bibtex":
-        click.echo(bibtex(article, locator), nl=False)
-    elif style == "ris":
-        click.echo(ris(article, locator), nl=False)
-    else:
-        click.echo(json.dumps(csl_citation(article, locator), ensure_ascii=False, indent=2))
+    try:
+        click.echo(cited_text(article, locator, style, corpus), nl=False)
+    except (StyleNotFound, CiteprocError, CiteprocMissing) as error:
+        raise click.ClickException(str(error)) from error
+
+
+@cli.command(name="styles")
+@click.argument("query", required=False, default="")
+@corpus_option
+@click.option("--limit", default=50, show_default=True, help="How many styles to list.")
+def styles_command(query: str, corpus: Path, limit: int) -> None:
+    """List citation styles whose id or title holds every word of QUERY.
+
+    Shipped styles first, then the corpus's own (corpus/styles/*.csl), then the 2,868 official
+    styles when installed (pip install 'archive[styles]').
+
+    Example: archive styles harvard
+    """
+    for style in list_styles(corpus, query, limit):
+        click.echo(f"{style.id:<50} {style.title}  [{style.origin}]")
 
 
 def choose_locator(options: list[Locator], kind: str | None) -> Locator | None:

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from pathlib import Path
 from urllib.parse import urlencode
 
-from .cite import MONTHS, SKIP_WORDS, Locator, citations, csl_citation, date_parts, locators, page_range
+from .cite import (
+    MONTHS,
+    SKIP_WORDS,
+    STYLES,
+    Locator,
+    citations,
+    csl_citation,
+    date_parts,
+    locators,
+    page_range,
+)
 from .models import Article, Author, Passage
 
 # BibTeX counts braces even after a backslash, so a lone brace in a title would end the field
@@ -166,7 +178,29 @@ def _ris_date(date: str | None) -> str | None:
     return "/".join(padded + [""] * (3 - len(padded)))
 
 
-def citation_bundle(article: Article, passage: Passage, url: str | None = None) -> dict:
+RECORD_FORMATS = ("bibtex", "ris", "csl-json")
+
+
+def cited_text(article: Article, locator: Locator | None, style: str, corpus: Path | None = None) -> str:
+    """What `archive cite` prints: a record (bibtex, ris, csl-json), or a style's citation and
+    bibliography entry on two lines. Raises StyleNotFound for an unknown style."""
+    if style == "bibtex":
+        return bibtex(article, locator)
+    if style == "ris":
+        return ris(article, locator)
+    if style == "csl-json":
+        return json.dumps(csl_citation(article, locator), ensure_ascii=False, indent=2) + "\n"
+    citation = citations(article, locator, (style,), corpus)[style]
+    return f"{citation.citation_text}\n{citation.entry_text}\n"
+
+
+def citation_bundle(
+    article: Article,
+    passage: Passage,
+    url: str | None = None,
+    styles: tuple[str, ...] = tuple(STYLES),
+    corpus: Path | None = None,
+) -> dict:
     """Everything needed to cite one passage: each locator in each style, and the records."""
     options = locators(passage)
     first = options[0] if options else None
@@ -182,7 +216,7 @@ def citation_bundle(article: Article, passage: Passage, url: str | None = None) 
                         "citation_text": c.citation_text,
                         "entry_text": c.entry_text,
                     }
-                    for style, c in citations(article, locator).items()
+                    for style, c in citations(article, locator, styles, corpus).items()
                 },
             }
             for locator in options

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, abort, jsonify, url_for
+from flask import Blueprint, abort, jsonify, request, url_for
 
 from ..addresses import label, position, segment
 from ..cite import text_fragment
 from ..records import citation_bundle
 from ..search import related, search
+from ..styles import list_styles
 from .cache import cached
+from .helpers import chosen_styles, corpus_path
 from .reader import passage_url
-from .search import search_request
+from .search import export_response, search_request, searched_articles
 from .store import get_handle
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -21,6 +23,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.route("/search")
 @cached
 def search_api():
+    if request.args.get("format"):  # the results as records: ris, bibtex, csl-json, bibliography
+        return export_response(searched_articles(), "results")
     handle = get_handle()
     asked = search_request()
     found = search(handle, asked)
@@ -75,6 +79,13 @@ def article_api(article_id: str):
     return jsonify(data)
 
 
+@bp.route("/styles")
+def styles_api():
+    """Citation styles whose id or title holds every word of `q` (the style picker's list)."""
+    found = list_styles(corpus_path(), request.args.get("q", ""), limit=30)
+    return jsonify([{"id": s.id, "title": s.title, "origin": s.origin} for s in found])
+
+
 @bp.route("/passages/<passage_id>")
 def passage_api(passage_id: str):
     handle = get_handle()
@@ -95,7 +106,7 @@ def passage_api(passage_id: str):
             + text_fragment(passage.text),
             "previous": article.passages[index - 1].id if index else None,
             "next": article.passages[index + 1].id if index + 1 < len(article.passages) else None,
-            "citations": citation_bundle(article, passage, permalink),
+            "citations": citation_bundle(article, passage, permalink, chosen_styles(), corpus_path()),
             "related": [asdict(hit) for hit in related(handle, passage.id)],
         }
     )

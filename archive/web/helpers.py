@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+from pathlib import Path
 
-from ..cite import citations
+from flask import Flask, current_app, request, url_for
+
+from ..cite import STYLES, citations
 from ..records import coins
+from ..styles import StyleNotFound, find_style
 
 
 def page_url(page: int) -> str:
@@ -24,6 +27,47 @@ def facet_url(name: str, value: str) -> str:
     return url_for("search.results", **args)
 
 
+STYLE_LABELS = {"chicago": ("Chicago note", "Chicago bibliography"), "apa": ("APA in-text", "APA reference"),
+                "mla": ("MLA in-text", "MLA works cited")}  # fmt: skip
+
+
+def chosen_styles() -> tuple[str, ...]:
+    """Chicago, APA and MLA, and the style asked for with ?style= (any CSL style id that exists;
+    style_problem() says why another is not shown)."""
+    asked = request.args.get("style", "").strip().lower()
+    if not asked or asked in STYLES or style_problem():
+        return tuple(STYLES)
+    return (*STYLES, find_style(asked, corpus_path()).id)
+
+
+def style_problem() -> str | None:
+    """Why the style asked for with ?style= cannot be used, if it cannot."""
+    asked = request.args.get("style", "").strip()
+    if not asked or asked.lower() in STYLES:
+        return None
+    try:
+        find_style(asked, corpus_path())
+    except StyleNotFound as error:
+        return str(error)
+    return None
+
+
+def style_labels(key: str) -> tuple[str, str]:
+    """What the panel calls a style's two forms: ("Chicago note", "Chicago bibliography")."""
+    if key in STYLE_LABELS:
+        return STYLE_LABELS[key]
+    try:
+        title = find_style(key, corpus_path()).title
+    except StyleNotFound:
+        title = key
+    return (f"{title}: citation", f"{title}: entry")
+
+
+def corpus_path() -> Path | None:
+    configured = current_app.config.get("CORPUS")
+    return Path(configured) if configured else None
+
+
 def article_citation(article) -> str:
     """The article's Chicago bibliography entry (HTML with <i>)."""
     return citations(article, None)["chicago"].entry
@@ -31,5 +75,19 @@ def article_citation(article) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        page_url=page_url, facet_url=facet_url, coins=coins, article_citation=article_citation
+        page_url=page_url,
+        facet_url=facet_url,
+        coins=coins,
+        article_citation=article_citation,
+        style_labels=style_labels,
+        style_problem=style_problem,
+        export_url=export_url,
     )
+
+
+def export_url(fmt: str, **extra) -> str:
+    """The current search's results as a file of `fmt` (the search's own arguments kept)."""
+    args = request.args.to_dict(flat=False)
+    args.pop("page", None)
+    args.update(format=[fmt], **{k: [v] for k, v in extra.items()})
+    return url_for("search.export_results", **args)

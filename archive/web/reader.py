@@ -13,6 +13,8 @@ from ..permalinks import find_passage, resolve
 from ..query import build_query
 from ..records import citation_bundle, highwire_tags
 from ..search import related
+from .helpers import chosen_styles, corpus_path
+from .search import export_response
 from .store import get_handle
 
 bp = Blueprint("reader", __name__, url_prefix="/a")
@@ -99,12 +101,22 @@ def passage_page(article_id: str, kind: str, number: int):
         resolution=found,
         before=article.passages[max(0, index - 1) : index],
         after=article.passages[index + 1 : index + 2],
-        bundle=citation_bundle(article, passage, permalink),
+        bundle=citation_bundle(article, passage, permalink, chosen_styles(), corpus_path()),
+        style=request.args.get("style", ""),
         permalink=permalink,
         fragment=f"{url_for('reader.article', article_id=article.id, _external=True)}#{text_fragment(passage.text)}",
         related=related(get_handle(), passage.id),
         meta=highwire_tags(article, url_for("reader.article", article_id=article.id, _external=True)),
     )
+
+
+@bp.route("/<article_id>/export")
+def export_article(article_id: str):
+    """The article as RIS, BibTeX, CSL-JSON or its bibliography entry (?format=, ?style=)."""
+    found = get_handle().article(article_id)
+    if found is None:
+        return gone_or_missing(article_id)
+    return export_response([found], article_id)
 
 
 @bp.route("/<article_id>/<any(p, fig, note, code, ref):segment>/<int:number>.<any(bib, ris, json):fmt>")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from dataclasses import replace
 
-from ..search import FACETS, Request, search
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+
+from ..export import MAX_EXPORT_ARTICLES, export
+from ..search import FACETS, MAX_PAGE_SIZE, Request, search
+from ..styles import StyleNotFound
 from .cache import cached
+from .helpers import corpus_path
 from .store import get_handle
 
 bp = Blueprint("search", __name__)
@@ -74,6 +79,36 @@ def results():
 def shown_hits(found):
     """Every hit the page shows: the complete matches, then the partial ones."""
     return (*found.hits, *(found.partial.hits if found.partial else ()))
+
+
+@bp.route("/export")
+def export_results():
+    """The current search's results (every page, or the hits selected with `ids`) as RIS,
+    BibTeX, CSL-JSON or a bibliography in the chosen style."""
+    return export_response(searched_articles(), "results")
+
+
+def searched_articles() -> list:
+    """The articles of the selected hits (`ids`), else of the search's hits, in order."""
+    handle = get_handle()
+    ids = request.args.getlist("ids")
+    if ids:
+        article_ids = [passage_id.rpartition("-")[0] for passage_id in ids[:MAX_EXPORT_ARTICLES]]
+    else:
+        asked = replace(search_request(), page=1, page_size=MAX_PAGE_SIZE)
+        article_ids = [hit.article for hit in search(handle, asked).hits]
+    return [a for a in (handle.article(i) for i in dict.fromkeys(article_ids)) if a is not None]
+
+
+def export_response(articles: list, name: str) -> Response:
+    fmt = request.args.get("format", "ris")
+    style = request.args.get("style", "chicago")
+    try:
+        made = export(articles, fmt, style, corpus_path())
+    except (ValueError, StyleNotFound) as error:
+        abort(400, description=str(error))
+    disposition = "inline" if made.extension == "html" else f'attachment; filename="{name}.{made.extension}"'
+    return Response(made.body, mimetype=made.mimetype, headers={"Content-Disposition": disposition})
 
 
 @bp.route("/opensearch.xml")

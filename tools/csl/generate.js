@@ -5,22 +5,23 @@
 //
 // Run: make goldens   (or: cd tools/csl && npm ci && node generate.js)
 //
-// One adjustment, made here so that it is visible: names written family name first ("Yu Bin")
-// carry "static-ordering": true, which Chicago and MLA honour ("Yu Bin"). APA inverts every name
-// and initialises the given name ("Yu, B."), but citeproc-js drops APA's comma for static-ordering
-// names ("Yu B."), so APA is rendered from the same item without that flag.
+// One adjustment, the same as archive/cite.py's: names written family name first ("Yu Bin")
+// carry "static-ordering": true, which Chicago and MLA honour ("Yu Bin"). A style that inverts
+// every name and initialises given names (APA: "Yu, B.") gets them without that flag, because
+// citeproc-js drops the comma for static-ordering names ("Yu B.").
 const fs = require('fs');
 const path = require('path');
 const CSL = require('citeproc');
 
 const root = path.resolve(__dirname, '..', '..');
-const styles = path.join(__dirname, 'styles');
+const styles = path.join(root, 'archive', 'csl', 'styles');
 const locale = fs.readFileSync(path.join(styles, 'locales-en-US.xml'), 'utf8');
 const cases = JSON.parse(fs.readFileSync(path.join(root, 'tests/citations/cases.json'), 'utf8'));
 const STYLES = {chicago: 'chicago-notes-bibliography', apa: 'apa', mla: 'modern-language-association'};
 
 function forStyle(item, style) {
-  if (style !== 'apa') return item;
+  const xml = fs.readFileSync(path.join(styles, STYLES[style] + '.csl'), 'utf8');
+  if (!(/name-as-sort-order="all"/.test(xml) && /initialize-with=/.test(xml))) return item;
   return {...item, author: (item.author || []).map(({'static-ordering': _, ...name}) => name)};
 }
 

@@ -92,8 +92,37 @@
     });
   }
 
+  // The citation style picker: titles of matching styles as you type (from /api/styles), and
+  // the last style shown remembered for the next passage.
+  function stylePicker(input) {
+    const list = document.getElementById(input.getAttribute("list"));
+    let timer = null;
+    if (input.value) {
+      try { localStorage.setItem("archive-style", input.value); } catch (e) {}
+    } else {
+      try { input.value = localStorage.getItem("archive-style") || ""; } catch (e) {}
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        fetch(input.dataset.styles + "?q=" + encodeURIComponent(input.value), {headers: {Accept: "application/json"}})
+          .then(function (r) { return r.json(); })
+          .then(function (styles) {
+            list.replaceChildren.apply(list, styles.map(function (style) {
+              const option = document.createElement("option");
+              option.value = style.id;
+              option.label = style.title;
+              return option;
+            }));
+          })
+          .catch(function () {});
+      }, 200);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     copyButtons(document);
     document.querySelectorAll("form[data-live]").forEach(liveSearch);
+    document.querySelectorAll("input[data-styles]").forEach(stylePicker);
   });
 })();

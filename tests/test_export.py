@@ -1,0 +1,90 @@
+"""Exporting lists of articles: RIS, BibTeX, CSL-JSON and bibliographies, in the library and the web."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from test_records import parse_ris
+
+from archive.export import export
+from archive.parse import parse_file
+
+FORMATS = Path(__file__).resolve().parent / "corpus" / "formats"
+
+
+@pytest.fixture(scope="module")
+def articles():
+    names = ("journal-page.html", "institutional-report.md", "wordpress-page.html")
+    return [parse_file(FORMATS / name) for name in names]
+
+
+def test_ris_has_one_record_per_article_of_its_type(articles):
+    body = export(articles + articles[:1], "ris").body  # an article twice is exported once
+    records = [parse_ris(chunk + "ER  - ") for chunk in body.split("ER  - \n") if chunk.strip()]
+    assert [r["TY"] for r in records] == [["JOUR"], ["RPRT"], ["NEWS"]]
+    assert records[0]["DO"] == ["10.5555/jms.2022.0207"] and records[1]["AU"] == [
+        "Office of the Secretary of Defense"
+    ]
+
+
+def test_bibtex_parses_back(articles):
+    library = bibtexparser.parse_string(export(articles, "bibtex").body)
+    assert not library.failed_blocks
+    assert [e.entry_type for e in library.entries] == ["article", "techreport", "article"]
+    assert library.entries[0]["doi"] == "10.5555/jms.2022.0207"
+
+
+def test_csl_json_is_a_list_of_items(articles):
+    items = json.loads(export(articles, "csl-json").body)
+    assert [i["type"] for i in items] == ["article-journal", "report", "article-newspaper"]
+    assert items[1]["author"] == [{"literal": "Office of the Secretary of Defense"}]
+
+
+def test_bibliography_in_any_style_sorted_as_the_style_sorts(articles):
+    text = export(articles, "bibliography-text", "apa").body.splitlines()
+    assert [line.split(" ")[0] for line in text] == ["Nguyen,", "Office", "Okafor,"]
+    page = export(articles, "bibliography", "harvard-cite-them-right").body
+    assert page.count('<div class="csl-entry">') == 3 and "Cite Them Right" in page
+
+
+def test_unknown_format_is_refused(articles):
+    with pytest.raises(ValueError, match="no export format 'docx'"):
+        export(articles, "docx")
+
+
+def test_results_page_exports_every_hit_and_selected_hits(client):
+    page = client.get("/search?q=Putin").get_data(as_text=True)
+    assert "Export these results" in page and "/export?q=Putin&amp;format=ris" in page
+    ris = client.get("/export?q=Putin&format=ris")
+    assert (
+        ris.status_code == 200 and ris.headers["Content-Disposition"] == 'attachment; filename="results.ris"'
+    )
+    assert ris.get_data(as_text=True).count("TY  - ") == 1  # every hit is in the seed article
+    chosen = client.get("/export?ids=cc-2019-09-china-russia-p14&ids=arms-control-p1&format=csl-json")
+    assert [i["id"] for i in chosen.get_json()] == ["cc-2019-09-china-russia", "arms-control"]
+    api = client.get("/api/search?q=Putin&format=bibliography-text&style=mla")
+    assert api.get_data(as_text=True).startswith("Yu Bin. “Beautiful Relationship")
+    assert client.get("/api/search?q=Putin&format=docx").status_code == 400
+    assert client.get("/export?q=Putin&format=bibliography&style=../../x").status_code == 400
+
+
+def test_reader_exports_the_article_and_cites_in_a_chosen_style(client):
+    page = client.get("/a/cc-2019-09-china-russia").get_data(as_text=True)
+    assert "/a/cc-2019-09-china-russia/export?format=ris" in page
+    bib = client.get("/a/cc-2019-09-china-russia/export?format=bibtex").get_data(as_text=True)
+    assert bib.startswith("@article{yu2019beautiful,")
+    cited = client.get("/a/cc-2019-09-china-russia/p/14?style=ieee").get_data(as_text=True)
+    assert "IEEE Reference Guide" in cited and "[1, Para. 14]" in cited
+    refused = client.get("/a/cc-2019-09-china-russia/p/14?style=nope").get_data(as_text=True)
+    assert "no citation style &#39;nope&#39;" in refused and "Chicago note" in refused
+    styles = client.get("/api/styles?q=ieee").get_json()
+    assert styles[0] == {
+        "id": "ieee",
+        "title": "IEEE Reference Guide version 11.29.2023",
+        "origin": "official collection",
+    }
+    api = client.get("/api/passages/cc-2019-09-china-russia-p14?style=ieee").get_json()
+    assert api["citations"]["locators"][1]["styles"]["ieee"]["citation_text"] == "[1, Para. 14]"
