@@ -173,6 +173,13 @@ def citations(
     return {style: format_citation(style, item, locator, corpus) for style in styles}
 
 
+def warm_citations() -> None:
+    """Build the engines of the shipped styles now (a server worker calls this at start)."""
+    item = {"id": "warm", "type": "article-journal", "title": "Warm", "issued": {"date-parts": [[2000]]}}
+    for style in STYLES:
+        format_citation(style, item, Locator("page", "1"))
+
+
 def bibliography(
     articles: list[Article], style: str, corpus: Path | None = None
 ) -> tuple[list[str], list[str]]:

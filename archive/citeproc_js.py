@@ -13,9 +13,11 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 
 from .styles import CSL_DIR, Style
@@ -26,6 +28,7 @@ LOCALES = {"en-US": CSL_DIR / "styles" / "locales-en-US.xml"}
 CALL_SECONDS = 10  # a style that takes longer than this for one citation is broken or hostile
 MEMORY_LIMIT = 512 * 1024 * 1024  # bytes of V8 heap for all engines of a process
 CACHE_SIZE = 8192  # rendered citations kept per process
+MARKUP = re.compile(r"<[^>]+>")
 
 
 class CiteprocMissing(RuntimeError):
@@ -77,17 +80,25 @@ class Engine:
         return context
 
     def render(self, style: Style, items: list[dict], cites: list[dict]) -> Rendered:
-        """The citation of `cites` (may be empty) and the bibliography of `items` in `style`."""
-        key = (
-            style.id,
-            str(style.path),
-            json.dumps(items, sort_keys=True),
-            json.dumps(cites, sort_keys=True),
+        """The citation of `cites` (may be empty) and the bibliography of `items` in `style`.
+        Each part is cached on its own: a passage's page cites one item at two locators in three
+        styles, and each style's bibliography entry is made once."""
+        items_json = json.dumps(items, sort_keys=True, ensure_ascii=False)
+        where = (style.id, str(style.path), items_json)
+        citation = (
+            _cached(self, "archiveCitation", (*where, json.dumps(cites, sort_keys=True))) if cites else None
         )
-        return _cached_render(self, key)
+        entries = json.loads(_cached(self, "archiveBibliography", where))
+        return Rendered(
+            citation,
+            plain(citation) if citation is not None else None,
+            tuple(entry.strip() for entry in entries),
+            tuple(plain(entry).strip() for entry in entries),
+        )
 
-    def _render(self, key: tuple[str, str, str, str]) -> Rendered:
-        style_id, path, items, cites = key
+    def call(self, function: str, key: tuple[str, ...]) -> str:
+        """One bridge function of archive/csl/bridge.js on a style's engine, under the lock."""
+        style_id, path, *arguments = key
         from py_mini_racer import JSEvalException, JSOOMException, JSTimeoutException
 
         with self._lock:
@@ -97,20 +108,11 @@ class Engine:
                     xml = Path(path).read_text(encoding="utf-8")
                     context.call("archiveAddStyle", style_id, xml, None)
                     self._styles.add(style_id)
-                out = json.loads(
-                    context.call("archiveRender", style_id, items, cites, timeout_sec=CALL_SECONDS)
-                )
+                return context.call(function, style_id, *arguments, timeout_sec=CALL_SECONDS)
             except (JSEvalException, JSTimeoutException, JSOOMException) as error:
                 self._styles.discard(style_id)
                 reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
                 raise CiteprocError(f"citation style {style_id!r} could not be rendered: {reason}") from error
-        html, text = out["html"], out["text"]
-        return Rendered(
-            html["citation"],
-            text["citation"],
-            tuple(entry.strip() for entry in html["entries"]),
-            tuple(entry.strip() for entry in text["entries"]),
-        )
 
     def close(self) -> None:
         with self._lock:
@@ -120,12 +122,14 @@ class Engine:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _rendered(engine: Engine, key: tuple[str, str, str, str]) -> Rendered:
-    return engine._render(key)
+def _cached(engine: Engine, function: str, key: tuple[str, ...]) -> str:
+    return engine.call(function, key)
 
 
-def _cached_render(engine: Engine, key: tuple[str, str, str, str]) -> Rendered:
-    return _rendered(engine, key)
+def plain(fragment: str) -> str:
+    """citeproc-js's plain-text output is its HTML output without the markup (checked on every
+    golden string), so one rendering serves both."""
+    return unescape(MARKUP.sub("", fragment))
 
 
 _engine = Engine()

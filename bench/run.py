@@ -465,6 +465,11 @@ def report(results: dict) -> str:
                       ["search page", floor["search"]["p50"], floor["search"]["p95"], floor["search"]["p50"] / max(floor["hello"]["p50"], 1e-6)],
                       ["search page, new URL each time", floor["search_uncached"]["p50"], floor["search_uncached"]["p95"],
                        floor["search_uncached"]["p50"] / max(floor["hello"]["p50"], 1e-6)]]))  # fmt: skip
+    out.append(table("Pages with citations (seed corpus, new URL each time), ms", ["page", "p50", "p95", "goal p95"],
+                     [[name, floor[name]["p50"], floor[name]["p95"], 50] for name in ("citation page", "20 hits")]))  # fmt: skip
+    cites = results["citations"]
+    out.append(table("citeproc-js through V8, ms", ["style", "cold engine build", "warm citation p50", "warm p95"],
+                     [[s, cites["cold_ms"][s], cites["warm_ms"][s]["p50"], cites["warm_ms"][s]["p95"]] for s in cites["cold_ms"]]))  # fmt: skip
     ld, mx = results["load"], results["load_mixed"]
     out.append(table("HTTP load (largest corpus, 16 clients)", ["load", "tool", "req/s", "p95 ms", "errors", "RSS before MB", "RSS after MB"],
                      [["one two-term query, repeated", ld["tool"], ld["requests_per_s"], ld["p95"], ld["errors"], ld["rss_before_mb"], ld["rss_after_mb"]],
@@ -519,6 +524,7 @@ def main() -> None:
         finally:
             stop(server)
         results["floor"] = floor(work, reps)
+        results["citations"] = citation_cost(reps)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out_dir = ROOT / "bench" / "results"
@@ -526,6 +532,38 @@ def main() -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S") + ("-smoke" if args.smoke else "")
     (out_dir / f"{stamp}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(report(results))
+
+
+def citation_cost(reps: int) -> dict:
+    """citeproc-js through V8: the cold build of a fresh engine per style, then the warm cost of
+    one citation (a new item each time, so the string cache never answers)."""
+    from archive.cite import STYLES, csl_item
+    from archive.citeproc_js import Engine
+    from archive.parse import parse_file
+    from archive.styles import find_style
+
+    item = csl_item(parse_file(ROOT / "corpus" / "cc-2019-09-china-russia.md"))
+    engine = Engine()
+    cold, warm = {}, {}
+    try:
+        for style_id in (*STYLES.values(), "harvard-cite-them-right"):
+            try:
+                style = find_style(style_id)
+            except LookupError:
+                continue
+            started = time.perf_counter()
+            engine.render(style, [item], [{"id": item["id"], "locator": "1", "label": "page"}])
+            cold[style_id] = round((time.perf_counter() - started) * 1000, 1)
+            samples = []
+            for n in range(reps * 10):
+                varied = {**item, "title": f"{item['title']} {n}"}
+                started = time.perf_counter()
+                engine.render(style, [varied], [{"id": item["id"], "locator": str(n + 1), "label": "page"}])
+                samples.append(time.perf_counter() - started)
+            warm[style_id] = percentiles(samples)  # in ms
+    finally:
+        engine.close()
+    return {"cold_ms": cold, "warm_ms": warm}
 
 
 def floor(work: Path, reps: int) -> dict:
@@ -544,9 +582,15 @@ def floor(work: Path, reps: int) -> dict:
     try:
         search_times = http_latency(port, path, reps * 5)["search"]
         uncached = http_latency(port, path, reps * 5, distinct=True)["search"]
+        # A citation page (six citations: two locators, three styles) and a page of 20 hits.
+        pages = {
+            "citation page": "/a/cc-2019-09-china-russia/p/14?from=bench",
+            "20 hits": search_path("Putin") + "&size=20",
+        }
+        page_times = http_latency(port, pages, reps * 5, distinct=True)
     finally:
         stop(server)
-    return {"hello": hello_times, "search": search_times, "search_uncached": uncached}
+    return {"hello": hello_times, "search": search_times, "search_uncached": uncached, **page_times}
 
 
 if __name__ == "__main__":

@@ -1,16 +1,13 @@
 // The archive's side of citeproc-js, evaluated in the V8 context right after
 // citeproc_commonjs.js (which fills `module.exports` with the CSL object). One CSL.Engine per
-// style is kept for the life of the context; each call renders previews from the items it is
-// given, so no call sees another's items (updateItems replaces the engine's registry).
+// style is kept for the life of the context; a call names the items it cites, and the engine's
+// registry is replaced (updateItems) whenever they differ from its last call's.
 var CSL = module.exports;
-var ARCHIVE = {locales: {}, styles: {}, engines: {}, items: {}};
+var ARCHIVE = {locales: {}, styles: {}, engines: {}};
 
-var archiveSys = {
-  retrieveLocale: function (lang) {
-    return ARCHIVE.locales[lang] || ARCHIVE.locales[String(lang).split('-')[0]] || ARCHIVE.locales['en-US'];
-  },
-  retrieveItem: function (id) { return ARCHIVE.items[id]; }
-};
+function archiveLocale(lang) {
+  return ARCHIVE.locales[lang] || ARCHIVE.locales[String(lang).split('-')[0]] || ARCHIVE.locales['en-US'];
+}
 
 function archiveAddLocale(lang, xml) { ARCHIVE.locales[lang] = xml; return true; }
 
@@ -24,31 +21,38 @@ function archiveHasStyle(id) { return Object.prototype.hasOwnProperty.call(ARCHI
 
 function archiveEngine(id) {
   if (!ARCHIVE.engines[id]) {
+    // Each engine has its own items, so that switching styles never changes another's registry.
+    var sys = {items: {}, retrieveLocale: archiveLocale};
+    sys.retrieveItem = function (itemId) { return sys.items[itemId]; };
     var style = ARCHIVE.styles[id];
-    ARCHIVE.engines[id] = new CSL.Engine(archiveSys, style.xml, style.lang || undefined);
+    ARCHIVE.engines[id] = new CSL.Engine(sys, style.xml, style.lang || undefined);
+    ARCHIVE.engines[id].archiveSys = sys;
   }
   return ARCHIVE.engines[id];
 }
 
-// items: CSL-JSON items; cites: citation items ({id, locator, label}) for one citation, or [].
-// Returns, for html and text: the citation (a note or in-text form) and the bibliography entries.
-function archiveRender(id, itemsJson, citesJson) {
-  var items = JSON.parse(itemsJson);
-  var cites = JSON.parse(citesJson);
-  ARCHIVE.items = {};
-  items.forEach(function (item) { ARCHIVE.items[item.id] = item; });
+function archiveUse(id, itemsJson) {
   var engine = archiveEngine(id);
-  var out = {};
-  ['html', 'text'].forEach(function (format) {
-    engine.setOutputFormat(format);
+  if (engine.archiveItems !== itemsJson) {  // the registry already holds these items otherwise
+    var items = JSON.parse(itemsJson);
+    engine.archiveSys.items = {};
+    items.forEach(function (item) { engine.archiveSys.items[item.id] = item; });
+    engine.setOutputFormat('html');
     engine.updateItems(items.map(function (item) { return item.id; }));
-    var citation = null;
-    if (cites.length) {
-      citation = engine.previewCitationCluster(
-        {citationItems: cites, properties: {noteIndex: 1}}, [], [], format);
-    }
-    var bibliography = engine.makeBibliography();  // false for a style with no bibliography
-    out[format] = {citation: citation, entries: bibliography ? bibliography[1] : []};
-  });
-  return JSON.stringify(out);
+    engine.archiveItems = itemsJson;
+  }
+  return engine;
+}
+
+// The citation of some of the items (citation items {id, locator, label}) as HTML: a note or
+// in-text form, as a first reference. Plain text is the same with the markup taken out.
+function archiveCitation(id, itemsJson, citesJson) {
+  return archiveUse(id, itemsJson).makeCitationCluster(JSON.parse(citesJson));
+}
+
+// The bibliography entries of the items as HTML, sorted as the style sorts ([] for a style
+// with no bibliography).
+function archiveBibliography(id, itemsJson) {
+  var bibliography = archiveUse(id, itemsJson).makeBibliography();
+  return JSON.stringify(bibliography ? bibliography[1] : []);
 }

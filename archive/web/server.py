@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from gunicorn.app.base import BaseApplication
 
+from ..cite import warm_citations
 from ..settings import SERVER_THREADS
 
 
@@ -36,6 +37,15 @@ class ArchiveServer(BaseApplication):
         return create_app(self.archive_config)
 
 
+def _warm(worker) -> None:
+    """Build the citation engines in each worker before it takes requests: the first citation
+    would otherwise pay for V8 and citeproc-js (about 2 s)."""
+    try:
+        warm_citations()
+    except Exception:  # citations then fail with their own message; serving search must not
+        worker.log.exception("the citation engine could not be warmed")
+
+
 def serve(
     config: Mapping, host: str, port: int, workers: int | None = None, threads: int = SERVER_THREADS
 ) -> None:
@@ -51,5 +61,6 @@ def serve(
         "timeout": 60,
         "keepalive": 0,  # see the module docstring
         "graceful_timeout": 10,
+        "post_worker_init": _warm,
     }
     ArchiveServer(config, options).run()
