@@ -189,3 +189,26 @@ def test_no_request_leaves_the_machine(browser, server):
         page.goto(server + path)
     context.close()
     assert outside == []
+
+
+def test_selected_hits_are_kept_across_pages_and_exported_together(page, server):
+    page.goto(server + "/search?q=sanctions")
+    first = page.locator('input[name="ids"][form="export-selected"]').first
+    first_id = first.get_attribute("value")
+    first.check()
+    assert page.locator(".selected-count").inner_text() == "1 selected"
+    page.goto(server + "/search?q=Putin&page=2")
+    second = page.locator('input[name="ids"][form="export-selected"]').first
+    second_id = second.get_attribute("value")
+    second.check()
+    assert page.locator(".selected-count").inner_text() == "2 selected"
+    page.select_option("#export-format", "csl-json")
+    with page.expect_response(lambda response: "/export?" in response.url) as exported:
+        page.get_by_role("button", name="Export selected").click()
+    url = exported.value.url
+    assert f"ids={first_id}" in url and f"ids={second_id}" in url and "format=csl-json" in url
+    assert exported.value.status == 200
+    page.goto(server + "/search?q=sanctions")
+    page.get_by_role("button", name="Clear selection").click()
+    assert page.locator(".selected-count").inner_text() == ""
+    assert not page.locator('input[name="ids"][form="export-selected"]').first.is_checked()

@@ -85,6 +85,8 @@ def shown_hits(found):
 def export_results():
     """The current search's results (every page, or the hits selected with `ids`) as RIS,
     BibTeX, CSL-JSON or a bibliography in the chosen style."""
+    if not request.args.getlist("ids") and not request.args.get("q", "").strip():
+        abort(400, description="Nothing to export: select hits first, or export a search's results.")
     return export_response(searched_articles(), "results")
 
 

@@ -120,8 +120,48 @@
     });
   }
 
+  // Hits selected for export, kept across result pages (and searches) until exported or cleared.
+  function selection(form) {
+    const key = "archive-selected";
+    const read = function () { try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; } };
+    const write = function (ids) { try { localStorage.setItem(key, JSON.stringify(ids)); } catch (e) {} };
+    const boxes = document.querySelectorAll('input[form="' + form.id + '"][name="ids"]');
+    const count = form.querySelector(".selected-count");
+    const clear = form.querySelector(".clear-selection");
+    function show() {
+      const n = read().length;
+      count.textContent = n ? n + " selected" : "";
+      clear.hidden = !n;
+    }
+    boxes.forEach(function (box) {
+      box.checked = read().indexOf(box.value) !== -1;
+      box.addEventListener("change", function () {
+        const ids = read().filter(function (id) { return id !== box.value; });
+        if (box.checked) ids.push(box.value);
+        write(ids);
+        show();
+      });
+    });
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("input.kept").forEach(function (input) { input.remove(); });
+      const here = Array.prototype.map.call(boxes, function (box) { return box.value; });
+      read().filter(function (id) { return here.indexOf(id) === -1; }).forEach(function (id) {
+        const input = document.createElement("input");
+        input.type = "hidden"; input.name = "ids"; input.value = id; input.className = "kept";
+        form.appendChild(input);
+      });
+    });
+    clear.addEventListener("click", function () {
+      write([]);
+      boxes.forEach(function (box) { box.checked = false; });
+      show();
+    });
+    show();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     copyButtons(document);
+    document.querySelectorAll("form#export-selected").forEach(selection);
     document.querySelectorAll("form[data-live]").forEach(liveSearch);
     document.querySelectorAll("input[data-styles]").forEach(stylePicker);
   });
