@@ -91,6 +91,7 @@ def csl_item(article: Article) -> dict:
         "DOI": article.doi,
         "URL": article.url,
         "publisher": article.publisher,
+        "abstract": article.description,
     }
     item.update({k: v for k, v in optional.items() if v})
     if parts := date_parts(article.date):

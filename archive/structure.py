@@ -58,8 +58,8 @@ BACK_MATTER_HEADING = re.compile(
 )
 # Back matter by its words, at the end of an article: a biography, a disclaimer, a share line.
 BIOGRAPHY = re.compile(
-    r"^(?:[A-Z][\w.'’-]*,?\s+){1,5}(?:is|was|serves as|has been|works as)\s+"
-    r"(?:a|an|the|currently|senior|former|director|professor|founder|editor|head|chair)\b"
+    r"^(?:(?:Dr|Prof|Mr|Ms|Mrs|Amb|Gen|Col|Adm)\.?\s+)?(?:[A-Z][\w.'’-]*,?\s+){1,5}"
+    r"(?:is|was|serves|served|has been|works|worked|leads|heads|directs|teaches|writes|covers|holds)\b"
 )
 # What a biography talks about: without one of these, "Russia is a …" ends an article, not a bio.
 BIOGRAPHY_WORDS = re.compile(
