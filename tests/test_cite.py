@@ -191,3 +191,8 @@ def test_the_cli_cites_in_any_style_and_exits(seed_index):
         timeout=60,
     )
     assert listed.stdout.startswith("ieee ")
+
+
+def test_a_style_is_rendered_in_its_own_locale(seed):
+    german = citations(seed, Locator("page", "115"), ("chicago-author-date-de",))["chicago-author-date-de"]
+    assert "Comparative Connections 21, Nr. 2" in german.entry_text  # "Nr.", not "no."
