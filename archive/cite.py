@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .citeproc_js import engine
+from .metadata import csl_person
 from .models import Article, Author, Passage
 from .styles import Style, find_style
 
@@ -59,14 +60,7 @@ class Citation:
 
 
 def csl_name(author: Author) -> dict:
-    if author.literal or not author.family:
-        return {"literal": author.name}
-    name = {"family": author.family}
-    if author.given:
-        name["given"] = author.given
-    if author.family_first:
-        name["static-ordering"] = True
-    return name
+    return csl_person(author)
 
 
 def date_parts(date: str | None) -> list[int] | None:
@@ -98,6 +92,8 @@ def csl_item(article: Article) -> dict:
         item["issued"] = {"date-parts": [parts]}
     if parts := date_parts(article.accessed):
         item["accessed"] = {"date-parts": [parts]}
+    for name, value in article.csl_extra.items():  # what the source states beyond these
+        item.setdefault(name, value)
     return item
 
 

@@ -32,6 +32,30 @@ SIDECAR_FIELDS = frozenset(
     "title authors author journal journal_subtitle relation volume issue date first_page last_page pages "
     "period language description type doi url publisher container-title site accessed pdf_url".split()
 )
+# CSL-JSON variables (CSL 1.0.2): those the archive reads into its own fields, and the others,
+# which are carried into the CSL-JSON item as the source states them.
+HANDLED_VARIABLES = frozenset(
+    "title author container-title volume issue page issued accessed DOI URL publisher language "
+    "abstract type id".split()
+)
+CSL_NAME_VARIABLES = frozenset(
+    """chair collection-editor compiler composer container-author contributor curator director editor
+    editorial-director executive-producer guest host illustrator interviewer narrator organizer
+    original-author performer producer recipient reviewed-author script-writer series-creator
+    translator""".split()
+)
+CSL_DATE_VARIABLES = frozenset("available-date event-date original-date submitted".split())
+CSL_TEXT_VARIABLES = frozenset(
+    """annote archive archive_collection archive_location archive-place authority call-number
+    chapter-number citation-key collection-number collection-title container-title-short dimensions
+    division edition event event-title event-place genre ISBN ISSN jurisdiction keyword license
+    medium note number number-of-pages number-of-volumes original-publisher original-publisher-place
+    original-title part part-title PMCID PMID printing publisher-place references reviewed-genre
+    reviewed-title scale section source status supplement title-short version volume-title""".split()
+)
+CSL_CASE = {name.lower(): name for name in CSL_TEXT_VARIABLES | {"DOI", "URL"}}
+MAX_EXTRA_KEYS = 200  # front-matter keys looked at for CSL variables
+
 # CSL item types the archive cites, and the names sources give them.
 CSL_TYPES = frozenset(
     "article-journal report webpage post-weblog article-magazine article-newspaper chapter article "
@@ -120,6 +144,7 @@ class Metadata:
     accessed: str | None = None
     pdf_url: str | None = None
     authors_et_al: bool = False
+    extra: dict = field(default_factory=dict)  # other CSL variables the source states
     # Where the values came from ("front matter", "Highwire tags", …), for check's report.
     label: str = field(default="", compare=False)
     sources: dict[str, str] = field(default_factory=dict, compare=False)
@@ -133,6 +158,9 @@ class Metadata:
 
     def absorb(self, layer: Metadata, values: dict) -> None:
         """Take a later (stronger) source's values, remembering where each came from."""
+        extra = values.pop("extra", None) or {}
+        self.extra.update(extra)
+        self.sources.update({name: layer.label or "text" for name in extra})
         for name, value in values.items():
             if value not in (None, "", [], False):
                 setattr(self, name, value)
@@ -420,10 +448,52 @@ def metadata_from_front_matter(data: dict, source: str = "front matter") -> Meta
     if pages:
         first, _, last = pages.replace("–", "-").replace("—", "-").partition("-")
         meta.update(first_page=_int(first), last_page=_int(last or first))
+        if meta.first_page is None:  # "A4", "e1234": a page CSL cites as written
+            meta.extra["page"] = pages[:MAX_SHORT_FIELD]
     meta.set_date(_text(value("date", "published", "pubdate", "issued", "date_published")), source)
     if accessed := _text(value("accessed", "access-date", "access_date", "retrieved")):
         meta.update(accessed=parse_issue_date(accessed))
+    meta.extra.update(csl_variables(data))
     return meta
+
+
+def csl_variables(data: dict) -> dict:
+    """Every other CSL variable the source states by its CSL name (editor, translator,
+    publisher-place, ISSN, ISBN, edition, number, genre, collection-title, original-date, …), as
+    CSL-JSON: names as name objects, dates as date-parts, the rest as text."""
+    found: dict = {}
+    for key, raw in list(data.items())[:MAX_EXTRA_KEYS]:
+        name = CSL_CASE.get(str(key).lower().replace("_", "-"), str(key).lower().replace("_", "-"))
+        if name in HANDLED_VARIABLES:
+            continue
+        if name in CSL_NAME_VARIABLES:
+            people, _ = _authors(raw)
+            if people:
+                found[name] = [csl_person(person) for person in people]
+        elif name in CSL_DATE_VARIABLES:
+            parsed = parse_issue_date(_text(raw) or "")
+            if parsed:
+                found[name] = {"date-parts": [[int(part) for part in parsed.split("-")]]}
+        elif name in CSL_TEXT_VARIABLES and (text := _text(raw)):
+            found[name] = text[:MAX_TEXT_FIELD]
+    return found
+
+
+def is_csl_variable(key: str) -> bool:
+    name = CSL_CASE.get(key.lower().replace("_", "-"), key.lower().replace("_", "-"))
+    return name in CSL_NAME_VARIABLES | CSL_DATE_VARIABLES | CSL_TEXT_VARIABLES | HANDLED_VARIABLES
+
+
+def csl_person(author: Author) -> dict:
+    """An Author as a CSL name object."""
+    if author.literal or not author.family:
+        return {"literal": author.name}
+    person = {"family": author.family}
+    if author.given:
+        person["given"] = author.given
+    if author.family_first:
+        person["static-ordering"] = True
+    return person
 
 
 def _lookup(data: dict):
@@ -516,7 +586,7 @@ def read_sidecar(path: Path) -> tuple[Metadata, list[str]]:
     warnings = [
         f"{path.name}: unknown field {key!r} ignored (known: {', '.join(sorted(SIDECAR_FIELDS))})"
         for key in data
-        if key not in SIDECAR_FIELDS
+        if key not in SIDECAR_FIELDS and not is_csl_variable(key)
     ]
     meta = metadata_from_front_matter(data, source=path.name)
     meta.update(

@@ -108,6 +108,8 @@ class Article:
     accessed: str | None = None
     pdf_url: str | None = None
     authors_et_al: bool = False  # the source's author list ends "et al." or "and others"
+    # Other CSL variables the source states (editor, ISSN, publisher-place, …), as CSL-JSON.
+    csl_extra: dict = field(default_factory=dict, compare=False)
     metadata_sources: dict[str, str] = field(default_factory=dict, compare=False)
     sections: tuple[Section, ...] = ()
     passages: tuple[Passage, ...] = ()

@@ -202,6 +202,7 @@ def article_from_source(path: Path, source: Source) -> Article:
         accessed=fields.accessed,
         pdf_url=fields.pdf_url,
         authors_et_al=fields.authors_et_al,
+        csl_extra=dict(fields.extra),
         metadata_sources=dict(fields.sources),
         sections=structure.sections,
         passages=structure.passages,

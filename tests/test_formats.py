@@ -337,3 +337,21 @@ def test_a_byline_with_a_job_title_names_one_author(tmp_path):
         "</article></body></html>"
     )
     assert [a.name for a in parse_file(page).authors] == ["Dana Reyes"]
+
+
+def test_every_csl_variable_the_source_states_reaches_the_item(tmp_path):
+    from archive.cite import csl_item
+
+    source = tmp_path / "stated.md"
+    source.write_text(
+        "---\ntitle: Water Law\nauthor: Jane Doe\neditor: [Max Weber, Ann Lee]\ntranslator: Kim Park\n"
+        "publisher-place: Berlin\nISSN: 1234-5678\nedition: 2\ncollection-title: Studies in Law\n"
+        "original-date: 1999\npages: e1234\njournal: Law Review\nlayout: post\n---\n\nText of the article here.\n",
+        encoding="utf-8",
+    )
+    item = csl_item(parse_file(source))
+    assert item["editor"] == [{"family": "Weber", "given": "Max"}, {"family": "Lee", "given": "Ann"}]
+    assert item["translator"] == [{"family": "Park", "given": "Kim"}]
+    assert (item["publisher-place"], item["ISSN"], item["edition"]) == ("Berlin", "1234-5678", "2")
+    assert (item["collection-title"], item["page"]) == ("Studies in Law", "e1234")
+    assert item["original-date"] == {"date-parts": [[1999]]} and "layout" not in item

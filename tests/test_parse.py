@@ -67,6 +67,7 @@ def test_seed_article_record(seed):
         "accessed": None,
         "pdf_url": None,
         "authors_et_al": False,
+        "csl_extra": {},
         "metadata_sources": {
             "title": "citation note",
             "authors": "header",

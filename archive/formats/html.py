@@ -181,6 +181,13 @@ def highwire_layer(meta: _MetaTags) -> Metadata:
     layer.set_date(
         meta.first("citation_publication_date", "citation_date", "citation_online_date"), "Highwire"
     )
+    stated = {
+        "ISSN": meta.first("citation_issn"),
+        "ISBN": meta.first("citation_isbn"),
+        "keyword": "; ".join(meta.all("citation_keywords")) or None,
+        "number": meta.first("citation_technical_report_number"),
+    }
+    layer.extra.update({name: value for name, value in stated.items() if value})
     return layer
 
 
