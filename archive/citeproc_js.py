@@ -3,9 +3,10 @@
 mini-racer embeds V8 from a PyPI wheel, so no Node is needed at run time; the engine's code is
 npm's `citeproc` package, installed into archive/csl by `make install` (npm ci). One V8 context
 per process holds one CSL.Engine per style, built on first use (0.02–1.7 s) and reused
-(0.5–2 ms a citation); rendered strings are cached. The context is created lazily, never before a
-fork (a V8 context does not survive one), used under a lock (it is not thread-safe), and closed
-at exit: a context left open has hung the interpreter at exit.
+(a few ms a citation); rendered strings are cached. The context is created lazily, never before a
+fork (a V8 context does not survive one), used only from the engine's own thread, and closed there
+at exit: a context left open has hung the interpreter at exit, and one closed from another thread
+crashed it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import queue
 import re
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
@@ -51,17 +54,34 @@ class Rendered:
 
 
 class Engine:
-    """A V8 context running citeproc-js, with the styles loaded into it so far."""
+    """A V8 context running citeproc-js, with the styles loaded into it so far.
+
+    Every V8 call runs on one thread the engine owns (a context used or closed from another thread
+    than the one that built its engines crashed the interpreter at exit): callers queue work and
+    wait for it, which also serialises them."""
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._context = None
+        self._guard = threading.Lock()  # around starting the thread
+        self._tasks: queue.Queue | None = None
         self._pid: int | None = None
+        self._context = None
         self._styles: set[str] = set()
         self._locales: set[str] = set(LOCALES)
 
+    def _run(self, function, *arguments):
+        """`function(*arguments)` on the engine's thread, started on first use in this process."""
+        with self._guard:
+            if self._tasks is None or self._pid != os.getpid():  # a fork has no thread of ours
+                self._tasks, self._pid, self._context = queue.Queue(), os.getpid(), None
+                threading.Thread(target=_serve, args=(self._tasks,), name="citeproc-js", daemon=True).start()
+            tasks = self._tasks
+        done: Future = Future()
+        tasks.put((function, arguments, done))
+        return done.result()
+
     def _ready(self):
-        if self._context is not None and self._pid == os.getpid():
+        """The context (on the engine's thread), created with citeproc-js and the bridge loaded."""
+        if self._context is not None:
             return self._context
         if not CITEPROC_JS.is_file():
             raise CiteprocMissing(
@@ -77,7 +97,7 @@ class Engine:
         context.eval(BRIDGE_JS.read_text(encoding="utf-8"))
         for lang, path in LOCALES.items():
             context.call("archiveAddLocale", lang, path.read_text(encoding="utf-8"))
-        self._context, self._pid, self._styles, self._locales = context, os.getpid(), set(), set(LOCALES)
+        self._context, self._styles, self._locales = context, set(), set(LOCALES)
         return context
 
     def render(self, style: Style, items: list[dict], cites: list[dict]) -> Rendered:
@@ -85,7 +105,7 @@ class Engine:
         Each part is cached on its own: a passage's page cites one item at two locators in three
         styles, and each style's bibliography entry is made once."""
         items_json = json.dumps(items, sort_keys=True, ensure_ascii=False)
-        where = (style.id, str(style.path), items_json)
+        where = (style.id, f"{style.path}", str(style.path.stat().st_mtime_ns), items_json)
         citation = (
             _cached(self, "archiveCitation", (*where, json.dumps(cites, sort_keys=True))) if cites else None
         )
@@ -98,23 +118,30 @@ class Engine:
         )
 
     def call(self, function: str, key: tuple[str, ...]) -> str:
-        """One bridge function of archive/csl/bridge.js on a style's engine, under the lock."""
-        style_id, path, *arguments = key
+        """One bridge function of archive/csl/bridge.js on a style's engine."""
+        return self._run(self._call, function, key)
+
+    def _call(self, function: str, key: tuple[str, ...]) -> str:
+        style_id, path, version, *arguments = key
         from py_mini_racer import JSEvalException, JSOOMException, JSTimeoutException
 
-        with self._lock:
-            context = self._ready()
-            try:
-                if style_id not in self._styles:
-                    xml = Path(path).read_text(encoding="utf-8")
-                    self._add_locale(context, xml)
-                    context.call("archiveAddStyle", style_id, xml, None)
-                    self._styles.add(style_id)
-                return context.call(function, style_id, *arguments, timeout_sec=CALL_SECONDS)
-            except (JSEvalException, JSTimeoutException, JSOOMException) as error:
-                self._styles.discard(style_id)
-                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-                raise CiteprocError(f"citation style {style_id!r} could not be rendered: {reason}") from error
+        context = self._ready()
+        loaded = f"{style_id}@{version}"  # a style file edited on disk is loaded again
+        try:
+            if loaded not in self._styles:
+                xml = Path(path).read_text(encoding="utf-8")
+                self._add_locale(context, xml)
+                context.call("archiveAddStyle", style_id, xml, None)
+                self._styles = {s for s in self._styles if not s.startswith(f"{style_id}@")} | {loaded}
+            return context.call(function, style_id, *arguments, timeout_sec=CALL_SECONDS)
+        except UnicodeDecodeError as error:
+            raise CiteprocError(f"citation style {style_id!r} is not UTF-8 text ({error.reason})") from error
+        except (JSEvalException, JSTimeoutException, JSOOMException) as error:
+            self._styles.discard(loaded)
+            if isinstance(error, (JSOOMException, JSTimeoutException)):
+                self._reset()  # a context out of memory or interrupted is not used again
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise CiteprocError(f"citation style {style_id!r} could not be rendered: {reason}") from error
 
     def _add_locale(self, context, xml: str) -> None:
         """The style's default locale, when its file is available (else en-US terms are used)."""
@@ -124,11 +151,31 @@ class Engine:
             context.call("archiveAddLocale", lang, path.read_text(encoding="utf-8"))
             self._locales.add(lang)
 
+    def _reset(self) -> None:
+        if self._context is not None:
+            self._context.close()
+        self._context, self._styles = None, set()
+
     def close(self) -> None:
-        with self._lock:
-            if self._context is not None and self._pid == os.getpid():
-                self._context.close()
-            self._context, self._styles = None, set()
+        """Close the context on its own thread and stop the thread (at exit, and in tests)."""
+        with self._guard:
+            tasks, mine = self._tasks, self._pid == os.getpid()
+            self._tasks = None
+        if tasks is not None and mine:
+            done: Future = Future()
+            tasks.put((self._reset, (), done))
+            done.result()
+            tasks.put(None)
+
+
+def _serve(tasks: queue.Queue) -> None:
+    """The engine's thread: run queued work until told to stop."""
+    while (task := tasks.get()) is not None:
+        function, arguments, done = task
+        try:
+            done.set_result(function(*arguments))
+        except BaseException as error:  # handed to the caller, who raises it
+            done.set_exception(error)
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -24,6 +24,7 @@ from archive.models import fingerprint
 from archive.styles import SHIPPED_DIR as STYLES_DIR
 from archive.styles import StyleNotFound, list_styles
 
+ROOT = Path(__file__).resolve().parent.parent
 CASES = json.loads((Path(__file__).parent / "citations" / "cases.json").read_text(encoding="utf-8"))
 EXPECTED = json.loads((Path(__file__).parent / "citations" / "expected.json").read_text(encoding="utf-8"))
 GOLDEN = [
@@ -196,3 +197,21 @@ def test_the_cli_cites_in_any_style_and_exits(seed_index):
 def test_a_style_is_rendered_in_its_own_locale(seed):
     german = citations(seed, Locator("page", "115"), ("chicago-author-date-de",))["chicago-author-date-de"]
     assert "Comparative Connections 21, Nr. 2" in german.entry_text  # "Nr.", not "no."
+
+
+def test_citing_from_a_server_thread_exits_cleanly():
+    """V8 work runs on the engine's own thread: a context built from a request thread and closed
+    at exit from the main thread crashed the interpreter (exit status 139)."""
+    script = (
+        "import threading\n"
+        "from archive.cite import citations\n"
+        "from archive.parse import parse_file\n"
+        "article = parse_file('corpus/cc-2019-09-china-russia.md')\n"
+        "worker = threading.Thread(target=lambda: print(citations(article, None)['apa'].citation))\n"
+        "worker.start(); worker.join()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(Yu, 2019)"
