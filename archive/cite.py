@@ -170,11 +170,24 @@ def citations(
     return {style: format_citation(style, item, locator, corpus) for style in styles}
 
 
+SAMPLE_ITEM = {
+    "id": "sample",
+    "type": "article-journal",
+    "title": "Sample",
+    "issued": {"date-parts": [[2000]]},
+}
+
+
+def check_style(style: str, corpus: Path | None = None) -> None:
+    """Raise StyleNotFound or CiteprocError unless the style exists and citeproc-js renders it
+    (a sample citation, cached like any other)."""
+    format_citation(style, SAMPLE_ITEM, Locator("page", "1"), corpus)
+
+
 def warm_citations() -> None:
     """Build the engines of the shipped styles now (a server worker calls this at start)."""
-    item = {"id": "warm", "type": "article-journal", "title": "Warm", "issued": {"date-parts": [[2000]]}}
     for style in STYLES:
-        format_citation(style, item, Locator("page", "1"))
+        check_style(style)
 
 
 def bibliography(

@@ -660,9 +660,13 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 
 def split_front_matter(text: str) -> tuple[dict, str, list[str]]:
     """Front matter (YAML between --- lines, or TOML between +++), the body, and warnings."""
-    match = re.match(r"\A(---|\+\+\+)[ \t]*\r?\n(.*?)\r?\n(---|\.\.\.|\+\+\+)[ \t]*(\r?\n|\Z)", text, re.S)
+    match = re.match(
+        r"\A(---|\+\+\+)[ \t]*\r?\n(?:(.*?)\r?\n)??(---|\.\.\.|\+\+\+)[ \t]*(\r?\n|\Z)", text, re.S
+    )
     if not match:
         return key_value_header(text)
+    if not (match[2] or "").strip():  # empty front matter: "---" then "---"
+        return {}, text[match.end() :], []
     body = text[match.end() :]
     if len(match[2]) > MAX_FRONT_MATTER:
         return {}, body, [f"front matter is over {MAX_FRONT_MATTER // 1024} KB and was ignored"]
@@ -676,6 +680,6 @@ def split_front_matter(text: str) -> tuple[dict, str, list[str]]:
         return {}, body, [f"front matter is not valid and was ignored ({reason})"]
     except RecursionError:
         return {}, body, ["front matter nests too deeply to read and was ignored"]
-    if not isinstance(data, dict):
-        return {}, body, ["front matter is not a mapping and was ignored"]
+    if not isinstance(data, dict):  # a horizontal rule opening the text, not front matter
+        return {}, text, []
     return data, body, []

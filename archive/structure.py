@@ -337,7 +337,10 @@ def with_figures(blocks: list[Block]) -> list[Block]:
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if block.tag == "image":
             beside = replace(block, tag="p")
-            if block.text and (is_caption(beside) or len(block.text.split()) <= MAX_SHORT_CAPTION_WORDS):
+            captioned = bool(block.text) and (
+                is_caption(beside) or len(block.text.split()) <= MAX_SHORT_CAPTION_WORDS
+            )
+            if captioned:
                 out.append(without_mark(replace(block, tag="figure")))
             elif not block.text and following is not None and is_caption(following):
                 out.append(without_mark(replace(following, tag="figure", image=block.image, alt=block.alt)))
@@ -346,7 +349,7 @@ def with_figures(blocks: list[Block]) -> list[Block]:
                 out.append(
                     replace(block, tag="figure", text=block.alt, html=html.escape(block.alt, quote=False))
                 )
-            if block.text and out[-1].text != without_mark(beside).text:
+            if block.text and not captioned:
                 out.append(beside)  # a paragraph that happens to hold a picture
         elif block.tag in ("p", "figure") and CAPTION_MARK.match(block.text):
             out.append(without_mark(replace(block, tag="figure")))
@@ -567,8 +570,11 @@ def number_passages(article_id: str, drafts: list[Draft], first_page: int | None
     printed = [d.figure for d in drafts if d.kind == "figure"]
     renumber_figures = None in printed or len(set(printed)) != len(printed)
     # Notes keep their printed numbers when those are 1, 2, 3, … (as readers cite them).
-    labels = [d.label for d in drafts if d.kind == "note" and d.label]
-    numbered_notes = sorted(int(x) for x in labels if x.isdigit()) == list(range(1, len(labels) + 1))
+    notes = [d for d in drafts if d.kind == "note"]
+    labels = [d.label for d in notes]
+    numbered_notes = all(x and x.isascii() and x.isdigit() for x in labels) and sorted(
+        int(x) for x in labels
+    ) == list(range(1, len(labels) + 1))
     counters: dict[str, int] = {}
     passages = []
     calls: dict[str, str] = {}  # note label -> id of the first passage calling it

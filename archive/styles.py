@@ -77,7 +77,13 @@ def collection_dir() -> Path | None:
 @cache
 def style_xml(path: Path, mtime: int) -> str:
     """A style file's text, read once per version of the file."""
-    return path.read_text(encoding="utf-8")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.reason if isinstance(error, UnicodeDecodeError) else error.strerror
+        raise StyleNotFound(
+            f"citation style {path.stem!r} cannot be read ({reason}; a .csl file is UTF-8 XML)"
+        ) from error
 
 
 @cache

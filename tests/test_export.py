@@ -88,3 +88,21 @@ def test_reader_exports_the_article_and_cites_in_a_chosen_style(client):
     }
     api = client.get("/api/passages/cc-2019-09-china-russia-p14?style=ieee").get_json()
     assert api["citations"]["locators"][1]["styles"]["ieee"]["citation_text"] == "[1, Para. 14]"
+
+
+def test_a_broken_corpus_style_is_a_message_not_a_server_error(seed_index, tmp_path):
+    from archive.web import create_app
+
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "broken.csl").write_text(
+        "<style><citation><layout><text variable=", encoding="utf-8"
+    )
+    (tmp_path / "styles" / "latin.csl").write_bytes("<style>caf\xe9</style>".encode("latin-1"))
+    app = create_app({"INDEX": str(seed_index), "CORPUS": str(tmp_path), "BUILD_MISSING_INDEX": False})
+    client = app.test_client()
+    for style in ("broken", "latin"):
+        page = client.get(f"/a/cc-2019-09-china-russia/p/14?style={style}")
+        assert page.status_code == 200 and f"citation style &#39;{style}&#39;" in page.get_data(as_text=True)
+        api = client.get(f"/api/passages/cc-2019-09-china-russia-p14?style={style}").get_json()
+        assert f"'{style}'" in api["style_error"] and "chicago" in api["citations"]["locators"][0]["styles"]
+        assert client.get(f"/export?q=Putin&format=bibliography&style={style}").status_code == 400

@@ -304,7 +304,7 @@ def _name(value) -> str | None:
 
 
 def _page(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) <= 7 else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 7 else None
 
 
 def _language(value) -> str | None:

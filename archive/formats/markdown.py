@@ -44,7 +44,6 @@ MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 LIQUID_HIGHLIGHT = re.compile(r"^\s*\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}\s*$")
 LIQUID_END_HIGHLIGHT = re.compile(r"^\s*\{%-?\s*endhighlight\s*-?%\}\s*$")
-LIQUID_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 LIQUID_TAG = re.compile(r"\{%.*?%\}")
 LIQUID_OUTPUT = re.compile(r"\{\{(?![<%]).*?\}\}")
 HUGO_HIGHLIGHT = re.compile(r"^\s*\{\{[<%]\s*highlight\s+([\w+#.-]+)[^}]*[>%]\}\}\s*$")
@@ -56,6 +55,10 @@ PANDOC_DIV = re.compile(r"^\s*:{3,}.*$")
 # A Liquid tag or Hugo shortcode opened and not closed on its line.
 UNCLOSED_TAG = re.compile(r"(\{\{[<%]|\{%)(?!.*(?:[>%]\}\}|%\}))")
 MAX_TAG_LINES = 40
+LIQUID_RAW_SPLIT = re.compile(r"(\{%-?\s*(?:end)?raw\s*-?%\})")
+INLINE_CODE = re.compile(r"(`+[^`\n]*?`+)")
+DANGLING_TAG = re.compile(r"\{\{[<%]?|\{%-?|-?%\}|[>%]?\}\}")
+INDENTED_CODE = re.compile(r"^(?: {4}|\t)")
 KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")  # {: .note .info}, {:toc}: kramdown attribute lists
 PANDOC_SPAN = re.compile(r"\[([^\]\n]+)\]\{[^}\n]*\}")
 PANDOC_INLINE_NOTE = re.compile(r"\^\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]")
@@ -92,13 +95,16 @@ def without_excerpt_markers(text: str, separator: str | None) -> str:
 def plain_markdown(text: str) -> str:
     """Liquid, Hugo shortcodes and Pandoc extensions turned into plain Markdown/HTML.
 
-    Code is left exactly as written: templates there are the code being shown."""
+    Code is left exactly as written (fenced, indented, inline): templates there are the code being
+    shown; so is what Liquid's {% raw %} … {% endraw %} protects."""
     notes: list[str] = []
     out: list[str] = []
     fence: str | None = None  # the fence that closes the code we are in
+    raw = False  # inside {% raw %} … {% endraw %}
     lines = text.split("\n")
-    while lines:
-        line = lines.pop(0) if fence is not None else _whole_tag(lines)
+    i = 0
+    while i < len(lines):
+        line, i = (lines[i], i + 1) if fence is not None or raw else _whole_tag(lines, i)
         if fence is not None:
             closes = (
                 line.strip().startswith(fence)
@@ -113,8 +119,11 @@ def plain_markdown(text: str) -> str:
         elif match := LIQUID_HIGHLIGHT.match(line) or HUGO_HIGHLIGHT.match(line):
             fence = "highlight"
             out.append("```" + match[1])
+        elif INDENTED_CODE.match(line) and (not out or not out[-1].strip() or INDENTED_CODE.match(out[-1])):
+            out.append(line)  # an indented code block (after a blank line)
         else:
-            out.append(_plain_line(line, notes))
+            plain, raw = _raw_aware(line, raw, notes)
+            out.append(plain)
     if fence is not None:
         out.append(fence if fence != "highlight" else "```")
     if notes:
@@ -122,18 +131,41 @@ def plain_markdown(text: str) -> str:
     return "\n".join(out)
 
 
-def _whole_tag(lines: list[str]) -> str:
-    """The next line, joined with the lines that finish a template tag it opens ({{< datatable
-    on one line, its arguments on the next ones), up to MAX_TAG_LINES."""
-    line = lines.pop(0)
+def _raw_aware(line: str, raw: bool, notes: list[str]) -> tuple[str, bool]:
+    """A line with template syntax removed outside {% raw %} … {% endraw %}, and whether a raw
+    part is still open at its end."""
+    pieces, out = LIQUID_RAW_SPLIT.split(line), []
+    for piece in pieces:
+        if LIQUID_RAW_SPLIT.fullmatch(piece):
+            raw = "end" not in piece
+        elif raw:
+            out.append(piece)
+        else:
+            out.append(_outside_code(piece, notes))
+    return "".join(out), raw
+
+
+def _outside_code(text: str, notes: list[str]) -> str:
+    """Template syntax removed from a line's text, inline code spans (`…`) left as written."""
+    parts = INLINE_CODE.split(text)
+    return "".join(part if i % 2 else _plain_line(part, notes) for i, part in enumerate(parts))
+
+
+def _whole_tag(lines: list[str], i: int) -> tuple[str, int]:
+    """Line i, joined with the lines that finish a template tag it opens ({{< datatable on one
+    line, its arguments on the next ones), up to MAX_TAG_LINES and never across a blank line;
+    and the index of the line after it."""
+    line = lines[i]
     if FENCE.match(line) or not UNCLOSED_TAG.search(line):
-        return line
-    for taken in range(min(MAX_TAG_LINES, len(lines))):
-        joined = " ".join([line, *(part.strip() for part in lines[: taken + 1])])
+        return line, i + 1
+    joined = line
+    for j in range(i + 1, min(len(lines), i + 1 + MAX_TAG_LINES)):
+        if not lines[j].strip():
+            break
+        joined = f"{joined} {lines[j].strip()}"
         if not UNCLOSED_TAG.search(joined):
-            del lines[: taken + 1]
-            return joined
-    return line
+            return joined, j + 1
+    return line, i + 1
 
 
 def _plain_line(line: str, notes: list[str]) -> str:
@@ -141,11 +173,11 @@ def _plain_line(line: str, notes: list[str]) -> str:
         return ""
     line = HUGO_FIGURE.sub(_figure_from_shortcode, line)
     line = HUGO_SHORTCODE.sub("", line)  # before Liquid: {{% x %}} holds what looks like {% x %}
-    line = LIQUID_RAW.sub("", line)
     line = LIQUID_TAG.sub("", line)
     line = LIQUID_OUTPUT.sub("", line)
     line = PANDOC_SPAN.sub(r"\1", line)
     line = KRAMDOWN_IAL.sub("", line)
+    line = DANGLING_TAG.sub("", line)  # an opener whose tag never closes is not text either
 
     def inline_note(match: re.Match) -> str:
         notes.append(match[1])

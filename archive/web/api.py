@@ -12,7 +12,7 @@ from ..records import citation_bundle
 from ..search import related, search
 from ..styles import list_styles
 from .cache import cached
-from .helpers import chosen_styles, corpus_path
+from .helpers import chosen_styles, corpus_path, style_problem
 from .reader import passage_url
 from .search import export_response, search_request, searched_articles
 from .store import get_handle
@@ -107,6 +107,7 @@ def passage_api(passage_id: str):
             "previous": article.passages[index - 1].id if index else None,
             "next": article.passages[index + 1].id if index + 1 < len(article.passages) else None,
             "citations": citation_bundle(article, passage, permalink, chosen_styles(), corpus_path()),
+            "style_error": style_problem(),
             "related": [asdict(hit) for hit in related(handle, passage.id)],
         }
     )

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import Flask, current_app, request, url_for
 
-from ..cite import STYLES, citations
+from ..cite import STYLES, check_style, citations
+from ..citeproc_js import CiteprocError, CiteprocMissing
 from ..records import coins
 from ..styles import StyleNotFound, find_style
 
@@ -46,8 +47,8 @@ def style_problem() -> str | None:
     if not asked or asked.lower() in STYLES:
         return None
     try:
-        find_style(asked, corpus_path())
-    except StyleNotFound as error:
+        check_style(asked, corpus_path())  # found, and citeproc-js can render with it
+    except (StyleNotFound, CiteprocError, CiteprocMissing) as error:
         return str(error)
     return None
 

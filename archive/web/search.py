@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
+from ..citeproc_js import CiteprocError
 from ..export import MAX_EXPORT_ARTICLES, export
 from ..search import FACETS, MAX_PAGE_SIZE, Request, search
 from ..styles import StyleNotFound
@@ -107,7 +108,7 @@ def export_response(articles: list, name: str) -> Response:
     style = request.args.get("style", "chicago")
     try:
         made = export(articles, fmt, style, corpus_path())
-    except (ValueError, StyleNotFound) as error:
+    except (ValueError, StyleNotFound, CiteprocError) as error:
         abort(400, description=str(error))
     disposition = "inline" if made.extension == "html" else f'attachment; filename="{name}.{made.extension}"'
     return Response(made.body, mimetype=made.mimetype, headers={"Content-Disposition": disposition})
