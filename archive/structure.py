@@ -51,7 +51,7 @@ PATH_SEPARATOR = " › "
 REFERENCE_HEADING = re.compile(r"^(?:references|bibliography|works cited|sources|literature)\s*:?$", re.I)
 BACK_MATTER_HEADING = re.compile(
     r"^(?:about (?:the )?authors?|about us|authors?(?: bio(?:graph(?:y|ies))?)?|bio(?:graph(?:y|ies))?|"
-    r"contributors?|related(?: \w+){0,2}|further reading|read more|see also|share(?: this(?: \w+)?)?|"
+    r"contributors?|related(?: (?:posts?|articles?|stories|reading|content|links|coverage|topics|items))?|further reading|read more|see also|share(?: this(?: \w+)?)?|"
     r"disclaimer|disclosures?|acknowledge?ments?|notes|endnotes|footnotes|tags|topics|"
     r"more from .*|recommended.*|you may also like.*|comments?)\s*:?$",
     re.I,

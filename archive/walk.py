@@ -42,8 +42,12 @@ CHROME_TOKENS = frozenset(
     paywall""".split()
 )
 # Bylines and datelines named by class, itemprop or rel: metadata, never a paragraph.
-BYLINE_TOKENS = frozenset(
-    "byline dateline author authors posted published pubdate post-meta entry-meta".split()
+BYLINE_TOKENS = frozenset("byline dateline author authors posted published pubdate meta date".split())
+# Words that may stand beside those in a name without changing what it names.
+FILLER_WORDS = frozenset(
+    """post posts entry article box bar block widget area wrap wrapper container links link list
+    buttons button icons icon notice banner top bottom inner outer site page sd wp tools enabled
+    js has is the of and with""".split()
 )
 NOTE_CONTAINER_TOKENS = frozenset("footnote footnotes endnote endnotes fn-list notes-list".split())
 NOTE_ROLES = ("doc-endnotes", "doc-footnotes", "doc-footnote", "doc-endnote")
@@ -55,9 +59,12 @@ BYLINE_HOLDERS = frozenset({"p", *HEADING_TAGS})
 CAPTION_TOKENS = frozenset({"caption", "figcaption", "credit", "credits", "wp-caption-text", "photo-credit"})
 MIN_RUN = 25  # characters of a text run that counts towards a page's densest element
 TEXT_CONTAINERS = frozenset({"p", "div", "td", "li", "section", "article", "main", "blockquote", "pre", "dd"})
+SIBLING_SHARE = 0.2  # a sibling with this share of the densest element's text is article too
 INNER_SHARE = 0.6  # an <article> inside <main> holding this share of its text is the article
 DENSER = 2.0  # a dense element with this many times a landmark's text is the article instead
-MAX_NOTE_LABEL = 6  # characters of a note call: "1", "12", "*", "[3]", "iv"
+# A note call's mark: 1–999, a roman numeral, one letter, or * † ‡ § (as printed).
+NOTE_LABEL = re.compile(r"^(?:\d{1,3}|[¹²³⁴-⁹⁰]{1,3}|[ivxlc]{1,6}|[a-z]|[*†‡§¶]{1,3})$", re.IGNORECASE)
+NOTE_CALL_TOKENS = frozenset({"footnote", "footnote-ref", "fnref", "noteref", "ref", "fn", "endnote", "note"})
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,22 @@ def walk_document(soup: BeautifulSoup, web_page: bool = True) -> Walked:
     return walked
 
 
+def named(tag: Tag, words: frozenset[str]) -> bool:
+    """True when the element is named as one of `words`: by a class or itemprop holding one of
+    them ("sharedaddy", "trc_related_container", "post-meta"), or by an id made of them and filler
+    only ("comments", "comment-2151", "cookie-notice"). Ids name sections too, so "related-work"
+    and "social-media-and-politics" are not chrome."""
+    for name in [*tag.get("class", []), tag.get("itemprop") or ""]:
+        if _parts(name) & words:
+            return True
+    parts = _parts(tag.get("id") or "")
+    return bool(parts & words) and all(p in words or p in FILLER_WORDS or p.isdigit() for p in parts)
+
+
+def _parts(name) -> set[str]:
+    return {p for p in re.split(r"[\s_-]+", str(name).lower()) if p}
+
+
 def _tokens(tag: Tag) -> set[str]:
     words = " ".join([*tag.get("class", []), tag.get("id") or "", tag.get("itemprop") or ""]).lower()
     return set(re.split(r"[\s_-]+", words)) | set(words.split())
@@ -159,10 +182,11 @@ def drop_chrome(soup: BeautifulSoup, walked: Walked) -> None:
             continue
         if not ("class" in attrs or "id" in attrs or "itemprop" in attrs or "rel" in attrs):
             continue
-        tokens = _tokens(tag)
-        if tokens & CHROME_TOKENS and not _holds_body(tag):
+        if tag.name in HEADING_TAGS:  # a heading is never chrome by its name ("related-work")
+            continue
+        if named(tag, CHROME_TOKENS) and not _holds_body(tag):
             tag.decompose()
-        elif (tokens & BYLINE_TOKENS or tag.get("rel") == ["author"]) and not holds(tag, BYLINE_HOLDERS):
+        elif (named(tag, BYLINE_TOKENS) or tag.get("rel") == ["author"]) and not holds(tag, BYLINE_HOLDERS):
             walked.bylines.append(normalise(tag.get_text(" ")))
             tag.decompose()
 
@@ -221,7 +245,17 @@ def densest(soup: BeautifulSoup) -> Tag | None:
                 scores.setdefault(id(holder), [holder, 0.0])[1] += share * len(string.strip())
     if not scores:
         return None
-    best = max(scores.values(), key=lambda item: item[1])[0]
+    best, size = max(scores.values(), key=lambda item: item[1])
+    # The body's sections often stand side by side: when a sibling holds a fair share of text
+    # too, the article is their parent (the <body> itself on a page with no wrapper).
+    parent = best.parent
+    if isinstance(parent, Tag) and any(
+        isinstance(sibling, Tag)
+        and sibling is not best
+        and scores.get(id(sibling), [None, 0])[1] >= SIBLING_SHARE * size
+        for sibling in parent.children
+    ):
+        return parent
     # Headings of the body often sit one level up, beside the paragraphs' container.
     parent = best.parent
     if isinstance(parent, Tag) and parent.name not in ("body", "html") and parent.find(HEADING_TAGS):
@@ -241,9 +275,11 @@ def take_notes(root: Tag) -> list[Block]:
     for link in root.find_all("a", href=True):
         target = by_id.get(link["href"][1:]) if link["href"].startswith("#") else None
         label = normalise(link.get_text()).strip("[]()")
-        if target is None or not label or len(label) > MAX_NOTE_LABEL:
+        if target is None or not NOTE_LABEL.match(label) or not _calls_a_note(link, target):
             continue
+        in_notes = target.find_parent(_is_note_container) is not None
         item = target if target.name == "li" else target.find_parent("li") or _note_element(target)
+        item = target if item is None and in_notes else item
         if item is None or item in link.parents:
             continue
         items[id(item)] = item
@@ -251,7 +287,8 @@ def take_notes(root: Tag) -> list[Block]:
         call = link.parent if link.parent.name == "sup" and len(link.parent.find_all(True)) <= 2 else link
         call.replace_with(_marker(label))
     for container in root.find_all(_is_note_container):
-        for position, item in enumerate(container.find_all("li"), 1):
+        listed = container.find_all("li") or container.find_all("p", recursive=False)
+        for position, item in enumerate(listed, 1):
             items.setdefault(id(item), item)
             labels.setdefault(id(item), str(position))
     notes = []
@@ -268,6 +305,16 @@ def take_notes(root: Tag) -> list[Block]:
         if container is not None and not container.decomposed and not container.get_text(strip=True):
             container.decompose()
     return notes
+
+
+def _calls_a_note(link: Tag, target: Tag) -> bool:
+    """A link is a note's call when it is written as one (superscript, or marked footnote-ref /
+    doc-noteref / fnref), or when it leads into a notes container; a short link to step 2 of a
+    list, or a page number in a table of contents, is not."""
+    marked = link.parent.name == "sup" or link.find("sup") is not None
+    tokens = _tokens(link) | set(re.split(r"[\s_:-]+", str(link.get("id") or "").lower()))
+    marked = marked or bool(tokens & NOTE_CALL_TOKENS) or link.get("role") == "doc-noteref"
+    return marked or target.find_parent(_is_note_container) is not None or _note_element(target) is not None
 
 
 def _note_element(tag: Tag) -> Tag | None:

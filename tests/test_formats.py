@@ -355,3 +355,72 @@ def test_every_csl_variable_the_source_states_reaches_the_item(tmp_path):
     assert (item["publisher-place"], item["ISSN"], item["edition"]) == ("Berlin", "1234-5678", "2")
     assert (item["collection-title"], item["page"]) == ("Studies in Law", "e1234")
     assert item["original-date"] == {"date-parts": [[1999]]} and "layout" not in item
+
+
+def _write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return parse_file(path)
+
+
+def test_front_matter_that_is_empty_or_a_rule_loses_no_text(tmp_path):
+    empty = _write(
+        tmp_path, "empty.md", "---\n---\n\nP1 text here.\n\nP2 text here.\n\n---\n\nP3 text here.\n"
+    )
+    assert [p.text for p in empty.passages] == ["P1 text here.", "P2 text here.", "P3 text here."]
+    rule = _write(tmp_path, "rule.md", "---\n\nA rule opens this text.\n\nMore text.\n\n---\n\nLast part.\n")
+    assert [p.text for p in rule.passages] == ["A rule opens this text.", "More text.", "Last part."]
+
+
+def test_notes_and_back_matter_never_share_an_id(tmp_path):
+    article = _write(
+        tmp_path,
+        "notes.md",
+        "Body text with a note.[^1] And another.[^2]\n\n## About the author\n\n"
+        "Jane Doe is a senior fellow at the Institute of Things.\n\n[^1]: First.\n[^2]: Second.\n",
+    )
+    ids = [p.id for p in article.passages]
+    assert len(ids) == len(set(ids)) and [p.kind for p in article.passages].count("note") == 3
+
+
+def test_links_that_are_not_note_calls_stay_text(tmp_path):
+    article = _write(
+        tmp_path,
+        "steps.html",
+        '<html><body><article><h1>Steps</h1><p>Follow the steps, see step <a href="#s2">2</a> first.</p>'
+        '<ol><li id="s1">Mix the ingredients.</li><li id="s2">Bake them for forty minutes.</li></ol>'
+        '<h2 id="related-work">Related work</h2><p>Smith studied this at length.</p>'
+        '<p>A claim.<sup><a href="#n1">¹</a></sup></p><div class="footnotes"><p id="n1">The source.</p></div>'
+        "</article></body></html>",
+    )
+    texts = [(p.kind, p.text) for p in article.passages]
+    assert ("lead", "Follow the steps, see step 2 first.") in texts
+    assert ("paragraph", "Bake them for forty minutes.") in texts
+    assert [s.title for s in article.sections] == ["Related work"]  # a heading is never chrome by its id
+    assert ("note", "The source.") in texts and ("paragraph", "A claim.") in texts
+
+
+def test_a_page_of_sections_without_landmarks_keeps_them_all(tmp_path):
+    sections = "".join(
+        f"<div class='section'><h2>{name}</h2><p>The {name.lower()} section has a paragraph of some length.</p></div>"
+        for name in ("Introduction", "Method", "Results")
+    )
+    article = _write(
+        tmp_path, "plain.html", f"<html><head><title>Essay</title></head><body>{sections}</body></html>"
+    )
+    assert [s.title for s in article.sections] == ["Introduction", "Method", "Results"]
+
+
+def test_odd_pictures_and_template_tags(tmp_path):
+    words = " ".join(["word"] * 60) + "."
+    picture = _write(tmp_path, "picture.md", f"![](pic.png) {words}\n\nSecond paragraph.\n")
+    assert [p.kind for p in picture.passages] == ["paragraph", "paragraph"]
+    tags = _write(
+        tmp_path,
+        "tags.md",
+        "Use `{{ site.title }}` here {{ x }}.\n\n    {{ code }}\n\n{% raw %}{{ page.title }}{% endraw %} shown.\n\n"
+        "An {% unclosed tag.\n\nNext paragraph.\n",
+    )
+    texts = [p.text for p in tags.passages]
+    assert texts[0] == "Use {{ site.title }} here ." and texts[1] == "{{ code }}"
+    assert texts[2:] == ["{{ page.title }} shown.", "An unclosed tag.", "Next paragraph."]
