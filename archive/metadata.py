@@ -78,10 +78,14 @@ NOT_AUTHORS = frozenset(
 )
 ET_AL = frozenset({"et al", "et al.", "et. al.", "and others", "others", "and colleagues"})
 ROLE_WORDS = frozenset(
-    """fellow director editor professor technologist correspondent reporter writer columnist
-    analyst researcher scientist lecturer chair president manager officer contributor
-    staff senior associate assistant deputy chief head intern""".split()
+    """fellow director editor editors professor technologist correspondent reporter writer columnist
+    analyst researcher scientist lecturer chair president manager officer contributor contributing
+    staff senior associate assistant deputy chief head intern visiting adjunct research policy
+    program programme managing executive founding guest special foreign national political
+    investigative""".split()
 )
+BY = re.compile(r"^\s*(?:written\s+|posted\s+|reported\s+)?by\s+", re.IGNORECASE)
+ADDRESS = re.compile(r"^(?:https?://|www\.|\S+@\S+\.\w+$)", re.IGNORECASE)
 # Words that make a name an institution's (kept whole: never split into family and given names).
 INSTITUTION_WORDS = frozenset(
     """office department ministry institute institution council committee agency center centre
@@ -301,22 +305,39 @@ def split_names(text: str) -> list[str]:
 
 def names_and_et_al(text: str) -> tuple[list[str], bool]:
     """The people named in an author line, and whether the line says it is cut short."""
-    names = split_names(text)
-    truncated = any(n.lower() in ET_AL for n in names)
-    people = [n for n in names if n.lower().strip() not in NOT_AUTHORS]
+    names = [BY.sub("", n) for n in split_names(text)]
+    truncated = any(not_a_name(n) == "et al" for n in names)
     # "Jane Doe, Senior Fellow, Brookings Institution": after a person, a job or an institution
     # is what they are, not another author; and so is everything after it.
-    kept = people[:1]
-    for name in people[1:]:
-        if is_role(name) or is_institution(name):
+    kept: list[str] = []
+    for name in names:
+        why = not_a_name(name)
+        if kept and (why == "role" or is_institution(name)):
             break
-        kept.append(name)
+        if not why:
+            kept.append(name)
     return kept, truncated
 
 
+def not_a_name(text: str) -> str | None:
+    """Why an entry of an author list is no author: "et al" (the list is cut short), "role"
+    ("Staff", "Senior Fellow", "The Editors") or "address" (a URL or an e-mail)."""
+    squashed = re.sub(r"[\s.]+", " ", text.lower()).strip()
+    if squashed.replace(" ", "") in ("etal", "andothers", "others", "andcolleagues"):
+        return "et al"
+    if squashed in NOT_AUTHORS or squashed.rstrip(" .") in NOT_AUTHORS or is_role(text):
+        return "role"
+    if ADDRESS.match(text.strip()):
+        return "address"
+    return None
+
+
 def is_role(text: str) -> bool:
-    """'Senior Staff Technologist', 'Contributing Editor': a job title, not a name."""
-    return bool(ROLE_WORDS.intersection(w.strip(".,()").lower() for w in text.split()))
+    """'Senior Staff Technologist', 'Contributing Editor', 'Staff Writer': a job title (every
+    word a job's), not a name ('Chief Justice John Roberts' is a name)."""
+    words = [w.strip(".,()").lower() for w in text.split()]
+    words = [w for w in words if w and w not in SMALL_WORDS]
+    return bool(words) and all(w in ROLE_WORDS for w in words)
 
 
 def name_key(author: Author) -> frozenset[str]:

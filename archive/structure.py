@@ -58,7 +58,7 @@ BACK_MATTER_HEADING = re.compile(
 )
 # Back matter by its words, at the end of an article: a biography, a disclaimer, a share line.
 BIOGRAPHY = re.compile(
-    r"^(?:(?:Dr|Prof|Mr|Ms|Mrs|Amb|Gen|Col|Adm)\.?\s+)?(?:[A-Z][\w.'’-]*,?\s+){1,5}"
+    r"^(?:(?:Dr|Prof|Mr|Ms|Mrs|Amb|Gen|Col|Adm)\.?\s+)?(?:[A-Z][\w.'’-]*,?\s+){2,5}"
     r"(?:is|was|serves|served|has been|works|worked|leads|heads|directs|teaches|writes|covers|holds)\b"
 )
 # What a biography talks about: without one of these, "Russia is a …" ends an article, not a bio.
@@ -82,7 +82,8 @@ MAX_REPEAT_WORDS = 400
 MIN_PIECE_WORDS = 3  # of each part between the ellipses of a trimmed quote
 MAX_REPEAT_LOOKS = 50  # occurrences of one piece examined (bounds the cost on repetitive files)
 CLOSERS = "\"'”’)]*_ "
-TERMINAL = ".!?…:"
+TERMINAL = ".!?…:。！？」』）"
+TITLE_SHARE = 0.5  # a first heading holding this much of the known title is the title
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 16
 
@@ -197,6 +198,13 @@ class Walker:
         elif block.tag in ("code", "note"):
             self.started = True
             self.add_other(block)
+        elif block.tag == "row":
+            self.started = True
+            self.add(
+                Draft(
+                    "paragraph", text, block.html, self.section, self.breaks, self.breaks, calls=block.calls
+                )
+            )
         elif not self.started and is_all_caps(text) and not text.upper().startswith("CHRONOLOGY"):
             self.header.append(block.raw or text)
         elif NOTE_START.match(text):
@@ -314,7 +322,12 @@ def same_title(heading: str, known: str | None) -> bool:
     if not known:
         return True
     squash = [re.sub(r"\W+", "", t).lower() for t in (heading, known)]
-    return bool(squash[0]) and (squash[0] in squash[1] or squash[1] in squash[0])
+    shorter, longer = sorted(squash, key=len)
+    # The same title, or its opening (the title without its subtitle), or most of it: not one
+    # word from its middle ("Background" in "Russia and China: Background and Outlook").
+    return bool(shorter) and (
+        longer.startswith(shorter) or (shorter in longer and len(shorter) >= TITLE_SHARE * len(longer))
+    )
 
 
 def is_caption(block: Block) -> bool:

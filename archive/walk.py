@@ -375,8 +375,16 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
         named_caption = bool(_tokens(tag) & CAPTION_TOKENS)
         blocks.append(replace(block, emphasised=True) if named_caption and block.tag == "p" else block)
     elif tag.name == "tr":
-        cells = [c.get_text(" ") for c in tag.find_all(["td", "th"])]
-        blocks.append(Block("p", normalise(" | ".join(cells)), ""))
+        cells = [make_block("p", [cell]) for cell in tag.find_all(["td", "th"])]
+        if any(cell.text for cell in cells):  # a table row reads as its cells, never as a heading
+            blocks.append(
+                Block(
+                    "row",
+                    " | ".join(cell.text for cell in cells),
+                    " | ".join(cell.html for cell in cells),
+                    calls=tuple(c for cell in cells for c in cell.calls),
+                )
+            )
     else:
         _walk(tag, blocks)
 

@@ -24,6 +24,7 @@ from ..metadata import (
     clean_doi,
     item_type,
     names_and_et_al,
+    not_a_name,
 )
 from ..models import Author
 from ..walk import normalise
@@ -85,10 +86,9 @@ def _authors(names: list[str], one_per_value: bool = False) -> tuple[list[Author
         if re.match(r"^https?://", value):  # article:author is often a profile URL
             continue
         found, cut = names_and_et_al(value)
-        if one_per_value:
-            found, cut = (
-                ([], True) if value.lower().strip(" .") in ("et al", "and others") else ([value], False)
-            )
+        if one_per_value:  # one person per value: "de la Cruz, María" is one name
+            why = not_a_name(value)
+            found, cut = ([] if why else [value]), why == "et al"
         people.extend(author_from_name(n) for n in found)
         et_al = et_al or cut
     return people, et_al
