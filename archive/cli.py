@@ -22,6 +22,7 @@ from .check import (
 from .cite import Locator, locators
 from .citeproc_js import CiteprocError, CiteprocMissing
 from .index import IndexHandle, IndexUnavailable
+from .parse import ARTICLE_SUFFIXES
 from .records import cited_text
 from .reindex import ReindexBusy, ensure_index, reindex
 from .search import Request, search
@@ -131,7 +132,7 @@ def check(corpus: Path, as_json: bool) -> None:
     failed = sum(not r.ok for r in reports)
     click.echo(f"{len(reports)} files, {len(reports) - failed} parsed, {failed} failed")
     if not reports:
-        click.echo(f"no article files in {corpus} (.md, .markdown, .txt, .html, .htm)", err=True)
+        click.echo(f"no article files in {corpus} ({', '.join(sorted(ARTICLE_SUFFIXES))})", err=True)
     if failed:
         raise SystemExit(1)
 

@@ -14,6 +14,7 @@ from charset_normalizer import from_bytes
 
 from . import metadata as meta_mod
 from .formats.html import metadata_layers, page_title
+from .formats.jats import is_jats, jats_document
 from .formats.markdown import markdown_to_html
 from .metadata import Metadata
 from .models import Article, ParseError
@@ -24,12 +25,15 @@ __all__ = ["normalise"]
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES
+JATS_SUFFIXES = frozenset({".xml"})
+ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand
 # paragraphs and a few dozen levels of HTML nesting); a file past one is reported and skipped.
 MAX_BYTES = 25 * 1024 * 1024
 MAX_SIDECAR_BYTES = 1024 * 1024
+DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.S | re.I)
+MAX_DOCTYPE_SCAN = 1024 * 1024  # a DOCTYPE stands at the top; only this much is searched for one
 MAX_BLOCKS = 50_000  # paragraphs, headings and captions
 
 
@@ -147,16 +151,28 @@ def parse_file(path: Path | str) -> Article:
 
 
 def article_from_source(path: Path, source: Source) -> Article:
-    front, body, warnings = meta_mod.split_front_matter(source.text)
+    is_xml = path.suffix.lower() in JATS_SUFFIXES
+    front, body, warnings = ({}, source.text, []) if is_xml else meta_mod.split_front_matter(source.text)
     warnings = list(source.warnings) + warnings
     is_html = path.suffix.lower() in HTML_SUFFIXES
     if (paragraphs := body.count("\n\n")) > MAX_BLOCKS:
         raise ValueError(f"it has {paragraphs:,} paragraphs, over the limit of {MAX_BLOCKS:,}")
-    separator = front.get("excerpt_separator") if isinstance(front.get("excerpt_separator"), str) else None
-    soup = BeautifulSoup(body if is_html else html_from_markdown(body, separator), "html.parser")
+    layers = []
+    if is_xml:
+        document, jats_metadata = jats_source(body)
+        layers.append(jats_metadata)
+    elif is_html:
+        document = body
+    else:
+        separator = (
+            front.get("excerpt_separator") if isinstance(front.get("excerpt_separator"), str) else None
+        )
+        document = html_from_markdown(body, separator)
+    soup = BeautifulSoup(document, "html.parser")
     if (depth := nesting_depth(soup)) > MAX_DEPTH:
         raise ValueError(f"its HTML nests deeper than {MAX_DEPTH} levels ({depth:,} or more)")
-    layers = metadata_layers(soup) if is_html else []
+    if is_html:
+        layers = metadata_layers(soup)
     title_tag = page_title(soup) if is_html else None
     walked = walk_document(soup, web_page=is_html)
     blocks = walked.blocks
@@ -169,7 +185,7 @@ def article_from_source(path: Path, source: Source) -> Article:
         article_id(path),
         blocks,
         layers,
-        structured=is_html or _has_headings(blocks),
+        structured=is_html or is_xml or _has_headings(blocks),
         bylines=walked.bylines,
     )
     if not structure.passages:
@@ -210,6 +226,14 @@ def article_from_source(path: Path, source: Source) -> Article:
         warnings=tuple(warnings + structure.warnings),
         dropped=tuple(structure.dropped),
     )
+
+
+def jats_source(text: str) -> tuple[str, Metadata]:
+    """A JATS article's body HTML and metadata. Its DOCTYPE is dropped first: a document type's
+    entity declarations are how XML reads local files or expands a few lines into gigabytes."""
+    if not is_jats(text):
+        raise ValueError("it is not a JATS article (an .xml article file must have a JATS <article> root)")
+    return jats_document(DOCTYPE.sub("", text[:MAX_DOCTYPE_SCAN]) + text[MAX_DOCTYPE_SCAN:])
 
 
 def default_type(fields: Metadata, is_html: bool) -> str:

@@ -14,7 +14,7 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("ARCHIVE_CORPUS", "corpus", "Folder of articles (.md, .markdown, .txt, .html, .htm)."),
+    Setting("ARCHIVE_CORPUS", "corpus", "Folder of articles (.md, .markdown, .txt, .html, .htm, JATS .xml)."),
     Setting("ARCHIVE_INDEX", "index", "Folder of the built Whoosh index (created by the archive only)."),
     Setting("ARCHIVE_PAGE_SIZE", "20", "Search results per page in the web interface and the API."),
     Setting(

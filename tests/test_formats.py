@@ -236,7 +236,7 @@ def test_check_json_reports_each_file_and_the_folder(runner):
     }
     summary = report["summary"]
     assert summary["files"] == summary["parsed"] == len(list(FORMATS.iterdir()))
-    assert summary["passages"]["figure"] == 5 and summary["failed"] == 0
+    assert summary["passages"]["figure"] == 7 and summary["failed"] == 0
 
 
 def test_records_carry_the_item_type_and_stated_fields():
@@ -424,3 +424,57 @@ def test_odd_pictures_and_template_tags(tmp_path):
     texts = [p.text for p in tags.passages]
     assert texts[0] == "Use {{ site.title }} here ." and texts[1] == "{{ code }}"
     assert texts[2:] == ["{{ page.title }} shown.", "An unclosed tag.", "Next paragraph."]
+
+
+def test_jats_article():
+    article = parsed("jats-article.xml")
+    no_leaked_markup(article)
+    assert article.title == "Icebreakers and Influence in the High North"
+    people = [(a.name, a.family, a.given, a.family_first, a.literal) for a in article.authors]
+    assert people == [
+        ("Ingrid Larsen", "Larsen", "Ingrid", False, False),
+        ("Wang Jisi", "Wang", "Jisi", True, False),
+        ("Arctic Research Consortium", None, None, False, True),  # <collab>; the editor is no author
+    ]
+    assert (article.journal, article.volume, article.issue, article.first_page, article.last_page) == (
+        "Journal of Polar Policy", "12", "1", 45, 67,
+    )  # fmt: skip
+    assert (article.date, article.doi, article.publisher) == (
+        "2023-03-14",
+        "10.5555/jpp.2023.0042",
+        "Northern Academic Press",
+    )
+    assert article.csl_extra["ISSN"] == "2345-6789" and article.csl_extra["keyword"] == "Arctic; icebreakers"
+    assert [s.title for s in article.sections] == [
+        "Introduction",
+        "Introduction › Scope",
+        "Fleets",
+        "References",
+    ]
+    kinds_in_order = [p.kind for p in article.passages]
+    assert kinds_in_order == ["lead", "paragraph", "paragraph", "paragraph", "figure", "figure", "paragraph",
+                              "paragraph", "reference", "reference", "note"]  # fmt: skip
+    assert article.passages[0].text.startswith("Icebreaker fleets measure presence")  # the abstract
+    assert "P = 75 megawatts" in article.passages[3].text  # MathML as its text
+    note = article.passages[-1]
+    assert note.text == "Shipyard records, 2000–2020." and note.called_from == article.passages[1].id
+    assert article.passages[4].image == "fig1.png" and article.passages[4].text.startswith(
+        "Figure 1 Icebreakers"
+    )
+
+
+def test_xml_that_is_not_jats_is_refused_by_name(tmp_path):
+    from archive.models import ParseError
+
+    other = tmp_path / "feed.xml"
+    other.write_text('<?xml version="1.0"?><rss><channel><title>x</title></channel></rss>', encoding="utf-8")
+    with pytest.raises(ParseError, match="not a JATS article"):
+        parse_file(other)
+    entity = tmp_path / "entity.xml"
+    entity.write_text(
+        '<?xml version="1.0"?><!DOCTYPE article [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<article><front><article-meta><title-group><article-title>T</article-title></title-group>"
+        "</article-meta></front><body><p>Text &x; here.</p></body></article>",
+        encoding="utf-8",
+    )
+    assert "root:" not in " ".join(p.text for p in parse_file(entity).passages)

@@ -1,0 +1,245 @@
+"""JATS XML (the journals' own full text: PubMed Central, eLife, PLOS, SciELO …): the article
+record from <article-meta>, and the body as the HTML the structural walk reads.
+
+Read with BeautifulSoup's XML parser (lxml), any JATS 1.x tag set, namespaces or not:
+  abstract -> the lead; sec/title -> nested headings; p -> paragraphs; fig and table-wrap (label
+  and caption) -> figures; fn -> notes linked to their xref calls; ref-list -> references;
+  italic/bold/sup/sub -> markup; MathML -> its text."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from ..dates import iso_date
+from ..metadata import Metadata, author_from_name, clean_doi
+from ..models import Author
+from ..walk import normalise
+
+INLINE = {"italic": "em", "bold": "strong", "sup": "sup", "sub": "sub", "sc": None, "monospace": None}
+MAX_SECTION_DEPTH = 5  # h2 … h6
+BACK_PARTS = ["fn-group", "ref-list", "ack", "app", "glossary"]
+PUB_TYPES = ("epub", "ppub", "pub", "collection", "electronic", "print")
+
+
+def is_jats(text: str) -> bool:
+    """True for an XML document whose root element is a JATS <article>."""
+    head = text[:4096]
+    return bool(re.search(r"<(?:\w+:)?article\b", head)) and (
+        "article-meta" in text[:200_000] or "JATS" in head
+    )
+
+
+def jats_document(text: str) -> tuple[str, Metadata]:
+    """The article body as HTML for the walk, and its metadata; ValueError if not JATS."""
+    soup = BeautifulSoup(text, "xml")
+    article = soup.find("article")
+    if article is None:
+        root = soup.find()
+        raise ValueError(
+            f"it is XML but not a JATS article (its root element is <{root.name if root else '?'}>)"
+        )
+    meta = article.find("article-meta")
+    metadata = article_metadata(article, meta) if meta else Metadata(label="JATS")
+    parts = []
+    if meta is not None and (abstract := meta.find("abstract")):
+        parts.append(children_html(abstract, depth=0, skip_titles=True))
+    if body := article.find("body"):
+        parts.append(children_html(body, depth=0))
+    if back := article.find("back"):
+        parts.append(back_html(back))
+    return "\n".join(parts), metadata
+
+
+def article_metadata(article: Tag, meta: Tag) -> Metadata:
+    found = Metadata(label="JATS article-meta")
+    journal = article.find("journal-meta")
+    title = meta.find("article-title")
+    authors = [a for a in (contributor(c) for c in meta.find_all("contrib")) if a is not None]
+    found.update(
+        title=normalise(title.get_text(" ")) if title else None,
+        authors=authors,
+        journal=_text(journal.find("journal-title")) if journal else None,
+        publisher=_text(journal.find("publisher-name")) if journal else None,
+        volume=_text(meta.find("volume", recursive=False)) or _text(meta.find("volume")),
+        issue=_text(meta.find("issue", recursive=False)) or _text(meta.find("issue")),
+        first_page=_page(_text(meta.find("fpage"))),
+        last_page=_page(_text(meta.find("lpage"))),
+        doi=clean_doi(_text(meta.find("article-id", attrs={"pub-id-type": "doi"}))),
+        language=article.get("xml:lang") or article.get("lang"),
+        type="article-journal",
+    )
+    if date := publication_date(meta):
+        found.update(date=date)
+    extra = {
+        "ISSN": _text(journal.find("issn")) if journal else None,
+        "license": _text(meta.find("license-p")) or (meta.find("license") or {}).get("xlink:href"),
+        "keyword": "; ".join(normalise(k.get_text(" ")) for k in meta.find_all("kwd")) or None,
+        "PMID": _text(meta.find("article-id", attrs={"pub-id-type": "pmid"})),
+        "PMCID": _text(meta.find("article-id", attrs={"pub-id-type": "pmc"})),
+    }
+    found.extra.update({k: v for k, v in extra.items() if v})
+    return found
+
+
+def contributor(contrib: Tag) -> Author | None:
+    """An author (contrib-type author, or none given), a person or a <collab> (an institution)."""
+    if contrib.get("contrib-type") not in (None, "author"):
+        return None
+    if collab := contrib.find("collab"):
+        return Author(name=normalise(collab.get_text(" ")), literal=True)
+    name = contrib.find(["name", "string-name"])
+    if name is None:
+        return None
+    family, given = _text(name.find("surname")), _text(name.find("given-names"))
+    if not family:
+        return author_from_name(normalise(name.get_text(" "))) if name.get_text(strip=True) else None
+    eastern = name.get("name-style") == "eastern"
+    full = " ".join(p for p in ((family, given) if eastern else (given, family)) if p)
+    suffix = _text(name.find("suffix"))
+    return Author(
+        name=f"{full} {suffix}" if suffix else full, family=family, given=given, family_first=eastern
+    )
+
+
+def publication_date(meta: Tag) -> str | None:
+    dates = meta.find_all("pub-date")
+    ranked = sorted(
+        dates,
+        key=lambda d: next(
+            (i for i, kind in enumerate(PUB_TYPES) if kind in (d.get("pub-type"), d.get("date-type"))), 99
+        ),
+    )
+    for date in ranked:
+        year, month, day = (_number(date.find(part)) for part in ("year", "month", "day"))
+        if year and (found := iso_date(year, month, day if month else None)):
+            return found
+    return None
+
+
+def children_html(node: Tag, depth: int, skip_titles: bool = False) -> str:
+    return "".join(block_html(child, depth, skip_titles) for child in node.children)
+
+
+def block_html(node, depth: int, skip_titles: bool = False) -> str:
+    """One JATS block as HTML: sections nest their headings, figures and tables keep label and
+    caption, lists stay lists; anything else is read for its paragraphs."""
+    if isinstance(node, NavigableString):
+        return html.escape(str(node), quote=False) if str(node).strip() else ""
+    name = node.name
+    if name == "sec":
+        return children_html(node, min(depth + 1, MAX_SECTION_DEPTH))
+    if name == "title":
+        if skip_titles:
+            return ""
+        level = min(depth + 1, MAX_SECTION_DEPTH + 1)
+        return f"<h{level}>{inline_html(node)}</h{level}>"
+    if name in ("p", "disp-quote"):
+        return f"<p>{inline_html(node)}</p>"
+    if name in ("fig", "table-wrap", "fig-group", "boxed-text"):
+        return figure_html(node)
+    if name == "list":
+        tag = "ol" if node.get("list-type") in ("order", "arabic", "alpha-lower", "roman-lower") else "ul"
+        items = "".join(
+            f"<li>{inline_html(item)}</li>" for item in node.find_all("list-item", recursive=False)
+        )
+        return f"<{tag}>{items}</{tag}>"
+    if name in ("disp-formula", "preformat", "code"):
+        return (
+            f"<p>{inline_html(node)}</p>"
+            if name == "disp-formula"
+            else f"<pre>{html.escape(node.get_text())}</pre>"
+        )
+    if name == "label":
+        return ""
+    if name in BACK_PARTS:
+        return back_part(node)
+    return children_html(node, depth, skip_titles)
+
+
+def figure_html(node: Tag) -> str:
+    """A figure or table: "Figure 1. Caption" (label, then caption), its image's address."""
+    label = node.find("label", recursive=False)
+    caption = node.find("caption", recursive=False)
+    words = " ".join(
+        x for x in (inline_html(label) if label else "", inline_html(caption) if caption else "") if x
+    )
+    graphic = node.find("graphic")
+    source = graphic.get("xlink:href") or graphic.get("href") if graphic else None
+    image = f'<img src="{html.escape(source)}" alt="">' if source else ""
+    rows = ""
+    if table := node.find("table"):
+        rows = f"<table>{''.join(_row_html(tr) for tr in table.find_all('tr'))}</table>"
+    return f"<figure>{image}<figcaption>{words}</figcaption></figure>{rows}" if words or image else rows
+
+
+def _row_html(row: Tag) -> str:
+    cells = "".join(f"<td>{inline_html(cell)}</td>" for cell in row.find_all(["td", "th"]))
+    return f"<tr>{cells}</tr>"
+
+
+def back_html(back: Tag) -> str:
+    """The back matter's notes, references, acknowledgements and appendices, in order."""
+    parts = back.find_all(BACK_PARTS)
+    return "".join(back_part(part) for part in parts if part.find_parent(BACK_PARTS) is None)
+
+
+def back_part(node: Tag) -> str:
+    """Notes as a footnote list their calls lead to; references under a References heading;
+    acknowledgements and appendices as sections."""
+    title = node.find("title", recursive=False)
+    if node.name == "fn-group":
+        items = "".join(
+            f'<li id="{html.escape(fn.get("id", ""))}">{inline_html(fn, skip_label=True)}</li>'
+            for fn in node.find_all("fn")
+        )
+        return f'<ol class="footnotes">{items}</ol>'
+    if node.name == "ref-list":
+        refs = "".join(f"<p>{inline_html(ref, skip_label=True)}</p>" for ref in node.find_all("ref"))
+        return f"<h2>{inline_html(title) if title else 'References'}</h2>{refs}"
+    default = {"ack": "Acknowledgements", "glossary": "Glossary"}.get(node.name, "Appendix")
+    body = "".join(block_html(child, 1, skip_titles=True) for child in node.children)
+    return f"<h2>{inline_html(title) if title else default}</h2>{body}"
+
+
+def inline_html(node: Tag, skip_label: bool = False) -> str:
+    """A JATS element's text with inline markup as HTML: emphasis, sub/superscripts, note calls
+    (xref to a footnote) as links, MathML as its text."""
+    out = []
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            out.append(html.escape(str(child), quote=False))
+            continue
+        name = child.name
+        if name == "label" and skip_label:
+            continue
+        if name == "xref" and child.get("ref-type") == "fn" and child.get("rid"):
+            mark = normalise(child.get_text())
+            out.append(
+                f'<sup><a href="#{html.escape(child["rid"].split()[0])}">{html.escape(mark)}</a></sup>'
+            )
+        elif INLINE.get(name):
+            tag = INLINE[name]
+            out.append(f"<{tag}>{inline_html(child)}</{tag}>")
+        elif name in ("math", "mml:math", "tex-math"):
+            out.append(html.escape(" ".join(child.get_text(" ").split()), quote=False))
+        elif name in ("p", "mixed-citation", "element-citation", "citation"):
+            out.append(" " + inline_html(child) + " ")
+        else:
+            out.append(inline_html(child))
+    return "".join(out)
+
+
+def _text(node: Tag | None) -> str | None:
+    return normalise(node.get_text(" ")) or None if node is not None else None
+
+
+def _number(node: Tag | None) -> int | None:
+    text = _text(node)
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) <= 4 else None
+
+
+def _page(text: str | None) -> int | None:
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) <= 7 else None
