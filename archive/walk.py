@@ -55,6 +55,7 @@ BACKLINK_TEXT = frozenset({"↩", "↩︎", "^", "↑", "back", "return to text"
 ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 INNER_BLOCK_TAGS = BLOCK_TAGS - {"td", "th", "img"}  # a text block holding one of these is a container
 IMAGE = frozenset({"img"})
+FIGURE_HOLDS = frozenset({"figure", "pre", "table"})  # a figure holding these is read part by part
 BYLINE_HOLDERS = frozenset({"p", *HEADING_TAGS})
 CAPTION_TOKENS = frozenset({"caption", "figcaption", "credit", "credits", "wp-caption-text", "photo-credit"})
 MIN_RUN = 25  # characters of a text run that counts towards a page's densest element
@@ -363,6 +364,13 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
         blocks.append(make_block(tag.name, [tag]))
     elif tag.name == "hr":
         blocks.append(Block("hr", "", ""))
+    elif tag.name == "figure" and holds(tag, FIGURE_HOLDS):
+        # Sub-figures, a listing or a table: each read for itself, then the whole's caption.
+        outer = tag.find("figcaption", recursive=False)
+        caption = outer.extract() if outer is not None else None
+        _walk(tag, blocks)
+        if caption is not None and (block := make_block("figure", [caption])).text:
+            blocks.append(block)
     elif tag.name == "figure":
         blocks.append(_figure(tag))
     elif tag.name == "pre":

@@ -478,3 +478,22 @@ def test_xml_that_is_not_jats_is_refused_by_name(tmp_path):
         encoding="utf-8",
     )
     assert "root:" not in " ".join(p.text for p in parse_file(entity).passages)
+
+
+def test_figures_holding_figures_code_or_tables_keep_every_part(tmp_path):
+    article = _write(
+        tmp_path,
+        "figs.html",
+        "<html><body><article><p>Body text paragraph here that is long enough.</p>"
+        "<figure><figure><img src='a.png'><figcaption>Sub A</figcaption></figure>"
+        "<figure><img src='b.png'><figcaption>Sub B</figcaption></figure><figcaption>Figure 2. Both</figcaption></figure>"
+        "<figure><pre><code>def f():\n    return 1</code></pre><figcaption>Listing 1. A function</figcaption></figure>"
+        "</article></body></html>",
+    )
+    assert [(p.kind, p.text) for p in article.passages[1:]] == [
+        ("figure", "Sub A"),
+        ("figure", "Sub B"),
+        ("figure", "Figure 2. Both"),
+        ("code", "def f(): return 1"),
+        ("figure", "Listing 1. A function"),
+    ]
