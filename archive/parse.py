@@ -7,6 +7,7 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -194,30 +195,16 @@ def article_from_source(path: Path, source: Source) -> Article:
     title = (
         fields.title or _first_h1(blocks) or title_tag or structure.first_heading or _title_from_name(path)
     )
+    stated = {name: getattr(fields, name) for name in CARRIED_FIELDS}  # same name, same meaning
     return Article(
+        **stated,
         id=article_id(path),
         title=title,
         source=str(path),
         sha256=source.sha256,
         authors=tuple(fields.authors),
-        journal=fields.journal,
-        journal_subtitle=fields.journal_subtitle,
-        relation=fields.relation,
-        volume=fields.volume,
-        issue=fields.issue,
-        date=fields.date,
-        first_page=fields.first_page,
-        last_page=fields.last_page,
-        period=fields.period,
         language=fields.language or "en",
-        description=fields.description,
         type=fields.type or default_type(fields, is_html),
-        doi=fields.doi,
-        url=fields.url,
-        publisher=fields.publisher,
-        accessed=fields.accessed,
-        pdf_url=fields.pdf_url,
-        authors_et_al=fields.authors_et_al,
         csl_extra=dict(fields.extra),
         metadata_sources=dict(fields.sources),
         sections=structure.sections,
@@ -226,6 +213,15 @@ def article_from_source(path: Path, source: Source) -> Article:
         warnings=tuple(warnings + structure.warnings),
         dropped=tuple(structure.dropped),
     )
+
+
+# Metadata fields an Article carries as they are (the others are shaped in article_from_source).
+CARRIED_FIELDS = tuple(
+    f.name
+    for f in dataclass_fields(Metadata)
+    if f.name in {g.name for g in dataclass_fields(Article)}
+    and f.name not in ("title", "authors", "language", "type")
+)
 
 
 def jats_source(text: str) -> tuple[str, Metadata]:
