@@ -32,6 +32,7 @@ CALL_SECONDS = 10  # a style that takes longer than this for one citation is bro
 MEMORY_LIMIT = 512 * 1024 * 1024  # bytes of V8 heap for all engines of a process
 CACHE_SIZE = 8192  # rendered citations kept per process
 MARKUP = re.compile(r"<[^>]+>")
+BLOCK_BREAK = re.compile(r"</div>\s*<div")
 
 
 class CiteprocMissing(RuntimeError):
@@ -186,7 +187,8 @@ def _cached(engine: Engine, function: str, key: tuple[str, ...]) -> str:
 def plain(fragment: str) -> str:
     """citeproc-js's plain-text output is its HTML output without the markup (checked on every
     golden string), so one rendering serves both."""
-    return unescape(MARKUP.sub("", fragment))
+    # A numbered style's entry is two blocks, number and text: "[1] Yu B., …", not "[1]Yu B.".
+    return unescape(MARKUP.sub("", BLOCK_BREAK.sub("</div> <div", fragment)))
 
 
 _engine = Engine()
