@@ -105,7 +105,9 @@ def bibtex(article: Article, locator: Locator | None, url: str | None = None) ->
         "publisher": article.publisher,
         "volume": article.volume,
         "number": article.issue,
-        "pages": page_range(article).replace("-", "--") if page_range(article) else None,
+        "pages": page_range(article).replace("-", "--")
+        if page_range(article)
+        else _stated_text(article, "page"),
         "year": str(article.year) if article.year else None,
         "month": _bibtex_month(article.date),
         "language": article.language,
@@ -113,6 +115,8 @@ def bibtex(article: Article, locator: Locator | None, url: str | None = None) ->
         "url": article.url or url,
         "urldate": article.accessed,
         "note": _locator_note(locator),
+        **{name: _stated_text(article, variable) for name, variable in BIBTEX_STATED.items()},
+        "editor": " and ".join(_bibtex_csl_name(n) for n in article.csl_extra.get("editor", [])) or None,
     }
     if entry == "techreport":  # a report's publisher is its institution
         fields["institution"] = article.publisher or article.journal
@@ -123,6 +127,44 @@ def bibtex(article: Article, locator: Locator | None, url: str | None = None) ->
             lines.append(f"  {name} = {{{bibtex_value(name, value)}}},")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+# Other CSL variables a source stated, as BibTeX fields and RIS tags.
+BIBTEX_STATED = {
+    "issn": "ISSN",
+    "isbn": "ISBN",
+    "address": "publisher-place",
+    "edition": "edition",
+    "series": "collection-title",
+    "keywords": "keyword",
+}
+RIS_STATED = (
+    ("SN", "ISSN"),
+    ("SN", "ISBN"),
+    ("CY", "publisher-place"),
+    ("ET", "edition"),
+    ("T3", "collection-title"),
+)
+
+
+def _stated_text(article: Article, variable: str) -> str | None:
+    value = article.csl_extra.get(variable)
+    return value if isinstance(value, str) else None
+
+
+def _bibtex_csl_name(name: dict) -> str:
+    if "family" in name:
+        given = f", {one_line(name['given']).translate(_BIBTEX_SPECIAL)}" if name.get("given") else ""
+        return one_line(name["family"]).translate(_BIBTEX_SPECIAL) + given
+    return f"{{{one_line(str(name.get('literal', ''))).translate(_BIBTEX_SPECIAL)}}}"
+
+
+def _ris_csl_name(name: dict) -> str:
+    return (
+        f"{name['family']}, {name['given']}"
+        if name.get("family") and name.get("given")
+        else str(name.get("family") or name.get("literal", ""))
+    )
 
 
 def _bibtex_name(author: Author) -> str:
@@ -154,7 +196,7 @@ def ris(article: Article, locator: Locator | None, url: str | None = None) -> st
         ("JO" if (article.type or "article-journal").startswith("article") else "T2", article.journal),
         ("VL", article.volume),
         ("IS", article.issue),
-        ("SP", str(article.first_page) if article.first_page is not None else None),
+        ("SP", str(article.first_page) if article.first_page is not None else _stated_text(article, "page")),
         ("EP", str(article.last_page) if article.last_page is not None else None),
         ("PY", str(article.year) if article.year else None),
         ("DA", _ris_date(article.date)),
@@ -164,8 +206,14 @@ def ris(article: Article, locator: Locator | None, url: str | None = None) -> st
         ("UR", article.url or url),
         ("Y2", _ris_date(article.accessed)),
         ("N1", _locator_note(locator)),
+        *((tag, _stated_text(article, variable)) for tag, variable in RIS_STATED),
     ]
     lines += [(tag, value) for tag, value in optional if value]
+    lines[2:2] = [("ED", _ris_csl_name(n)) for n in article.csl_extra.get("editor", [])]
+    keywords = article.csl_extra.get("keyword")
+    lines[-1:-1] = (
+        [("KW", k.strip()) for k in keywords.split(";") if k.strip()] if isinstance(keywords, str) else []
+    )
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {one_line(value)}\n" for tag, value in lines)
 

@@ -497,3 +497,30 @@ def test_figures_holding_figures_code_or_tables_keep_every_part(tmp_path):
         ("code", "def f(): return 1"),
         ("figure", "Listing 1. A function"),
     ]
+
+
+def test_stated_variables_reach_bibtex_and_ris_too(tmp_path):
+    import bibtexparser
+
+    from archive.records import bibtex, ris
+
+    article = _write(
+        tmp_path,
+        "stated.md",
+        "---\ntitle: Water Law\nauthor: Jane Doe\neditor: [Max Weber, Ann Lee]\npublisher-place: Berlin\n"
+        "ISSN: 1234-5678\nedition: 2\npages: e1234\njournal: Law Review\nkeyword: water; law\n---\n\nText of it.\n",
+    )
+    entry = bibtexparser.parse_string(bibtex(article, None)).entries[0]
+    assert (entry["editor"], entry["issn"], entry["address"], entry["pages"]) == (
+        "Weber, Max and Lee, Ann", "1234-5678", "Berlin", "e1234",
+    )  # fmt: skip
+    record = ris(article, None)
+    for line in (
+        "ED  - Weber, Max",
+        "SN  - 1234-5678",
+        "CY  - Berlin",
+        "SP  - e1234",
+        "KW  - water",
+        "KW  - law",
+    ):
+        assert line in record.splitlines()
