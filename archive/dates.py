@@ -103,6 +103,17 @@ def parse_issue_date(text: str) -> str | None:
     return match[1] if match else None
 
 
+def human_date(iso: str | None) -> str:
+    """'2019-09' -> 'September 2019', '2020-11-02' -> 'November 2, 2020', '2019' -> '2019'."""
+    if not iso:
+        return ""
+    parts = iso.split("-")
+    if len(parts) == 1 or not all(p.isdigit() for p in parts):
+        return iso
+    month = calendar.month_name[int(parts[1])] if 1 <= int(parts[1]) <= 12 else parts[1]
+    return f"{month} {int(parts[2])}, {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+
+
 def iso_date(year: int, month: int | None, day: int | None) -> str | None:
     """'2019', '2019-09' or '2019-09-15' when the parts make a real date, else None."""
     if not MIN_YEAR <= year <= MAX_YEAR or (month is None and day is not None):

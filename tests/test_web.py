@@ -397,3 +397,12 @@ def test_partial_matches_on_the_results_page(client):
     assert html.select_one(".partial .missing s").get_text() == "zeppelin"
     api = client.get("/api/search?q=Putin+Xi+zeppelin").get_json()
     assert api["partial"]["have"] == 2 and api["partial"]["hits"][0]["missing"] == ["zeppelin"]
+
+
+def test_dates_read_as_people_write_them(client):
+    page = client.get("/a/cc-2019-09-china-russia").get_data(as_text=True)
+    assert '(<time datetime="2019-09">September 2019</time>)' in page
+    assert (
+        '<time datetime="2019-04-29">April 29, 2019</time> – <time datetime="2019-05-04">May 4, 2019</time>'
+        in page
+    )

@@ -8,6 +8,7 @@ from flask import Flask, current_app, request, url_for
 
 from ..cite import STYLES, check_style, citations
 from ..citeproc_js import CiteprocError, CiteprocMissing
+from ..dates import human_date
 from ..records import coins
 from ..styles import StyleNotFound, find_style
 
@@ -75,6 +76,7 @@ def article_citation(article) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["human_date"] = human_date
     app.jinja_env.globals.update(
         page_url=page_url,
         facet_url=facet_url,
