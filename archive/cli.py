@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -23,6 +24,7 @@ from .cite import Locator, locators
 from .citeproc_js import CiteprocError, CiteprocMissing
 from .index import IndexHandle, IndexUnavailable
 from .parse import ARTICLE_SUFFIXES
+from .query import KINDS
 from .records import cited_text
 from .reindex import ReindexBusy, ensure_index, reindex
 from .search import Request, search
@@ -187,9 +189,7 @@ def terminal_snippet(snippet: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (the API's shape).")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Hits per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
-@click.option(
-    "--kind", multiple=True, help="Only passages of this kind (lead, paragraph, figure, chronology, section)."
-)
+@click.option("--kind", multiple=True, type=click.Choice(KINDS), help="Only passages of this kind.")
 @click.option(
     "--sort", type=click.Choice(["relevance", "date", "reading"]), default="relevance", show_default=True
 )
@@ -310,6 +310,18 @@ def styles_command(query: str, corpus: Path, limit: int) -> None:
         click.echo(f"{style.id:<50} {style.title}  [{style.origin}]")
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (checked before announcing the address)."""
+    import socket
+
+    try:
+        with socket.create_server((host, port), reuse_port=False):
+            return None
+    except OSError as error:
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        return f"cannot serve on {host}:{port}: {reason} (choose another with --port)"
+
+
 def choose_locator(options: list[Locator], kind: str | None) -> Locator | None:
     """The locator of the asked kind (paragraph also means figure), else the first one known."""
     if kind == "paragraph":
@@ -362,6 +374,8 @@ def serve_command(
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--base-url") from error
     open_handle(corpus, index_dir)  # builds a missing index, with a clear error if it cannot
+    if problem := port_problem(host, port):
+        raise click.ClickException(problem)
     click.echo(f"Serving the archive of {corpus} at http://{host}:{port}/  (Ctrl+C to stop)")
     serve(
         {"CORPUS": str(corpus), "INDEX": str(index_dir), "BUILD_MISSING_INDEX": False, "BASE_URL": base_url},

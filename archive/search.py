@@ -276,9 +276,10 @@ def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str,
         found = found.within(evaluator.matches(scope).ids)
     total = len(found)
     pages = math.ceil(total / request.page_size) if total else 0
+    page = min(request.page, max(pages, 1))  # past the last page is the last page
     hits = ()
-    if request.page <= max(pages, 1):
-        first = (request.page - 1) * request.page_size
+    if page <= max(pages, 1):
+        first = (page - 1) * request.page_size
         chosen = ranked(found, table, request.sort, first + request.page_size)[first:]
         terms = match_terms(built)
         scored = request.sort == "relevance"
@@ -295,7 +296,7 @@ def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str,
         query=scrub(request.query),
         interpreted=interpreted,
         total=total,
-        page=request.page,
+        page=page,
         pages=pages,
         page_size=request.page_size,
         sort=request.sort,

@@ -406,3 +406,14 @@ def test_dates_read_as_people_write_them(client):
         '<time datetime="2019-04-29">April 29, 2019</time> – <time datetime="2019-05-04">May 4, 2019</time>'
         in page
     )
+
+
+def test_favicon_and_pages_past_the_last(client):
+    with client.get("/favicon.ico", follow_redirects=True) as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    page = client.get("/search?q=Putin&page=99").get_data(as_text=True)
+    assert "Page 99" not in page and "99 of" not in page
+    assert (
+        client.get("/api/search?q=Putin&page=99").get_json()["page"]
+        == client.get("/api/search?q=Putin").get_json()["pages"]
+    )

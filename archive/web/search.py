@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..citeproc_js import CiteprocError
 from ..export import MAX_EXPORT_ARTICLES, export
@@ -112,6 +122,12 @@ def export_response(articles: list, name: str) -> Response:
         abort(400, description=str(error))
     disposition = "inline" if made.extension == "html" else f'attachment; filename="{name}.{made.extension}"'
     return Response(made.body, mimetype=made.mimetype, headers={"Content-Disposition": disposition})
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says: the archive's icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.route("/opensearch.xml")
