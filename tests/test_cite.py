@@ -215,10 +215,3 @@ def test_citing_from_a_server_thread_exits_cleanly():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(Yu, 2019)"
-
-
-def test_cli_validates_kinds_and_clamps_pages(runner, seed_index):
-    bogus = runner.invoke(cli, ["search", "Putin", "--kind", "bogus", "--index", str(seed_index)])
-    assert bogus.exit_code == 2 and "'bogus' is not one of" in bogus.output
-    late = runner.invoke(cli, ["search", "Putin", "--page", "99", "--index", str(seed_index)])
-    assert late.exit_code == 0 and "(page 3 of 3)" in late.output
