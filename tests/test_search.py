@@ -158,7 +158,9 @@ def test_pagination(handle):
     second = search(handle, Request("Russia", page=2, page_size=10))
     assert first.pages == -(-first.total // 10) and len(first.hits) == 10
     assert not set(ids(first)) & set(ids(second))
-    assert search(handle, Request("Russia", page=999, page_size=10)).hits == ()
+    last = search(handle, Request("Russia", page=first.pages, page_size=10))
+    beyond = search(handle, Request("Russia", page=999, page_size=10))
+    assert (beyond.page, ids(beyond)) == (first.pages, ids(last))  # past the last page is the last page
 
 
 def test_results_are_grouped_by_article_then_section(handle):
