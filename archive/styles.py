@@ -14,7 +14,6 @@ from pathlib import Path
 CSL_DIR = Path(__file__).resolve().parent / "csl"
 SHIPPED_DIR = CSL_DIR / "styles"
 SHIPPED = ("chicago-notes-bibliography", "apa", "modern-language-association")
-DEFAULT_STYLES = SHIPPED  # the citation panel's first choices, in this order
 ALIASES = {"chicago": "chicago-notes-bibliography", "mla": "modern-language-association", "apa7": "apa"}
 STYLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,150}$")
 CORPUS_STYLES = "styles"  # a folder of the corpus holding its own .csl files
@@ -36,12 +35,6 @@ class Style:
 
     def xml(self) -> str:
         return style_xml(self.path, self.path.stat().st_mtime_ns)
-
-    @property
-    def locale(self) -> str | None:
-        """The style's default locale (xml:lang), if it names one."""
-        match = DEFAULT_LOCALE.search(self.xml()[:4096])
-        return match[1] if match else None
 
 
 def locale_file(lang: str) -> Path | None:

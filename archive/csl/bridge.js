@@ -17,8 +17,6 @@ function archiveAddStyle(id, xml, lang) {
   return true;
 }
 
-function archiveHasStyle(id) { return Object.prototype.hasOwnProperty.call(ARCHIVE.styles, id); }
-
 function archiveEngine(id) {
   if (!ARCHIVE.engines[id]) {
     // Each engine has its own items, so that switching styles never changes another's registry.
