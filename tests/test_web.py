@@ -417,3 +417,9 @@ def test_favicon_and_pages_past_the_last(client):
         client.get("/api/search?q=Putin&page=99").get_json()["page"]
         == client.get("/api/search?q=Putin").get_json()["pages"]
     )
+
+
+def test_contents_count_each_sections_paragraphs(client):
+    page = client.get("/a/cc-2019-09-china-russia").get_data(as_text=True)
+    assert '<a href="#s1">Two statements for the “new era”</a> <span class="count">7 ¶</span>' in page
+    assert '<a href="#s7">Chronology of China-Russia Relations</a> <span class="count">19 ¶</span>' in page

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from ..addresses import SEGMENTS
+from ..addresses import SEGMENTS, is_paragraph
 from ..cite import text_fragment
 from ..highlight import highlight_html, match_terms
 from ..permalinks import find_passage, resolve
@@ -57,9 +58,11 @@ def article(article_id: str):
     if found is None:
         return gone_or_missing(article_id)
     query = request.args.get("q", "")
+    paragraphs = Counter(p.section_number for p in found.passages if is_paragraph(p.kind))
     return render_template(
         "article.html",
         article=found,
+        paragraphs=paragraphs,
         query=query,
         marked=highlighted(found, query),
         meta=highwire_tags(found, url_for("reader.article", article_id=found.id, _external=True)),
