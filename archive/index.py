@@ -491,6 +491,7 @@ class IndexHandle:
             counts = {
                 "articles": count_live(searcher, "article"),
                 "passages": count_live(searcher, "passage"),
+                "sections": count_live(searcher, "section"),  # a search finds these too
                 "updated": marker.get("updated"),
             }
             cached = self._stats = (version, counts)

@@ -423,3 +423,15 @@ def test_contents_count_each_sections_paragraphs(client):
     page = client.get("/a/cc-2019-09-china-russia").get_data(as_text=True)
     assert '<a href="#s1">Two statements for the “new era”</a> <span class="count">7 ¶</span>' in page
     assert '<a href="#s7">Chronology of China-Russia Relations</a> <span class="count">19 ¶</span>' in page
+
+
+def test_counts_say_what_they_count(client):
+    health = client.get("/healthz").get_json()
+    assert health["passages"] == 76 + 12 and health["sections"] > 0
+    for query in ("the", "Russia China"):
+        found = client.get(f"/api/search?q={query}").get_json()
+        assert sum(found["facets"]["kind"].values()) == found["total"]  # the kind facet counts every hit
+        sections = found["facets"]["kind"].get("section", 0)
+        page = client.get(f"/search?q={query}").get_data(as_text=True)
+        said = f"({found['total'] - sections} passages and {sections} whole section"
+        assert (said in page) == bool(sections)
