@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from .citeproc_js import engine
@@ -134,11 +135,16 @@ def _for_style(item: dict, style: Style) -> dict:
     that Chicago and MLA print "Yu Bin"; a style that inverts and initialises every name (APA:
     "Yu, B.") gets them without it, because citeproc-js drops that comma for static-ordering names
     ("Yu B."). This is the one adjustment; tools/csl/generate.js makes the same."""
-    xml = style.xml()
-    if not (INVERTS.search(xml) and INITIALISES.search(xml)):
+    if not _inverts_and_initialises(style.xml()):
         return item
     names = [{k: v for k, v in name.items() if k != "static-ordering"} for name in item.get("author", [])]
     return {**item, "author": names} if names else item
+
+
+@cache
+def _inverts_and_initialises(xml: str) -> bool:
+    """Read once per style text (this runs for every citation rendered)."""
+    return bool(INVERTS.search(xml) and INITIALISES.search(xml))
 
 
 def format_citation(style: str, item: dict, locator: Locator | None, corpus: Path | None = None) -> Citation:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 
 from ..cite import STYLES, check_style, citations
 from ..citeproc_js import CiteprocError, CiteprocMissing
@@ -43,15 +43,17 @@ def chosen_styles() -> tuple[str, ...]:
 
 
 def style_problem() -> str | None:
-    """Why the style asked for with ?style= cannot be used, if it cannot."""
-    asked = request.args.get("style", "").strip()
-    if not asked or asked.lower() in STYLES:
-        return None
-    try:
-        check_style(asked, corpus_path())  # found, and citeproc-js can render with it
-    except (StyleNotFound, CiteprocError, CiteprocMissing) as error:
-        return str(error)
-    return None
+    """Why the style asked for with ?style= cannot be used, if it cannot (worked out once per
+    request: the view and the panel both ask)."""
+    if "style_problem" not in g:
+        g.style_problem = None
+        asked = request.args.get("style", "").strip()
+        if asked and asked.lower() not in STYLES:
+            try:
+                check_style(asked, corpus_path())  # found, and citeproc-js can render with it
+            except (StyleNotFound, CiteprocError, CiteprocMissing) as error:
+                g.style_problem = str(error)
+    return g.style_problem
 
 
 def style_labels(key: str) -> tuple[str, str]:
