@@ -146,12 +146,10 @@ def block_html(node, depth: int, skip_titles: bool = False) -> str:
             f"<li>{inline_html(item)}</li>" for item in node.find_all("list-item", recursive=False)
         )
         return f"<{tag}>{items}</{tag}>"
-    if name in ("disp-formula", "preformat", "code"):
-        return (
-            f"<p>{inline_html(node)}</p>"
-            if name == "disp-formula"
-            else f"<pre>{html.escape(node.get_text())}</pre>"
-        )
+    if name == "disp-formula":
+        return f"<p>{inline_html(node)}</p>"
+    if name in ("preformat", "code"):
+        return f"<pre>{html.escape(node.get_text())}</pre>"
     if name == "label":
         return ""
     if name in BACK_PARTS:
