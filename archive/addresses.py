@@ -64,3 +64,22 @@ def passage_id(article_id: str, kind: str, number: int | None, ordinal: int | No
 def position(kind: str, number: int | None, ordinal: int | None) -> int | None:
     """The number in the passage's own series (its ¶ number, or its figure/note/… number)."""
     return ordinal if kind in SERIES else number
+
+
+def article_of(passage_id_: str) -> str:
+    """The article id a passage id starts with ("cc-2019-09-china-russia-p14" -> its article)."""
+    return passage_id_.rpartition("-")[0]
+
+
+def pages(page_start: int | None, page_end: int | None) -> str:
+    """'p. 115', 'pp. 113–114', or '' when the page is unknown."""
+    if page_start is None:
+        return ""
+    if page_end in (None, page_start):
+        return f"p. {page_start}"
+    return f"pp. {page_start}–{page_end}"
+
+
+def place(label_text: str, page_start: int | None, page_end: int | None) -> str:
+    """A passage as a result or a heading names it: '¶ 14, p. 115'."""
+    return ", ".join(x for x in (label_text, pages(page_start, page_end)) if x)

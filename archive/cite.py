@@ -119,6 +119,20 @@ def locators(passage: Passage) -> list[Locator]:
     return found
 
 
+LOCATOR_KINDS = ("page", "paragraph")  # what a user may ask to cite by
+
+
+def locator_of(passage: Passage, kind: str | None = None) -> Locator | None:
+    """The locator of the asked kind ('paragraph' also means a figure's or a note's number),
+    else the first one known (the page when there is one)."""
+    options = locators(passage)
+    if kind == "paragraph":
+        return next((o for o in options if o.label != "page"), None)
+    if kind == "page":
+        return next((o for o in options if o.label == "page"), None)
+    return options[0] if options else None
+
+
 def csl_citation(article: Article, locator: Locator | None) -> dict:
     """The CSL-JSON item plus the citation item that points into it."""
     cite = {"id": article.id}

@@ -20,14 +20,14 @@ from .check import (
     report_record,
     scan_corpus,
 )
-from .cite import Locator, locators
+from .cite import LOCATOR_KINDS, locator_of
 from .citeproc_js import CiteprocError, CiteprocMissing
-from .index import IndexHandle, IndexUnavailable
+from .engine.index import IndexHandle, IndexUnavailable
+from .engine.query import KINDS
 from .parse import ARTICLE_SUFFIXES
-from .query import KINDS
 from .records import cited_text
 from .reindex import ReindexBusy, ensure_index, reindex
-from .search import Request, search
+from .search import SORTS, Request, search
 from .settings import SERVER_THREADS, setting
 from .styles import StyleNotFound, list_styles
 
@@ -151,6 +151,12 @@ def reindex_command(corpus: Path, index_dir: Path, full: bool) -> None:
 
     Example: archive reindex --corpus corpus/ --index index/
     """
+    run_reindex(corpus, index_dir, full)
+
+
+def run_reindex(corpus: Path, index_dir: Path, full: bool) -> None:
+    """A reindex with a progress bar on a terminal, every problem reported, exit status 1 when a
+    file failed (also `flask --app archive.web reindex`)."""
     try:
         if sys.stdout.isatty():
             # Only added and changed files are reported; the bar ends at 100% when all are done.
@@ -190,9 +196,7 @@ def terminal_snippet(snippet: str) -> str:
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Hits per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
 @click.option("--kind", multiple=True, type=click.Choice(KINDS), help="Only passages of this kind.")
-@click.option(
-    "--sort", type=click.Choice(["relevance", "date", "reading"]), default="relevance", show_default=True
-)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 def search_command(
     query: str, corpus: Path, index_dir: Path, as_json: bool, limit: int, page: int, kind: tuple, sort: str
 ) -> None:
@@ -232,21 +236,9 @@ def search_command(
 
 
 def echo_hit(hit) -> None:
-    where = " · ".join(str(x) for x in (hit.article_title, hit.section, _place(hit)) if x)
+    where = " · ".join(str(x) for x in (hit.article_title, hit.section, hit.place) if x)
     click.echo(f"\n{click.style(hit.id, fg='cyan')}  {where}")
     click.echo(f"  {terminal_snippet(hit.snippet)}")
-
-
-def _place(hit) -> str:
-    pages = ""
-    if hit.page_start:
-        pages = (
-            f"p. {hit.page_start}"
-            if hit.page_end in (None, hit.page_start)
-            else f"pp. {hit.page_start}–{hit.page_end}"
-        )
-    label = hit.label_text
-    return ", ".join(x for x in (label, pages) if x)
 
 
 @cli.command(name="cite")
@@ -262,7 +254,7 @@ def _place(hit) -> str:
 @click.option(
     "--locator",
     "locator_kind",
-    type=click.Choice(["page", "paragraph"]),
+    type=click.Choice(LOCATOR_KINDS),
     help="Cite by page or by ¶ number (default: the page when known).",
 )
 def cite_command(
@@ -276,15 +268,13 @@ def cite_command(
     Example: archive cite cc-2019-09-china-russia-p14 --style harvard-cite-them-right --locator page
     """
     handle = open_handle(corpus, index_dir)
-    article_id, _, _ = passage_id.rpartition("-")
-    article = handle.article(article_id) if article_id else None
-    passage = article.passage(passage_id) if article else None
-    if passage is None:
+    found = handle.passage(passage_id)
+    if found is None:
         raise click.ClickException(
             f"no passage {passage_id} in the index; ids look like {_example_id(handle)}"
         )
-    options = locators(passage)
-    locator = choose_locator(options, locator_kind)
+    article, passage = found
+    locator = locator_of(passage, locator_kind)
     if locator_kind and locator is None:
         why = f" ({article.page_note})" if locator_kind == "page" and article.page_note else ""
         raise click.ClickException(f"{passage_id} has no {locator_kind} number{why}")
@@ -320,15 +310,6 @@ def port_problem(host: str, port: int) -> str | None:
     except OSError as error:
         reason = os.strerror(error.errno) if error.errno else str(error)
         return f"cannot serve on {host}:{port}: {reason} (choose another with --port)"
-
-
-def choose_locator(options: list[Locator], kind: str | None) -> Locator | None:
-    """The locator of the asked kind (paragraph also means figure), else the first one known."""
-    if kind == "paragraph":
-        return next((o for o in options if o.label != "page"), None)
-    if kind == "page":
-        return next((o for o in options if o.label == "page"), None)
-    return options[0] if options else None
 
 
 def _example_id(handle: IndexHandle) -> str:

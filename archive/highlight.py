@@ -4,44 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 
-from whoosh import query as q
-
-from .analysis import spans as analysis_spans
-from .query import positive_leaves
+from .engine.analysis import spans as analysis_spans
+from .engine.query import MatchTerms
 
 SNIPPET_CHARS = 280
 TAG = re.compile(r"(<[^>]+>)")
-
-
-@dataclass(frozen=True)
-class MatchTerms:
-    """What a query looks for, in analyzed form: words, phrases and prefixes."""
-
-    stems: frozenset[str] = frozenset()
-    exact: frozenset[str] = frozenset()
-    phrases: tuple[tuple[str, ...], ...] = ()
-    prefixes: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.stems or self.exact or self.phrases or self.prefixes)
-
-
-def match_terms(query: q.Query) -> MatchTerms:
-    """The positive terms of a query on the text fields (NOT-ed terms are never marked)."""
-    stems, exact, phrases, prefixes = set(), set(), [], []
-    for node in positive_leaves(query):
-        # Only the passage text is marked: a match in its title or section heading is not in it.
-        if isinstance(node, q.Phrase) and node.fieldname in ("text", "exact"):
-            phrases.append(tuple(node.words))
-        elif isinstance(node, (q.Prefix, q.Wildcard)) and node.fieldname in ("text", "exact"):
-            prefixes.append(re.split(r"[*?]", node.text, maxsplit=1)[0])
-        elif isinstance(node, q.Term) and node.fieldname == "text":
-            stems.add(node.text)
-        elif isinstance(node, q.Term) and node.fieldname == "exact":
-            exact.add(node.text)
-    return MatchTerms(frozenset(stems), frozenset(exact), tuple(dict.fromkeys(phrases)), tuple(prefixes))
 
 
 def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
+from . import addresses
 from .addresses import PASSAGE_KINDS, anchor, label, position, segment
 
 __all__ = ["PASSAGE_KINDS", "Article", "Author", "ParseError", "Passage", "Section", "fingerprint"]
@@ -62,6 +63,16 @@ class Passage:
     def label_text(self) -> str:
         """As a reader names it: ¶ 14, Fig. 3, Note 2."""
         return label(self.kind, self.number, self.ordinal)
+
+    @property
+    def pages(self) -> str:
+        """'p. 115', 'pp. 113–114', or ''."""
+        return addresses.pages(self.page_start, self.page_end)
+
+    @property
+    def place(self) -> str:
+        """'¶ 14, p. 115'."""
+        return addresses.place(self.label_text, self.page_start, self.page_end)
 
     @property
     def segment(self) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .addresses import SERIES, position
-from .index import IndexHandle
+from .engine.index import IndexHandle
 from .models import Article, Passage
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fcntl
+import hashlib
 import json
 import os
-import queue
 import secrets
 import shutil
 import time
@@ -17,33 +16,24 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.writing import SegmentWriter
-
-from . import trust
 from .check import CorpusScan, FileReport, check_files, claim, scan_corpus
-from .faults import fault
-from .index import (
+from .engine import writing
+from .engine.index import (
     LOCK,
     SYNONYMS_ID,
     IndexUnavailable,
-    count_live,
     documents,
     index_state,
-    make_schema,
-    open_index,
-    source_digest,
     synonyms_document,
     unpack,
     write_marker,
 )
-from .isolation import die_with_parent
+from .faults import fault
 from .models import Article
+from .parse import MAX_BYTES, existing_sidecar
 from .synonyms import SYNONYMS_FILE, parse_synonyms, read_synonyms_text
 
 PARALLEL_FROM = 16  # files: below this, starting worker processes costs more than it saves
-WRITER_MB = 1024  # per writer process, before Whoosh spills sorted postings to disk
-SUBWRITER_WAIT = 120  # seconds a finished sub-writer may take to hand over its segment
 
 
 class ReindexBusy(IndexUnavailable):
@@ -130,11 +120,10 @@ class Indexed:
 
 
 def indexed_articles(ix) -> dict[str, Indexed]:
-    with ix.searcher() as searcher:
-        return {
-            d["article"]: Indexed(d["source"], d["digest"], d.get("indexed"))
-            for d in searcher.documents(doctype="article")
-        }
+    return {
+        d["article"]: Indexed(d["source"], d["digest"], d.get("indexed"))
+        for d in writing.stored_records(ix, "article")
+    }
 
 
 def reindex(
@@ -163,7 +152,7 @@ def reindex(
             rebuild(job, index_dir, keep=state.kind == "outdated")
         else:
             update_index(job, index_dir)
-    report.passages = count_passages(index_dir)
+    report.passages = writing.count_passages(index_dir)
     report.seconds = time.monotonic() - started
     return report
 
@@ -185,34 +174,40 @@ def update_index(job: Job, index_dir: Path, kept=()) -> None:
     scan = scan_corpus(job.corpus_dir)
     files = scan.files
     job.report.skipped = [(str(path), reason) for path, reason in scan.skipped]
-    ix = open_or_create(index_dir)
-    if removed := trust.remove_leftovers(index_dir):
+    ix = writing.open_or_create(index_dir, created=now(), index_id=secrets.token_hex(8))
+    if removed := writing.remove_leftovers(index_dir):
         job.report.warnings.append((str(index_dir), f"removed {len(removed)} files of an unfinished commit"))
     known = indexed_articles(ix)
     report = job.report
-    with ix.searcher() as before:
-        plan = Plan.make(files, known, job.full)
-        parsed = check_files([path for path, _ in plan.todo], close_fds=job.close_fds)
-        writer = open_writer(ix, job.wait, parallel=len(plan.todo) >= PARALLEL_FROM, close_fds=job.close_fds)
-        try:
-            update = Update(writer, before, known, report)
-            seen = update.files(plan, parsed, job.progress)
-            unseen = [a for a in known if a not in seen and not kept_while_unreadable(known[a].source, scan)]
-            update.remove(unseen)
-            update.keep(kept, seen)
-            synonyms_changed = update.synonyms(job.corpus_dir)
-            if job.full or kept or synonyms_changed or report.added or report.changed or report.removed:
-                writer.commit(optimize=job.full)
-            else:  # nothing changed: no new generation, so open searchers stay current
-                writer.cancel()
-        except OSError as error:  # disk full, quota, I/O error: the old index stays as it was
-            abandon(writer, index_dir)
-            raise IndexUnavailable(write_failure(index_dir, error)) from error
-        except BaseException:
-            abandon(writer, index_dir)
-            raise
-        finally:
-            parsed.close()  # stops the parsing workers, also on an error
+    plan = Plan.make(files, known, job.full)
+    parsed = check_files([path for path, _ in plan.todo], close_fds=job.close_fds)
+    try:
+        batch = writing.Batch(
+            ix, index_dir, job.wait, parallel=len(plan.todo) >= PARALLEL_FROM, close_fds=job.close_fds
+        )
+    except BaseException:
+        parsed.close()
+        raise
+    try:
+        update = Update(batch, known, report)
+        seen = update.files(plan, parsed, job.progress)
+        unseen = [a for a in known if a not in seen and not kept_while_unreadable(known[a].source, scan)]
+        update.remove(unseen)
+        update.keep(kept, seen)
+        synonyms_changed = update.synonyms(job.corpus_dir)
+        if job.full or kept or synonyms_changed or report.added or report.changed or report.removed:
+            batch.commit(optimize=job.full)
+        else:  # nothing changed: no new generation, so open searchers stay current
+            batch.cancel()
+    except OSError as error:  # disk full, quota, I/O error: the old index stays as it was
+        batch.abandon()
+        raise IndexUnavailable(write_failure(index_dir, error)) from error
+    except BaseException:
+        batch.abandon()
+        raise
+    finally:
+        parsed.close()  # stops the parsing workers, also on an error
+        batch.close()
     write_marker(index_dir, updated=now())
 
 
@@ -220,14 +215,6 @@ def kept_while_unreadable(source: str, scan: CorpusScan) -> bool:
     """An indexed file that cannot be read now (its folder is unreadable, its link broken) is
     not a removed file: what was indexed stays indexed until it can be read again."""
     return any(source == str(path) or source.startswith(f"{path}/") for path, _ in scan.unreadable)
-
-
-def abandon(writer, index_dir: Path) -> None:
-    """Cancel a writer whose commit failed or was interrupted, and remove what it wrote."""
-    with contextlib.suppress(Exception):
-        writer.cancel()
-    with contextlib.suppress(OSError):
-        trust.remove_leftovers(index_dir)
 
 
 def write_failure(index_dir: Path, error: OSError) -> str:
@@ -258,25 +245,10 @@ def rebuild(job: Job, index_dir: Path, keep: bool) -> None:
 def kept_documents(index_dir: Path, report: ReindexReport) -> list[dict]:
     """Tombstones and passage history of an index of another version, as stored."""
     try:
-        ix = trust.open_folder(index_dir)  # verified as ours by index_state
-        with ix.searcher() as searcher:
-            return [
-                {name: fields[name] for name in ("id", "doctype", "payload", "indexed") if name in fields}
-                for doctype in ("tombstone", "history")
-                for fields in searcher.documents(doctype=doctype)
-            ]
+        return writing.kept_records(index_dir)
     except Exception as error:  # an index too old to read: the rebuild goes on without them
         report.warnings.append((str(index_dir), f"could not keep removed-article records: {error}"))
         return []
-
-
-def open_or_create(index_dir: Path):
-    """The index in the folder, created there when it has none (never inside someone's files)."""
-    if index_state(index_dir).kind == "missing":
-        ix = trust.create_folder(index_dir, make_schema())
-        write_marker(index_dir, created=now(), index_id=secrets.token_hex(8))
-        return ix
-    return open_index(index_dir)
 
 
 @dataclass
@@ -301,6 +273,22 @@ class Plan:
         return plan
 
 
+def source_digest(path: Path) -> str:
+    """Content hash of an article file and its sidecar: either changing means reindex. Read in
+    blocks: the size limit is the parser's to enforce, with a message, not the planner's."""
+    info = path.stat()
+    if info.st_size > MAX_BYTES:  # never read: the parser reports it; its size and time stand in
+        return f"size:{info.st_size}:mtime:{info.st_mtime_ns}"
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        hashlib.file_digest(handle, lambda: digest)
+    if sidecar := existing_sidecar(path):
+        digest.update(b"\0sidecar\0")
+        with open(sidecar, "rb") as handle:
+            hashlib.file_digest(handle, lambda: digest)
+    return digest.hexdigest()
+
+
 def digest_or_reason(path: Path) -> str:
     """The file's digest; for a file that cannot be read now, a value no digest equals, so that it
     is parsed (and reported by the parser) and keeps its old passages."""
@@ -310,90 +298,11 @@ def digest_or_reason(path: Path) -> str:
         return f"unreadable: {error.strerror or error}"
 
 
-def open_writer(ix, wait: float, parallel: bool, close_fds: tuple[int, ...] = ()):
-    """A writer; for big batches one that analyses and writes postings on every core."""
-    procs = min(os.cpu_count() or 1, 4)
-    if not parallel or procs < 2:
-        return ix.writer(timeout=wait, limitmb=WRITER_MB, compound=False)
-    writer = ParallelWriter(
-        ix, procs=procs, multisegment=True, timeout=wait, limitmb=WRITER_MB, compound=False
-    )
-    writer.close_fds = close_fds
-    return writer
-
-
-class _Results:
-    """MpWriter's result queue as its commit reads it, failing loudly: Whoosh waits 1 s for each
-    sub-writer's segment and commits without it when it is late or its process died, which would
-    lose passages."""
-
-    def __init__(self, results, tasks):
-        self.results, self.tasks = results, tasks
-
-    def get(self, timeout=None):
-        try:
-            return self.results.get(timeout=SUBWRITER_WAIT)
-        except queue.Empty:
-            codes = [task.exitcode for task in self.tasks]
-            raise RuntimeError(
-                f"an indexing process failed (exit codes {codes}); nothing was committed"
-            ) from None
-
-
-class GuardedTask(SubWriterTask):
-    """Whoosh's sub-writer process, dying with its parent and without the parent's lock."""
-
-    def __init__(self, *args, close_fds: tuple[int, ...] = ()):
-        super().__init__(*args)
-        self.parent, self.close_fds = os.getpid(), close_fds
-
-    def run(self):
-        die_with_parent(self.parent)
-        for fd in self.close_fds:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        super().run()
-
-
-class ParallelWriter(MpWriter):
-    """Whoosh's multi-process writer with a cancel that stops its processes (Whoosh's only flags
-    them in the parent, leaving them blocked forever), a commit that never drops a segment, and
-    processes that end with the reindex (a kill -9 of it must not leave them holding its lock)."""
-
-    close_fds: tuple[int, ...] = ()
-
-    def _new_task(self):
-        task = GuardedTask(
-            self.storage,
-            self.indexname,
-            self.jobqueue,
-            self.resultqueue,
-            self.subargs,
-            self.multisegment,
-            close_fds=self.close_fds,
-        )
-        self.tasks.append(task)
-        task.start()
-        return task
-
-    def _commit(self, mergetype, optimize, merge):
-        if self.docbuffer:  # hand the last documents over before the queue is wrapped
-            self._enqueue()
-        self.resultqueue = _Results(self.resultqueue, self.tasks)
-        super()._commit(mergetype, optimize, merge)
-
-    def cancel(self):
-        for task in self.tasks:
-            task.terminate()
-            task.join()
-        SegmentWriter.cancel(self)
-
-
 class Update:
     """The writes of one reindex: articles replaced, their old passages remembered, tombstones."""
 
-    def __init__(self, writer, before, known: dict[str, Indexed], report: ReindexReport):
-        self.writer, self.before, self.known, self.report = writer, before, known, report
+    def __init__(self, batch: writing.Batch, known: dict[str, Indexed], report: ReindexReport):
+        self.batch, self.known, self.report = batch, known, report
         self.stamp = now()
 
     def files(self, plan: Plan, parsed: Iterator[FileReport], progress) -> set[str]:
@@ -432,13 +341,13 @@ class Update:
         if text is not None:
             where = str(corpus_dir / SYNONYMS_FILE)
             self.report.warnings.extend((where, problem) for problem in parse_synonyms(text).problems)
-        stored = self.before.document(id=SYNONYMS_ID)
+        stored = self.batch.stored(SYNONYMS_ID)
         if (stored["payload"].decode("utf-8") if stored else None) == text:
             return False
         if text is None:
-            self.writer.delete_by_term("id", SYNONYMS_ID)
+            self.batch.delete(SYNONYMS_ID)
         else:
-            self.writer.update_document(**synonyms_document(text))
+            self.batch.put(synonyms_document(text))
         return True
 
     def prepare(self, article: Article, digest: str) -> list[dict] | str:
@@ -451,17 +360,17 @@ class Update:
 
     def replace(self, article: Article, prepared: list[dict]) -> None:
         previous = self.previous(article.id)
-        self.writer.delete_by_term("article", article.id)
-        self.writer.delete_by_term("id", f"tombstone:{article.id}")
+        self.batch.delete_article(article.id)
+        self.batch.delete(f"tombstone:{article.id}")
         if previous is not None:
             self.remember(previous, {p.fingerprint for p in article.passages})
         for document in prepared:
-            self.writer.add_document(**document)
+            self.batch.add(document)
         self.report.warnings.extend((article.source, w) for w in article.warnings)
         (self.report.changed if article.id in self.known else self.report.added).append(article.source)
 
     def previous(self, article_id: str) -> Article | None:
-        fields = self.before.document(id=f"payload:{article_id}")
+        fields = self.batch.stored(f"payload:{article_id}")
         return unpack(fields["payload"]) if fields else None
 
     def remember(self, old: Article, current: set[str]) -> None:
@@ -478,10 +387,12 @@ class Update:
                 "indexed": indexed,
                 "replaced": self.stamp,
             }
-            self.writer.update_document(
-                id=f"history:{old.id}:{passage.fingerprint}",
-                doctype="history",
-                payload=json.dumps(version, ensure_ascii=False),
+            self.batch.put(
+                {
+                    "id": f"history:{old.id}:{passage.fingerprint}",
+                    "doctype": "history",
+                    "payload": json.dumps(version, ensure_ascii=False),
+                }
             )
 
     def keep(self, documents, present: set[str]) -> None:
@@ -489,27 +400,23 @@ class Update:
         for document in documents:
             if document.get("doctype") == "tombstone" and document["id"].split(":", 1)[1] in present:
                 continue
-            self.writer.add_document(**document)
+            self.batch.add(document)
 
     def remove(self, article_ids: list[str]) -> None:
         for article_id in article_ids:
-            old = self.before.document(id=f"payload:{article_id}")
-            self.writer.delete_by_term("article", article_id)
+            old = self.batch.stored(f"payload:{article_id}")
+            self.batch.delete_article(article_id)
             if old is not None:
-                self.writer.update_document(
-                    id=f"tombstone:{article_id}",
-                    doctype="tombstone",
-                    payload=old["payload"],
-                    indexed=self.stamp,
+                self.batch.put(
+                    {
+                        "id": f"tombstone:{article_id}",
+                        "doctype": "tombstone",
+                        "payload": old["payload"],
+                        "indexed": self.stamp,
+                    }
                 )
             if article_id in self.known and self.known[article_id].source not in self.report.removed:
                 self.report.removed.append(self.known[article_id].source)
-
-
-def count_passages(index_dir: Path) -> int:
-    ix = open_index(index_dir)
-    with ix.searcher() as searcher:
-        return count_live(searcher, "passage")
 
 
 def ensure_index(corpus_dir: Path, index_dir: Path) -> ReindexReport | None:

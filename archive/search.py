@@ -8,22 +8,31 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
-from whoosh import query as q
 
 from . import addresses
 from .dates import MAX_YEAR, MIN_YEAR
-from .highlight import match_terms, snippet
-from .index import IndexHandle, iso_date
-from .matching import Matches, Table
-from .query import KINDS, Built, build_parts, describe, scrub
-from .shaping import partial_clauses, shown, with_most_words
-from .suggest import suggest
+from .engine.index import IndexHandle, iso_date
+from .engine.matching import Matches, Table
+from .engine.query import (
+    FACET_FIELDS,
+    KINDS,
+    Built,
+    MatchTerms,
+    Query,
+    all_of,
+    describe,
+    facet_query,
+    match_terms,
+    scrub,
+)
+from .engine.shaping import partial_clauses, shown, with_most_words
+from .engine.suggest import suggest
+from .highlight import snippet
 
 log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "date", "reading")
-FACETS = ("kind", "section", "article", "year")
-FACET_FIELDS = {"kind": "kind", "section": "section_key", "article": "article", "year": "year"}
+FACETS = tuple(FACET_FIELDS)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 FEW_RESULTS = 3
@@ -50,7 +59,6 @@ class Hit:
     date_end: str | None
     text: str
     snippet: str
-    url: str
     score: float | None
     missing: tuple[str, ...] = ()  # the user's words this hit lacks (partial matches only)
 
@@ -62,6 +70,11 @@ class Hit:
     def label_text(self) -> str:
         """¶ 14, Fig. 3, Note 2, § 2."""
         return addresses.label(self.kind, self.number, self.ordinal, self.section_number)
+
+    @property
+    def place(self) -> str:
+        """'¶ 14, p. 115'."""
+        return addresses.place(self.label_text, self.page_start, self.page_end)
 
     @property
     def segment(self) -> str:
@@ -199,7 +212,7 @@ def _empty(request: Request, error: str | None = None, messages=(), interpreted:
 
 
 def _search(handle: IndexHandle, request: Request) -> SearchResults:
-    built = build_parts(handle.searcher(), request.query, handle.synonyms())
+    built = handle.parse(request.query)
     if built.query is None:
         return _empty(request, error=built.error, messages=built.messages, interpreted=built.interpreted)
     results = replace(run(handle, built.query, request, built.interpreted, built.messages), terms=built.terms)
@@ -207,7 +220,7 @@ def _search(handle: IndexHandle, request: Request) -> SearchResults:
         return results
     suggestion = suggest(handle, request.query)
     if suggestion:
-        fixed = build_parts(handle.searcher(), suggestion, handle.synonyms())
+        fixed = handle.parse(suggestion)
         corrected = (
             run(handle, fixed.query, request, fixed.interpreted, built.messages) if fixed.query else None
         )
@@ -235,13 +248,13 @@ def partial_hits(handle: IndexHandle, built: Built, request: Request) -> Partial
     if clauses is None:
         return None
     positive, negative = clauses
-    scope = [f for f in (facet_filter(request.filters), filters_of(built)) if f is not None]
+    scope = [f for f in (facet_query(request.filters), all_of(built.filters)) if f is not None]
     found, have, each = with_most_words(evaluator, positive, negative, scope)
     labels = built.labels if len(built.labels) == len(positive) else tuple(describe(c) for c in positive)
     terms = match_terms(built.words)
     hits = tuple(
         replace(
-            to_hit(evaluator.searcher.stored_fields(int(found.ids[i])), float(found.scores[i]), terms),
+            to_hit(evaluator.fields(found.ids[i]), float(found.scores[i]), terms),
             missing=tuple(label for label, m in zip(labels, each, strict=True) if found.ids[i] not in m.ids),
         )
         for i in ranked(found, evaluator.table, "relevance", PARTIAL_LIMIT)
@@ -249,29 +262,11 @@ def partial_hits(handle: IndexHandle, built: Built, request: Request) -> Partial
     return Partial(have, len(positive), hits) if hits else None
 
 
-def filters_of(built: Built) -> q.Query | None:
-    """The filter clauses of a built query (everything but its words), as one query."""
-    return q.And(list(built.filters)) if built.filters else None
-
-
-def facet_filter(filters: dict[str, tuple[str, ...]]) -> q.Query | None:
-    clauses = []
-    for name, values in filters.items():
-        fieldname = FACET_FIELDS[name]
-        if name == "year":
-            terms = [q.NumericRange("year", int(v), int(v)) for v in values if is_year(v)]
-        else:
-            terms = [q.Term(fieldname, v) for v in values]
-        if terms:
-            clauses.append(q.Or(terms))
-    return q.And(clauses) if clauses else None
-
-
-def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str, messages) -> SearchResults:
+def run(handle: IndexHandle, built: Query, request: Request, interpreted: str, messages) -> SearchResults:
     evaluator = handle.evaluator()
     table = evaluator.table
     found = shown(table, built, evaluator.matches(built), evaluator.matches)
-    scope = facet_filter(request.filters)
+    scope = facet_query(request.filters)
     if scope is not None:
         found = found.within(evaluator.matches(scope).ids)
     total = len(found)
@@ -285,7 +280,7 @@ def run(handle: IndexHandle, built: q.Query, request: Request, interpreted: str,
         scored = request.sort == "relevance"
         hits = tuple(
             to_hit(
-                evaluator.searcher.stored_fields(int(found.ids[i])),
+                evaluator.fields(found.ids[i]),
                 float(found.scores[i]) if scored else None,
                 terms,
             )
@@ -340,7 +335,6 @@ def facet_counts(table: Table, ids, filters: dict) -> tuple[dict[str, dict[str, 
 
 def to_hit(fields: dict, score: float | None, terms) -> Hit:
     kind = fields["kind"]
-    where = addresses.anchor(kind, fields.get("number"), fields.get("ordinal"), fields.get("section_number"))
     return Hit(
         id=fields["id"],
         kind=kind,
@@ -357,7 +351,6 @@ def to_hit(fields: dict, score: float | None, terms) -> Hit:
         date_end=iso_date(fields.get("date_end")),
         text=fields["text"],
         snippet=snippet(fields["text"], terms),
-        url=f"/a/{fields['article']}#{where}",
         score=round(score, 4) if score is not None else None,
     )
 
@@ -366,17 +359,8 @@ def related(handle: IndexHandle, passage_id: str, limit: int = 5) -> tuple[Hit, 
     """Passages most like this one (more like this), from any article, never itself: the OR of
     its key terms (Whoosh's more_like query), matched and ranked like any search."""
     evaluator = handle.evaluator()
-    searcher = evaluator.searcher
-    docnum = searcher.document_number(id=passage_id)
-    if docnum is None:
-        return ()
-    text = searcher.stored_fields(docnum).get("text", "")
-    terms = searcher.key_terms_from_text("text", text, numterms=RELATED_TERMS)
-    if not terms:
-        return ()
-    like = q.Or([q.Term("text", word, boost=weight) for word, weight in terms])
-    found = evaluator.matches(q.And([like, q.Term("doctype", "passage")])).without(np.array([docnum]))
+    found = evaluator.like(passage_id, RELATED_TERMS)
     return tuple(
-        to_hit(searcher.stored_fields(int(found.ids[i])), float(found.scores[i]), match_terms(q.NullQuery))
+        to_hit(evaluator.fields(found.ids[i]), float(found.scores[i]), MatchTerms())
         for i in ranked(found, evaluator.table, "relevance", limit)
     )

@@ -206,7 +206,7 @@ def kill_cycles(workdir: Path, env: dict, random_kills: int) -> dict:
 WHOLE = """
 import sys, json
 from collections import Counter
-from archive.index import IndexHandle
+from archive.engine.index import IndexHandle
 handle = IndexHandle(sys.argv[1])
 counts = Counter(f["article"] for f in handle.searcher().documents(doctype="passage"))
 print(json.dumps(counts))

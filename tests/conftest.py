@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.index import IndexHandle
+from archive.engine.index import IndexHandle
 from archive.parse import parse_file
 from archive.reindex import reindex
-from archive.web import create_app
+from archive.web import create_app, store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "cc-2019-09-china-russia.md"
@@ -77,9 +77,11 @@ def handle(seed_index) -> IndexHandle:
 @pytest.fixture(scope="session")
 def app(seed_index):
     """The web app on the seed index (read-only, shared by the session)."""
-    return create_app(
+    app = create_app(
         {"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False, "TESTING": True}
     )
+    yield app
+    store.close(app)
 
 
 @pytest.fixture

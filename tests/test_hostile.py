@@ -8,7 +8,7 @@ import pytest
 from hostile import Case, write_hostile_corpus
 
 from archive.cli import cli
-from archive.index import IndexHandle
+from archive.engine.index import IndexHandle
 from archive.search import search
 
 # Short budgets keep the test fast; the files that hang a parser are stopped by them.

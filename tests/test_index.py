@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from archive.index import IndexHandle
+from archive.engine.index import IndexHandle
 
 SEED_ID = "cc-2019-09-china-russia"
 

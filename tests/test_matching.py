@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as q
 
-from archive.analysis import analyze
-from archive.index import IndexHandle
-from archive.matching import postings_cache
-from archive.query import build_query
+from archive.engine.analysis import analyze
+from archive.engine.index import IndexHandle
+from archive.engine.matching import postings_cache
+from archive.engine.query import build_query
 from archive.reindex import reindex
 from archive.search import Request, search
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.index import IndexHandle
+from archive.engine.index import IndexHandle
 from archive.reindex import reindex
 from archive.search import search
 from archive.synonyms import parse_synonyms

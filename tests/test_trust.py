@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from expected import OTHER_PASSAGES, SEED_PASSAGES
 
-from archive import trust
 from archive.cli import cli
-from archive.index import IndexHandle, IndexUnavailable
+from archive.engine import trust
+from archive.engine.index import IndexHandle, IndexUnavailable
 from archive.reindex import ensure_index, reindex
 from archive.search import search
 

@@ -9,12 +9,12 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from ..addresses import label, position, segment
 from ..cite import text_fragment
 from ..records import citation_bundle
-from ..search import related, search
+from ..search import related
 from ..styles import list_styles
 from .cache import cached
 from .helpers import chosen_styles, corpus_path, style_problem
 from .reader import passage_url
-from .search import export_response, search_request, searched_articles
+from .search import export_response, hit_url, results_page, searched_articles
 from .store import get_handle
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -25,19 +25,17 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search_api():
     if request.args.get("format"):  # the results as records: ris, bibtex, csl-json, bibliography
         return export_response(searched_articles(), "results")
-    handle = get_handle()
-    asked = search_request()
-    found = search(handle, asked)
+    page = results_page(always=True)
+    found = page.found
     data = found.to_dict()
-    data["facet_labels"] = {
-        "article": {a: handle.article_titles().get(a, a) for a in found.facets.get("article", {})}
-    }
-    for hit, found_hit in zip(data["hits"], found.hits, strict=True):
-        hit["url"] = (
-            f"{url_for('reader.article', article_id=hit['article'], q=found.query or None)}#{found_hit.anchor}"
-        )
+    data["facet_labels"] = {"article": {a: page.titles.get(a, a) for a in found.facets.get("article", {})}}
+    shown = [*zip(data["hits"], found.hits, strict=True)]
+    if found.partial:
+        shown += zip(data["partial"]["hits"], found.partial.hits, strict=True)
+    for hit, found_hit in shown:
+        hit["url"] = hit_url(found_hit, found.query)
         hit["label"] = found_hit.label_text
-    return jsonify(data), 400 if found.error and asked.query.strip() else 200
+    return jsonify(data), page.status
 
 
 @bp.route("/articles")
@@ -89,11 +87,10 @@ def styles_api():
 @bp.route("/passages/<passage_id>")
 def passage_api(passage_id: str):
     handle = get_handle()
-    article_id, _, _ = passage_id.rpartition("-")
-    article = handle.article(article_id) if article_id else None
-    passage = article.passage(passage_id) if article else None
-    if passage is None:
+    found = handle.passage(passage_id)
+    if found is None:
         abort(404)
+    article, passage = found
     permalink = passage_url(passage, external=True)
     index = article.passages.index(passage)
     return jsonify(
@@ -108,6 +105,6 @@ def passage_api(passage_id: str):
             "next": article.passages[index + 1].id if index + 1 < len(article.passages) else None,
             "citations": citation_bundle(article, passage, permalink, chosen_styles(), corpus_path()),
             "style_error": style_problem(),
-            "related": [asdict(hit) for hit in related(handle, passage.id)],
+            "related": [{**asdict(hit), "url": hit_url(hit)} for hit in related(handle, passage.id)],
         }
     )

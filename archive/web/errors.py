@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from ..engine.index import IndexUnavailable
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -11,20 +13,33 @@ MESSAGES = {
     405: "This address does not accept that method.",
     410: "This article has been removed from the archive.",
     500: "Something went wrong on our side. The error has been logged.",
+    503: "The archive's index cannot be opened now. Whoever runs this archive will find why in its log.",
 }
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(IndexUnavailable, index_unavailable)
     app.register_error_handler(Exception, render_unexpected)
 
 
 def render_error(error: HTTPException):
     status = error.code or 500
-    message = error.description if error.description and status not in (404, 500) else MESSAGES.get(status)
+    message = (
+        error.description if error.description and status not in (404, 500, 503) else MESSAGES.get(status)
+    )
     if request.path.startswith("/api/"):
         return jsonify({"error": message, "status": status}), status
     return render_template("error.html", status=status, title=error.name, message=message), status
+
+
+def index_unavailable(error: IndexUnavailable):
+    """No index to search (missing, untrusted): the log says why and what to do; the page says
+    so without the server's paths."""
+    from flask import current_app
+
+    current_app.logger.error("the index cannot be opened: %s", error)
+    return render_error(ServiceUnavailable())
 
 
 def render_unexpected(error: Exception):

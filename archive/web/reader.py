@@ -9,9 +9,9 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from ..addresses import SEGMENTS, is_paragraph
 from ..cite import text_fragment
-from ..highlight import highlight_html, match_terms
+from ..engine.query import match_terms
+from ..highlight import highlight_html
 from ..permalinks import find_passage, resolve
-from ..query import build_query
 from ..records import citation_bundle, highwire_tags
 from ..search import related
 from .helpers import chosen_styles, corpus_path
@@ -44,7 +44,7 @@ def highlighted(article, query: str) -> dict[str, str]:
     if not query.strip():
         return {}
     handle = get_handle()
-    built, _, _, _ = build_query(handle.searcher(), query, handle.synonyms())
+    built = handle.parse(query).query
     terms = match_terms(built) if built is not None else None
     if not terms:
         return {}

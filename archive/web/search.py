@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from flask import (
     Blueprint,
@@ -16,9 +16,11 @@ from flask import (
     url_for,
 )
 
+from ..addresses import article_of
 from ..citeproc_js import CiteprocError
 from ..export import MAX_EXPORT_ARTICLES, export
-from ..search import FACETS, MAX_PAGE_SIZE, Request, search
+from ..models import Article
+from ..search import FACETS, MAX_PAGE_SIZE, Request, SearchResults, search
 from ..styles import StyleNotFound
 from .cache import cached
 from .helpers import corpus_path
@@ -65,26 +67,60 @@ def home():
     )
 
 
+@dataclass(frozen=True)
+class ResultsPage:
+    """One search as both its page and its API answer show it."""
+
+    asked: Request
+    found: SearchResults | None  # None: nothing asked yet (the page shows the search form)
+    titles: dict[str, str]  # article id -> title, the article facet's labels
+    articles: dict[str, Article | None]  # citation data of the articles of the hits shown
+    empty_archive: bool = False
+
+    @property
+    def status(self) -> int:
+        """400 for a query that could not be run (the page still explains it), else 200."""
+        found = self.found
+        return 400 if found is not None and found.error and self.asked.query.strip() else 200
+
+
+def results_page(always: bool = False) -> ResultsPage:
+    """The request's search, run (an empty one too when `always`)."""
+    asked = search_request()
+    if not always and not asked.query.strip() and not asked.filters:
+        return ResultsPage(asked, None, {}, {})
+    handle = get_handle()
+    found = search(handle, asked)
+    return ResultsPage(
+        asked,
+        found,
+        handle.article_titles(),
+        {hit.article: handle.article_metadata(hit.article) for hit in shown_hits(found)},
+        empty_archive=not found.total and not handle.stats()["articles"],
+    )
+
+
 @bp.route("/search")
 @cached
 def results():
-    asked = search_request()
-    if not asked.query.strip() and not asked.filters:
-        return render_template("search.html", results=None, asked=asked)
-    handle = get_handle()
-    found = search(handle, asked)
-    status = 400 if found.error and asked.query.strip() else 200
+    page = results_page()
     return (
         render_template(
             "search.html",
-            results=found,
-            asked=asked,
-            titles=handle.article_titles(),
-            articles={hit.article: handle.article_metadata(hit.article) for hit in shown_hits(found)},
-            empty_archive=not found.total and not handle.stats()["articles"],
+            results=page.found,
+            asked=page.asked,
+            titles=page.titles,
+            articles=page.articles,
+            empty_archive=page.empty_archive,
         ),
-        status,
+        page.status,
     )
+
+
+@bp.app_template_global()
+def hit_url(hit, query: str = "") -> str:
+    """Where a hit is read: its place in the article, with the search's words marked."""
+    return f"{url_for('reader.article', article_id=hit.article, q=query or None)}#{hit.anchor}"
 
 
 def shown_hits(found):
@@ -106,7 +142,7 @@ def searched_articles() -> list:
     handle = get_handle()
     ids = request.args.getlist("ids")
     if ids:
-        article_ids = [passage_id.rpartition("-")[0] for passage_id in ids[:MAX_EXPORT_ARTICLES]]
+        article_ids = [article_of(passage_id) for passage_id in ids[:MAX_EXPORT_ARTICLES]]
     else:
         asked = replace(search_request(), page=1, page_size=MAX_PAGE_SIZE)
         article_ids = [hit.article for hit in search(handle, asked).hits]

@@ -19,6 +19,7 @@ from gunicorn.app.base import BaseApplication
 
 from ..cite import warm_citations
 from ..settings import SERVER_THREADS
+from . import store
 
 
 class ArchiveServer(BaseApplication):
@@ -38,12 +39,23 @@ class ArchiveServer(BaseApplication):
 
 
 def _warm(worker) -> None:
-    """Build the citation engines in each worker before it takes requests: the first citation
-    would otherwise pay for V8 and citeproc-js (about 2 s)."""
+    """Open the index and build the citation engines in each worker before it takes requests:
+    the first search would otherwise pay for the index's tables, the first citation for V8 and
+    citeproc-js (about 2 s)."""
+    try:
+        store.warm(worker.wsgi)
+    except Exception:  # the requests then get the index's own message
+        worker.log.exception("the index could not be opened")
     try:
         warm_citations()
     except Exception:  # citations then fail with their own message; serving search must not
         worker.log.exception("the citation engine could not be warmed")
+
+
+def _close(server, worker) -> None:
+    """Close the index's searchers when a worker stops (not when its app failed to load)."""
+    if "archive" in getattr(worker.wsgi, "extensions", {}):
+        store.close(worker.wsgi)
 
 
 def serve(
@@ -65,5 +77,6 @@ def serve(
         "limit_request_line": 8190,
         "graceful_timeout": 10,
         "post_worker_init": _warm,
+        "worker_exit": _close,
     }
     ArchiveServer(config, options).run()

@@ -46,7 +46,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC, FileIndex, clean_files
 
-from .faults import fault
+from ..faults import fault
 
 INDEX_NAME = "MAIN"
 TOC_NAME = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
@@ -245,8 +245,10 @@ def remove_leftovers(index_dir: Path) -> list[str]:
 # Modules whose classes (classes only, never functions) an index's pickles may build.
 ALLOWED_MODULES = re.compile(
     r"^(whoosh\.(fields|formats|columns|idsets|codec\.(base|whoosh3)|analysis(\..+)?|lang(\..+)?)"
-    r"|archive\.analysis|datetime|collections|array)$"
+    r"|archive\.engine\.analysis|datetime|collections|array)$"
 )
+# Where the archive's own pickled classes lived before: an index built then stays readable.
+MOVED_MODULES = {"archive.analysis": "archive.engine.analysis"}
 ALLOWED = {
     ("builtins", name)
     for name in "set frozenset bytearray complex slice range list dict tuple str bytes int float bool".split()
@@ -264,6 +266,7 @@ class IndexUnpickler(pickle.Unpickler):
         # Whoosh pickles the schema with protocol 2, which names builtins the Python 2 way.
         module, name = _compat_pickle.NAME_MAPPING.get((module, name), (module, name))
         module = _compat_pickle.IMPORT_MAPPING.get(module, module)
+        module = MOVED_MODULES.get(module, module)
         if (module, name) in ALLOWED:
             return super().find_class(module, name)
         if "." not in name and ALLOWED_MODULES.match(module):

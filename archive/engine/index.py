@@ -1,11 +1,7 @@
-"""Article -> Whoosh documents; the index folder; one refreshed searcher per thread.
-
-Whoosh stays behind this module, reindex.py and search.py's query building.
-"""
+"""Article -> Whoosh documents; the index folder; one refreshed searcher per thread."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -21,13 +17,14 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
+from ..addresses import article_of
+from ..lru import LRU
+from ..models import Article, Passage, Section
+from ..synonyms import Synonyms, parse_synonyms
 from . import trust
 from .analysis import acronym_analyzer, exact_analyzer, stemming_analyzer
-from .lru import LRU
 from .matching import Evaluator, Table, postings_cache
-from .models import Article, Passage, Section
-from .parse import MAX_BYTES, existing_sidecar
-from .synonyms import Synonyms, parse_synonyms
+from .query import Built, build_parts
 
 SCHEMA_VERSION = 5  # 3: compounds as parts and run together; 4: words in capitals; 5: notes, code
 MARKER = "archive-index.json"
@@ -213,22 +210,6 @@ def synonyms_document(text: str) -> dict:
     return {"id": SYNONYMS_ID, "doctype": "config", "payload": text.encode("utf-8")}
 
 
-def source_digest(path: Path) -> str:
-    """Content hash of an article file and its sidecar: either changing means reindex. Read in
-    blocks: the size limit is the parser's to enforce, with a message, not the planner's."""
-    info = path.stat()
-    if info.st_size > MAX_BYTES:  # never read: the parser reports it; its size and time stand in
-        return f"size:{info.st_size}:mtime:{info.st_mtime_ns}"
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        hashlib.file_digest(handle, lambda: digest)
-    if sidecar := existing_sidecar(path):
-        digest.update(b"\0sidecar\0")
-        with open(sidecar, "rb") as handle:
-            hashlib.file_digest(handle, lambda: digest)
-    return digest.hexdigest()
-
-
 # --- the index folder -------------------------------------------------------------------------
 
 
@@ -411,9 +392,20 @@ class IndexHandle:
         searcher = self.searcher()
         return Evaluator(searcher, self.table(searcher), self.postings)
 
+    def parse(self, text: str) -> Built:
+        """A query string made into a query on this index (with its schema and synonyms)."""
+        return build_parts(self.searcher(), text, self.synonyms())
+
     def article(self, article_id: str) -> Article | None:
         """The parsed Article stored at index time (the reader never re-parses a file)."""
         return self._remembered(self.articles, "payload", article_id)
+
+    def passage(self, passage_id: str) -> tuple[Article, Passage] | None:
+        """A passage by its id, with its article; None when either is unknown."""
+        article_id = article_of(passage_id)
+        article = self.article(article_id) if article_id else None
+        passage = article.passage(passage_id) if article else None
+        return (article, passage) if passage else None
 
     def article_metadata(self, article_id: str) -> Article | None:
         """The article without its passages: title, authors, journal, pages (a hit's citation

@@ -19,7 +19,7 @@ from whoosh.columns import NumericColumn
 from whoosh.matching import wrappers
 from whoosh.util.numeric import byte_to_length
 
-from .lru import LRU
+from ..lru import LRU
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
@@ -159,6 +159,23 @@ class Evaluator:
         # Leaves evaluated by this evaluator (one request): a results page evaluates some twice
         # (the query, then which of its words a passage has itself; see shaping.py).
         self.leaves: dict[str, Matches] = {}
+
+    def fields(self, docnum) -> dict:
+        """The stored fields of a document found by `matches`."""
+        return self.searcher.stored_fields(int(docnum))
+
+    def like(self, document_id: str, numterms: int) -> Matches:
+        """Passages most like a document (Whoosh's more_like: the OR of its key terms, ranked like
+        any search), never the document itself; empty when it is unknown."""
+        docnum = self.searcher.document_number(id=document_id)
+        if docnum is None:
+            return Matches.empty()
+        text = self.searcher.stored_fields(docnum).get("text", "")
+        terms = self.searcher.key_terms_from_text("text", text, numterms=numterms)
+        if not terms:
+            return Matches.empty()
+        like = q.Or([q.Term("text", word, boost=weight) for word, weight in terms])
+        return self.matches(q.And([like, q.Term("doctype", "passage")])).without(np.array([docnum]))
 
     def matches(self, query: q.Query) -> Matches:
         """Live documents matching the query, with their scores."""

@@ -13,10 +13,10 @@ from functools import partial
 from whoosh import qparser
 from whoosh import query as q
 
+from ..dates import MAX_YEAR, MIN_YEAR
+from ..models import PASSAGE_KINDS
+from ..synonyms import Synonyms
 from .analysis import acronym_analyzer, compound_parts, unit_text
-from .dates import MAX_YEAR, MIN_YEAR
-from .models import PASSAGE_KINDS
-from .synonyms import Synonyms
 
 MAX_QUERY_CHARS = 1000
 # Words searched at most (as web search engines cap a query at 32): Whoosh's parser costs grow
@@ -27,6 +27,9 @@ MIN_WILDCARD_PREFIX = 2
 SEARCH_FIELDS = ("text", "exact", "title", "section")
 FIELD_BOOSTS = {"text": 1.0, "exact": 0.5, "title": 2.0, "section": 1.5}
 KINDS = (*PASSAGE_KINDS, "section")
+# The facets a search offers, and the index field each one counts and filters.
+FACET_FIELDS = {"kind": "kind", "section": "section_key", "article": "article", "year": "year"}
+Query = q.Query  # what the rest of the archive holds without knowing the engine
 ACRONYM_BOOST = 2.0  # weight of a query's capitals matched in capitals, beside the same words' score
 FILTER_FIELDS = ("kind", "section", "article", "author", "year", "date", "title")
 _FILTER = re.compile(
@@ -388,3 +391,52 @@ def user_words(text: str) -> tuple[str, ...]:
     tokens = re.findall(r'"[^"]*"|\S+', text)
     kept = (t.removeprefix("+") for t in tokens if t not in ("AND", "OR", "NOT") and not t.startswith("-"))
     return tuple(t for t in kept if t)
+
+
+@dataclass(frozen=True)
+class MatchTerms:
+    """What a query looks for, in analyzed form: words, phrases and prefixes."""
+
+    stems: frozenset[str] = frozenset()
+    exact: frozenset[str] = frozenset()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    prefixes: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.exact or self.phrases or self.prefixes)
+
+
+def match_terms(query: q.Query) -> MatchTerms:
+    """The positive terms of a query on the text fields (NOT-ed terms are never marked)."""
+    stems, exact, phrases, prefixes = set(), set(), [], []
+    for node in positive_leaves(query):
+        # Only the passage text is marked: a match in its title or section heading is not in it.
+        if isinstance(node, q.Phrase) and node.fieldname in ("text", "exact"):
+            phrases.append(tuple(node.words))
+        elif isinstance(node, (q.Prefix, q.Wildcard)) and node.fieldname in ("text", "exact"):
+            prefixes.append(re.split(r"[*?]", node.text, maxsplit=1)[0])
+        elif isinstance(node, q.Term) and node.fieldname == "text":
+            stems.add(node.text)
+        elif isinstance(node, q.Term) and node.fieldname == "exact":
+            exact.add(node.text)
+    return MatchTerms(frozenset(stems), frozenset(exact), tuple(dict.fromkeys(phrases)), tuple(prefixes))
+
+
+def all_of(queries) -> Query | None:
+    """The AND of the queries that are not None; None when there are none."""
+    present = [query for query in queries if query is not None]
+    return q.And(present) if present else None
+
+
+def facet_query(filters: dict[str, tuple[str, ...]]) -> Query | None:
+    """Facet selections as one query: any of a facet's values, every facet (years already checked)."""
+    clauses = []
+    for name, values in filters.items():
+        fieldname = FACET_FIELDS[name]
+        if name == "year":
+            terms = [q.NumericRange("year", int(v), int(v)) for v in values]
+        else:
+            terms = [q.Term(fieldname, v) for v in values]
+        if terms:
+            clauses.append(q.Or(terms))
+    return all_of(clauses)

@@ -1,0 +1,186 @@
+"""Writing the index: one batch of writes per reindex, on one core or on every core, committed
+at once or not at all. reindex.py decides what to write; this module knows how Whoosh writes it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+from pathlib import Path
+
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.writing import SegmentWriter
+
+from ..isolation import die_with_parent
+from . import trust
+from .index import count_live, index_state, make_schema, open_index, write_marker
+
+WRITER_MB = 1024  # per writer process, before Whoosh spills sorted postings to disk
+SUBWRITER_WAIT = 120  # seconds a finished sub-writer may take to hand over its segment
+MAX_WRITER_PROCESSES = 4
+
+
+def open_or_create(index_dir: Path, **marker):
+    """The index in the folder, created there when it has none (never inside someone's files);
+    a new index's marker gets `marker` (when and with which identity it was created)."""
+    if index_state(index_dir).kind == "missing":
+        ix = trust.create_folder(index_dir, make_schema())
+        write_marker(index_dir, **marker)
+        return ix
+    return open_index(index_dir)
+
+
+def stored_records(ix, doctype: str, names: tuple[str, ...] | None = None) -> list[dict]:
+    """The stored fields of every document of a type (only `names`, when given)."""
+    with ix.searcher() as searcher:
+        return [
+            {name: fields[name] for name in names if name in fields} if names else dict(fields)
+            for fields in searcher.documents(doctype=doctype)
+        ]
+
+
+def kept_records(index_dir: Path) -> list[dict]:
+    """Tombstones and passage history of an index built by another version, as stored (a rebuild
+    carries them over: permalinks need them). Raises when the index is too old to read."""
+    ix = trust.open_folder(index_dir)  # verified as ours by index_state
+    names = ("id", "doctype", "payload", "indexed")
+    return [record for doctype in ("tombstone", "history") for record in stored_records(ix, doctype, names)]
+
+
+def count_passages(index_dir: Path) -> int:
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        return count_live(searcher, "passage")
+
+
+def remove_leftovers(index_dir: Path) -> list[str]:
+    """Files of a commit that never finished (see trust.py)."""
+    return trust.remove_leftovers(index_dir)
+
+
+class Batch:
+    """The writes of one reindex, beside the index as it was before them: nothing is visible to
+    searches until commit(); cancel() or abandon() leaves the index as it was."""
+
+    def __init__(self, ix, index_dir: Path, wait: float, parallel: bool, close_fds: tuple[int, ...] = ()):
+        self.index_dir = index_dir
+        self.before = ix.searcher()
+        try:
+            self.writer = open_writer(ix, wait, parallel, close_fds)
+        except BaseException:
+            self.before.close()
+            raise
+
+    def stored(self, document_id: str) -> dict | None:
+        """A document's stored fields as they were before this batch."""
+        return self.before.document(id=document_id)
+
+    def add(self, document: dict) -> None:
+        self.writer.add_document(**document)
+
+    def put(self, document: dict) -> None:
+        """Add the document, replacing any with the same id."""
+        self.writer.update_document(**document)
+
+    def delete(self, document_id: str) -> None:
+        self.writer.delete_by_term("id", document_id)
+
+    def delete_article(self, article_id: str) -> None:
+        """Every document of an article: its record, payload, passages and sections."""
+        self.writer.delete_by_term("article", article_id)
+
+    def commit(self, optimize: bool = False) -> None:
+        self.writer.commit(optimize=optimize)
+
+    def cancel(self) -> None:
+        """Nothing written (and no new generation: open searchers stay current)."""
+        self.writer.cancel()
+
+    def abandon(self) -> None:
+        """Cancel a batch whose commit failed or was interrupted, and remove what it wrote."""
+        with contextlib.suppress(Exception):
+            self.writer.cancel()
+        with contextlib.suppress(OSError):
+            trust.remove_leftovers(self.index_dir)
+
+    def close(self) -> None:
+        self.before.close()
+
+
+def open_writer(ix, wait: float, parallel: bool, close_fds: tuple[int, ...] = ()):
+    """A writer; for big batches one that analyses and writes postings on every core."""
+    procs = min(os.cpu_count() or 1, MAX_WRITER_PROCESSES)
+    if not parallel or procs < 2:
+        return ix.writer(timeout=wait, limitmb=WRITER_MB, compound=False)
+    writer = ParallelWriter(
+        ix, procs=procs, multisegment=True, timeout=wait, limitmb=WRITER_MB, compound=False
+    )
+    writer.close_fds = close_fds
+    return writer
+
+
+class _Results:
+    """MpWriter's result queue as its commit reads it, failing loudly: Whoosh waits 1 s for each
+    sub-writer's segment and commits without it when it is late or its process died, which would
+    lose passages."""
+
+    def __init__(self, results, tasks):
+        self.results, self.tasks = results, tasks
+
+    def get(self, timeout=None):
+        try:
+            return self.results.get(timeout=SUBWRITER_WAIT)
+        except queue.Empty:
+            codes = [task.exitcode for task in self.tasks]
+            raise RuntimeError(
+                f"an indexing process failed (exit codes {codes}); nothing was committed"
+            ) from None
+
+
+class GuardedTask(SubWriterTask):
+    """Whoosh's sub-writer process, dying with its parent and without the parent's lock."""
+
+    def __init__(self, *args, close_fds: tuple[int, ...] = ()):
+        super().__init__(*args)
+        self.parent, self.close_fds = os.getpid(), close_fds
+
+    def run(self):
+        die_with_parent(self.parent)
+        for fd in self.close_fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        super().run()
+
+
+class ParallelWriter(MpWriter):
+    """Whoosh's multi-process writer with a cancel that stops its processes (Whoosh's only flags
+    them in the parent, leaving them blocked forever), a commit that never drops a segment, and
+    processes that end with the reindex (a kill -9 of it must not leave them holding its lock)."""
+
+    close_fds: tuple[int, ...] = ()
+
+    def _new_task(self):
+        task = GuardedTask(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+            close_fds=self.close_fds,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def _commit(self, mergetype, optimize, merge):
+        if self.docbuffer:  # hand the last documents over before the queue is wrapped
+            self._enqueue()
+        self.resultqueue = _Results(self.resultqueue, self.tasks)
+        super()._commit(mergetype, optimize, merge)
+
+    def cancel(self):
+        for task in self.tasks:
+            task.terminate()
+            task.join()
+        SegmentWriter.cancel(self)
