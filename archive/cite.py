@@ -14,8 +14,8 @@ from functools import cache
 from pathlib import Path
 
 from .citeproc_js import engine
-from .metadata import csl_person
 from .models import Article, Author, Passage
+from .names import csl_person
 from .styles import Style, find_style
 
 # The citation panel's styles by their short names.

@@ -19,12 +19,21 @@ MAX_DATE_CHARS = 200  # a date field longer than this is not a date; never scan 
 
 _MONTH = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
 _DASH = r"\s*[-–—]\s*"
-# One end of a range: "Aug. 10", "Aug. 10, 2019", "10", "August 2019", "August".
-_POINT = rf"(?:{_MONTH}\s*(?:\d{{1,2}})?(?:,?\s*\d{{4}})?|\d{{1,2}}(?:,?\s*\d{{4}})?)"
-CHRONOLOGY_DATE = re.compile(
-    rf"^(?P<date>{_MONTH}\s*(?:\d{{1,2}})?(?:,?\s*\d{{4}})?(?:{_DASH}{_POINT})?)\s*:\s+"
+# One end of a range: "Aug. 10", "Aug. 10, 2019", "10", "August 2019", "August", and day first
+# as most of the world prints it: "10 August", "10 August 2019".
+_POINT = (
+    rf"(?:{_MONTH}\s*(?:\d{{1,2}})?(?:,?\s*\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:,?\s*\d{{4}})?"
+    rf"|\d{{1,2}}(?:,?\s*\d{{4}})?)"
 )
-_PARTS = re.compile(rf"^(?P<month>{_MONTH})?\s*(?P<day>\d{{1,2}})?(?:,?\s*(?P<year>\d{{4}}))?$")
+CHRONOLOGY_DATE = re.compile(
+    rf"^(?P<date>(?:{_MONTH}\s*(?:\d{{1,2}})?|\d{{1,2}}\s+{_MONTH}|\d{{1,2}}(?={_DASH}\d{{1,2}}\s+{_MONTH}))"
+    rf"(?:,?\s*\d{{4}})?(?:{_DASH}{_POINT})?)\s*:\s+"
+)
+_PARTS = re.compile(
+    rf"^(?:(?P<month>{_MONTH})?\s*(?P<day>\d{{1,2}})?|(?P<day_first>\d{{1,2}})\s+(?P<month_after>{_MONTH}))"
+    rf"(?:,?\s*(?P<year>\d{{4}}))?$"
+)
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
 def month_number(name: str) -> int | None:
@@ -35,8 +44,10 @@ def _parts(text: str) -> tuple[int | None, int | None, int | None]:
     match = _PARTS.match(text.strip())
     if not match:
         return None, None, None
-    month = month_number(match["month"]) if match["month"] else None
-    day = int(match["day"]) if match["day"] else None
+    month_name = match["month"] or match["month_after"]
+    month = month_number(month_name) if month_name else None
+    day_text = match["day"] or match["day_first"]
+    day = int(day_text) if day_text else None
     year = int(match["year"]) if match["year"] else None
     return year, month, day
 
@@ -54,11 +65,20 @@ def parse_date_range(text: str, default_year: int | None = None) -> tuple[str, s
     """ISO start and end of a printed date or range, or None if it is not one.
 
     "April 29-May 4, 2019" -> ("2019-04-29", "2019-05-04"); "Aug. 10, 2019" -> one day;
-    "June 2019" -> the whole month. A missing year comes from `default_year`.
+    "June 2019" -> the whole month; "5–7 July 2019" and "29 April–4 May 2019" day first; ISO
+    "2019-07" or "2019-07-05". A missing year comes from `default_year`.
     """
+    if iso := ISO_DATE.match(text.strip()):
+        year, month, day = int(iso[1]), int(iso[2]), int(iso[3]) if iso[3] else None
+        if not 1 <= month <= 12:
+            return None
+        start, end = _make(year, month, day, last=False), _make(year, month, day, last=True)
+        return (start.isoformat(), end.isoformat()) if start and end else None
     pieces = re.split(_DASH, text.strip(), maxsplit=1)
     y1, m1, d1 = _parts(pieces[0])
     y2, m2, d2 = _parts(pieces[1]) if len(pieces) > 1 else (y1, m1, d1)
+    if m1 is None and d1 is not None and m2 is not None:  # "5–7 July": the month is printed once
+        m1 = m2
     if m1 is None:
         return None
     m2 = m2 or m1

@@ -4,30 +4,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from pathlib import Path
 
-import yaml
-
 from .dates import MAX_YEAR, MIN_YEAR, parse_issue_date
 from .models import Author
+from .names import author_from_name, csl_person, names_and_et_al, smart_title, split_names, unique_authors
 
-# Common East Asian family names: a romanised name that starts with one is written family first.
-EAST_ASIAN_FAMILY_NAMES = frozenset(
-    """
-    an bai cai cao chang chen cheng chiang chou chu chung cui dai deng ding dong du duan fan
-    fang feng fu gao ge gong gu guo han hao he hong hou hu hua huang ji jia jiang jin kang kong
-    lai lan lei li liang liao lin liu long lu luo lyu ma mao meng pan pang peng qian qiao qin qiu
-    ren shao shen shi song su sun tan tang tao tian wan wang wei wen wu xia xiao xie xin xiong xu
-    xue yan yang yao ye yi yin yu yuan zeng zhang zhao zheng zhong zhou zhu zou
-    """.split()
-)
-ACRONYMS = frozenset(
-    "US U.S. UK EU UN ASEAN DPRK ROK PRC ROC NATO SCO CICA APEC WTO G20 G7 PLA LNG INF 5G".split()
-)
-SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to via vs with".split())
 SIDECAR_FIELDS = frozenset(
     "title authors author journal journal_subtitle relation volume issue date first_page last_page pages "
     "period language description type doi url publisher container-title site accessed pdf_url".split()
@@ -70,29 +54,10 @@ TYPE_ALIASES = {
     "newspaper article": "article-newspaper", "news article": "article-newspaper",
     "working paper": "report", "brief": "report", "policy brief": "report", "techreport": "report",
     "book chapter": "chapter",
+    # Crossref's names (a DOI's metadata, JATS article-type) for the same types
+    "journal-article": "article-journal", "research-article": "article-journal", "review-article": "article-journal",
+    "book-chapter": "chapter", "proceedings-article": "paper-conference", "dissertation": "thesis",
 }  # fmt: skip
-# Words in an author list that are not people: the list is cut short, or names a role.
-NOT_AUTHORS = frozenset(
-    "et al|et al.|et. al.|and others|others|and colleagues|staff|editors|the editors|editorial staff|"
-    "editorial board|admin|administrator|guest author|guest".split("|")
-)
-ET_AL = frozenset({"et al", "et al.", "et. al.", "and others", "others", "and colleagues"})
-ROLE_WORDS = frozenset(
-    """fellow director editor editors professor technologist correspondent reporter writer columnist
-    analyst researcher scientist lecturer chair president manager officer contributor contributing
-    staff senior associate assistant deputy chief head intern visiting adjunct research policy
-    program programme managing executive founding guest special foreign national political
-    investigative""".split()
-)
-BY = re.compile(r"^\s*(?:written\s+|posted\s+|reported\s+)?by\s+", re.IGNORECASE)
-ADDRESS = re.compile(r"^(?:https?://|www\.|\S+@\S+\.\w+$)", re.IGNORECASE)
-# Words that make a name an institution's (kept whole: never split into family and given names).
-INSTITUTION_WORDS = frozenset(
-    """office department ministry institute institution council committee agency center centre
-    university college commission bureau association foundation service administration group team
-    organization organisation corporation company inc ltd llc society board secretariat staff
-    government parliament congress senate program programme project network forum press""".split()
-)
 
 _EXTRACTED = re.compile(
     r"This article is extracted from (?P<journal>[^:,]+?)(?::\s*(?P<subtitle>[^,]+?))?,\s*"
@@ -111,7 +76,6 @@ MAX_SHORT_FIELD = 32  # volume, issue
 MAX_TEXT_FIELD = 2000  # title, journal, description, …
 MAX_AUTHORS = 500
 MAX_PAGE = 1_000_000
-MAX_FRONT_MATTER = 256 * 1024  # bytes of YAML or TOML before the body
 SHORT_FIELDS = ("volume", "issue")
 TEXT_FIELDS = (
     "title", "journal", "journal_subtitle", "relation", "period", "language", "description",
@@ -119,7 +83,7 @@ TEXT_FIELDS = (
 )  # fmt: skip
 # Metadata attributes that are bookkeeping, not values of the article.
 NOT_VALUES = frozenset({"problems", "label", "sources"})
-DOI = re.compile(r"\b(10\.\d{4,9}/\S+[^\s.,;)\]])")
+DOI = re.compile(r"\b(10\.\d{4,9}/\S*[^\s.,;)\]])")
 
 NOTE_START = re.compile(r"^(This article is extracted from|Preferred citation:)", re.IGNORECASE)
 
@@ -207,155 +171,6 @@ class Metadata:
             )
             self.authors = self.authors[:MAX_AUTHORS]
         return self
-
-
-def smart_title(text: str) -> str:
-    """Title case for ALL-CAPS header lines, keeping acronyms and small words."""
-    words = text.split()
-    out = []
-    for i, word in enumerate(words):
-        bare = word.strip("“”\"'()[],:;")
-        if bare.upper() in ACRONYMS or bare.upper() in {f"{a}-" for a in ACRONYMS}:
-            out.append(word)
-        elif i and bare.lower() in SMALL_WORDS:
-            out.append(word.lower())
-        else:
-            out.append("-".join(_capitalize(part) for part in word.split("-")))
-    return " ".join(out)
-
-
-def _capitalize(part: str) -> str:
-    if part.upper() in ACRONYMS:
-        return part.upper()
-    lead = len(part) - len(part.lstrip("“”\"'(["))
-    return part[:lead] + part[lead:].capitalize()
-
-
-def is_all_caps(text: str) -> bool:
-    """At least two letters, all capitals (str.isupper checks the second half, fast)."""
-    return text.isupper() and sum(1 for c in text if c.isupper()) >= 2
-
-
-def author_from_name(name: str, affiliation: str | None = None) -> Author:
-    """An Author from a printed name, detecting family-name-first East Asian names."""
-    name = " ".join(name.split()).strip(" ,")
-    if name.isupper():
-        name = " ".join(_capitalize(p) for p in name.split())
-    if is_institution(name):
-        return Author(name=name, affiliation=affiliation, literal=True)
-    if "," in name:  # "Family, Given"
-        family, given = (part.strip() for part in name.split(",", 1))
-        return Author(name=f"{given} {family}", family=family, given=given, affiliation=affiliation)
-    parts = name.split()
-    if len(parts) == 1:
-        return Author(name=name, family=name, affiliation=affiliation)
-    if (
-        len(parts) in (2, 3)
-        and parts[0].lower() in EAST_ASIAN_FAMILY_NAMES
-        and parts[-1].lower() not in EAST_ASIAN_FAMILY_NAMES
-        and not any(p.endswith(".") for p in parts)
-    ):
-        given = " ".join(parts[1:])
-        return Author(name, parts[0], given, affiliation, family_first=True)
-    family_start = len(parts) - 1
-    while family_start > 1 and parts[family_start - 1].lower() in {
-        "van",
-        "von",
-        "de",
-        "der",
-        "da",
-        "del",
-        "la",
-        "le",
-    }:
-        family_start -= 1
-    family = " ".join(parts[family_start:])
-    if family.lower().rstrip(".") in {"jr", "sr", "ii", "iii"} and family_start > 1:
-        family = f"{parts[family_start - 1]} {family}"
-        family_start -= 1
-    return Author(name, family, " ".join(parts[:family_start]), affiliation)
-
-
-def is_institution(name: str) -> bool:
-    """'Office of the Secretary of Defense', 'RAND Corporation': a body, not a person."""
-    words = [w.strip(".,()").lower() for w in name.split()]
-    return len(words) >= 2 and bool(INSTITUTION_WORDS.intersection(words))
-
-
-def split_names(text: str) -> list[str]:
-    """'A, B and C' / 'A and B' / 'A & B' -> names ('Family, Given' pairs kept together)."""
-    text = re.sub(r"\s+(?:and|&)\s+(?!others\b|colleagues\b)", "; ", text.strip())
-    text = re.sub(r",?\s+(et\.? al\.?|and others|and colleagues)\s*$", r"; \1", text)
-    parts = [n.strip() for n in re.split(r";", text) if n.strip()]
-    names: list[str] = []
-    for part in parts:
-        pieces = [p.strip() for p in part.split(",") if p.strip()]
-        # "Nguyen, Linh" is one name; "Jane Doe, John Roe" two.
-        if (
-            len(pieces) == 2
-            and all(len(p.split()) <= 2 for p in pieces)
-            and len(parts) == 1
-            and " " not in pieces[0]
-        ):
-            names.append(part)
-        else:
-            names.extend(pieces)
-    return names
-
-
-def names_and_et_al(text: str) -> tuple[list[str], bool]:
-    """The people named in an author line, and whether the line says it is cut short."""
-    names = [BY.sub("", n) for n in split_names(text)]
-    truncated = any(not_a_name(n) == "et al" for n in names)
-    # "Jane Doe, Senior Fellow, Brookings Institution": after a person, a job or an institution
-    # is what they are, not another author; and so is everything after it.
-    kept: list[str] = []
-    for name in names:
-        why = not_a_name(name)
-        if kept and (why == "role" or is_institution(name)):
-            break
-        if not why:
-            kept.append(name)
-    return kept, truncated
-
-
-def not_a_name(text: str) -> str | None:
-    """Why an entry of an author list is no author: "et al" (the list is cut short), "role"
-    ("Staff", "Senior Fellow", "The Editors") or "address" (a URL or an e-mail)."""
-    squashed = re.sub(r"[\s.]+", " ", text.lower()).strip()
-    if squashed.replace(" ", "") in ("etal", "andothers", "others", "andcolleagues"):
-        return "et al"
-    if squashed in NOT_AUTHORS or squashed.rstrip(" .") in NOT_AUTHORS or is_role(text):
-        return "role"
-    if ADDRESS.match(text.strip()):
-        return "address"
-    return None
-
-
-def is_role(text: str) -> bool:
-    """'Senior Staff Technologist', 'Contributing Editor', 'Staff Writer': a job title (every
-    word a job's), not a name ('Chief Justice John Roberts' is a name)."""
-    words = [w.strip(".,()").lower() for w in text.split()]
-    words = [w for w in words if w and w not in SMALL_WORDS]
-    return bool(words) and all(w in ROLE_WORDS for w in words)
-
-
-def name_key(author: Author) -> frozenset[str]:
-    """The same person however written: 'Nguyen, Linh' = 'Linh Nguyen' = 'LINH NGUYEN'."""
-    folded = unicodedata.normalize("NFKD", author.name.lower())
-    return frozenset(re.findall(r"\w+", "".join(c for c in folded if not unicodedata.combining(c))))
-
-
-def unique_authors(authors: list[Author]) -> list[Author]:
-    """Authors without repeats, the first (most precise) spelling kept."""
-    seen: set[frozenset[str]] = set()
-    kept = []
-    for author in authors:
-        key = name_key(author)
-        if key and key not in seen:
-            seen.add(key)
-            kept.append(author)
-    return kept
 
 
 def metadata_from_note(text: str) -> Metadata:
@@ -505,18 +320,6 @@ def is_csl_variable(key: str) -> bool:
     return name in CSL_NAME_VARIABLES | CSL_DATE_VARIABLES | CSL_TEXT_VARIABLES | HANDLED_VARIABLES
 
 
-def csl_person(author: Author) -> dict:
-    """An Author as a CSL name object."""
-    if author.literal or not author.family:
-        return {"literal": author.name}
-    person = {"family": author.family}
-    if author.given:
-        person["given"] = author.given
-    if author.family_first:
-        person["static-ordering"] = True
-    return person
-
-
 def _lookup(data: dict):
     """Front-matter keys as their tools spell them: any case, '-' or '_'."""
     folded = {str(k).lower().replace("_", "-"): v for k, v in data.items()}
@@ -630,77 +433,3 @@ def _int(value) -> int | None:
         return int(text)
     except ValueError:
         return None
-
-
-# Pelican and MultiMarkdown headers: "Title: …" lines at the very top, ended by a blank line.
-HEADER_LINE = re.compile(r"^([A-Za-z][\w -]{0,30}):[ \t]*(.*)$")
-HEADER_KEYS = frozenset(
-    "title author authors date modified category tags slug summary lang language status "
-    "journal volume issue pages doi url publisher type subtitle description keywords".split()
-)
-MAX_HEADER_LINES = 40
-
-
-def key_value_header(text: str) -> tuple[dict, str, list[str]]:
-    """A Pelican/MultiMarkdown header: every line 'Key: value' with a key such tools use,
-    the first one Title, Author or Date, then a blank line."""
-    lines = text.lstrip("\ufeff").split("\n", MAX_HEADER_LINES + 1)
-    data: dict[str, str] = {}
-    for number, line in enumerate(lines[: MAX_HEADER_LINES + 1]):
-        if not line.strip():
-            if data:
-                return data, "\n".join(lines[number:]), []
-            break
-        match = HEADER_LINE.match(line.rstrip("\r"))
-        key = match[1].strip().lower() if match else None
-        if key not in HEADER_KEYS or (not data and key not in ("title", "author", "authors", "date")):
-            break
-        data[key] = match[2].strip()
-    return {}, text, []
-
-
-class FrontMatterLoader(yaml.SafeLoader):
-    """YAML as front matter needs it: no aliases (an alias bomb expands a few lines into
-    gigabytes), and numbers and dates kept as written (strings), so that '0000-00-00' or a
-    100,000-digit volume reach the validation in Metadata instead of crashing the loader."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.constructor.ConstructorError(
-                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag.rsplit(":", 1)[-1] in ("bool", "null")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def split_front_matter(text: str) -> tuple[dict, str, list[str]]:
-    """Front matter (YAML between --- lines, or TOML between +++), the body, and warnings."""
-    match = re.match(
-        r"\A(---|\+\+\+)[ \t]*\r?\n(?:(.*?)\r?\n)??(---|\.\.\.|\+\+\+)[ \t]*(\r?\n|\Z)", text, re.S
-    )
-    if not match:
-        return key_value_header(text)
-    if not (match[2] or "").strip():  # empty front matter: "---" then "---"
-        return {}, text[match.end() :], []
-    body = text[match.end() :]
-    if len(match[2]) > MAX_FRONT_MATTER:
-        return {}, body, [f"front matter is over {MAX_FRONT_MATTER // 1024} KB and was ignored"]
-    try:
-        if match[1] == "+++":
-            data = tomllib.loads(match[2])
-        else:
-            data = yaml.load(match[2], Loader=FrontMatterLoader)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as error:
-        reason = str(error).splitlines()[0]
-        return {}, body, [f"front matter is not valid and was ignored ({reason})"]
-    except RecursionError:
-        return {}, body, ["front matter nests too deeply to read and was ignored"]
-    if not isinstance(data, dict):  # a horizontal rule opening the text, not front matter
-        return {}, text, []
-    return data, body, []

@@ -17,6 +17,7 @@ from . import metadata as meta_mod
 from .formats.html import metadata_layers, page_title
 from .formats.jats import is_jats, jats_document
 from .formats.markdown import markdown_to_html
+from .frontmatter import split_front_matter
 from .metadata import Metadata
 from .models import Article, ParseError
 from .structure import HEADING_TAGS, build_passages
@@ -94,6 +95,10 @@ def read_source(path: Path) -> Source:
     return Source(path, text, hashlib.sha256(data).hexdigest(), tuple(warnings))
 
 
+SNIFF_BYTES = 8192  # how much of a file tells text from binary
+MAX_CONTROL_SHARE = 0.05  # control characters in text beyond this share: a binary file
+
+
 def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     """Text from bytes: UTF-8 first, else the detected encoding with a warning."""
     if not data.strip():
@@ -102,7 +107,7 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
         text = data.decode("utf-16", errors="replace")
         damaged = " (its last byte is incomplete and was replaced)" if len(data) % 2 else ""
         return text, [f"file is UTF-16; read as UTF-16{damaged}"]
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:SNIFF_BYTES]:
         raise ParseError(name, "file is binary (it contains NUL bytes), not text")
     try:
         text, warnings = data.decode("utf-8-sig"), []
@@ -113,8 +118,9 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
             f"file is not valid UTF-8 (byte {data[error.start]:#04x} at offset {error.start}); "
             f"read as {encoding}"
         ]
-    controls = sum(1 for c in text[:8192] if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
-    if controls > len(text[:8192]) * 0.05:
+    head = text[:SNIFF_BYTES]
+    controls = sum(1 for c in head if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
+    if controls > len(head) * MAX_CONTROL_SHARE:
         raise ParseError(name, "file is binary (it is mostly control characters), not text")
     return text, warnings
 
@@ -153,7 +159,7 @@ def parse_file(path: Path | str) -> Article:
 
 def article_from_source(path: Path, source: Source) -> Article:
     is_xml = path.suffix.lower() in JATS_SUFFIXES
-    front, body, warnings = ({}, source.text, []) if is_xml else meta_mod.split_front_matter(source.text)
+    front, body, warnings = ({}, source.text, []) if is_xml else split_front_matter(source.text)
     warnings = list(source.warnings) + warnings
     is_html = path.suffix.lower() in HTML_SUFFIXES
     if (paragraphs := body.count("\n\n")) > MAX_BLOCKS:

@@ -35,6 +35,7 @@ SORTS = ("relevance", "date", "reading")
 FACETS = tuple(FACET_FIELDS)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 10_000  # deeper than anyone pages; bounds the work a URL can ask for
 FEW_RESULTS = 3
 PARTIAL_BELOW = 5  # when all the words find fewer passages, passages with all but one are offered
 PARTIAL_LIMIT = 10
@@ -175,7 +176,7 @@ def normalise_request(request: Request) -> Request:
         query=request.query or "",
         filters={k: v for k, v in filters.items() if v},
         sort=request.sort if request.sort in SORTS else "relevance",
-        page=max(1, min(int(request.page or 1), 10_000)),
+        page=max(1, min(int(request.page or 1), MAX_PAGE)),
         page_size=max(1, min(int(request.page_size or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)),
     )
 
@@ -328,7 +329,7 @@ def facet_counts(table: Table, ids, filters: dict) -> tuple[dict[str, dict[str, 
         ordered = sorted(groups.items(), key=lambda kv: (-kv[1], str(kv[0])))
         counts[name] = {str(value): count for value, count in ordered}
     order = {kind: i for i, kind in enumerate(KINDS)}
-    counts["kind"] = dict(sorted(counts["kind"].items(), key=lambda kv: order.get(kv[0], 99)))
+    counts["kind"] = dict(sorted(counts["kind"].items(), key=lambda kv: order.get(kv[0], len(order))))
     counts["year"] = dict(sorted(counts["year"].items(), reverse=True))
     return counts, sizes
 

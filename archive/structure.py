@@ -15,14 +15,11 @@ from .metadata import (
     NOT_VALUES,
     NOTE_START,
     Metadata,
-    author_from_name,
-    is_all_caps,
     metadata_from_header,
     metadata_from_note,
-    names_and_et_al,
-    smart_title,
 )
 from .models import Passage, Section, fingerprint
+from .names import author_from_name, is_all_caps, names_and_et_al, smart_title
 from .walk import HEADING_TAGS, Block
 
 __all__ = ["HEADING_TAGS", "Block", "Structure", "build_passages"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import socket
+
+from expected import P
 
 from archive.cli import cli
 
@@ -21,3 +24,35 @@ def test_serve_says_the_port_is_taken_before_announcing_it(runner, seed_index):
     assert result.exit_code == 1
     assert f"cannot serve on 127.0.0.1:{port}: Address already in use" in result.output
     assert "Serving the archive" not in result.output
+
+
+def test_search_command_prints_highlighted_hits(runner, seed_index):
+    result = runner.invoke(cli, ["search", "sanctioned", "--index", str(seed_index)])
+    assert result.exit_code == 0, result.output
+    assert "results for sanction" in result.output and P + "p14" in result.output
+    assert "¶ 14, p. 115" in result.output
+
+
+def test_search_command_json_shape(runner, seed_index):
+    result = runner.invoke(
+        cli, ["search", "Lavrov", "--json", "--kind", "chronology", "--index", str(seed_index)]
+    )
+    data = json.loads(result.output)
+    assert set(data) >= {"query", "interpreted", "total", "page", "pages", "suggestion", "facets", "hits"}
+    assert set(data["hits"][0]) >= {
+        "id", "kind", "article", "article_title", "section", "number", "page_start", "page_end",
+        "date_start", "date_end", "text", "snippet",
+    }  # fmt: skip
+    assert data["hits"][0]["id"].startswith("cc-2019-09-china-russia-p")
+    assert {h["kind"] for h in data["hits"]} == {"chronology"}
+
+
+def test_search_command_reports_a_refused_query(runner, seed_index):
+    result = runner.invoke(cli, ["search", "*", "--index", str(seed_index)])
+    assert result.exit_code == 1 and "too broad" in result.output
+
+
+def test_search_command_prints_partial_matches(runner, seed_index):
+    result = runner.invoke(cli, ["search", "Putin Xi zeppelin", "--index", str(seed_index)])
+    assert result.exit_code == 0, result.output
+    assert "Passages with 2 of your 3 words:" in result.output and "missing: zeppelin" in result.output

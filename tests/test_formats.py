@@ -11,7 +11,8 @@ import pytest
 
 from archive.cli import cli
 from archive.formats.markdown import markdown_to_html, plain_markdown
-from archive.metadata import author_from_name, names_and_et_al, split_front_matter
+from archive.frontmatter import split_front_matter
+from archive.names import author_from_name, names_and_et_al
 from archive.parse import parse_file
 
 FORMATS = Path(__file__).resolve().parent / "corpus" / "formats"

@@ -20,13 +20,11 @@ from bs4 import BeautifulSoup
 from ..metadata import (
     Metadata,
     absolute_url,
-    author_from_name,
     clean_doi,
     item_type,
-    names_and_et_al,
-    not_a_name,
 )
 from ..models import Author
+from ..names import author_from_name, names_and_et_al, not_a_name
 from ..walk import normalise
 
 MAX_JSON_LD = 1024 * 1024  # characters of one JSON-LD script: more is not metadata

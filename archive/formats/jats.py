@@ -14,8 +14,9 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..dates import iso_date
-from ..metadata import Metadata, author_from_name, clean_doi
+from ..metadata import Metadata, clean_doi
 from ..models import Author
+from ..names import author_from_name
 from ..walk import normalise
 
 INLINE = {"italic": "em", "bold": "strong", "sup": "sup", "sub": "sub", "sc": None, "monospace": None}

@@ -21,6 +21,12 @@ from ..cite import warm_citations
 from ..settings import SERVER_THREADS
 from . import store
 
+WORKER_TIMEOUT = 60  # seconds a request may run before gunicorn restarts its worker
+GRACEFUL_TIMEOUT = 10  # seconds a stopping worker has to finish its requests
+# A pasted paragraph makes a long URL: gunicorn's largest request line (8,190 bytes, against 4,094
+# by default) takes a query of 5,000 plain characters.
+MAX_REQUEST_LINE = 8190
+
 
 class ArchiveServer(BaseApplication):
     def __init__(self, config: Mapping, options: Mapping):
@@ -70,12 +76,10 @@ def serve(
         "accesslog": "-",
         "errorlog": "-",
         "loglevel": "warning",
-        "timeout": 60,
+        "timeout": WORKER_TIMEOUT,
         "keepalive": 0,  # see the module docstring
-        # A pasted paragraph makes a long URL: gunicorn's largest request line (8,190 bytes, against
-        # 4,094 by default) takes a query of 5,000 plain characters.
-        "limit_request_line": 8190,
-        "graceful_timeout": 10,
+        "limit_request_line": MAX_REQUEST_LINE,
+        "graceful_timeout": GRACEFUL_TIMEOUT,
         "post_worker_init": _warm,
         "worker_exit": _close,
     }

@@ -1,0 +1,89 @@
+"""Article metadata as sources state it (metadata.py): author lines, names, DOIs, URLs, types."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.metadata import absolute_url, clean_doi, item_type, metadata_from_front_matter
+from archive.names import author_from_name, is_institution, names_and_et_al, not_a_name
+
+
+@pytest.mark.parametrize(
+    ("line", "names", "truncated"),
+    [
+        ("Yu Bin and Jane Smith", ["Yu Bin", "Jane Smith"], False),
+        ("A. Smith, B. Jones, et al.", ["A. Smith", "B. Jones"], True),
+        ("John Smith and others", ["John Smith"], True),
+        ("By Jane Doe", ["Jane Doe"], False),
+        ("Jane Doe, Senior Fellow", ["Jane Doe"], False),  # what she is, not another author
+        ("Nguyen, Linh", ["Nguyen, Linh"], False),
+        ("Smith, John; Doe, Jane", ["Smith, John", "Doe, Jane"], False),
+        ("de la Cruz, Maria; van der Berg, Anna", ["de la Cruz, Maria", "van der Berg, Anna"], False),
+        ("Jane Doe, John Roe and Bob Loe", ["Jane Doe", "John Roe", "Bob Loe"], False),
+        ("https://example.org/jane", [], False),
+    ],
+)
+def test_author_lines(line, names, truncated):
+    assert names_and_et_al(line) == (names, truncated)
+
+
+def test_names_family_first_given_first_and_institutions():
+    smith = author_from_name("Smith, John")
+    assert (smith.name, smith.family, smith.given) == ("John Smith", "Smith", "John")
+    cruz = author_from_name("de la Cruz, Maria")
+    assert (cruz.family, cruz.given) == ("de la Cruz", "Maria")
+    rand = author_from_name("RAND Corporation")
+    assert rand.literal and rand.family is None
+    assert is_institution("Center for Strategic and International Studies") and not is_institution("Jane Doe")
+
+
+@pytest.mark.parametrize(
+    ("entry", "why"),
+    [
+        ("Staff", "role"),
+        ("Senior Fellow", "role"),
+        ("et al.", "et al"),
+        ("https://x.org", "address"),
+        ("Jane Doe", None),
+    ],
+)
+def test_what_is_not_a_name(entry, why):
+    assert not_a_name(entry) == why
+
+
+def test_dois_urls_and_types():
+    assert clean_doi("https://doi.org/10.1000/xyz123") == "10.1000/xyz123"
+    assert clean_doi("doi:10.1000/ABC") == "10.1000/ABC"
+    assert clean_doi("10.1000/x") == "10.1000/x"
+    assert clean_doi("see 10.1000/xyz.") == "10.1000/xyz"  # the sentence's full stop is not in it
+    assert clean_doi("not a doi") is None
+    assert absolute_url("https://example.org/a") == "https://example.org/a"
+    assert [absolute_url(u) for u in ("/posts/a/", "javascript:alert(1)", "//evil.example", "ftp://x")] == [
+        None
+    ] * 4
+    assert [item_type(t) for t in ("Report", "blog post", "journal-article", "page", "bogus")] == [
+        "report",
+        "post-weblog",
+        "article-journal",
+        "webpage",
+        None,
+    ]
+
+
+def test_front_matter_fields_and_csl_variables():
+    meta = metadata_from_front_matter(
+        {
+            "title": "T",
+            "author": ["Jane Doe", "RAND Corporation"],
+            "date": "2019-07-05",
+            "volume": 3,
+            "issue": "2",
+            "doi": "https://doi.org/10.1000/x1",
+            "editor": "Ed Itor",
+            "ISSN": "1234-5678",
+            "layout": "post",  # a site's own key: not a CSL variable, not kept
+        }
+    )
+    assert [a.name for a in meta.authors] == ["Jane Doe", "RAND Corporation"] and meta.authors[1].literal
+    assert (meta.date, meta.volume, meta.issue, meta.doi) == ("2019-07-05", "3", "2", "10.1000/x1")
+    assert meta.extra == {"editor": [{"family": "Itor", "given": "Ed"}], "ISSN": "1234-5678"}

@@ -1,0 +1,202 @@
+"""The query language (engine/query.py) as analysts type it: filters, operators, dates, compounds,
+hostile and impossible input, and the interpreted query shown back."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from expected import SEED_ID, P, passage_ids
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive.engine.query import MAX_QUERY_WORDS
+from archive.search import Request, search
+
+QUERY_ALPHABET = st.sampled_from(
+    [
+        *list('abcxyz "*?()[]:-+^~!\\/{}<>&;'),
+        "AND",
+        "OR",
+        "NOT",
+        "kind:",
+        "date:",
+        "year:",
+        "section:",
+        "战略",
+        "Оренбург",
+        "\x00",
+        "\u202e",
+    ]
+)
+PASTED = "Ironically, the US-China trade war and US sanctions against Russia"
+
+
+def test_chronology_date_range(handle):
+    for query in ("date:[2019-07-01 to 2019-07-31]", "date:2019-07"):
+        results = search(handle, Request(query, page_size=50))
+        assert [h.date_start for h in results.hits] == sorted(h.date_start for h in results.hits)
+        assert results.total == 7
+        assert {h.kind for h in results.hits} == {"chronology"}
+        assert all(h.date_start.startswith("2019-07") for h in results.hits)
+
+
+def test_date_range_overlaps_multi_day_entries(handle):
+    results = search(handle, "date:2019-05-03")
+    assert [(h.date_start, h.date_end) for h in results.hits] == [("2019-04-29", "2019-05-04")]
+
+
+def test_field_filters(handle):
+    assert {h.kind for h in search(handle, "kind:chronology Lavrov").hits} == {"chronology"}
+    assert search(handle, "kind:chronology Lavrov").total == 2
+    assert search(handle, "year:2019 panda").total > 0
+    assert search(handle, "year:2018 panda").total == 0
+    assert {h.section for h in search(handle, 'section:"new era" Kremlin').hits} == {
+        "Two statements for the “new era”"
+    }
+    assert {h.article for h in search(handle, "author:Doe sanctions").hits} == {"regular-markdown"}
+    assert {h.article for h in search(handle, "article:arms-control treaty").hits} == {"arms-control"}
+
+
+def test_boolean_operators(handle):
+    both = search(handle, Request("Putin Xi", page_size=100)).total
+    either = search(handle, Request("Putin OR Xi", page_size=100)).total
+    without = search(handle, "Putin -Xi")
+    assert either > both > without.total > 0
+    assert all("Xi" not in h.text.split() for h in without.hits)
+    assert search(handle, "Putin NOT Xi").total == without.total
+
+
+def test_prefix_and_refused_wildcards(handle):
+    assert P + "p14" in passage_ids(search(handle, "sanc*"))
+    for query in ("*", "a*"):
+        results = search(handle, query)
+        assert results.total == 0 and "too broad" in results.error
+
+
+def test_hostile_queries_are_reflected_as_text(handle):
+    results = search(handle, '<script>alert("x")</script>')
+    assert results.error is None and results.interpreted.startswith("<script>alert")  # escaped by pages
+
+
+def test_empty_and_operator_only_queries_get_a_message(handle):
+    for query in ("", "   ", "((((", "-", '"'):
+        results = search(handle, query)
+        assert results.total == 0 and results.error == "Type one or more words to search the archive."
+
+
+def test_unknown_field_is_searched_as_words_with_a_message(handle):
+    results = search(handle, "colour:Putin")
+    assert (results.error, results.interpreted, results.terms) == (
+        None,
+        "colour AND Putin",
+        "colour AND putin",
+    )
+    assert results.messages[0].startswith("“colour:” is not a field")
+
+
+def test_long_query_is_cut_with_a_message(handle):
+    results = search(handle, "Russia " * 2000)
+    assert results.error is None and "cut to its first 1000 characters" in results.messages[0]
+
+
+@settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.one_of(
+        st.text(max_size=80),
+        st.lists(QUERY_ALPHABET, max_size=20).map(" ".join),
+        st.lists(QUERY_ALPHABET, max_size=20).map("".join),
+    )
+)
+def test_any_query_string_gives_results_or_a_message(handle, text):
+    results = search(handle, text)
+    assert results.error != "This query could not be run. Try simpler words."
+    assert len(results.hits) == min(results.total, results.page_size)  # page 1 is full or all there is
+    assert not (results.error and results.total)  # a query that could not run finds nothing
+    for hit in results.hits:
+        assert set(re.findall(r"</?(\w+)", hit.snippet)) <= {"mark"}
+
+
+def test_a_long_query_is_cut_to_its_first_words(handle):
+    words = " ".join(f"putin{'x' * n}" for n in range(60))
+    results = search(handle, words)
+    assert results.error is None
+    assert f"Your query was cut to its first {MAX_QUERY_WORDS} words." in results.messages
+    assert results.interpreted.count(" AND ") == MAX_QUERY_WORDS - 1
+
+
+@pytest.mark.parametrize(
+    "query", ["year:99999999999999999999", "year:0000", "year:0-99999", "date:0000-01", "date:[0000 to 9999]"]
+)
+def test_impossible_years_and_dates_get_a_message(handle, query):
+    results = search(handle, f"putin {query}")
+    assert results.error is None and results.total > 0  # the words still search
+    assert any(query.split(":")[0] + ":" in m for m in results.messages)
+
+
+def test_impossible_facet_years_are_ignored(handle):
+    for year in ("99999999999999999999", "0", "-1", "2019x"):
+        results = search(handle, Request(query="putin", filters={"year": (year,)}))
+        assert results.error is None and results.total == search(handle, "putin").total
+
+
+@pytest.mark.parametrize(
+    ("query", "passage"),
+    [
+        ("US-China trade", "p14"),
+        ("US China trade war", "p14"),
+        ("uschina trade", "p14"),  # the closed form
+        (PASTED, "p14"),
+        (f'"{PASTED}"', "p14"),
+        ("one-to-one talks", "p23"),
+        ("one to one talks", "p23"),
+        ("Sino-Russian", "p36"),
+        ("sinorussian", "p36"),
+        ("S-400", "p"),
+    ],
+)
+def test_hyphenated_spaced_and_closed_forms_find_each_other(handle, query, passage):
+    found = passage_ids(search(handle, Request(query, page_size=100)))
+    assert any(i.startswith(P + passage) for i in found), (query, sorted(found)[:5])
+
+
+def test_a_hyphen_inside_a_word_is_never_not(handle):
+    results = search(handle, Request("China-Russia", page_size=100))
+    assert "NOT" not in results.interpreted
+    written = {p.id for p in handle.article(SEED_ID).passages if re.search(r"China[- ]Russia\b", p.text)}
+    assert len(written) >= 5 and written <= passage_ids(results)
+    without = search(handle, Request("Putin -Xi", page_size=100))
+    assert without.total and all("Xi" not in re.findall(r"\w+", h.text) for h in without.hits)
+    assert search(handle, "S-400").hits and all("S-400" in h.text for h in search(handle, "S-400").hits)
+
+
+@pytest.mark.parametrize("value", ["&0000-00-00战\\z-x", "((", "\\", "*?", "China-Russia"])
+def test_field_filters_with_odd_symbols_are_searched_as_plain_words(handle, value):
+    for name in ("section", "author", "title"):
+        results = search(handle, f"{name}:{value}")
+        assert results.error is None or results.error.startswith("Type one or more"), (name, results.error)
+
+
+@pytest.mark.parametrize(
+    ("query", "interpreted"),
+    [
+        ("Putin Xi", "Putin AND Xi"),
+        ("Putin -Xi", "Putin AND NOT Xi"),
+        ('"strategic partnership" OR (Lavrov -Wang)', '"strategic partnership" OR (Lavrov AND NOT Wang)'),
+        ("China-Russia kind:chronology", "China-Russia AND kind:chronology"),
+    ],
+)
+def test_the_interpreted_query_is_in_the_users_words(handle, query, interpreted):
+    results = search(handle, query)
+    assert results.error is None and results.interpreted == interpreted
+
+
+def test_minus_works_inside_an_or_group(handle):
+    either = search(handle, Request('"strategic partnership" OR (Lavrov -Wang)', page_size=100))
+    assert not either.messages and either.total > 0
+    assert not any("Lavrov" in h.text and "Wang" in h.text for h in either.hits)

@@ -1,0 +1,113 @@
+"""Blocks -> sections and numbered passages (structure.py): section paths, the lead, pull quotes,
+figures, back matter, and the line-level rules behind them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.parse import parse_file
+from archive.structure import ends_mid_sentence, is_back_matter, is_byline, looks_like_heading
+
+ARTICLE = """---
+title: Ports and Power
+author: "Doe, Jane; Roe, John"
+date: 2021-03-04
+---
+
+An opening paragraph before any heading sets the scene for the whole piece.
+
+## Shipping lanes
+
+The first paragraph of the first section talks about maritime routes and the ports along them.
+
+> Whoever holds the ports holds the sea lanes.
+
+Whoever holds the ports holds the sea lanes. The second paragraph repeats its pull quote and goes on.
+
+### Northern routes
+
+A subsection paragraph about the Arctic route.
+
+![A container ship](ship.png)
+
+*Figure 1. A container ship in the Arctic.*
+
+## Conclusion
+
+Closing thoughts.
+
+---
+
+Jane Doe is a senior fellow at the Institute for Maritime Studies.
+
+## References
+
+Smith, J. (2019). Ports. Journal of Ports, 3(2), 1–10.
+
+Roe, J. (2020). Harbours. Maritime Review, 5, 20–30.
+"""
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory):
+    path = tmp_path_factory.mktemp("structure") / "ports.md"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return parse_file(path)
+
+
+def test_passages_in_reading_order_with_their_section_paths(article):
+    shape = [(p.id, p.kind, p.section) for p in article.passages]
+    assert shape == [
+        ("ports-p1", "lead", None),
+        ("ports-p2", "paragraph", "Shipping lanes"),
+        ("ports-p3", "paragraph", "Shipping lanes"),
+        ("ports-p4", "paragraph", "Shipping lanes › Northern routes"),
+        ("ports-fig1", "figure", "Shipping lanes › Northern routes"),
+        ("ports-p5", "paragraph", "Conclusion"),
+        ("ports-note1", "note", "Conclusion"),
+        ("ports-ref1", "reference", "References"),
+        ("ports-ref2", "reference", "References"),
+    ]
+    assert [(s.title, s.level) for s in article.sections] == [
+        ("Shipping lanes", 1),
+        ("Shipping lanes › Northern routes", 2),
+        ("Conclusion", 1),
+        ("References", 1),
+    ]
+
+
+def test_a_pull_quote_is_not_indexed_twice_and_check_says_so(article):
+    assert not any(p.text == "Whoever holds the ports holds the sea lanes." for p in article.passages)
+    assert article.passages[2].text.startswith("Whoever holds the ports holds the sea lanes. The second")
+    assert article.dropped == (
+        "repeated text (a pull quote) not indexed twice: 'Whoever holds the ports holds the sea lanes.'",
+    )
+
+
+def test_a_figure_keeps_its_caption_and_back_matter_stays_out_of_paragraph_numbers(article):
+    figure = article.passage("ports-fig1")
+    assert figure.text == "Figure 1. A container ship in the Arctic." and figure.ordinal == 1
+    assert max(p.number for p in article.passages if p.number) == 5  # biography and references unnumbered
+    assert article.passage("ports-note1").text.startswith("Jane Doe is a senior fellow")
+
+
+def test_authors_listed_family_first_with_semicolons(article):
+    assert [a.name for a in article.authors] == ["Jane Doe", "John Roe"]
+
+
+def test_line_rules():
+    assert ends_mid_sentence("both offensive and") and not ends_mid_sentence("It ended.")
+    assert looks_like_heading("RUSSIA AND CHINA", "A long paragraph follows here with many words.")
+    assert not looks_like_heading("A sentence that ends with a full stop.", "x")
+    assert is_byline("By Jane Doe") and not is_byline("Jane Doe")
+    assert is_back_matter("Jane Doe is a senior fellow at the Institute for Maritime Studies.")
+    assert not is_back_matter("The institute was founded in 1990.")
+
+
+def test_a_heading_without_text_of_its_own_is_kept_as_a_path(tmp_path):
+    path = tmp_path / "nested.md"
+    path.write_text("# Title\n\n## Part one\n\n### Chapter A\n\nText of chapter A.\n", encoding="utf-8")
+    parsed = parse_file(Path(path))
+    assert [(p.section, p.text) for p in parsed.passages] == [("Part one › Chapter A", "Text of chapter A.")]
