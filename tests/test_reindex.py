@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -141,28 +140,24 @@ def test_ensure_index_builds_only_when_missing(tmp_path, corpus_dir):
     assert ensure_index(corpus_dir, tmp_path / "index") is None
 
 
-def test_searches_during_reindex_see_old_or_new_never_an_error(tmp_index, corpus_dir):
+def test_searches_during_reindex_see_old_or_new_never_an_error(tmp_index, corpus_dir, monkeypatch):
+    """A search at every step of the reindex (after each file, and at each point of the commit:
+    segments written, before and after the table of contents) finds the old index or the new one."""
     for n in range(6):
         shutil.copy(corpus_dir / "cc-2019-09-china-russia.md", corpus_dir / f"copy-{n}.md")
     handle = IndexHandle(tmp_index)
-    seen, errors, done = set(), [], threading.Event()
+    seen: dict[str, int] = {}
 
-    def keep_searching():
-        while not done.is_set():
-            results = search(handle, "Orenburg")
-            if results.error:
-                errors.append(results.error)
-            seen.add(results.facets.get("article", {}).get(SEED_ID, 0) and len(results.facets["article"]))
+    def search_now(point: str) -> None:
+        results = search(handle, "Orenburg")
+        assert results.error is None
+        seen[point] = len(results.facets.get("article", {}))
 
-    thread = threading.Thread(target=keep_searching)
-    thread.start()
-    try:
-        reindex(corpus_dir, tmp_index)
-    finally:
-        done.set()
-        thread.join()
-    assert errors == []
-    assert seen <= {1, 7}  # the seed alone, or the seed and its six copies: never a partial state
+    monkeypatch.setattr("archive.reindex.fault", search_now)
+    monkeypatch.setattr("archive.engine.trust.fault", search_now)
+    reindex(corpus_dir, tmp_index)
+    assert set(seen) == {"parsed", "segments", "before-toc", "after-toc"}
+    assert seen == {"parsed": 1, "segments": 1, "before-toc": 1, "after-toc": 7}  # old, then all at once
     assert search(handle, "Orenburg").facets["article"] == {SEED_ID: 1, **{f"copy-{n}": 1 for n in range(6)}}
 
 
