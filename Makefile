@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: install install-test browser serve test lint fix bench relevance reliability clean goldens
+.PHONY: install install-test browser serve test lint fix bench bench-pdf compare relevance reliability clean goldens
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -60,6 +60,14 @@ bench: install-test
 ## Relevance of hand-judged analyst queries, beside SQLite FTS5 (seconds).
 relevance: install
 	$(PY) bench/relevance.py
+
+## PDF reading speed: 20- and 300-page articles, one and two columns (about a minute).
+bench-pdf: install-test
+	$(PY) bench/pdf.py $(ARGS)
+
+## Before and after, side by side: make compare ARGS="--baseline HEAD~1" (about ten minutes).
+compare: install-test
+	$(PY) bench/compare.py $(ARGS)
 
 ## The reliability campaign (hostile folder, server fuzz, killed reindexes): about 15 minutes.
 reliability: install

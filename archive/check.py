@@ -139,13 +139,19 @@ def article_notes(article: Article) -> list[str]:
     missing = [name for name in EXPECTED_FIELDS if not getattr(article, name)]
     if missing:
         notes.append("metadata missing: " + ", ".join(missing))
-    if article.page_note:
-        notes.append("pages: " + article.page_note)
-    else:
-        notes.append(f"pages: inferred {article.first_page}–{article.last_page}")
+    notes.append("pages: " + pages_note(article))
     notes.extend(f"left out: {why}" for why in article.dropped)
     notes.extend(f"warning: {w}" for w in article.warnings)
     return notes
+
+
+def pages_note(article) -> str:
+    """Where the passages' page numbers came from, or why they have none."""
+    if article.page_note:
+        return article.page_note
+    if article.page_source:
+        return f"{article.first_page}–{article.last_page}, from {article.page_source}"
+    return f"inferred {article.first_page}–{article.last_page}"
 
 
 def report_record(report: FileReport) -> dict:
@@ -158,7 +164,7 @@ def report_record(report: FileReport) -> dict:
     article = report.article
     data = article.to_dict()["article"]
     sources = data.pop("metadata_sources")
-    for name in ("id", "sha256", "source", "warnings", "dropped", "page_note"):
+    for name in ("id", "sha256", "source", "warnings", "dropped", "page_note", "page_source"):
         data.pop(name)
     record.update(
         id=article.id,
@@ -170,7 +176,7 @@ def report_record(report: FileReport) -> dict:
             if value
         },
         missing=[name for name in EXPECTED_FIELDS if not getattr(article, name)],
-        pages=article.page_note or f"inferred {article.first_page}–{article.last_page}",
+        pages=pages_note(article),
         left_out=list(article.dropped),
         warnings=list(article.warnings),
     )

@@ -125,6 +125,7 @@ class Article:
     sections: tuple[Section, ...] = ()
     passages: tuple[Passage, ...] = ()
     page_note: str | None = None
+    page_source: str | None = None  # where printed page numbers came from, when the format states them
     warnings: tuple[str, ...] = field(default=(), compare=False)
     # What the parser left out of the passages on purpose, and why (pull quotes, share widgets).
     dropped: tuple[str, ...] = field(default=(), compare=False)

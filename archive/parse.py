@@ -6,7 +6,7 @@ import hashlib
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from . import metadata as meta_mod
 from .formats.html import metadata_layers, page_title
 from .formats.jats import is_jats, jats_document
 from .formats.markdown import markdown_to_html
+from .formats.pdf import read_pdf
 from .frontmatter import split_front_matter
 from .metadata import Metadata
 from .models import Article, ParseError
@@ -28,7 +29,8 @@ __all__ = ["normalise"]
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JATS_SUFFIXES = frozenset({".xml"})
-ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES
+PDF_SUFFIXES = frozenset({".pdf"})
+ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand
 # paragraphs and a few dozen levels of HTML nesting); a file past one is reported and skipped.
@@ -81,17 +83,22 @@ def article_id(path: Path) -> str:
     return slug or "article-" + hashlib.sha1(path.name.encode()).hexdigest()[:8]
 
 
-def read_source(path: Path) -> Source:
-    """Read and decode a corpus file, refusing empty, binary and oversized files."""
+def read_bytes(path: Path) -> bytes:
+    """A corpus file's bytes, refusing oversized and unreadable files."""
     name = str(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise ParseError(name, f"file is {size / 2**20:.0f} MB, over the {MAX_BYTES // 2**20} MB limit")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise ParseError(name, f"cannot be read ({error.strerror or error})") from error
-    text, warnings = decode(data, name)
+
+
+def read_source(path: Path) -> Source:
+    """Read and decode a corpus file, refusing empty, binary and oversized files."""
+    data = read_bytes(path)
+    text, warnings = decode(data, str(path))
     return Source(path, text, hashlib.sha256(data).hexdigest(), tuple(warnings))
 
 
@@ -146,9 +153,10 @@ def parse_file(path: Path | str) -> Article:
     """Parse one corpus file (and its sidecar) into an Article; raises ParseError, whatever the
     file holds (limits in MAX_BYTES, MAX_DEPTH, MAX_BLOCKS; time and memory in isolation.py)."""
     path = Path(path)
-    source = read_source(path)
     try:
-        return article_from_source(path, source)
+        if path.suffix.lower() in PDF_SUFFIXES:
+            return article_from_pdf(path, read_bytes(path))
+        return article_from_source(path, read_source(path))
     except ParseError:
         raise
     except RecursionError as error:
@@ -195,6 +203,46 @@ def article_from_source(path: Path, source: Source) -> Article:
         structured=is_html or is_xml or _has_headings(blocks),
         bylines=walked.bylines,
     )
+    return article_from_structure(path, source.sha256, structure, blocks, warnings, is_html, title_tag)
+
+
+def article_from_pdf(path: Path, data: bytes) -> Article:
+    """A PDF: its blocks carry their printed pages (formats/pdf.py), then the same structure."""
+    read = read_pdf(data)
+    blocks = read.blocks
+    if len(blocks) > MAX_BLOCKS:
+        raise ValueError(f"it has {len(blocks):,} blocks of text, over the limit of {MAX_BLOCKS:,}")
+    warnings = list(read.warnings)
+    layers = [read.metadata]
+    if sidecar := existing_sidecar(path):
+        layers.append(_read_sidecar(sidecar, warnings))
+    structure = build_passages(article_id(path), blocks, layers, structured=_has_headings(blocks))
+    article = article_from_structure(path, hashlib.sha256(data).hexdigest(), structure, blocks, warnings)
+    printed, stated = read.metadata.first_page, article.first_page
+    if printed is None or stated is None or stated == printed:
+        return replace(article, page_source=read.page_source)
+    # The sidecar's page range wins (the librarian corrects what the PDF prints): every page moves.
+    shift = stated - printed
+    passages = tuple(
+        replace(p, page_start=p.page_start + shift, page_end=p.page_end + shift)
+        if p.page_start is not None
+        else p
+        for p in article.passages
+    )
+    return replace(
+        article, passages=passages, page_source=f"the sidecar's page range ({read.page_source}, moved)"
+    )
+
+
+def article_from_structure(
+    path: Path,
+    sha256: str,
+    structure,
+    blocks: list[Block],
+    warnings: list[str],
+    is_html: bool = False,
+    title_tag: str | None = None,
+) -> Article:
     if not structure.passages:
         raise ParseError(str(path), "no text found (no paragraphs after the header and metadata)")
     fields = structure.metadata
@@ -207,7 +255,7 @@ def article_from_source(path: Path, source: Source) -> Article:
         id=article_id(path),
         title=title,
         source=str(path),
-        sha256=source.sha256,
+        sha256=sha256,
         authors=tuple(fields.authors),
         language=fields.language or "en",
         type=fields.type or default_type(fields, is_html),

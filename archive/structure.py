@@ -108,6 +108,7 @@ class Draft:
     image: str | None = None
     label: str | None = None
     calls: tuple[str, ...] = ()
+    pages: tuple[int | None, int | None] | None = None  # printed pages the format stated (PDF)
 
 
 @dataclass
@@ -199,7 +200,14 @@ class Walker:
             self.started = True
             self.add(
                 Draft(
-                    "paragraph", text, block.html, self.section, self.breaks, self.breaks, calls=block.calls
+                    "paragraph",
+                    text,
+                    block.html,
+                    self.section,
+                    self.breaks,
+                    self.breaks,
+                    calls=block.calls,
+                    pages=block.pages,
                 )
             )
         elif not self.started and is_all_caps(text) and not text.upper().startswith("CHRONOLOGY"):
@@ -236,6 +244,7 @@ class Walker:
                     self.breaks,
                     dates=dates,
                     calls=block.calls,
+                    pages=block.pages,
                 )
             )
 
@@ -276,6 +285,8 @@ class Walker:
         draft.calls += block.calls
         self.breaks += 1
         draft.page_to = self.breaks
+        if draft.pages and block.pages:
+            draft.pages = (draft.pages[0], block.pages[1])
         self.pending = draft if ends_mid_sentence(draft.text) else None
 
     def add(self, draft: Draft) -> None:
@@ -287,7 +298,16 @@ class Walker:
         label) belong to no section: they follow their calls, wherever those are."""
         section = None if block.label else self.section
         self.drafts.append(
-            Draft(block.tag, block.text, block.html, section, self.breaks, self.breaks, label=block.label)
+            Draft(
+                block.tag,
+                block.text,
+                block.html,
+                section,
+                self.breaks,
+                self.breaks,
+                label=block.label,
+                pages=block.pages,
+            )
         )
 
     def add_figure(self, block: Block) -> None:
@@ -306,6 +326,7 @@ class Walker:
                 figure=int(number[1]) if number else None,
                 credit=credit[1].strip(" *") if credit else None,
                 image=block.image,
+                pages=block.pages,
             )
         )
 
@@ -442,7 +463,10 @@ def build_passages(
     first_text = next((d for d in drafts if d.kind == "paragraph"), None)
     if first_text and first_text.section is None and walker.headings:
         first_text.kind = "lead"
-    pages, page_note = infer_pages(metadata, walker.breaks)
+    if any(block.pages for block in blocks):  # the format knows every block's printed pages
+        pages, page_note = None, None
+    else:
+        pages, page_note = infer_pages(metadata, walker.breaks)
     passages = number_passages(article_id, drafts, pages)
     first_heading = walker.headings[0].title if walker.headings else None
     return Structure(
@@ -598,6 +622,12 @@ def number_passages(article_id: str, drafts: list[Draft], first_page: int | None
         elif draft.kind == "note" and draft.label and numbered_notes:
             ordinal = int(draft.label)
         pid = passage_id(article_id, draft.kind, number, ordinal)
+        if draft.pages is not None:  # stated by the format (a PDF's printed pages)
+            page_start, page_end = draft.pages
+        elif first_page is not None:  # inferred from the page breaks counted before the draft
+            page_start, page_end = first_page + draft.page_from, first_page + draft.page_to
+        else:
+            page_start = page_end = None
         for label in draft.calls:
             calls.setdefault(label, pid)
         passages.append(
@@ -612,8 +642,8 @@ def number_passages(article_id: str, drafts: list[Draft], first_page: int | None
                 text=draft.text,
                 html=draft.html,
                 order=order,
-                page_start=first_page + draft.page_from if first_page is not None else None,
-                page_end=first_page + draft.page_to if first_page is not None else None,
+                page_start=page_start,
+                page_end=page_end,
                 date_start=draft.dates[0] if draft.dates else None,
                 date_end=draft.dates[1] if draft.dates else None,
                 credit=draft.credit,

@@ -75,7 +75,8 @@ class Block:
     tag: h1–h6, p, image, figure, code, hr or note. For images and figures `image` is the
     picture's address and `alt` its alternative text; for notes `label` is the printed mark;
     `calls` are the labels of notes called in this block; `emphasised` says the whole block is
-    italic or bold (a caption line)."""
+    italic or bold (a caption line); `pages` are the printed pages it stands on, for formats that
+    print them (a PDF), else None and the structure infers them."""
 
     tag: str
     text: str
@@ -86,6 +87,7 @@ class Block:
     label: str | None = None
     calls: tuple[str, ...] = ()
     emphasised: bool = False
+    pages: tuple[int | None, int | None] | None = None  # printed pages, when the format knows them (PDF)
 
 
 @dataclass

@@ -29,6 +29,22 @@ def good_markdown(word: str, extra_front: str = "") -> str:
     )
 
 
+def pdf_bytes(pages: list[str]) -> bytes:
+    """A PDF with one line of text per page (an empty line: a blank page)."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    drawing = canvas.Canvas(out)
+    for text in pages or [""]:
+        if text:
+            drawing.drawString(72, 700, text)
+        drawing.showPage()
+    drawing.save()
+    return out.getvalue()
+
+
 def write_hostile_corpus(folder: Path, outside: Path, scale: int = 1) -> list[Case]:
     """Write the corpus; `scale` below 1 is not allowed, above 1 makes the heavy files heavier."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -101,6 +117,19 @@ def write_hostile_corpus(folder: Path, outside: Path, scale: int = 1) -> list[Ca
     put("latin1.md", "The wombat paragraph says caf\xe9 in Latin-1.\n".encode("latin-1"), "good", "wombat")
     put("controls.md", ("\x01\x02\x03\x04" * 1000).encode(), "failed")
     put("script.html", "<p>The xylem paragraph <script>alert(1)</script> stays text.</p>", "good", "xylem")
+    # PDFs: a good one, damaged ones, one with more pages than an article has.
+    put(
+        "good.pdf",
+        pdf_bytes(["The tamarind paragraph is a real paragraph of a small PDF."]),
+        "good",
+        "tamarind",
+    )
+    good_pdf = pdf_bytes(["The vetiver paragraph is in a PDF cut in half."] * 40)
+    put("truncated.pdf", good_pdf[: len(good_pdf) // 2], "any")
+    put("not-a.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20, "failed")
+    put("empty.pdf", b"", "failed")
+    put("text-free.pdf", pdf_bytes([]), "failed")
+    put("too-many-pages.pdf", pdf_bytes([""] * 2001), "failed")
     # Names: a long one (its sidecar's name passes 255 bytes) and two files with one id.
     put("L" * 245 + ".md", good_markdown("lantern"), "good", "lantern")
     put("same id.md", good_markdown("juniper"), "good", "juniper")

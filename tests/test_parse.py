@@ -81,6 +81,7 @@ def test_seed_article_record(seed):
             "last_page": "citation note",
         },
         "page_note": None,
+        "page_source": None,  # inferred from page breaks; a PDF states its pages (test_pdf.py)
         "warnings": [],
         "dropped": [],
     }

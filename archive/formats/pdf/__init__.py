@@ -1,0 +1,197 @@
+"""PDF articles: the text a reader sees, in reading order, with the printed page numbers.
+
+PDFium (through pypdfium2, Apache-2.0/BSD) gives every character with its box, baseline, size and
+font; the layout analysis is ours, and works from geometry alone:
+
+- characters -> lines (by baseline; a gap wider than a column gutter splits a row in two; small
+  raised digits are note calls);
+- running headers and footers (lines at the top or bottom of pages whose text, digits aside,
+  repeats on many pages) and bare page numbers are removed;
+- columns: a page whose lines fall on either side of a common gutter is read left column first;
+- lines -> blocks: a new paragraph after a larger gap, at a first-line indent, or after a line
+  that stopped before the next one's first word; a heading is a short line in a larger or bold font; a paragraph broken
+  by a page or a column is joined again; words hyphenated at line ends are rejoined unless the
+  document writes them with the hyphen;
+- footnotes (small text at the foot of a page, starting with their number) become notes;
+- printed pages: from the PDF's page labels, else from the page numbers printed in headers or
+  footers (a sequence consistent over the document), else the page order.
+
+Modules: lines.py (characters -> lines), pages.py (furniture, page numbers, footnotes, columns),
+blocks.py (lines -> blocks); this one reads the document and its metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+
+from ...dates import parse_issue_date
+from ...metadata import Metadata, clean_doi
+from ...names import author_from_name, names_and_et_al
+from ...walk import Block
+from .blocks import HEADING_SIZE, Assembler, vocabulary
+from .lines import Line, _Fonts, page_chars, page_lines
+from .pages import Page, body_font_size, printed_pages, reading_order, remove_furniture, take_footnotes
+
+MAX_PAGES = 2000  # a longer PDF is a book or a scan bundle, not an article
+MAX_CHARS = 5_000_000  # characters in the whole document
+DOI_TEXT = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)", re.I)
+VOLUME_ISSUE = re.compile(r"\bVol(?:ume)?\.?\s*(\d+)\s*,?\s*(?:No|Number|Issue|Iss)\.?\s*(\d+)", re.I)
+MAX_BYLINE_WORDS = 12
+# Headings that open an article's text: never part of the byline above them.
+FRONT_HEADING = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s+\S|abstract|summary|introduction|contents|keywords|key words|executive summary)",
+    re.I,
+)
+PLACEHOLDERS = frozenset({"untitled", "anonymous", "unknown", "user", "admin", "microsoft word"})
+
+
+@dataclass
+class PdfArticle:
+    blocks: list[Block]
+    metadata: Metadata
+    page_source: str
+    warnings: list[str]
+
+
+class PdfError(ValueError):
+    """A PDF that cannot be read; the message says why."""
+
+
+def read_pdf(data: bytes) -> PdfArticle:
+    """A PDF's blocks in reading order (each with its printed pages), its metadata, and where its
+    page numbers came from. Raises PdfError for a file PDFium cannot open or that has no text."""
+    pages, labels, info = load_pages(data)
+    if not any(page.lines for page in pages):
+        raise PdfError("it has no text layer (a scanned PDF needs OCR first)")
+    body_size = body_font_size(pages)
+    remove_furniture(pages)
+    numbers, page_source = printed_pages(pages, labels)
+    for page, number in zip(pages, numbers, strict=True):
+        page.number = number
+    for page in pages:
+        take_footnotes(page, body_size)
+    byline = take_byline(pages, body_size)
+    ordered = [reading_order(page) for page in pages]
+    blocks = Assembler(body_size, vocabulary(pages)).run(pages, ordered)
+    metadata = pdf_metadata(info, pages, body_size, byline)
+    if numbers[0] is not None:
+        metadata.update(first_page=numbers[0], last_page=numbers[-1])
+    return PdfArticle(blocks, metadata, page_source, [])
+
+
+def load_pages(data: bytes) -> tuple[list[Page], list[str], dict]:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        reason = "it is encrypted with a password" if "password" in str(error).lower() else str(error)
+        raise PdfError(f"it cannot be read as a PDF ({reason})") from None
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise PdfError("it has no pages")
+        if count > MAX_PAGES:
+            raise PdfError(f"it has {count:,} pages, over the limit of {MAX_PAGES:,} for one article")
+        fonts, pages, total = _Fonts(), [], 0
+        for index in range(count):
+            page = pdf[index]
+            try:
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                try:
+                    chars = page_chars(textpage.raw, fonts)
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+            total += len(chars)
+            if total > MAX_CHARS:
+                raise PdfError(f"it holds over {MAX_CHARS:,} characters, more than one article")
+            lines, gutter = page_lines(index, chars) if chars else ([], None)
+            pages.append(Page(None, width, height, lines, gutter=gutter))
+        labels = [pdf.get_page_label(i) for i in range(count)]
+        info = pdf.get_metadata_dict(skip_empty=True)
+    finally:
+        pdf.close()
+    return pages, labels, info
+
+
+def take_byline(pages: list[Page], body_size: float) -> list[Line]:
+    """The short lines right under the printed title, set larger than the text and smaller than
+    the title (LaTeX's author and date): taken out of the text, for the metadata."""
+    lines = sorted(pages[0].lines, key=lambda line: -line.baseline)
+    title = printed_title_lines(pages, body_size)
+    if not title:
+        return []
+    byline: list[Line] = []
+    for line in lines[lines.index(title[-1]) + 1 :]:
+        if (
+            not (body_size * 1.05 < line.size < title[0].size)
+            or line.words > MAX_BYLINE_WORDS
+            or FRONT_HEADING.match(line.text)
+        ):
+            break
+        byline.append(line)
+    pages[0].lines = [line for line in pages[0].lines if line not in byline]
+    return byline
+
+
+def pdf_metadata(info: dict, pages: list[Page], body_size: float, byline: list[Line] = ()) -> Metadata:
+    """What the PDF says of itself (its Info dictionary) and what its first page prints: title,
+    authors and date under it, DOI, volume and issue."""
+    meta = Metadata(label="PDF")
+    for line in byline:
+        if (date := parse_issue_date(line.text)) and not meta.date:
+            meta.update(date=date)
+        elif not meta.authors:
+            names, et_al = names_and_et_al(line.text)
+            people = [n for n in names if 2 <= len(n.split()) <= 4 and n[:1].isupper()]
+            if people:
+                meta.update(authors=[author_from_name(n) for n in people], authors_et_al=et_al)
+    title = (info.get("Title") or "").strip()
+    if (
+        title
+        and title.lower() not in PLACEHOLDERS
+        and not title.lower().startswith(("microsoft word", "untitled"))
+    ):
+        meta.update(title=" ".join(title.split()))
+    author = (info.get("Author") or "").strip()
+    if author and author.lower() not in PLACEHOLDERS:
+        names, et_al = names_and_et_al(author)
+        meta.update(authors=[author_from_name(n) for n in names], authors_et_al=et_al)
+    first = pages[0]
+    everything = " ".join(
+        line.text for line in sorted(first.lines + first.edges, key=lambda line: -line.baseline)
+    )
+    if doi := DOI_TEXT.search(everything):
+        meta.update(doi=clean_doi(doi[1]))
+    if volume := VOLUME_ISSUE.search(everything):
+        meta.update(volume=volume[1], issue=volume[2])
+    if not meta.title and (title := printed_title(pages, body_size)):
+        meta.update(title=title)
+    return meta
+
+
+def printed_title(pages: list[Page], body_size: float) -> str | None:
+    lines = printed_title_lines(pages, body_size)
+    return " ".join(line.text for line in lines) if lines else None
+
+
+def printed_title_lines(pages: list[Page], body_size: float) -> list[Line]:
+    """The first page's largest line (and the lines of that size right below it), when no later
+    page uses that size: a title, not the first of many section headings."""
+    first = sorted(pages[0].lines, key=lambda line: -line.baseline)
+    if not first:
+        return []
+    size = max(line.size for line in first)
+    if size < HEADING_SIZE * body_size or any(line.size == size for page in pages[1:] for line in page.lines):
+        return []
+    start = next(i for i, line in enumerate(first) if line.size == size)
+    lines = [first[start]]
+    for line in first[start + 1 :]:
+        if line.size != size or lines[-1].baseline - line.baseline > 2 * size:
+            break
+        lines.append(line)
+    return lines

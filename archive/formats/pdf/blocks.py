@@ -1,0 +1,293 @@
+"""Lines in reading order -> blocks: headings, paragraphs rejoined across columns and pages, words
+hyphenated at line ends joined, captions, reference entries, then the notes."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from ...walk import Block
+from .lines import Line
+from .pages import Page
+
+HEADING_SIZE = 1.12  # a line this much larger than the body text is a heading
+
+
+MAX_HEADING_WORDS = 16
+
+
+PARAGRAPH_GAP = 1.45  # a gap between lines this many times the usual line spacing ends a paragraph
+
+
+INDENT_EMS = 0.8  # a first line indented this much (in font sizes) starts a paragraph
+
+
+TERMINAL = (".", "?", "!", ":", '"', "”", "’", ")", "]")
+
+
+def vocabulary(pages: list[Page]) -> tuple[Counter, set[str]]:
+    """Words of the document, and the hyphenated compounds it writes within a line: how a word
+    broken at a line's end is to be joined."""
+    words: Counter = Counter()
+    compounds: set[str] = set()
+    for page in pages:
+        for line in page.lines:
+            body = line.text[:-1] if line.hyphen else line.text
+            for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", body.lower()):
+                if "-" in word:
+                    compounds.add(word)
+                    words.update(word.split("-"))
+                else:
+                    words[word] += 1
+    return words, compounds
+
+
+CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Chart|Map|Exhibit|Graph)\s*\d+[.:]?\s", re.I)
+
+
+TABLE_CAPTION = re.compile(r"^(?:Table|Chart|Map|Exhibit|Graph)\s*\d+", re.I)
+
+
+@dataclass
+class Paragraph:
+    lines: list[Line]
+    text: str
+    html: str
+    calls: list[str]
+    first_page: int | None
+    last_page: int | None
+    kind: str = "p"
+
+
+class Assembler:
+    """Lines in reading order -> blocks: headings, paragraphs (rejoined across pages and
+    columns), captions, then the notes."""
+
+    def __init__(self, body_size: float, vocab: tuple[Counter, set[str]]):
+        self.body_size = body_size
+        self.words, self.compounds = vocab
+        self.blocks: list[Block] = []
+        self.open: Paragraph | None = None  # the paragraph being read
+        self.heading: list[Line] = []
+        self.heading_sizes: list[float] = []
+        self.heading_page: int | None = None
+        self.in_references = False
+        self.style = "flush"  # how paragraphs start: "indent"ed first lines, "hanging", or "flush"
+        self.body_bold = False  # the body text itself is bold: boldness marks no heading
+
+    def run(self, pages: list[Page], ordered: list[list[list[Line]]]) -> list[Block]:
+        # Styles are read from the body text: headings and captions have margins of their own.
+        body_runs = [
+            [line for line in run if abs(line.size - self.body_size) < 0.1 * self.body_size]
+            for page_runs in ordered
+            for run in page_runs
+        ]
+        self.style = paragraph_style([run for run in body_runs if run])
+        body = [line for run in body_runs for line in run]
+        self.body_bold = sum(len(line.text) for line in body if line.bold) > 0.5 * sum(
+            len(line.text) for line in body
+        )
+        sizes = sorted(
+            {round(line.size, 1) for page in pages for line in page.lines if self.is_heading(line)},
+            reverse=True,
+        )
+        self.heading_sizes = sizes
+        for page, runs in zip(pages, ordered, strict=True):
+            for run in runs:
+                self.take_run(run, page.number)
+        self.close_heading()
+        self.close()
+        for page in pages:
+            for note in page.notes:
+                self.blocks.append(
+                    Block(
+                        "note",
+                        note.text,
+                        note.html,
+                        label=note.calls[0] or None,
+                        pages=(page.number, page.number),
+                    )
+                )
+        return self.blocks
+
+    def is_heading(self, line: Line) -> bool:
+        if line.words > MAX_HEADING_WORDS or not any(c.isalpha() for c in line.text):
+            return False
+        if line.text.endswith((".", ",", ";")) and not re.match(r"^\d+(\.\d+)*\.?\s", line.text):
+            return False
+        return line.size >= HEADING_SIZE * self.body_size or (
+            line.bold and not self.body_bold and line.size >= 0.95 * self.body_size
+        )
+
+    def level(self, line: Line) -> int:
+        """h1 for the largest size (the title), then h2, h3 … by size; bold body text last."""
+        size = round(line.size, 1)
+        rank = self.heading_sizes.index(size) if size in self.heading_sizes else len(self.heading_sizes)
+        return min(6, rank + 1)
+
+    def take_run(self, run: list[Line], page_number: int | None) -> None:
+        text = [line for line in run if not self.is_heading(line)] or run  # the text's own margins
+        left = min(line.x0 for line in text)
+        right = max(line.x1 for line in text)
+        spacing = self.usual_spacing(run)
+        previous: Line | None = None
+        for line in run:
+            if self.is_heading(line):
+                self.close()
+                if self.heading and (
+                    line.size != self.heading[-1].size
+                    or self.heading[-1].baseline - line.baseline > 2.5 * line.size
+                ):
+                    self.close_heading()
+                self.heading.append(line)
+                self.heading_page = page_number
+                previous = line
+                continue
+            self.close_heading()
+            if self.starts_block(line, previous, left, right, spacing):
+                self.close()
+            self.add(line, page_number)
+            previous = line
+
+    def usual_spacing(self, run: list[Line]) -> float:
+        gaps = [
+            a.baseline - b.baseline
+            for a, b in itertools.pairwise(run)
+            if 0 < a.baseline - b.baseline < 3 * a.size
+        ]
+        return statistics.median(gaps) if gaps else 1.2 * self.body_size
+
+    def starts_block(
+        self, line: Line, previous: Line | None, left: float, right: float, spacing: float
+    ) -> bool:
+        paragraph = self.open
+        if paragraph is None:
+            return False
+        if CAPTION.match(line.text) or paragraph.kind == "figure":
+            return True
+        if abs(line.size - paragraph.lines[-1].size) > 0.1 * line.size:
+            return True
+        if previous is None:  # the first line of a column or a page
+            return not self.continues(paragraph, line, left)
+        if previous.baseline - line.baseline > PARAGRAPH_GAP * spacing:
+            return True
+        indented = line.x0 - left > INDENT_EMS * line.size
+        if self.style == "hanging":  # a paragraph starts back at the margin
+            return not indented or previous.baseline - line.baseline > PARAGRAPH_GAP * spacing
+        if self.in_references:
+            if self.hanging(paragraph, left, line.size):
+                return not indented  # hanging indents: an entry starts back at the margin
+            first_at_margin = paragraph.lines[0].x0 - left <= INDENT_EMS * line.size
+            if len(paragraph.lines) == 1 and indented and first_at_margin:
+                return False  # the second line of a hanging entry
+        if indented and previous.x0 - left <= INDENT_EMS * line.size:
+            return True  # a first-line indent
+        # A line that stops although the next line's first word would have fitted after it ends
+        # its paragraph (in justified and ragged text alike).
+        return right - previous.x1 > line.first_word + 0.5 * line.size
+
+    def continues(self, paragraph: Paragraph, line: Line, left: float) -> bool:
+        """Does a column's first line carry on the paragraph the previous column ended with? Not
+        after a line that stopped short; in a document that indents its paragraphs, when it is
+        not indented; otherwise when the paragraph stopped mid-sentence."""
+        last = paragraph.lines[-1]
+        column = max(other.x1 for other in paragraph.lines)
+        if len(paragraph.lines) > 1 and column - last.x1 > line.first_word + 0.5 * line.size:
+            return False
+        indented = line.x0 - left > INDENT_EMS * line.size
+        if self.style == "indent":
+            return not indented
+        if self.style == "hanging":
+            return indented
+        return not paragraph.text.rstrip().endswith(TERMINAL) or line.text[:1].islower()
+
+    @staticmethod
+    def hanging(paragraph: Paragraph, left: float, size: float) -> bool:
+        """The paragraph's first line stands at the margin and the next ones are indented."""
+        lines = paragraph.lines
+        return (
+            len(lines) >= 2
+            and lines[0].x0 - left <= INDENT_EMS * size
+            and lines[1].x0 - left > INDENT_EMS * size
+        )
+
+    def add(self, line: Line, page_number: int | None) -> None:
+        paragraph = self.open
+        if paragraph is None:
+            kind = "figure" if TABLE_CAPTION.match(line.text) else "p"
+            self.open = Paragraph(
+                [line], line.text, line.html, list(line.calls), page_number, page_number, kind
+            )
+            return
+        text, html_text = self.joined(paragraph, line)
+        paragraph.lines.append(line)
+        paragraph.text, paragraph.html = text, html_text
+        paragraph.calls.extend(line.calls)
+        paragraph.last_page = page_number
+
+    def joined(self, paragraph: Paragraph, line: Line) -> tuple[str, str]:
+        """The paragraph with the line added: a word broken by a hyphen at the line's end joined
+        again, unless the document writes it with one ('China-' 'Russia' stays 'China-Russia')."""
+        last = paragraph.lines[-1]
+        if last.hyphen and paragraph.text.endswith("-") and line.text:
+            left = re.findall(r"[^\W\d_]+$", paragraph.text[:-1])
+            right = re.findall(r"^[^\W\d_]+", line.text)
+            if left and right and line.text[0].islower():
+                whole, compound = (left[0] + right[0]).lower(), f"{left[0]}-{right[0]}".lower()
+                if compound in self.compounds and self.words[whole] == 0:
+                    return paragraph.text + line.text, paragraph.html + line.html
+                return paragraph.text[:-1] + line.text, paragraph.html[:-1] + line.html
+            return paragraph.text + line.text, paragraph.html + line.html
+        return f"{paragraph.text} {line.text}", f"{paragraph.html} {line.html}"
+
+    def close(self) -> None:
+        paragraph, self.open = self.open, None
+        if paragraph is None:
+            return
+        tag = "figure" if paragraph.kind == "figure" else "p"
+        self.blocks.append(
+            Block(
+                tag,
+                paragraph.text,
+                paragraph.html,
+                calls=tuple(c for c in paragraph.calls if c),
+                emphasised=all(line.italic for line in paragraph.lines),
+                pages=(paragraph.first_page, paragraph.last_page),
+            )
+        )
+
+    def close_heading(self) -> None:
+        lines, self.heading = self.heading, []
+        if not lines:
+            return
+        text = " ".join(line.text for line in lines)
+        html_text = " ".join(line.html for line in lines)
+        if text.isupper():  # ALL-CAPS lines: the structure reads them as it reads any text
+            self.blocks.append(Block("p", text, html_text, pages=(self.heading_page, self.heading_page)))
+            return
+        self.in_references = bool(REFERENCES.match(text))
+        self.blocks.append(Block(f"h{self.level(lines[0])}", text, html_text))
+
+
+def paragraph_style(runs: list[list[Line]]) -> str:
+    """How the document marks its paragraphs: "indent" (an indented first line, seen more than
+    once), "hanging" (most lines indented, the first back at the margin), or "flush"."""
+    lines = indented = starts = 0
+    for run in runs:
+        left = min(line.x0 for line in run)
+        for previous, line in itertools.pairwise(run):
+            lines += 1
+            if INDENT_EMS * line.size < line.x0 - left < 4 * line.size:
+                indented += 1
+                starts += previous.x0 - left <= INDENT_EMS * line.size
+    if lines and indented > 0.5 * lines:
+        return "hanging"
+    return "indent" if starts >= 2 else "flush"
+
+
+REFERENCES = re.compile(
+    r"^(?:\d+\.?\s*)?(?:references|bibliography|works cited|literature|sources)\s*:?$", re.I
+)

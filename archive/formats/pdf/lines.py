@@ -1,0 +1,336 @@
+"""Characters -> lines: PDFium's characters with their boxes, baselines and fonts, grouped by baseline,
+cut at column gutters, with raised note calls, spaces and italics."""
+
+from __future__ import annotations
+
+import ctypes
+import html
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+import pypdfium2.raw as pdfium_c
+
+MIN_COLUMN_ROWS = 6  # a page with fewer rows is not searched for columns
+MIN_GUTTER = 4.0  # points: the narrowest gutter between columns
+GUTTER_ZONE = 0.2  # a gutter lies within this share of the text's width either side of its middle
+GUTTER_CROSSING_SHARE = 0.15  # rows that may cross a gutter (titles, wide captions)
+GUTTER_EMS = 1.5  # a horizontal gap wider than this (in font sizes) separates columns
+
+
+# A gap this wide (in font sizes) between two characters is a space even where the PDF has no
+# space character. Narrower gaps are not: PDFium adds the spaces it infers, and the glyph boxes of
+# narrow characters ("1", "i") leave gaps inside words.
+WIDE_GAP_EMS = 0.6
+
+
+SUPERSCRIPT_SIZE = 0.85  # characters smaller than this share of the line's size may be raised
+
+
+BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|[-,]bd\b", re.I)
+
+
+ITALIC_NAME = re.compile(r"italic|oblique|[-,]it\b", re.I)
+
+
+NO_SPACE = 0
+
+
+INFERRED_SPACE = 1  # PDFium inferred it from a gap
+
+
+SPACE = 2
+
+
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+
+
+@dataclass
+class Char:
+    text: str
+    x0: float
+    x1: float
+    baseline: float
+    top: float
+    size: float
+    bold: bool
+    italic: bool
+    space_before: int = 0  # NO_SPACE, INFERRED_SPACE (PDFium's guess from a gap) or SPACE
+
+
+@dataclass
+class Line:
+    page: int  # index in the document
+    x0: float
+    x1: float
+    baseline: float
+    top: float
+    size: float
+    bold: bool
+    italic: bool
+    text: str
+    html: str
+    calls: tuple[str, ...] = ()
+    hyphen: bool = False  # ends with a hyphen at the line's end
+    first_word: float = 0.0  # width of its first word: would it have fitted on the line before?
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+class _Fonts:
+    """Bold and italic per PDFium font handle, looked up once per font."""
+
+    def __init__(self):
+        self.known: dict[int, tuple[bool, bool]] = {}
+        self.buffer = ctypes.create_string_buffer(256)
+
+    def style(self, textpage, index: int, weight: int) -> tuple[bool, bool]:
+        obj = pdfium_c.FPDFText_GetTextObject(textpage, index)
+        font = pdfium_c.FPDFTextObj_GetFont(obj) if obj else None
+        key = ctypes.cast(font, ctypes.c_void_p).value if font else 0
+        found = self.known.get(key)
+        if found is None:
+            name = ""
+            if font:
+                length = pdfium_c.FPDFFont_GetBaseFontName(font, self.buffer, len(self.buffer))
+                name = self.buffer.raw[: max(0, length - 1)].decode("latin-1", "replace")
+                weight = weight if weight > 0 else pdfium_c.FPDFFont_GetWeight(font)
+            angle = ctypes.c_int()
+            slanted = (
+                bool(font)
+                and pdfium_c.FPDFFont_GetItalicAngle(font, ctypes.byref(angle))
+                and angle.value != 0
+            )
+            found = (bool(BOLD_NAME.search(name)) or weight >= 600, bool(ITALIC_NAME.search(name)) or slanted)
+            self.known[key] = found
+        return found
+
+
+def page_chars(textpage, fonts: _Fonts) -> list[Char]:
+    """The page's visible characters; a space is kept as a mark on the character after it."""
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    chars: list[Char] = []
+    space = NO_SPACE
+    for i in range(count):
+        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        if code in (10, 13):
+            continue
+        if code in (32, 0xA0) or (code < 32 and code != 2):
+            inferred = pdfium_c.FPDFText_IsGenerated(textpage, i) == 1
+            space = max(space, INFERRED_SPACE if inferred else SPACE)
+            continue
+        text = "-" if code == 2 else chr(code)  # 2: PDFium's mark of a hyphen at a line's end
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # half of a pair PDFium could not map
+        pdfium_c.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
+        pdfium_c.FPDFText_GetCharOrigin(textpage, i, ox, oy)
+        size = pdfium_c.FPDFText_GetFontSize(textpage, i) or (top.value - bottom.value) or 1.0
+        bold, italic = fonts.style(textpage, i, pdfium_c.FPDFText_GetFontWeight(textpage, i))
+        chars.append(Char(text, left.value, right.value, oy.value, top.value, size, bold, italic, space))
+        space = NO_SPACE
+    return chars
+
+
+def rows_of(chars: list[Char]) -> list[list[Char]]:
+    """Characters grouped by baseline (top of the page first), each row in x order."""
+    rows: list[list[Char]] = []
+    for char in sorted(chars, key=lambda c: (-c.baseline, c.x0)):
+        if rows and abs(rows[-1][0].baseline - char.baseline) <= 0.3 * max(char.size, rows[-1][0].size):
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    return [sorted(row, key=lambda c: c.x0) for row in rows]
+
+
+def split_row(row: list[Char], gutter: float | None = None) -> list[list[Char]]:
+    """A row cut at the page's gutter (unless a character stands on it: a full-width line) and
+    at any gap wide enough to be one."""
+    crosses = gutter is not None and any(c.x0 < gutter < c.x1 for c in row)
+    pieces = [[row[0]]]
+    for char in row[1:]:
+        previous = pieces[-1][-1]
+        at_gutter = gutter is not None and not crosses and previous.x1 <= gutter <= char.x0
+        if at_gutter or char.x0 - previous.x1 > GUTTER_EMS * max(char.size, previous.size):
+            pieces.append([char])
+        else:
+            pieces[-1].append(char)
+    return pieces
+
+
+def attach_superscripts(segments: list[list[Char]]) -> list[list[Char]]:
+    """Small raised characters in a row of their own (a note call set above the line) join the
+    line below them."""
+    kept = segments
+    result: list[list[Char]] = []
+    for segment in kept:
+        size = statistics.median(c.size for c in segment)
+        text = "".join(c.text for c in segment)
+        host = None
+        if len(text) <= 4 and text.isalnum():
+            for other in kept:
+                if other is segment:
+                    continue
+                other_size = statistics.median(c.size for c in other)
+                rise = segment[0].baseline - other[0].baseline
+                if (
+                    size < SUPERSCRIPT_SIZE * other_size
+                    and 0.1 * other_size < rise < 0.9 * other_size
+                    and other[0].x0 - other_size <= segment[0].x0 <= other[-1].x1 + other_size
+                ):
+                    host = other
+                    break
+        if host is not None:
+            host.extend(segment)
+            host.sort(key=lambda c: c.x0)
+        else:
+            result.append(segment)
+    return result
+
+
+def make_line(page: int, chars: list[Char]) -> Line:
+    """A line's text and display HTML: spaces from gaps, raised small digits as note calls,
+    italic runs as <em>."""
+    size = Counter(round(c.size, 1) for c in chars).most_common(1)[0][0]
+    baseline = statistics.median(c.baseline for c in chars if abs(c.size - size) < 0.2 * size)
+    text_parts: list[str] = []
+    html_parts: list[str] = []
+    calls: list[str] = []
+    italic_open = False
+    previous: Char | None = None
+    i = 0
+    while i < len(chars):
+        char = chars[i]
+        raised = char.size < SUPERSCRIPT_SIZE * size and char.baseline > baseline + 0.15 * size
+        if raised:  # a run of raised characters
+            j = i
+            while (
+                j < len(chars)
+                and chars[j].size < SUPERSCRIPT_SIZE * size
+                and chars[j].baseline > baseline + 0.15 * size
+            ):
+                j += 1
+            mark = "".join(c.text for c in chars[i:j])
+            if italic_open:
+                html_parts.append("</em>")
+                italic_open = False
+            if mark.isdigit() or re.fullmatch(r"[*†‡§]+|[a-z]", mark):
+                calls.append(mark)
+                html_parts.append(f'<sup class="note-call">{html.escape(mark)}</sup>')
+            else:
+                text_parts.append(" " + mark + " ")
+                html_parts.append(f"<sup>{html.escape(mark)}</sup>")
+            previous = chars[j - 1]
+            i = j
+            continue
+        if previous is not None and spaced(previous, char, size):
+            text_parts.append(" ")
+            if italic_open and not char.italic:
+                html_parts.append("</em>")
+                italic_open = False
+            html_parts.append(" ")
+        if char.italic and not italic_open:
+            html_parts.append("<em>")
+            italic_open = True
+        elif not char.italic and italic_open:
+            html_parts.append("</em>")
+            italic_open = False
+        text_parts.append(char.text)
+        html_parts.append(html.escape(char.text, quote=False))
+        previous = char
+        i += 1
+    if italic_open:
+        html_parts.append("</em>")
+    text = re.sub(r"\s+", " ", "".join(text_parts)).strip()
+    body = [c for c in chars if c.size >= SUPERSCRIPT_SIZE * size]
+    return Line(
+        page=page,
+        x0=min(c.x0 for c in chars),
+        x1=max(c.x1 for c in chars),
+        baseline=baseline,
+        top=max(c.top for c in chars),
+        size=size,
+        bold=bool(body) and sum(c.bold for c in body) >= 0.8 * len(body),
+        italic=bool(body) and sum(c.italic for c in body) >= 0.8 * len(body),
+        text=text,
+        html=re.sub(r"\s+", " ", "".join(html_parts)).strip(),
+        calls=tuple(calls),
+        hyphen=text.endswith("-") and len(text) > 1 and text[-2].isalpha(),
+        first_word=first_word_width(chars),
+    )
+
+
+def spaced(previous: Char, char: Char, size: float) -> bool:
+    """A space between two characters: one the PDF has, one PDFium inferred from a gap (never
+    beside Chinese or Japanese, written without spaces: a gap there is a font's bearing), or a
+    gap as wide as a space on its own."""
+    if char.space_before == SPACE:
+        return True
+    beside_cjk = bool(CJK.match(previous.text) or CJK.match(char.text))
+    if char.space_before == INFERRED_SPACE:
+        return not beside_cjk
+    # Full-width punctuation ("，", or "“" in a CJK font) leaves a gap of up to a whole em.
+    return char.x0 - previous.x1 > (1.0 if beside_cjk else WIDE_GAP_EMS) * size
+
+
+def first_word_width(chars: list[Char]) -> float:
+    end = chars[0].x1
+    for char in chars[1:]:
+        if char.space_before:
+            break
+        end = char.x1
+    return end - chars[0].x0
+
+
+def page_lines(page_index: int, chars: list[Char]) -> tuple[list[Line], float | None]:
+    """The page's lines, and the x of the gutter between its two columns if it has one."""
+    rows = rows_of(chars)
+    gutter = find_gutter(rows)
+    segments = [piece for row in rows for piece in split_row(row, gutter)]
+    lines = [make_line(page_index, segment) for segment in attach_superscripts(segments) if segment]
+    return lines, gutter
+
+
+def find_gutter(rows: list[list[Char]]) -> float | None:
+    """The x of a vertical strip in the middle of the text that (almost) no row crosses: the
+    gutter between two columns, however narrow (LaTeX sets 10 pt). Rows crossing it (a title, a
+    full-width figure caption) may be a few; each column must hold text on most rows."""
+    if len(rows) < MIN_COLUMN_ROWS:
+        return None
+    left = min(row[0].x0 for row in rows)
+    right = max(row[-1].x1 for row in rows)
+    width = right - left
+    if width <= 0:
+        return None
+    step = 1.0
+    bins = int(width / step) + 1
+    crossing = [0] * bins  # rows with a character over each point
+    for row in rows:
+        covered = set()
+        for char in row:
+            covered.update(range(int((char.x0 - left) / step), int((char.x1 - left) / step) + 1))
+        for index in covered:
+            if 0 <= index < bins:
+                crossing[index] += 1
+    allowed = GUTTER_CROSSING_SHARE * len(rows)
+    lo, hi = int(bins * (0.5 - GUTTER_ZONE)), int(bins * (0.5 + GUTTER_ZONE))
+    best: tuple[int, int] | None = None  # the widest clear run in the middle zone
+    start = None
+    for index in range(lo, hi + 1):
+        clear = index < bins and crossing[index] <= allowed
+        if clear and start is None:
+            start = index
+        elif not clear and start is not None:
+            if best is None or index - start > best[1] - best[0]:
+                best = (start, index)
+            start = None
+    if best is None or (best[1] - best[0]) * step < MIN_GUTTER:
+        return None
+    gutter = left + (best[0] + best[1]) / 2 * step
+    sides = [(any(c.x1 <= gutter for c in row), any(c.x0 >= gutter for c in row)) for row in rows]
+    both = sum(1 for a, b in sides if a and b)
+    return gutter if both >= 0.3 * len(rows) else None

@@ -1,0 +1,302 @@
+"""PDF articles (formats/pdf.py): test PDFs typeset by the suite itself (tests/pdfs.py), so that
+the text of every passage and the printed pages it stands on are known exactly."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from pdfs import caption, heading, page_break, paragraph, typeset
+
+from archive.models import ParseError
+from archive.parse import parse_file
+
+WORDS = (
+    "harbour ministry treaty summit pipeline tariff frontier convoy delegation reactor satellite "
+    "corridor embassy garrison ferry glacier lattice ledger meadow orchard quarry rivet saddle "
+    "thimble umpire vintage walnut yeoman zephyr anchor beacon cobalt dynamo ember falcon granite "
+    "hollow iris jasmine kettle lantern marble nectar oyster pepper quartz raven sable timber "
+    "velvet willow amber bramble cedar dune estuary fjord grove heath inlet juniper knoll "
+    "lagoon moor nettle oasis prairie reef spruce tundra upland valley wetland"
+).split()
+VERBS = "signed weighed drafted crossed rebuilt charted funded delayed revised inspected".split()
+
+
+def prose(seed: int, sentences: int) -> str:
+    """Sentences no other paragraph repeats (repeats are dropped as pull quotes)."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(sentences):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(8, 16))]
+        words.insert(2, rng.choice(VERBS))
+        out.append(" ".join(words).capitalize() + ".")
+    return " ".join(out)
+
+
+def article_items() -> list:
+    return [
+        heading("Harbours and Treaties on the Northern Route", 18),
+        paragraph(
+            "An opening paragraph on the informa|tion gathered about China-Russia convoys. " + prose(1, 4)
+        ),
+        heading("Convoys and corridors"),
+        paragraph(
+            prose(2, 14) + " The ministry said so^1 in public.", n1="Statement of the ministry, 12 May."
+        ),
+        caption("Figure 1. A convoy crossing the estuary at dawn."),
+        paragraph(prose(3, 40)),
+        heading("Treaties"),
+        paragraph(prose(4, 9) + " Delegates disagreed^2 twice.", n2="Minutes of the second session."),
+        paragraph(prose(5, 40)),
+        heading("References"),
+        paragraph("Falcon, A. (2019). Harbours of the north. Journal of Routes, 3(2), 1–10."),
+        paragraph("Granite, B. and Iris, C. (2020). Treaties and convoys. Maritime Review, 5, 20–30."),
+    ]
+
+
+def expected_passages(placed) -> list[tuple[str, str, int, int]]:
+    """(kind, text, first page, last page) as the archive should read the typeset article."""
+    kinds = []
+    section = None
+    lead_done = False
+    for i, block in enumerate(placed):
+        if block.kind == "heading":
+            section = block.text if i else None  # the first heading is the article's title
+            continue
+        if block.kind == "note":
+            kinds.append(("note", block.text, block.first_page, block.last_page))
+        elif block.kind == "caption":
+            kinds.append(("figure", block.text, block.first_page, block.last_page))
+        elif section == "References":
+            kinds.append(("reference", block.text, block.first_page, block.last_page))
+        else:
+            kind = "lead" if section is None and not lead_done else "paragraph"
+            lead_done = True
+            kinds.append((kind, block.text, block.first_page, block.last_page))
+    order = {"lead": 0, "paragraph": 0, "figure": 0, "reference": 0, "note": 1}  # notes come last
+    return sorted([k for k in kinds if k[0] != "heading"], key=lambda k: order[k[0]])
+
+
+def read_back(path: Path) -> list[tuple[str, str, int, int]]:
+    article = parse_file(path)
+    return [(p.kind, p.text, p.page_start, p.page_end) for p in article.passages]
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+def test_every_passage_and_its_printed_pages(tmp_path, columns):
+    path = tmp_path / f"article-{columns}.pdf"
+    placed = typeset(
+        path, article_items(), first_page=113, columns=columns, running_header="Journal of Routes | Vol. 3"
+    )
+    assert placed[-1].last_page > 114  # the article runs over several pages
+    assert any(b.first_page != b.last_page for b in placed)  # and a paragraph crosses a page break
+    assert read_back(path) == expected_passages(placed)
+
+
+def test_headings_become_section_paths_and_the_title(tmp_path):
+    path = tmp_path / "article.pdf"
+    typeset(path, article_items(), first_page=113, running_header="Journal of Routes | Vol. 3")
+    article = parse_file(path)
+    assert article.title == "Harbours and Treaties on the Northern Route"
+    assert [s.title for s in article.sections] == ["Convoys and corridors", "Treaties", "References"]
+    assert (article.first_page, article.last_page) == (
+        113,
+        113 + len({p.page_start for p in article.passages}) - 1,
+    )
+    assert article.page_source == "the page numbers printed on its pages"
+
+
+def test_words_hyphenated_at_line_ends_are_joined_but_compounds_keep_their_hyphen(tmp_path):
+    path = tmp_path / "narrow.pdf"
+    items = [
+        paragraph(
+            "Long-standing and well-known quarrels aside, dele|gations from both sides met in the "
+            "harbour to discuss informa|tion sharing about convoys and "
+            "China-Russia convoys, long-standing disputes and the well-known corridor near the "
+            "frontier, where con|voys cross the estuary every spring."
+        )
+    ]
+    placed = typeset(path, items, page_size=(260, 400))  # narrow: many line ends
+    text = parse_file(path).passages[0].text
+    assert text == placed[0].text
+    assert "information" in text and "China-Russia" in text and "well-known" in text and "convoys" in text
+
+
+def test_page_numbers_from_page_labels_or_page_order(tmp_path):
+    labelled = tmp_path / "labelled.pdf"
+    placed = typeset(labelled, article_items(), first_page=45, page_numbers=None, page_labels=True)
+    article = parse_file(labelled)
+    assert article.page_source == "the PDF's page labels"
+    assert article.passages[0].page_start == 45 and article.last_page == placed[-1].last_page
+    bare = tmp_path / "bare.pdf"
+    typeset(bare, article_items(), first_page=45, page_numbers=None)
+    article = parse_file(bare)
+    assert article.page_source == "the order of its pages (no printed numbers found)"
+    assert article.passages[0].page_start == 1
+
+
+def test_notes_are_linked_to_their_calls(tmp_path):
+    path = tmp_path / "notes.pdf"
+    typeset(path, article_items(), first_page=113)
+    article = parse_file(path)
+    notes = [p for p in article.passages if p.kind == "note"]
+    assert [(n.ordinal, n.text) for n in notes] == [
+        (1, "Statement of the ministry, 12 May."),
+        (2, "Minutes of the second session."),
+    ]
+    calling = article.passage(notes[0].called_from)
+    assert (
+        "The ministry said so in public." in calling.text and '<sup class="note-call">1</sup>' in calling.html
+    )
+
+
+def test_metadata_from_the_info_dictionary_and_the_first_page(tmp_path):
+    path = tmp_path / "meta.pdf"
+    items = [
+        paragraph("Journal of Routes, Vol. 3, No. 2. https://doi.org/10.1234/routes.2019.7"),
+        *article_items(),
+    ]
+    typeset(path, items, title="Harbours and Treaties", author="Anna Falcon; Bo Granite", first_page=7)
+    article = parse_file(path)
+    assert article.title == "Harbours and Treaties"
+    assert [a.name for a in article.authors] == ["Anna Falcon", "Bo Granite"]
+    assert (article.doi, article.volume, article.issue) == ("10.1234/routes.2019.7", "3", "2")
+    assert article.metadata_sources["title"] == "PDF"
+
+
+def test_chinese_and_russian_text(tmp_path):
+    path = tmp_path / "scripts.pdf"
+    typeset(path, [paragraph("Оренбург and 战略互信 stand in one paragraph about convoys.")])
+    assert parse_file(path).passages[0].text == "Оренбург and 战略互信 stand in one paragraph about convoys."
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"%PDF-1.4\n garbage that is no PDF", "cannot be read as a PDF"),
+        (b"", "cannot be read as a PDF"),
+        (b"\x00\x01binary", "cannot be read as a PDF"),
+    ],
+)
+def test_a_broken_pdf_is_refused_with_a_reason(tmp_path, content, reason):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(content)
+    with pytest.raises(ParseError, match=reason):
+        parse_file(path)
+
+
+def test_a_pdf_without_text_is_refused_with_a_reason(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    drawing = canvas.Canvas(str(path))
+    drawing.rect(100, 100, 200, 200, fill=1)  # a picture, no text
+    drawing.showPage()
+    drawing.save()
+    with pytest.raises(ParseError, match="no text layer"):
+        parse_file(path)
+
+
+def test_an_encrypted_pdf_is_refused_with_a_reason(tmp_path):
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "locked.pdf"
+    drawing = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    drawing.drawString(100, 700, "Locked text.")
+    drawing.showPage()
+    drawing.save()
+    with pytest.raises(ParseError, match="password"):
+        parse_file(path)
+
+
+def test_a_long_pdf_keeps_every_paragraph(tmp_path):
+    """Forty sections over dozens of pages (its speed is measured by bench/pdf.py)."""
+    path = tmp_path / "long.pdf"
+    items = []
+    for n in range(40):
+        items += [heading(f"Part {n + 1}"), paragraph(prose(100 + n, 30))]
+    placed = typeset(path, items)
+    article = parse_file(path)
+    assert len(article.passages) == len([b for b in placed if b.kind == "paragraph"])
+    assert placed[-1].last_page >= 20
+
+
+def seed_items(seed, seed_path) -> tuple[list, list[int]]:
+    """The seed's blocks as the printed journal had them: each on its page, and each paragraph
+    the printer split across pages split at the same words (the Markdown seed keeps the halves as
+    two blocks). Returns the items and the page each one starts on."""
+    from bs4 import BeautifulSoup
+
+    from archive.parse import html_from_markdown
+    from archive.walk import walk_document
+
+    html = html_from_markdown(seed_path.read_text(encoding="utf-8"))
+    blocks = [b.text for b in walk_document(BeautifulSoup(html, "html.parser")).blocks]
+    starts = {p.text: p.page_start for p in seed.passages}
+    split = {p.text: p for p in seed.passages if p.page_end != p.page_start}
+    items, pages, page, i = [], [], seed.first_page, 0
+    while i < len(blocks):
+        text = blocks[i]
+        joined = f"{text}{'' if text.endswith('-') else ' '}{blocks[i + 1]}" if i + 1 < len(blocks) else None
+        if joined in split:  # the two halves of a paragraph split by a page break
+            passage = split[joined]
+            page = passage.page_start
+            items.append(paragraph(f"{text}\f{blocks[i + 1]}"))
+            pages.append(page)
+            page = passage.page_end
+            i += 2
+            continue
+        page = starts.get(text, page)
+        items.append(paragraph(text))
+        pages.append(page)
+        i += 1
+    with_breaks = []
+    for n, item in enumerate(items):
+        if n and pages[n] > pages[n - 1] and "\f" not in items[n - 1].text:
+            with_breaks.append(page_break())
+        with_breaks.append(item)
+    return with_breaks, pages
+
+
+def test_the_seed_as_a_pdf_gives_the_same_passages_and_pages(seed, seed_path, tmp_path):
+    items, _ = seed_items(seed, seed_path)
+    path = tmp_path / f"{seed.id}.pdf"
+    placed = typeset(
+        path,
+        items,
+        first_page=seed.first_page,
+        page_size=(612, 1300),
+        running_header="Comparative Connections | September 2019",
+    )
+    assert placed[-1].last_page == seed.last_page  # every printed page fitted on one PDF page
+    article = parse_file(path)
+    assert article.page_source == "the page numbers printed on its pages"
+    assert len(article.passages) == len(seed.passages) == 76
+    for ours, theirs in zip(article.passages, seed.passages, strict=True):
+        assert (ours.id, ours.kind, ours.text, ours.page_start, ours.page_end) == (
+            theirs.id, theirs.kind, theirs.text, theirs.page_start, theirs.page_end
+        )  # fmt: skip
+    assert (article.title, article.volume, article.issue) == (seed.title, seed.volume, seed.issue)
+
+
+def test_a_sidecar_corrects_the_pdf_and_citations_use_the_printed_pages(tmp_path):
+    from archive.cite import citations, locator_of
+
+    path = tmp_path / "routes.pdf"
+    typeset(path, article_items(), first_page=113, title="A Wrong Title", running_header="Journal of Routes")
+    article = parse_file(path)
+    paragraph_on_114 = next(p for p in article.passages if p.page_start == p.page_end == 114)
+    locator = locator_of(paragraph_on_114, "page")
+    assert (locator.label, locator.value) == ("page", "114")
+    assert ", 114." in citations(article, locator, ("chicago",))["chicago"].citation_text
+    (tmp_path / "routes.meta.toml").write_text(
+        'title = "Harbours and Treaties"\njournal = "Journal of Routes"\npages = "13-15"\n', encoding="utf-8"
+    )
+    corrected = parse_file(path)
+    assert (corrected.title, corrected.journal) == ("Harbours and Treaties", "Journal of Routes")
+    assert corrected.metadata_sources["title"] == "routes.meta.toml"
+    moved = corrected.passage(paragraph_on_114.id)
+    assert (moved.page_start, corrected.first_page) == (14, 13)
+    assert corrected.page_source.startswith("the sidecar's page range")
