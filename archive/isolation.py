@@ -26,6 +26,7 @@ from .settings import setting
 # Defaults in settings.py: 20 s of wall-clock time to parse one file (real articles take well
 # under 1 s) and 2 GiB of address space a worker may add while parsing it.
 MAX_WORKERS = 4
+PDF_BUDGET_FACTOR = 3  # a PDF's time when no ARCHIVE_PDF_SECONDS is given
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -35,11 +36,22 @@ class Budget:
 
     seconds: float
     memory: int
+    pdf_seconds: float | None = None  # a PDF's pages are laid out one by one: it may take longer
 
     @classmethod
     def from_environment(cls) -> Budget:
-        """ARCHIVE_FILE_SECONDS and ARCHIVE_FILE_MEMORY_MB (see settings.py)."""
-        return cls(float(setting("ARCHIVE_FILE_SECONDS")), int(setting("ARCHIVE_FILE_MEMORY_MB")) * 2**20)
+        """ARCHIVE_FILE_SECONDS, ARCHIVE_FILE_MEMORY_MB and ARCHIVE_PDF_SECONDS (see settings.py)."""
+        return cls(
+            float(setting("ARCHIVE_FILE_SECONDS")),
+            int(setting("ARCHIVE_FILE_MEMORY_MB")) * 2**20,
+            float(setting("ARCHIVE_PDF_SECONDS")),
+        )
+
+    def seconds_for(self, path: Path) -> float:
+        """The time one file may take: more for a PDF (300 pages take about 25 s here)."""
+        if path.suffix.lower() == ".pdf":
+            return self.pdf_seconds if self.pdf_seconds is not None else PDF_BUDGET_FACTOR * self.seconds
+        return self.seconds
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,7 @@ class Pool:
         todo = iter(enumerate(paths))
         following = 0
         for worker in self.workers:
-            feed(worker, todo, self.budget.seconds)
+            feed(worker, todo, self.budget)
         while following < len(paths):
             busy = [w for w in self.workers if w.task is not None]
             ready = wait(
@@ -137,7 +149,7 @@ class Pool:
                 if not answered or not worker.process.is_alive():
                     worker.kill()
                     worker = self.workers[slot] = self.worker()
-                feed(worker, todo, self.budget.seconds)
+                feed(worker, todo, self.budget)
             while following in done:
                 yield done.pop(following)
                 following += 1
@@ -145,7 +157,7 @@ class Pool:
     def collect(self, worker: Worker, path: Path, answered: bool) -> Outcome:
         """The worker's outcome, or why it gave none."""
         if not answered:
-            return Outcome(path, error=f"it took over {self.budget.seconds:g} s to parse; skipped")
+            return Outcome(path, error=f"it took over {self.budget.seconds_for(path):g} s to parse; skipped")
         try:
             return worker.conn.recv()
         except (EOFError, OSError):
@@ -154,12 +166,12 @@ class Pool:
             return Outcome(path, error=f"its parser process died ({died}); skipped")
 
 
-def feed(worker: Worker, todo: Iterator[tuple[int, Path]], seconds: float) -> None:
+def feed(worker: Worker, todo: Iterator[tuple[int, Path]], budget: Budget) -> None:
     """The worker's next file, if any is left."""
     task = next(todo, None)
     worker.task = None
     if task is not None:
-        worker.give(task[0], task[1], seconds)
+        worker.give(task[0], task[1], budget.seconds_for(task[1]))
 
 
 def describe_exit(code: int | None) -> str:

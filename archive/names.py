@@ -85,8 +85,13 @@ def _capitalize(part: str) -> str:
 
 
 def is_all_caps(text: str) -> bool:
-    """At least two letters, all capitals (str.isupper checks the second half, fast)."""
-    return text.isupper() and sum(1 for c in text if c.isupper()) >= 2
+    """Words in capitals: all capitals, a word of three letters or more, and more letters than
+    other characters ('U0 ⊆ U.' or 'P 7→ LP ∩ H' in a formula is not a heading shouting)."""
+    if not text.isupper():  # str.isupper is fast and checks the rest
+        return False
+    letters = sum(1 for c in text if c.isalpha())
+    others = sum(1 for c in text if not c.isalpha() and not c.isspace())
+    return letters > others and re.search(r"[^\W\d_]{3}", text) is not None
 
 
 def author_from_name(name: str, affiliation: str | None = None) -> Author:

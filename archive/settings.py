@@ -30,6 +30,11 @@ SETTINGS = (
     ),
     Setting("ARCHIVE_FILE_MEMORY_MB", "2048", "Memory one file's parser may add before the file is skipped."),
     Setting(
+        "ARCHIVE_PDF_SECONDS",
+        "90",
+        "Time to read one PDF before it is skipped (a 300-page PDF takes about 25 s on 2 cores).",
+    ),
+    Setting(
         "ARCHIVE_KEY_FILE",
         "~/.config/archive/index.key",
         "The key that signs the index (created on first use, 0600); see Reliability.",

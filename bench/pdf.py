@@ -24,6 +24,7 @@ from pdfs import heading, paragraph, typeset  # noqa: E402
 
 from archive.parse import parse_file  # noqa: E402
 
+PARAGRAPHS_PER_PAGE = 5.5  # of 60-140 words, as the typesetter sets them on a letter page
 WORDS = (
     "harbour ministry treaty summit pipeline tariff frontier convoy delegation reactor satellite "
     "corridor embassy garrison ferry glacier ledger meadow orchard quarry timber willow estuary"
@@ -34,8 +35,7 @@ def article(pages: int, columns: int) -> list:
     """About `pages` pages of sections, paragraphs and footnotes."""
     rng = random.Random(pages * 10 + columns)
     items = [heading("A Long Report on Harbours and Treaties", 18)]
-    per_page = 5 if columns == 1 else 6
-    for n in range(pages * per_page // 2):
+    for n in range(int(pages * PARAGRAPHS_PER_PAGE)):
         if n % 6 == 0:
             items.append(heading(f"Section {n // 6 + 1}"))
         words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 140)))

@@ -95,6 +95,7 @@ class Typesetter:
         page_numbers: str | None = "footer",  # "footer", "header" or None
         page_size: tuple[float, float] = (612, 792),
         page_labels: bool = False,
+        gutter: float = 24.0,
         title: str | None = None,
         author: str | None = None,
     ):
@@ -105,7 +106,7 @@ class Typesetter:
             self.canvas.setAuthor(author)
         self.width, self.height = page_size
         self.margin = 72.0
-        self.gutter = 24.0
+        self.gutter = gutter
         self.columns = columns
         self.running_header = running_header
         self.page_numbers = page_numbers

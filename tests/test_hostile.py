@@ -88,3 +88,11 @@ def test_a_first_build_with_only_bad_files_is_an_empty_index_that_serves(tmp_pat
     assert result.exit_code == 1 and "2 failed" in result.output
     search_result = runner.invoke(cli, ["search", "anything", "--index", str(tmp_path / "ix")])
     assert search_result.exit_code == 0 and "0 results" in search_result.output
+
+
+def test_a_pdf_has_a_time_budget_of_its_own():
+    from archive.isolation import Budget
+
+    budget = Budget(20, 2**30)
+    assert (budget.seconds_for(Path("a.md")), budget.seconds_for(Path("A.PDF"))) == (20, 60)
+    assert Budget(20, 2**30, pdf_seconds=90).seconds_for(Path("b.pdf")) == 90

@@ -83,11 +83,16 @@ def read_back(path: Path) -> list[tuple[str, str, int, int]]:
     return [(p.kind, p.text, p.page_start, p.page_end) for p in article.passages]
 
 
-@pytest.mark.parametrize("columns", [1, 2])
-def test_every_passage_and_its_printed_pages(tmp_path, columns):
-    path = tmp_path / f"article-{columns}.pdf"
+@pytest.mark.parametrize(("columns", "gutter"), [(1, 0), (2, 24), (2, 10)])  # 10 pt: LaTeX's
+def test_every_passage_and_its_printed_pages(tmp_path, columns, gutter):
+    path = tmp_path / f"article-{columns}-{gutter}.pdf"
     placed = typeset(
-        path, article_items(), first_page=113, columns=columns, running_header="Journal of Routes | Vol. 3"
+        path,
+        article_items(),
+        first_page=113,
+        columns=columns,
+        gutter=gutter,
+        running_header="Journal of Routes | Vol. 3",
     )
     assert placed[-1].last_page > 114  # the article runs over several pages
     assert any(b.first_page != b.last_page for b in placed)  # and a paragraph crosses a page break

@@ -77,8 +77,9 @@ def read_pdf(data: bytes) -> PdfArticle:
     ordered = [reading_order(page) for page in pages]
     blocks = Assembler(body_size, vocabulary(pages)).run(pages, ordered)
     metadata = pdf_metadata(info, pages, body_size, byline)
-    if numbers[0] is not None:
-        metadata.update(first_page=numbers[0], last_page=numbers[-1])
+    printed = [number for number in numbers if number is not None]
+    if printed:
+        metadata.update(first_page=printed[0], last_page=printed[-1])
     return PdfArticle(blocks, metadata, page_source, [])
 
 

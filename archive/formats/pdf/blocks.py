@@ -114,7 +114,7 @@ class Assembler:
         return self.blocks
 
     def is_heading(self, line: Line) -> bool:
-        if line.words > MAX_HEADING_WORDS or not any(c.isalpha() for c in line.text):
+        if line.words > MAX_HEADING_WORDS or not words_not_symbols(line.text):
             return False
         if line.text.endswith((".", ",", ";")) and not re.match(r"^\d+(\.\d+)*\.?\s", line.text):
             return False
@@ -270,6 +270,13 @@ class Assembler:
             return
         self.in_references = bool(REFERENCES.match(text))
         self.blocks.append(Block(f"h{self.level(lines[0])}", text, html_text))
+
+
+def words_not_symbols(text: str) -> bool:
+    """Mostly letters (and a section number): a heading, not a displayed formula ('P 7→ Lp ∩ H')."""
+    body = re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", text)
+    visible = [c for c in body if not c.isspace()]
+    return bool(visible) and sum(c.isalpha() for c in visible) >= 0.6 * len(visible)
 
 
 def paragraph_style(runs: list[list[Line]]) -> str:

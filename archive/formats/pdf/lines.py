@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import ctypes
 import html
+import itertools
 import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pypdfium2.raw as pdfium_c
 
 MIN_COLUMN_ROWS = 6  # a page with fewer rows is not searched for columns
@@ -28,6 +30,9 @@ WIDE_GAP_EMS = 0.6
 SUPERSCRIPT_SIZE = 0.85  # characters smaller than this share of the line's size may be raised
 
 
+BOLD_WEIGHT = 600
+ITALIC_FLAG = 1 << 6  # font descriptor flags (PDF 32000-1, 9.8.2)
+FORCE_BOLD = 1 << 18
 BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|[-,]bd\b", re.I)
 
 
@@ -81,30 +86,23 @@ class Line:
 
 
 class _Fonts:
-    """Bold and italic per PDFium font handle, looked up once per font."""
+    """Bold and italic by font name (and descriptor flags), worked out once per font: one call
+    per character instead of three."""
 
     def __init__(self):
-        self.known: dict[int, tuple[bool, bool]] = {}
+        self.known: dict[tuple[bytes, int], tuple[bool, bool]] = {}
         self.buffer = ctypes.create_string_buffer(256)
+        self.flags = ctypes.c_int()
 
-    def style(self, textpage, index: int, weight: int) -> tuple[bool, bool]:
-        obj = pdfium_c.FPDFText_GetTextObject(textpage, index)
-        font = pdfium_c.FPDFTextObj_GetFont(obj) if obj else None
-        key = ctypes.cast(font, ctypes.c_void_p).value if font else 0
+    def style(self, textpage, index: int) -> tuple[bool, bool]:
+        pdfium_c.FPDFText_GetFontInfo(textpage, index, self.buffer, len(self.buffer), self.flags)
+        key = (self.buffer.value, self.flags.value)
         found = self.known.get(key)
         if found is None:
-            name = ""
-            if font:
-                length = pdfium_c.FPDFFont_GetBaseFontName(font, self.buffer, len(self.buffer))
-                name = self.buffer.raw[: max(0, length - 1)].decode("latin-1", "replace")
-                weight = weight if weight > 0 else pdfium_c.FPDFFont_GetWeight(font)
-            angle = ctypes.c_int()
-            slanted = (
-                bool(font)
-                and pdfium_c.FPDFFont_GetItalicAngle(font, ctypes.byref(angle))
-                and angle.value != 0
-            )
-            found = (bool(BOLD_NAME.search(name)) or weight >= 600, bool(ITALIC_NAME.search(name)) or slanted)
+            name = key[0].decode("latin-1", "replace")
+            weight = pdfium_c.FPDFText_GetFontWeight(textpage, index)
+            bold = bool(BOLD_NAME.search(name)) or weight >= BOLD_WEIGHT or bool(key[1] & FORCE_BOLD)
+            found = (bold, bool(ITALIC_NAME.search(name)) or bool(key[1] & ITALIC_FLAG))
             self.known[key] = found
         return found
 
@@ -130,7 +128,7 @@ def page_chars(textpage, fonts: _Fonts) -> list[Char]:
         pdfium_c.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
         pdfium_c.FPDFText_GetCharOrigin(textpage, i, ox, oy)
         size = pdfium_c.FPDFText_GetFontSize(textpage, i) or (top.value - bottom.value) or 1.0
-        bold, italic = fonts.style(textpage, i, pdfium_c.FPDFText_GetFontWeight(textpage, i))
+        bold, italic = fonts.style(textpage, i)
         chars.append(Char(text, left.value, right.value, oy.value, top.value, size, bold, italic, space))
         space = NO_SPACE
     return chars
@@ -306,30 +304,29 @@ def find_gutter(rows: list[list[Char]]) -> float | None:
     width = right - left
     if width <= 0:
         return None
-    step = 1.0
-    bins = int(width / step) + 1
-    crossing = [0] * bins  # rows with a character over each point
+    bins = int(width) + 2  # one a point
+    # Rows over each point, as a difference array: a row covers its extent but its gaps (only
+    # gaps wide enough to matter: a gutter is MIN_GUTTER wide).
+    change = np.zeros(bins + 1)
     for row in rows:
-        covered = set()
-        for char in row:
-            covered.update(range(int((char.x0 - left) / step), int((char.x1 - left) / step) + 1))
-        for index in covered:
-            if 0 <= index < bins:
-                crossing[index] += 1
-    allowed = GUTTER_CROSSING_SHARE * len(rows)
+        change[int(row[0].x0 - left)] += 1
+        change[int(row[-1].x1 - left) + 1] -= 1
+        for previous, char in itertools.pairwise(row):
+            if char.x0 - previous.x1 >= MIN_GUTTER / 2:
+                change[int(previous.x1 - left) + 1] -= 1
+                change[int(char.x0 - left)] += 1
+    crossing = np.cumsum(change)[:bins]
     lo, hi = int(bins * (0.5 - GUTTER_ZONE)), int(bins * (0.5 + GUTTER_ZONE))
-    best: tuple[int, int] | None = None  # the widest clear run in the middle zone
-    start = None
-    for index in range(lo, hi + 1):
-        clear = index < bins and crossing[index] <= allowed
-        if clear and start is None:
-            start = index
-        elif not clear and start is not None:
-            if best is None or index - start > best[1] - best[0]:
-                best = (start, index)
-            start = None
-    if best is None or (best[1] - best[0]) * step < MIN_GUTTER:
+    clear = np.concatenate(([False], crossing[lo:hi] <= GUTTER_CROSSING_SHARE * len(rows), [False]))
+    edges = np.flatnonzero(np.diff(clear.astype(np.int8)))  # starts and ends of clear runs
+    if not len(edges):
         return None
+    starts, ends = edges[::2], edges[1::2]
+    widest = int(np.argmax(ends - starts))
+    if ends[widest] - starts[widest] < MIN_GUTTER:
+        return None
+    best = (lo + starts[widest], lo + ends[widest])
+    step = 1.0
     gutter = left + (best[0] + best[1]) / 2 * step
     sides = [(any(c.x1 <= gutter for c in row), any(c.x0 >= gutter for c in row)) for row in rows]
     both = sum(1 for a, b in sides if a and b)

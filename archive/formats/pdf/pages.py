@@ -94,11 +94,10 @@ def remove_furniture(pages: list[Page]) -> None:
 
 
 def printed_pages(pages: list[Page], labels: list[str]) -> tuple[list[int | None], str]:
-    """Each page's printed number, and where the numbers came from."""
-    if labels and all(label.isdigit() for label in labels):
-        numbers = [int(label) for label in labels]
-        if all(b == a + 1 for a, b in itertools.pairwise(numbers)):
-            return numbers, "the PDF's page labels"
+    """Each page's printed number (None for front matter numbered i, ii, …), and where the
+    numbers came from."""
+    if numbers := label_numbers(labels):
+        return numbers, "the PDF's page labels"
     offsets: Counter = Counter()
     with_numbers = 0
     for index, page in enumerate(pages):
@@ -107,9 +106,21 @@ def printed_pages(pages: list[Page], labels: list[str]) -> tuple[list[int | None
         offsets.update(found)
     if offsets:
         offset, count = offsets.most_common(1)[0]
-        if count >= max(1, 0.6 * with_numbers) and (count >= 2 or len(pages) == 1) and offset + 0 >= 1:
-            return [index + offset for index in range(len(pages))], "the page numbers printed on its pages"
+        if count >= max(1, 0.6 * with_numbers) and (count >= 2 or len(pages) == 1):
+            numbers = [index + offset if index + offset >= 1 else None for index in range(len(pages))]
+            return numbers, "the page numbers printed on its pages"
     return [index + 1 for index in range(len(pages))], "the order of its pages (no printed numbers found)"
+
+
+def label_numbers(labels: list[str]) -> list[int | None] | None:
+    """Page numbers from the PDF's page labels when most are numbers counting up one a page
+    (roman front matter and other labels give None); else None."""
+    numbers = [int(label) if label.isdigit() else None for label in labels]
+    known = [(index, n) for index, n in enumerate(numbers) if n is not None]
+    if len(known) < max(1, 0.5 * len(labels)):
+        return None
+    steady = all(b - a == j - i for (i, a), (j, b) in itertools.pairwise(known))
+    return numbers if steady else None
 
 
 def page_number_candidates(page: Page) -> list[int]:
