@@ -213,15 +213,17 @@ def article_from_pdf(path: Path, data: bytes) -> Article:
     if len(blocks) > MAX_BLOCKS:
         raise ValueError(f"it has {len(blocks):,} blocks of text, over the limit of {MAX_BLOCKS:,}")
     warnings = list(read.warnings)
-    layers = [read.metadata]
+    layers = list(read.metadata)
     if sidecar := existing_sidecar(path):
         layers.append(_read_sidecar(sidecar, warnings))
     structure = build_passages(article_id(path), blocks, layers, structured=_has_headings(blocks))
     article = article_from_structure(path, hashlib.sha256(data).hexdigest(), structure, blocks, warnings)
-    printed, stated = read.metadata.first_page, article.first_page
+    printed, stated = read.first_page, article.first_page
     if printed is None or stated is None or stated == printed:
         return replace(article, page_source=read.page_source)
-    # The sidecar's page range wins (the librarian corrects what the PDF prints): every page moves.
+    # A sidecar's page range wins over what the PDF prints (the librarian corrects it), and so
+    # does the XMP's over the mere page order: every passage's pages move with it.
+    source = article.metadata_sources.get("first_page", "")
     shift = stated - printed
     passages = tuple(
         replace(p, page_start=p.page_start + shift, page_end=p.page_end + shift)
@@ -229,9 +231,8 @@ def article_from_pdf(path: Path, data: bytes) -> Article:
         else p
         for p in article.passages
     )
-    return replace(
-        article, passages=passages, page_source=f"the sidecar's page range ({read.page_source}, moved)"
-    )
+    moved = f"the page range stated by {source} (instead of {read.page_source})"
+    return replace(article, passages=passages, page_source=moved)
 
 
 def article_from_structure(

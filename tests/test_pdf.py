@@ -167,7 +167,41 @@ def test_metadata_from_the_info_dictionary_and_the_first_page(tmp_path):
     assert article.title == "Harbours and Treaties"
     assert [a.name for a in article.authors] == ["Anna Falcon", "Bo Granite"]
     assert (article.doi, article.volume, article.issue) == ("10.1234/routes.2019.7", "3", "2")
-    assert article.metadata_sources["title"] == "PDF"
+    assert article.journal == "Journal of Routes"
+    assert article.metadata_sources["title"] == "PDF properties"
+    assert article.metadata_sources["journal"] == "PDF first page"
+
+
+XMP = """<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:prism="http://prismstandard.org/namespaces/basic/2.0/" prism:volume="12" prism:number="4">
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">Convoys of the North: A Survey</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>Anna Falcon</rdf:li><rdf:li>Granite, Bo</rdf:li></rdf:Seq></dc:creator>
+<prism:publicationName>Journal of Routes</prism:publicationName>
+<prism:doi>10.5555/routes.12.4.7</prism:doi><prism:coverDate>2021-06-15</prism:coverDate>
+<prism:startingPage>201</prism:startingPage><prism:endingPage>230</prism:endingPage>
+</rdf:Description></rdf:RDF></x:xmpmeta>
+<?xpacket end="w"?>"""
+
+
+def test_the_xmp_packet_wins_over_the_info_dictionary(tmp_path):
+    from archive.formats.pdf.xmp import xmp_metadata
+
+    path = tmp_path / "xmp.pdf"
+    typeset(path, article_items(), title="Draft title", author="Someone Else")
+    # A metadata stream is stored uncompressed; the reader finds the packet in the file's bytes.
+    path.write_bytes(path.read_bytes() + XMP.encode("utf-8"))
+    article = parse_file(path)
+    assert article.title == "Convoys of the North: A Survey"
+    assert [a.name for a in article.authors] == ["Anna Falcon", "Bo Granite"]
+    assert (article.journal, article.volume, article.issue, article.doi) == (
+        "Journal of Routes", "12", "4", "10.5555/routes.12.4.7"
+    )  # fmt: skip
+    assert article.date == "2021-06-15" and article.metadata_sources["doi"] == "XMP"
+    # The pages the PDF prints (1, 2, …) stay: XMP's 201–230 are another version's.
+    assert (article.first_page, article.passages[0].page_start) == (1, 1)
+    assert xmp_metadata(b"<x:xmpmeta><unclosed") == xmp_metadata(b"no packet at all")  # nothing, no error
 
 
 def test_chinese_and_russian_text(tmp_path):
@@ -304,4 +338,17 @@ def test_a_sidecar_corrects_the_pdf_and_citations_use_the_printed_pages(tmp_path
     assert corrected.metadata_sources["title"] == "routes.meta.toml"
     moved = corrected.passage(paragraph_on_114.id)
     assert (moved.page_start, corrected.first_page) == (14, 13)
-    assert corrected.page_source.startswith("the sidecar's page range")
+    assert corrected.page_source == (
+        "the page range stated by routes.meta.toml (instead of the page numbers printed on its pages)"
+    )
+
+
+def test_xmp_pages_number_a_pdf_that_prints_none(tmp_path):
+    path = tmp_path / "unnumbered.pdf"
+    typeset(path, article_items(), page_numbers=None)
+    path.write_bytes(path.read_bytes() + XMP.encode("utf-8"))
+    article = parse_file(path)
+    assert (article.first_page, article.passages[0].page_start) == (201, 201)
+    assert article.page_source == (
+        "the page range stated by XMP (instead of the order of its pages (no printed numbers found))"
+    )

@@ -33,7 +33,16 @@ from ...names import author_from_name, names_and_et_al
 from ...walk import Block
 from .blocks import HEADING_SIZE, Assembler, vocabulary
 from .lines import Line, _Fonts, page_chars, page_lines
-from .pages import Page, body_font_size, printed_pages, reading_order, remove_furniture, take_footnotes
+from .pages import (
+    PAGE_ORDER,
+    Page,
+    body_font_size,
+    printed_pages,
+    reading_order,
+    remove_furniture,
+    take_footnotes,
+)
+from .xmp import xmp_metadata
 
 MAX_PAGES = 2000  # a longer PDF is a book or a scan bundle, not an article
 MAX_CHARS = 5_000_000  # characters in the whole document
@@ -45,14 +54,17 @@ FRONT_HEADING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?\s+\S|abstract|summary|introduction|contents|keywords|key words|executive summary)",
     re.I,
 )
+# What stands before "Vol. 3, No. 2" when it is a journal's name (not a date or a page number).
+JOURNAL = re.compile(r"^[^\W\d_][\w&'’.:, -]{2,120}$")
 PLACEHOLDERS = frozenset({"untitled", "anonymous", "unknown", "user", "admin", "microsoft word"})
 
 
 @dataclass
 class PdfArticle:
     blocks: list[Block]
-    metadata: Metadata
+    metadata: list[Metadata]  # layers, the later winning (as parse.py merges every format's)
     page_source: str
+    first_page: int | None  # the first printed page the passages carry
     warnings: list[str]
 
 
@@ -76,11 +88,18 @@ def read_pdf(data: bytes) -> PdfArticle:
     byline = take_byline(pages, body_size)
     ordered = [reading_order(page) for page in pages]
     blocks = Assembler(body_size, vocabulary(pages)).run(pages, ordered)
-    metadata = pdf_metadata(info, pages, body_size, byline)
+    # Later layers win: what the first page prints, the Info dictionary, the XMP packet; then the
+    # page range the passages carry, unless it is only the page order (XMP's pages win over that).
+    metadata = [page_metadata(pages, body_size, byline), info_metadata(info), xmp_metadata(data)]
     printed = [number for number in numbers if number is not None]
+    pages_layer = Metadata(label="PDF pages")
     if printed:
-        metadata.update(first_page=printed[0], last_page=printed[-1])
-    return PdfArticle(blocks, metadata, page_source, [])
+        pages_layer.update(first_page=printed[0], last_page=printed[-1])
+    if page_source == PAGE_ORDER:
+        metadata.insert(0, pages_layer)
+    else:
+        metadata.append(pages_layer)
+    return PdfArticle(blocks, metadata, page_source, printed[0] if printed else None, [])
 
 
 def load_pages(data: bytes) -> tuple[list[Page], list[str], dict]:
@@ -139,10 +158,10 @@ def take_byline(pages: list[Page], body_size: float) -> list[Line]:
     return byline
 
 
-def pdf_metadata(info: dict, pages: list[Page], body_size: float, byline: list[Line] = ()) -> Metadata:
-    """What the PDF says of itself (its Info dictionary) and what its first page prints: title,
-    authors and date under it, DOI, volume and issue."""
-    meta = Metadata(label="PDF")
+def page_metadata(pages: list[Page], body_size: float, byline: list[Line]) -> Metadata:
+    """What the first page prints: the title, the authors and date under it, the journal's line
+    with its volume and issue, a DOI."""
+    meta = Metadata(label="PDF first page")
     for line in byline:
         if (date := parse_issue_date(line.text)) and not meta.date:
             meta.update(date=date)
@@ -151,27 +170,35 @@ def pdf_metadata(info: dict, pages: list[Page], body_size: float, byline: list[L
             people = [n for n in names if 2 <= len(n.split()) <= 4 and n[:1].isupper()]
             if people:
                 meta.update(authors=[author_from_name(n) for n in people], authors_et_al=et_al)
-    title = (info.get("Title") or "").strip()
+    first = pages[0]
+    lines = sorted(first.lines + first.edges, key=lambda line: -line.baseline)
+    if doi := DOI_TEXT.search(" ".join(line.text for line in lines)):
+        meta.update(doi=clean_doi(doi[1]))
+    for line in lines:
+        if volume := VOLUME_ISSUE.search(line.text):
+            journal = line.text[: volume.start()].strip(" ,.;:|–—-")
+            meta.update(
+                volume=volume[1], issue=volume[2], journal=journal if JOURNAL.match(journal) else None
+            )
+            break
+    meta.update(title=printed_title(pages, body_size))
+    return meta
+
+
+def info_metadata(info: dict) -> Metadata:
+    """What the PDF's Info dictionary says, placeholders ("Microsoft Word - draft.docx") aside."""
+    meta = Metadata(label="PDF properties")
+    title = " ".join((info.get("Title") or "").split())
     if (
         title
         and title.lower() not in PLACEHOLDERS
         and not title.lower().startswith(("microsoft word", "untitled"))
     ):
-        meta.update(title=" ".join(title.split()))
+        meta.update(title=title)
     author = (info.get("Author") or "").strip()
     if author and author.lower() not in PLACEHOLDERS:
         names, et_al = names_and_et_al(author)
         meta.update(authors=[author_from_name(n) for n in names], authors_et_al=et_al)
-    first = pages[0]
-    everything = " ".join(
-        line.text for line in sorted(first.lines + first.edges, key=lambda line: -line.baseline)
-    )
-    if doi := DOI_TEXT.search(everything):
-        meta.update(doi=clean_doi(doi[1]))
-    if volume := VOLUME_ISSUE.search(everything):
-        meta.update(volume=volume[1], issue=volume[2])
-    if not meta.title and (title := printed_title(pages, body_size)):
-        meta.update(title=title)
     return meta
 
 

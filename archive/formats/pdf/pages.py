@@ -93,6 +93,9 @@ def remove_furniture(pages: list[Page]) -> None:
         page.lines = [line for line in page.lines if line not in edges]
 
 
+PAGE_ORDER = "the order of its pages (no printed numbers found)"
+
+
 def printed_pages(pages: list[Page], labels: list[str]) -> tuple[list[int | None], str]:
     """Each page's printed number (None for front matter numbered i, ii, …), and where the
     numbers came from."""
@@ -109,7 +112,7 @@ def printed_pages(pages: list[Page], labels: list[str]) -> tuple[list[int | None
         if count >= max(1, 0.6 * with_numbers) and (count >= 2 or len(pages) == 1):
             numbers = [index + offset if index + offset >= 1 else None for index in range(len(pages))]
             return numbers, "the page numbers printed on its pages"
-    return [index + 1 for index in range(len(pages))], "the order of its pages (no printed numbers found)"
+    return [index + 1 for index in range(len(pages))], PAGE_ORDER
 
 
 def label_numbers(labels: list[str]) -> list[int | None] | None:
