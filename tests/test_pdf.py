@@ -352,3 +352,32 @@ def test_xmp_pages_number_a_pdf_that_prints_none(tmp_path):
     assert article.page_source == (
         "the page range stated by XMP (instead of the order of its pages (no printed numbers found))"
     )
+
+
+def test_a_pdf_in_the_corpus_is_searched_read_and_cited_by_its_printed_pages(tmp_path):
+    from archive.reindex import reindex
+    from archive.web import create_app, store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    placed = typeset(
+        corpus / "routes.pdf", article_items(), first_page=113, running_header="Journal of Routes"
+    )
+    report = reindex(corpus, tmp_path / "index")
+    assert report.ok and report.added == [str(corpus / "routes.pdf")]
+    app = create_app({"CORPUS": str(corpus), "INDEX": str(tmp_path / "index"), "TESTING": True})
+    client = app.test_client()
+    found = client.get("/api/search", query_string={"q": "ministry said so"}).get_json()
+    hit = found["hits"][0]
+    crossing = next(b for b in placed if b.kind == "paragraph" and b.first_page != b.last_page)
+    assert hit["article"] == "routes" and hit["page_start"] >= 113
+    page = client.get(f"/a/routes/p/{hit['number']}")
+    assert page.status_code == 200 and f"p. {hit['page_start']}" in page.get_data(as_text=True)
+    api = client.get(f"/api/passages/{hit['id']}").get_json()
+    by_page = api["citations"]["locators"][0]
+    assert (by_page["label"], by_page["value"]) == ("page", str(hit["page_start"]))
+    assert f", {hit['page_start']}." in by_page["styles"]["chicago"]["citation_text"]
+    spanning = client.get("/api/search", query_string={"q": " ".join(crossing.text.split()[-4:])}).get_json()
+    top = spanning["hits"][0]
+    assert (top["page_start"], top["page_end"]) == (crossing.first_page, crossing.last_page)
+    store.close(app)
