@@ -22,7 +22,8 @@ from .check import (
 )
 from .cite import LOCATOR_KINDS, locator_of
 from .citeproc_js import CiteprocError, CiteprocMissing
-from .engine.index import IndexHandle, IndexUnavailable
+from .engine.folder import IndexUnavailable
+from .engine.index import IndexHandle
 from .engine.query import KINDS
 from .parse import ARTICLE_SUFFIXES
 from .records import cited_text

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from . import addresses
 from .addresses import PASSAGE_KINDS, anchor, label, position, segment
 
+PATH_SEPARATOR = " › "  # between the headings of a section's path: "Findings › Trade"
+
 __all__ = ["PASSAGE_KINDS", "Article", "Author", "ParseError", "Passage", "Section", "fingerprint"]
 
 

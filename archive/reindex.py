@@ -18,16 +18,8 @@ from pathlib import Path
 
 from .check import CorpusScan, FileReport, check_files, claim, scan_corpus
 from .engine import writing
-from .engine.index import (
-    LOCK,
-    SYNONYMS_ID,
-    IndexUnavailable,
-    documents,
-    index_state,
-    synonyms_document,
-    unpack,
-    write_marker,
-)
+from .engine.documents import SYNONYMS_ID, documents, synonyms_document, unpack
+from .engine.folder import LOCK, IndexUnavailable, index_state, write_marker
 from .faults import fault
 from .models import Article
 from .parse import MAX_BYTES, existing_sidecar

@@ -11,7 +11,8 @@ import numpy as np
 
 from . import addresses
 from .dates import MAX_YEAR, MIN_YEAR
-from .engine.index import IndexHandle, iso_date
+from .engine.documents import iso_date
+from .engine.index import IndexHandle
 from .engine.matching import Matches, Table
 from .engine.query import (
     FACET_FIELDS,

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import bisect
-import html
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from dataclasses import replace as dc_replace
 
 from .addresses import is_paragraph, passage_id
+from .asides import mark_back_matter, without_repeats
 from .dates import _MONTH as MONTH_WORD
 from .dates import parse_date_range, parse_issue_date, split_chronology_entry
+from .figures import CREDIT, FIGURE, with_figures
 from .metadata import (
     NOT_VALUES,
     NOTE_START,
@@ -18,22 +18,12 @@ from .metadata import (
     metadata_from_header,
     metadata_from_note,
 )
-from .models import Passage, Section, fingerprint
+from .models import PATH_SEPARATOR, Passage, Section, fingerprint
 from .names import author_from_name, is_all_caps, names_and_et_al, smart_title
 from .walk import HEADING_TAGS, Block
 
 __all__ = ["HEADING_TAGS", "Block", "Structure", "build_passages"]
 
-FIGURE = re.compile(r"^(?:Figure|Fig\.)\s*(\d+)\b")
-CREDIT = re.compile(r"\b((?:Photo(?:graph)?|Source|Credit|Image|Courtesy)s?(?: credit)?\s*:\s*\S.*)$")
-# A line that is a caption wherever it stands: opened by a triangle pointing at the picture.
-CAPTION_MARK = re.compile(r"^\s*[▲△▼▽►◄]")
-# A line that is a caption when it follows a picture.
-CAPTION_START = re.compile(
-    r"^\s*(?:[▲△▼▽►◄]|(?:Figure|Fig\.|Chart|Table|Map|Exhibit|Graph|Image|Photo|Source|Credit)\b)",
-    re.IGNORECASE,
-)
-CREDIT_LINE = re.compile(r"^\s*(?:Photo(?:graph)?|Source|Credit|Image|Courtesy)s?(?: credit)?\s*:", re.I)
 BYLINE = re.compile(r"^\s*(?:(?:Written|Posted|Reported)\s+)?by\s+(?P<names>\S.*)$", re.IGNORECASE)
 DATELINE = re.compile(
     rf"^\s*(?:(?:Published|Posted|Updated|Last updated|Date)(?:\s+on)?:?\s*)?"
@@ -41,43 +31,6 @@ DATELINE = re.compile(
     re.IGNORECASE,
 )
 MAX_BYLINE_WORDS = 25
-MAX_CAPTION_WORDS = 80
-MAX_SHORT_CAPTION_WORDS = 40  # text beside a picture, in its paragraph, up to this long is its caption
-PATH_SEPARATOR = " › "
-# Back matter: sections that are not the article's body, by their heading.
-REFERENCE_HEADING = re.compile(r"^(?:references|bibliography|works cited|sources|literature)\s*:?$", re.I)
-BACK_MATTER_HEADING = re.compile(
-    r"^(?:about (?:the )?authors?|about us|authors?(?: bio(?:graph(?:y|ies))?)?|bio(?:graph(?:y|ies))?|"
-    r"contributors?|related(?: (?:posts?|articles?|stories|reading|content|links|coverage|topics|items))?|further reading|read more|see also|share(?: this(?: \w+)?)?|"
-    r"disclaimer|disclosures?|acknowledge?ments?|notes|endnotes|footnotes|tags|topics|"
-    r"more from .*|recommended.*|you may also like.*|comments?)\s*:?$",
-    re.I,
-)
-# Back matter by its words, at the end of an article: a biography, a disclaimer, a share line.
-BIOGRAPHY = re.compile(
-    r"^(?:(?:Dr|Prof|Mr|Ms|Mrs|Amb|Gen|Col|Adm)\.?\s+)?(?:[A-Z][\w.'’-]*,?\s+){2,5}"
-    r"(?:is|was|serves|served|has been|works|worked|leads|heads|directs|teaches|writes|covers|holds)\b"
-)
-# What a biography talks about: without one of these, "Russia is a …" ends an article, not a bio.
-BIOGRAPHY_WORDS = re.compile(
-    r"\b(?:fellow|professor|director|author of|researcher|editor|analyst|journalist|correspondent|"
-    r"writer|Ph\.?D|scholar|lecturer|chair|associate|program|institute|university|center|centre)\b",
-    re.IGNORECASE,
-)
-BACK_MATTER_TEXT = re.compile(
-    r"^(?:about the authors?|the views expressed|this (?:article|post|piece|essay|commentary) "
-    r"(?:was|is|first|originally)|originally published|a version of this|disclaimer|share this|tags:|"
-    r"related:|follow (?:us|him|her|them)|copyright|©|all rights reserved|read more|photo credit)",
-    re.I,
-)
-MAX_BACK_MATTER_BLOCKS = 4
-WORD = re.compile(r"\w+")
-# Pull quotes: the shortest and longest repeated text worth noticing (a short repeated phrase is
-# chance; a long one is a duplicated paragraph, dropped the same way).
-MIN_REPEAT_WORDS = 6
-MAX_REPEAT_WORDS = 400
-MIN_PIECE_WORDS = 3  # of each part between the ellipses of a trimmed quote
-MAX_REPEAT_LOOKS = 50  # occurrences of one piece examined (bounds the cost on repetitive files)
 CLOSERS = "\"'”’)]*_ "
 TERMINAL = ".!?…:。！？」』）"
 TITLE_SHARE = 0.5  # a first heading holding this much of the known title is the title
@@ -348,64 +301,6 @@ def same_title(heading: str, known: str | None) -> bool:
     )
 
 
-def is_caption(block: Block) -> bool:
-    """A line under a picture that captions it: italic as a whole, or opened by a caption word or
-    mark (▲ Figure Fig. Chart Table Map Source: Photo: …)."""
-    return block.tag in ("p", "figure") and (
-        (block.emphasised and len(block.text.split()) <= MAX_CAPTION_WORDS)
-        or bool(CAPTION_START.match(block.text))
-    )
-
-
-def with_figures(blocks: list[Block]) -> list[Block]:
-    """Pictures joined to their captions as figure blocks: the caption in the picture's own
-    paragraph or on the next line, else the alternative text; a credit line after a figure is
-    its credit. A picture with no words at all is not a passage."""
-    out: list[Block] = []
-    i = 0
-    while i < len(blocks):
-        block = blocks[i]
-        following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if block.tag == "image":
-            beside = replace(block, tag="p")
-            captioned = bool(block.text) and (
-                is_caption(beside) or len(block.text.split()) <= MAX_SHORT_CAPTION_WORDS
-            )
-            if captioned:
-                out.append(without_mark(replace(block, tag="figure")))
-            elif not block.text and following is not None and is_caption(following):
-                out.append(without_mark(replace(following, tag="figure", image=block.image, alt=block.alt)))
-                i += 1
-            elif block.alt:
-                out.append(
-                    replace(block, tag="figure", text=block.alt, html=html.escape(block.alt, quote=False))
-                )
-            if block.text and not captioned:
-                out.append(beside)  # a paragraph that happens to hold a picture
-        elif block.tag in ("p", "figure") and CAPTION_MARK.match(block.text):
-            out.append(without_mark(replace(block, tag="figure")))
-        elif (
-            block.tag == "p"
-            and out
-            and out[-1].tag == "figure"
-            and CREDIT_LINE.match(block.text)
-            and not CREDIT.search(out[-1].text)
-        ):
-            figure = out[-1]
-            out[-1] = replace(figure, text=f"{figure.text} {block.text}", html=f"{figure.html} {block.html}")
-        else:
-            out.append(block)
-        i += 1
-    return out
-
-
-def without_mark(block: Block) -> Block:
-    """A caption without the triangle that points at its picture (▲ Caption -> Caption)."""
-    text = CAPTION_MARK.sub("", block.text).strip()
-    fragment = re.sub(r"^((?:<[^>]+>)*)\s*[▲△▼▽►◄]\s*", r"\1", block.html)
-    return replace(block, text=text, html=fragment)
-
-
 def is_byline(text: str) -> bool:
     """'By Linh Nguyen · November 2, 2020', 'Posted on 2 Nov 2020': metadata above the text."""
     return len(text.split()) <= MAX_BYLINE_WORDS and bool(BYLINE.match(text) or DATELINE.match(text))
@@ -459,7 +354,7 @@ def build_passages(
     walker.run()
     metadata = merge_metadata(walker, layers)
     drafts, dropped = without_repeats(walker.drafts)
-    mark_back_matter(drafts, walker)
+    mark_back_matter(drafts, walker.headings, walker.rules)
     first_text = next((d for d in drafts if d.kind == "paragraph"), None)
     if first_text and first_text.section is None and walker.headings:
         first_text.kind = "lead"
@@ -477,112 +372,6 @@ def build_passages(
         first_heading,
         metadata.problems,
         dropped,
-    )
-
-
-def without_repeats(drafts: list[Draft]) -> tuple[list[Draft], list[str]]:
-    """Drafts without pull quotes: a paragraph whose words all stand, in order, inside a longer
-    paragraph of the article (a sentence repeated as a highlight), or that repeats an earlier
-    paragraph word for word, is not indexed twice.
-
-    The body is searched as one string of words, so the cost stays linear in its length."""
-    body = [d for d in drafts if d.kind == "paragraph"]
-    words = [" ".join(WORD.findall(d.text.lower())) for d in body]
-    joined = "\n".join(words)
-    starts = []
-    offset = 0
-    for text in words:
-        starts.append(offset)
-        offset += len(text) + 1
-    repeats: set[int] = set()
-    for i, text in enumerate(words):
-        if not MIN_REPEAT_WORDS <= text.count(" ") + 1 <= MAX_REPEAT_WORDS:
-            continue
-        pieces = [
-            p
-            for p in (" ".join(WORD.findall(part)) for part in re.split(r"\.\.\.|…", body[i].text.lower()))
-            if p
-        ]
-        pieces = [p for p in pieces if p.count(" ") + 1 >= MIN_PIECE_WORDS]
-        if pieces and all(_repeated(joined, piece, i, words, starts, repeats) for piece in pieces):
-            repeats.add(i)
-    dropped = [
-        f"repeated text (a pull quote) not indexed twice: {body[i].text[:80]!r}" for i in sorted(repeats)
-    ]
-    repeated = {id(body[i]) for i in repeats}
-    return [d for d in drafts if id(d) not in repeated], dropped
-
-
-def _repeated(
-    joined: str, piece: str, own: int, words: list[str], starts: list[int], repeats: set[int]
-) -> bool:
-    """True when `piece` stands, on word boundaries, in another paragraph that is longer than
-    paragraph `own` (or as long and earlier) and not itself a repeat."""
-    position, seen = joined.find(piece), 0
-    while position != -1 and seen < MAX_REPEAT_LOOKS:
-        seen += 1
-        end = position + len(piece)
-        bounded = (position == 0 or joined[position - 1] in " \n") and (
-            end == len(joined) or joined[end] in " \n"
-        )
-        owner = bisect.bisect_right(starts, position) - 1
-        if bounded and owner != own and owner not in repeats:
-            longer = len(words[owner]) > len(words[own]) or (
-                len(words[owner]) == len(words[own]) and owner < own
-            )
-            if longer:
-                return True
-        position = joined.find(piece, position + 1)
-    return False
-
-
-def mark_back_matter(drafts: list[Draft], walker: Walker) -> None:
-    """Biographies, disclaimers, "Related" and "Share" lists, reference lists: kind note (or
-    reference), outside ¶ numbering. Found by the headings of the sections that end the article
-    (a "Tags" section in the middle of a manual is body text), by the closing rule before them,
-    or by their words when they end the article."""
-    trailing = back_matter_sections(walker.headings)
-    for draft in drafts:
-        if draft.kind == "paragraph" and draft.section is not None and draft.section.number in trailing:
-            draft.kind = trailing[draft.section.number]
-    body = [i for i, d in enumerate(drafts) if d.kind in ("paragraph", "lead")]
-    if not body:
-        return
-    cut = None
-    for rule in reversed(walker.rules):
-        after = [i for i in body if i >= rule]
-        if after and len(after) <= max(MAX_BACK_MATTER_BLOCKS, len(body) // 5) and rule > body[0]:
-            if is_back_matter(drafts[after[0]].text) or drafts[after[0]].html.startswith("<em>"):
-                cut = rule
-            break
-    if cut is None:
-        trailing = [i for i in reversed(body[1:]) if is_back_matter(drafts[i].text)]
-        run = [i for n, i in enumerate(trailing) if i == body[len(body) - 1 - n]]
-        cut = run[-1] if run else None
-    if cut is not None:
-        for i in body:
-            if i >= cut:
-                drafts[i].kind = "note"
-
-
-def back_matter_sections(headings: list[Heading]) -> dict[int, str]:
-    """Section number -> kind, for the run of back-matter sections at the end of the article."""
-    found: dict[int, str] = {}
-    for heading in reversed(headings):
-        leaf = heading.title.split(PATH_SEPARATOR)[-1]
-        if REFERENCE_HEADING.match(leaf):
-            found[heading.number] = "reference"
-        elif BACK_MATTER_HEADING.match(leaf):
-            found[heading.number] = "note"
-        elif heading.level == 1 or not found:
-            break  # body text again (a sub-section's parent may be the back matter's heading)
-    return found
-
-
-def is_back_matter(text: str) -> bool:
-    """A disclaimer, share line or copyright; or a biography that says what the person does."""
-    return bool(BACK_MATTER_TEXT.match(text)) or bool(
-        BIOGRAPHY.match(text) and BIOGRAPHY_WORDS.search(text[:300])
     )
 
 

@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.engine.index import IndexHandle, unpack  # noqa: E402
+from archive.engine.documents import unpack  # noqa: E402
+from archive.engine.index import IndexHandle  # noqa: E402
 from archive.reindex import reindex  # noqa: E402
 from archive.search import Request, search  # noqa: E402
 

@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from make_corpus import CACHE, write_corpus  # noqa: E402
 
-from archive.engine.index import IndexHandle, unpack  # noqa: E402
+from archive.engine.documents import unpack  # noqa: E402
+from archive.engine.index import IndexHandle  # noqa: E402
 from archive.search import Request, search  # noqa: E402
 from archive.settings import SERVER_THREADS  # noqa: E402
 

@@ -17,7 +17,8 @@ from expected import OTHER_PASSAGES, SEED_ID, SEED_PASSAGES, passages_per_articl
 
 from archive.cli import cli
 from archive.engine import trust
-from archive.engine.index import SCHEMA_VERSION, IndexHandle, IndexUnavailable, read_marker
+from archive.engine.folder import SCHEMA_VERSION, IndexUnavailable, read_marker
+from archive.engine.index import IndexHandle
 from archive.engine.writing import count_passages
 from archive.reindex import (
     PARALLEL_FROM,

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from archive.asides import is_back_matter
 from archive.parse import parse_file
-from archive.structure import ends_mid_sentence, is_back_matter, is_byline, looks_like_heading
+from archive.structure import ends_mid_sentence, is_byline, looks_like_heading
 
 ARTICLE = """---
 title: Ports and Power

@@ -14,7 +14,8 @@ from expected import OTHER_PASSAGES, SEED_PASSAGES
 
 from archive.cli import cli
 from archive.engine import trust
-from archive.engine.index import IndexHandle, IndexUnavailable
+from archive.engine.folder import IndexUnavailable
+from archive.engine.index import IndexHandle
 from archive.reindex import ensure_index, reindex
 from archive.search import search
 

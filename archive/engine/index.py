@@ -1,4 +1,5 @@
-"""Article -> Whoosh documents; the index folder; one refreshed searcher per thread."""
+"""An opened index: one refreshed searcher per thread, caches keyed by generation, the stored
+articles and the counts (documents.py makes the documents, folder.py guards the folder)."""
 
 from __future__ import annotations
 
@@ -6,29 +7,20 @@ import json
 import os
 import threading
 import time
-import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from datetime import date, datetime
 from pathlib import Path
 
 from whoosh.codec import whoosh3
-from whoosh.columns import NumericColumn
-from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
 from ..addresses import article_of
 from ..lru import LRU
-from ..models import Article, Passage, Section
+from ..models import Article, Passage
 from ..synonyms import Synonyms, parse_synonyms
-from . import trust
-from .analysis import acronym_analyzer, exact_analyzer, stemming_analyzer
+from .documents import SYNONYMS_ID, unpack
+from .folder import MARKER, index_identity, open_index, read_marker
 from .matching import Evaluator, Table, postings_cache
 from .query import Built, build_parts
 
-SCHEMA_VERSION = 5  # 3: compounds as parts and run together; 4: words in capitals; 5: notes, code
-MARKER = "archive-index.json"
-LOCK = ".reindex.lock"
 ARTICLE_CACHE = 64
 RECHECK_SECONDS = 1.0
 METADATA_CACHE = 4096
@@ -37,10 +29,6 @@ SEARCHABLE = [("doctype", "passage"), ("doctype", "section")]  # what a search m
 FACET_COLUMNS = ("kind", "section_key", "article", "year")
 SORT_COLUMNS = ("sort_date", "order")
 RANGE_COLUMNS = ("year", "date_start", "date_end")
-
-
-class IndexUnavailable(Exception):
-    """The index folder cannot be used; the message says why and what to do."""
 
 
 def _cached_reader(self, fieldname, column):
@@ -56,235 +44,7 @@ def _cached_reader(self, fieldname, column):
 whoosh3.W3PerDocReader._cached_reader = _cached_reader
 
 
-def make_schema() -> Schema:
-    """Only what is searched or filtered is indexed: every indexed value is postings to write,
-    and numbers cost several terms each. Sort keys are plain columns; the rest is stored."""
-    stem, exact = stemming_analyzer(), exact_analyzer()
-    return Schema(
-        id=ID(stored=True, unique=True),
-        doctype=ID(stored=True),
-        kind=ID(stored=True, sortable=True),
-        article=ID(stored=True, sortable=True),
-        title=TEXT(analyzer=stem, stored=True, field_boost=2.0, multitoken_query="phrase"),
-        author=TEXT(analyzer=exact, stored=True, multitoken_query="phrase"),
-        year=NUMERIC(stored=True, sortable=True, shift_step=8),
-        section=TEXT(analyzer=stem, stored=True, field_boost=1.5, multitoken_query="phrase"),
-        section_key=ID(stored=True, sortable=True),
-        section_number=STORED,
-        number=STORED,
-        ordinal=STORED,
-        order=COLUMN(NumericColumn("i", default=0)),
-        page_start=STORED,
-        page_end=STORED,
-        date_start=DATETIME(stored=True, sortable=True),
-        date_end=DATETIME(stored=True, sortable=True),
-        sort_date=COLUMN(NumericColumn("i", default=0)),
-        fingerprint=STORED,
-        text=TEXT(analyzer=stem, stored=True, multitoken_query="phrase"),
-        exact=TEXT(analyzer=exact, multitoken_query="phrase"),
-        caps=TEXT(analyzer=acronym_analyzer(), phrase=False),
-        html=STORED,
-        credit=STORED,
-        source=STORED,
-        digest=STORED,
-        payload=STORED,
-        indexed=STORED,
-    )
-
-
-def _sort_day(iso: str | None) -> int:
-    """An ISO date as a sortable number (20190705), 0 when there is none."""
-    day = _day(iso)
-    return int(day.strftime("%Y%m%d")) if day else 0
-
-
-def _day(iso: str | None) -> datetime | None:
-    if not iso:
-        return None
-    parts = [int(p) for p in iso.split("-")] + [1, 1]
-    return datetime(parts[0], parts[1], parts[2])
-
-
-def article_fields(article: Article) -> dict:
-    """Metadata every document of an article carries, so a hit needs no second lookup."""
-    return {
-        "article": article.id,
-        "title": article.title,
-        "author": "; ".join(a.name for a in article.authors) or None,
-        "year": article.year,
-    }
-
-
-def passage_document(article: Article, passage: Passage) -> dict:
-    return {
-        **article_fields(article),
-        "id": passage.id,
-        "doctype": "passage",
-        "kind": passage.kind,
-        "section": passage.section,
-        "section_key": passage.section or "",
-        "section_number": passage.section_number,
-        "number": passage.number,
-        "ordinal": passage.ordinal,
-        "order": passage.order or 0,
-        "page_start": passage.page_start,
-        "page_end": passage.page_end,
-        "date_start": _day(passage.date_start),
-        "date_end": _day(passage.date_end),
-        "sort_date": _sort_day(passage.date_start or article.date),
-        "text": passage.text,
-        "exact": passage.text,
-        "caps": passage.text,
-        "html": passage.html,
-        "credit": passage.credit,
-        "fingerprint": passage.fingerprint,
-    }
-
-
-def section_document(article: Article, section: Section) -> dict:
-    first = next(p for p in article.passages if p.id == section.passage_ids[0])
-    return {
-        **article_fields(article),
-        "id": f"{article.id}-s{section.number}",
-        "doctype": "section",
-        "kind": "section",
-        "section": section.title,
-        "section_key": section.title,
-        "section_number": section.number,
-        "order": first.order or 0,
-        "page_start": first.page_start,
-        "sort_date": _sort_day(article.date),
-        "text": section.text,
-    }
-
-
-def article_document(article: Article, digest: str, indexed: str) -> dict:
-    """The article record: never a search hit; lists articles and detects changed files."""
-    return {
-        **article_fields(article),
-        "id": f"article:{article.id}",
-        "doctype": "article",
-        "source": article.source,
-        "digest": digest,
-        "indexed": indexed,
-        "payload": pack(replace(article, sections=(), passages=())),
-        "sort_date": _sort_day(article.date),
-    }
-
-
-def pack(article: Article) -> bytes:
-    return zlib.compress(json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8"), 6)
-
-
-def unpack(payload: bytes) -> Article:
-    return Article.from_dict(json.loads(zlib.decompress(payload).decode("utf-8")))
-
-
-def payload_document(article: Article) -> dict:
-    """The parsed Article itself, compressed, so the reader and citations never re-parse a file."""
-    return {
-        "id": f"payload:{article.id}",
-        "doctype": "payload",
-        "article": article.id,
-        "payload": pack(article),
-    }
-
-
-def documents(article: Article, digest: str, indexed: str) -> Iterator[dict]:
-    """Every Whoosh document of one article: record, payload, passages, sections."""
-    yield article_document(article, digest, indexed)
-    yield payload_document(article)
-    for passage in article.passages:
-        yield passage_document(article, passage)
-    for section in article.sections:
-        if section.passage_ids:  # a heading with no text of its own has nothing to find
-            yield section_document(article, section)
-
-
-SYNONYMS_ID = "config:synonyms"
-
-
-def synonyms_document(text: str) -> dict:
-    """The corpus's synonyms.txt, kept in the index so that searches and their caches follow the
-    index's generation (see synonyms.py)."""
-    return {"id": SYNONYMS_ID, "doctype": "config", "payload": text.encode("utf-8")}
-
-
 # --- the index folder -------------------------------------------------------------------------
-
-
-def read_marker(index_dir: Path) -> dict | None:
-    try:
-        return json.loads((index_dir / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def index_identity(index_dir: Path) -> str | None:
-    """The random id written when the index was created (None for an index without one)."""
-    return (read_marker(index_dir) or {}).get("index_id")
-
-
-def write_marker(index_dir: Path, **values) -> None:
-    marker = {**(read_marker(index_dir) or {}), **values, "schema_version": SCHEMA_VERSION}
-    tmp = index_dir / f".{MARKER}.tmp"
-    tmp.write_text(json.dumps(marker, indent=2), encoding="utf-8")
-    os.replace(tmp, index_dir / MARKER)
-
-
-UNTRUSTED = (
-    "{folder} was not written by this archive installation ({reason}); nothing in it was read. "
-    "If it is yours, rebuild it with `archive reindex --full`"
-)
-
-
-@dataclass(frozen=True)
-class IndexState:
-    """What a folder holds: 'missing' (nothing yet), 'foreign' (files the archive did not write),
-    'untrusted' (marked, but not signed by this installation), 'outdated' (ours, but of another
-    version or unreadable by this one: reindex rebuilds it), or 'current'."""
-
-    kind: str
-    reason: str = ""
-
-
-def index_state(index_dir: Path) -> IndexState:
-    marker = read_marker(index_dir)
-    if marker is None:
-        if index_dir.is_dir() and any(p.name not in (".gitkeep", LOCK) for p in index_dir.iterdir()):
-            return IndexState("foreign", f"{index_dir} holds files the archive did not write")
-        return IndexState("missing")
-    try:
-        trust.check_folder(index_dir)
-    except (trust.UntrustedIndex, OSError) as error:  # fixed by its owner, not by a rebuild
-        return IndexState("untrusted", f"the index folder cannot be trusted: {error}")
-    try:
-        trust.verify(index_dir)
-    except (trust.UntrustedIndex, OSError) as error:
-        return IndexState("untrusted", UNTRUSTED.format(folder=index_dir, reason=error))
-    if trust.latest_generation(index_dir) < 0:
-        return IndexState("missing")  # marked, but its first build never committed
-    if marker.get("schema_version") != SCHEMA_VERSION:
-        return IndexState("outdated", "built by another version of the archive")
-    try:
-        trust.open_folder(index_dir)
-    except Exception as error:  # classes an older version pickled into it
-        return IndexState("outdated", f"cannot be read by this version ({error})")
-    return IndexState("current")
-
-
-def open_index(index_dir: Path):
-    """Open an index this installation built; refuse anything else (Whoosh unpickles what it opens)."""
-    state = index_state(index_dir)
-    if state.kind == "foreign":
-        raise IndexUnavailable(f"{state.reason}; point --index at an empty or archive-built folder")
-    if state.kind == "missing":
-        raise IndexUnavailable(f"no index in {index_dir}; build it with `archive reindex`")
-    if state.kind == "untrusted":
-        raise IndexUnavailable(state.reason)
-    if state.kind == "outdated":
-        raise IndexUnavailable(f"{index_dir} {state.reason}; rebuild it: archive reindex")
-    return trust.open_folder(index_dir)
 
 
 def count_live(searcher: Searcher, doctype: str) -> int:
@@ -488,10 +248,3 @@ class IndexHandle:
             }
             cached = self._stats = (version, counts)
         return dict(cached[1])
-
-
-def iso_date(value) -> str | None:
-    """A stored DATETIME back to an ISO date."""
-    if isinstance(value, (datetime, date)):
-        return value.strftime("%Y-%m-%d")
-    return None

@@ -13,7 +13,9 @@ from whoosh.writing import SegmentWriter
 
 from ..isolation import die_with_parent
 from . import trust
-from .index import count_live, index_state, make_schema, open_index, write_marker
+from .documents import make_schema
+from .folder import index_state, open_index, write_marker
+from .index import count_live
 
 WRITER_MB = 1024  # per writer process, before Whoosh spills sorted postings to disk
 SUBWRITER_WAIT = 120  # seconds a finished sub-writer may take to hand over its segment

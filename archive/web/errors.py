@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from ..engine.index import IndexUnavailable
+from ..engine.folder import IndexUnavailable
 
 MESSAGES = {
     400: "The request could not be understood.",

@@ -9,6 +9,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from ...asides import REFERENCE_HEADING
 from ...walk import Block
 from .lines import Line
 from .pages import Page
@@ -45,6 +46,7 @@ def vocabulary(pages: list[Page]) -> tuple[Counter, set[str]]:
     return words, compounds
 
 
+SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")  # "4. References", "2.1 Methods"
 CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Chart|Map|Exhibit|Graph)\s*\d+[.:]?\s", re.I)
 
 
@@ -268,7 +270,7 @@ class Assembler:
         if text.isupper():  # ALL-CAPS lines: the structure reads them as it reads any text
             self.blocks.append(Block("p", text, html_text, pages=(self.heading_page, self.heading_page)))
             return
-        self.in_references = bool(REFERENCES.match(text))
+        self.in_references = bool(REFERENCE_HEADING.match(SECTION_NUMBER.sub("", text)))
         self.blocks.append(Block(f"h{self.level(lines[0])}", text, html_text))
 
 
@@ -293,8 +295,3 @@ def paragraph_style(runs: list[list[Line]]) -> str:
     if lines and indented > 0.5 * lines:
         return "hanging"
     return "indent" if starts >= 2 else "flush"
-
-
-REFERENCES = re.compile(
-    r"^(?:\d+\.?\s*)?(?:references|bibliography|works cited|literature|sources)\s*:?$", re.I
-)

@@ -1,0 +1,177 @@
+"""Article -> engine documents: the schema (only what is searched or filtered is indexed) and the
+documents of one article (its record, its parsed payload, its passages and sections)."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, datetime
+
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+
+from ..models import Article, Passage, Section
+from .analysis import acronym_analyzer, exact_analyzer, stemming_analyzer
+
+
+def make_schema() -> Schema:
+    """Only what is searched or filtered is indexed: every indexed value is postings to write,
+    and numbers cost several terms each. Sort keys are plain columns; the rest is stored."""
+    stem, exact = stemming_analyzer(), exact_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        doctype=ID(stored=True),
+        kind=ID(stored=True, sortable=True),
+        article=ID(stored=True, sortable=True),
+        title=TEXT(analyzer=stem, stored=True, field_boost=2.0, multitoken_query="phrase"),
+        author=TEXT(analyzer=exact, stored=True, multitoken_query="phrase"),
+        year=NUMERIC(stored=True, sortable=True, shift_step=8),
+        section=TEXT(analyzer=stem, stored=True, field_boost=1.5, multitoken_query="phrase"),
+        section_key=ID(stored=True, sortable=True),
+        section_number=STORED,
+        number=STORED,
+        ordinal=STORED,
+        order=COLUMN(NumericColumn("i", default=0)),
+        page_start=STORED,
+        page_end=STORED,
+        date_start=DATETIME(stored=True, sortable=True),
+        date_end=DATETIME(stored=True, sortable=True),
+        sort_date=COLUMN(NumericColumn("i", default=0)),
+        fingerprint=STORED,
+        text=TEXT(analyzer=stem, stored=True, multitoken_query="phrase"),
+        exact=TEXT(analyzer=exact, multitoken_query="phrase"),
+        caps=TEXT(analyzer=acronym_analyzer(), phrase=False),
+        html=STORED,
+        credit=STORED,
+        source=STORED,
+        digest=STORED,
+        payload=STORED,
+        indexed=STORED,
+    )
+
+
+def _sort_day(iso: str | None) -> int:
+    """An ISO date as a sortable number (20190705), 0 when there is none."""
+    day = _day(iso)
+    return int(day.strftime("%Y%m%d")) if day else 0
+
+
+def _day(iso: str | None) -> datetime | None:
+    if not iso:
+        return None
+    parts = [int(p) for p in iso.split("-")] + [1, 1]
+    return datetime(parts[0], parts[1], parts[2])
+
+
+def article_fields(article: Article) -> dict:
+    """Metadata every document of an article carries, so a hit needs no second lookup."""
+    return {
+        "article": article.id,
+        "title": article.title,
+        "author": "; ".join(a.name for a in article.authors) or None,
+        "year": article.year,
+    }
+
+
+def passage_document(article: Article, passage: Passage) -> dict:
+    return {
+        **article_fields(article),
+        "id": passage.id,
+        "doctype": "passage",
+        "kind": passage.kind,
+        "section": passage.section,
+        "section_key": passage.section or "",
+        "section_number": passage.section_number,
+        "number": passage.number,
+        "ordinal": passage.ordinal,
+        "order": passage.order or 0,
+        "page_start": passage.page_start,
+        "page_end": passage.page_end,
+        "date_start": _day(passage.date_start),
+        "date_end": _day(passage.date_end),
+        "sort_date": _sort_day(passage.date_start or article.date),
+        "text": passage.text,
+        "exact": passage.text,
+        "caps": passage.text,
+        "html": passage.html,
+        "credit": passage.credit,
+        "fingerprint": passage.fingerprint,
+    }
+
+
+def section_document(article: Article, section: Section) -> dict:
+    first = next(p for p in article.passages if p.id == section.passage_ids[0])
+    return {
+        **article_fields(article),
+        "id": f"{article.id}-s{section.number}",
+        "doctype": "section",
+        "kind": "section",
+        "section": section.title,
+        "section_key": section.title,
+        "section_number": section.number,
+        "order": first.order or 0,
+        "page_start": first.page_start,
+        "sort_date": _sort_day(article.date),
+        "text": section.text,
+    }
+
+
+def article_document(article: Article, digest: str, indexed: str) -> dict:
+    """The article record: never a search hit; lists articles and detects changed files."""
+    return {
+        **article_fields(article),
+        "id": f"article:{article.id}",
+        "doctype": "article",
+        "source": article.source,
+        "digest": digest,
+        "indexed": indexed,
+        "payload": pack(replace(article, sections=(), passages=())),
+        "sort_date": _sort_day(article.date),
+    }
+
+
+def pack(article: Article) -> bytes:
+    return zlib.compress(json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8"), 6)
+
+
+def unpack(payload: bytes) -> Article:
+    return Article.from_dict(json.loads(zlib.decompress(payload).decode("utf-8")))
+
+
+def payload_document(article: Article) -> dict:
+    """The parsed Article itself, compressed, so the reader and citations never re-parse a file."""
+    return {
+        "id": f"payload:{article.id}",
+        "doctype": "payload",
+        "article": article.id,
+        "payload": pack(article),
+    }
+
+
+def documents(article: Article, digest: str, indexed: str) -> Iterator[dict]:
+    """Every Whoosh document of one article: record, payload, passages, sections."""
+    yield article_document(article, digest, indexed)
+    yield payload_document(article)
+    for passage in article.passages:
+        yield passage_document(article, passage)
+    for section in article.sections:
+        if section.passage_ids:  # a heading with no text of its own has nothing to find
+            yield section_document(article, section)
+
+
+SYNONYMS_ID = "config:synonyms"
+
+
+def synonyms_document(text: str) -> dict:
+    """The corpus's synonyms.txt, kept in the index so that searches and their caches follow the
+    index's generation (see synonyms.py)."""
+    return {"id": SYNONYMS_ID, "doctype": "config", "payload": text.encode("utf-8")}
+
+
+def iso_date(value) -> str | None:
+    """A stored DATETIME back to an ISO date."""
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    return None
