@@ -7,13 +7,10 @@ from dataclasses import asdict
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from ..addresses import label, position, segment
-from ..cite import text_fragment
-from ..records import citation_bundle
-from ..search import related
 from ..styles import list_styles
 from .cache import cached
-from .helpers import chosen_styles, corpus_path, style_problem
-from .reader import passage_url
+from .helpers import corpus_path, style_problem
+from .reader import passage_view
 from .search import export_response, hit_url, results_page, searched_articles
 from .store import get_handle
 
@@ -86,25 +83,20 @@ def styles_api():
 
 @bp.route("/passages/<passage_id>")
 def passage_api(passage_id: str):
-    handle = get_handle()
-    found = handle.passage(passage_id)
+    found = get_handle().passage(passage_id)
     if found is None:
         abort(404)
-    article, passage = found
-    permalink = passage_url(passage, external=True)
-    index = article.passages.index(passage)
+    view = passage_view(*found)
     return jsonify(
         {
-            "passage": asdict(passage),
-            "article": article.to_dict()["article"],
-            "permalink": permalink,
-            "text_fragment_url": url_for("reader.article", article_id=article.id, _external=True)
-            + "#"
-            + text_fragment(passage.text),
-            "previous": article.passages[index - 1].id if index else None,
-            "next": article.passages[index + 1].id if index + 1 < len(article.passages) else None,
-            "citations": citation_bundle(article, passage, permalink, chosen_styles(), corpus_path()),
+            "passage": asdict(view.passage),
+            "article": view.article.to_dict()["article"],
+            "permalink": view.permalink,
+            "text_fragment_url": view.fragment_url,
+            "previous": view.before[-1].id if view.before else None,
+            "next": view.after[0].id if view.after else None,
+            "citations": view.bundle,
             "style_error": style_problem(),
-            "related": [{**asdict(hit), "url": hit_url(hit)} for hit in related(handle, passage.id)],
+            "related": [{**asdict(hit), "url": hit_url(hit)} for hit in view.related],
         }
     )

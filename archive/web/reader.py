@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
@@ -11,6 +12,7 @@ from ..addresses import SEGMENTS, is_paragraph
 from ..cite import text_fragment
 from ..engine.query import match_terms
 from ..highlight import highlight_html
+from ..models import Article, Passage
 from ..permalinks import find_passage, resolve
 from ..records import citation_bundle, highwire_tags
 from ..search import related
@@ -94,22 +96,52 @@ def passage_page(article_id: str, kind: str, number: int):
         abort(404)
     if found.status == "moved":
         return redirect(passage_url(found.passage), code=301)
-    passage, article = found.passage, found.article
-    index = article.passages.index(passage)
-    permalink = passage_url(passage, external=True)
+    view = passage_view(found.article, found.passage)
     return render_template(
         "passage.html",
+        article=view.article,
+        passage=view.passage,
+        resolution=found,
+        before=view.before,
+        after=view.after,
+        bundle=view.bundle,
+        style=request.args.get("style", ""),
+        permalink=view.permalink,
+        fragment=view.fragment_url,
+        related=view.related,
+        meta=highwire_tags(view.article, view.article_url),
+    )
+
+
+@dataclass(frozen=True)
+class PassageView:
+    """One passage as its page and its API answer show it."""
+
+    article: Article
+    passage: Passage
+    before: tuple[Passage, ...]  # the passage just before it, if any
+    after: tuple[Passage, ...]  # and just after
+    article_url: str
+    permalink: str
+    fragment_url: str  # the article at this passage's words (a text fragment)
+    bundle: dict  # its citations in the chosen styles, and its records
+    related: tuple  # passages like it (search.Hit)
+
+
+def passage_view(article: Article, passage: Passage) -> PassageView:
+    index = article.passages.index(passage)
+    article_url = url_for("reader.article", article_id=article.id, _external=True)
+    permalink = passage_url(passage, external=True)
+    return PassageView(
         article=article,
         passage=passage,
-        resolution=found,
         before=article.passages[max(0, index - 1) : index],
         after=article.passages[index + 1 : index + 2],
-        bundle=citation_bundle(article, passage, permalink, chosen_styles(), corpus_path()),
-        style=request.args.get("style", ""),
+        article_url=article_url,
         permalink=permalink,
-        fragment=f"{url_for('reader.article', article_id=article.id, _external=True)}#{text_fragment(passage.text)}",
+        fragment_url=f"{article_url}#{text_fragment(passage.text)}",
+        bundle=citation_bundle(article, passage, permalink, chosen_styles(), corpus_path()),
         related=related(get_handle(), passage.id),
-        meta=highwire_tags(article, url_for("reader.article", article_id=article.id, _external=True)),
     )
 
 
