@@ -151,7 +151,17 @@ def test_copy_button_copies_the_citation(browser, server):
     context.close()
 
 
-PAGES = ["/", "/search?q=sanctions", f"/a/{SEED}?q=sanctions", f"/a/{SEED}/p/14", "/search?q=*", "/nope"]
+PAGES = [
+    "/",
+    "/search?q=sanctions",
+    f"/a/{SEED}?q=sanctions",
+    f"/a/{SEED}/p/14",
+    "/search?q=*",
+    "/nope",
+    "/browse",
+    "/browse/journals/comparative-connections/21-2",
+    "/browse/authors",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)

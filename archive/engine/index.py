@@ -69,6 +69,7 @@ class IndexHandle:
         self.articles = LRU(ARTICLE_CACHE)  # (generation, id) -> Article, shared by threads
         self.metadata = LRU(METADATA_CACHE)  # (generation, id) -> Article without passages
         self._stats: tuple[tuple[int, int], dict] | None = None
+        self._catalog: tuple[tuple[int, int], list] | None = None
         self._synonyms: tuple[int, Synonyms] | None = None
         self._open: set[Searcher] = set()  # every thread's searcher, so close() reaches them all
         self._open_lock = threading.Lock()
@@ -111,7 +112,7 @@ class IndexHandle:
             self.postings = postings_cache()
             self.suggestions, self.articles = LRU(SUGGESTIONS), LRU(ARTICLE_CACHE)
             self.metadata = LRU(METADATA_CACHE)
-            self._stats = self._synonyms = None
+            self._stats = self._synonyms = self._catalog = None
             self.identity = identity
 
     def close(self) -> None:
@@ -207,6 +208,17 @@ class IndexHandle:
         """Stored records of every article (id, title, author, year), newest first."""
         docs = self.searcher().documents(doctype="article")
         return sorted(docs, key=lambda d: (d.get("year") or 0, d["title"]), reverse=True)
+
+    def catalog(self) -> list[tuple[Article, str]]:
+        """Every article's record (without its passages) and when it was indexed, read once per
+        index version (the browse pages and the home page ask on every request)."""
+        version = self.version()
+        cached = self._catalog
+        if cached is None or cached[0] != version:
+            records = self.searcher().documents(doctype="article")
+            entries = [(unpack(r["payload"]), r.get("indexed") or "") for r in records if r.get("payload")]
+            cached = self._catalog = (version, entries)
+        return cached[1]
 
     def article_titles(self) -> dict[str, str]:
         """article id -> title, cached until the index changes (facet labels on every query)."""

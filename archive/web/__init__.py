@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from ..settings import setting
-from . import api, cache, errors, helpers, hosts, reader, search, store
+from . import api, browse, cache, errors, helpers, hosts, reader, search, store
 
 # The repository's templates/ in a checkout; archive/templates/ in an installed wheel (see
 # pyproject.toml's package-dir).
@@ -47,6 +47,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(reader.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(browse.bp)
+    app.register_blueprint(browse.api)
     errors.init_app(app)
     helpers.init_app(app)
     app.after_request(security_headers)

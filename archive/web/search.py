@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 
+from .. import browse
 from ..addresses import article_of
 from ..citeproc_js import CiteprocError
 from ..export import MAX_EXPORT_ARTICLES, export
@@ -28,6 +29,7 @@ from .store import get_handle
 
 bp = Blueprint("search", __name__)
 
+HOME_JOURNALS = 10  # the journals with most articles, on the home page; the rest under Browse
 EXAMPLES = (
     ("sanctions", "words are stemmed: finds sanction, sanctioned"),
     ('"strategic partnership"', "an exact phrase"),
@@ -62,8 +64,13 @@ def search_request() -> Request:
 @cached
 def home():
     handle = get_handle()
+    entries = [browse.Entry(article, indexed) for article, indexed in handle.catalog()]
     return render_template(
-        "index.html", stats=handle.stats(), examples=EXAMPLES, articles=handle.article_list()[:12]
+        "index.html",
+        stats=handle.stats(),
+        examples=EXAMPLES,
+        latest=browse.latest(entries),
+        journals=browse.journals(entries)[:HOME_JOURNALS],
     )
 
 

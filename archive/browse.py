@@ -1,0 +1,167 @@
+"""Browsing the archive as a journal archive is browsed: by journal, then volume and issue (each
+issue a table of contents in page order), by year, by author; the latest additions.
+
+Works on a catalog (every article's record, without its passages) and knows nothing of HTTP."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .models import Article
+
+PAGE_SIZE = 50  # articles or names on one browse page
+LATEST = 8  # latest additions on the home page
+NO_JOURNAL = "Other articles"  # the shelf of articles that name no journal
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article in the catalog, and when it was indexed."""
+
+    article: Article
+    indexed: str = ""
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """A group of articles with a name and an address: a journal, an issue, a year, an author."""
+
+    key: str
+    name: str
+    count: int
+    years: tuple[int, int] | None = None  # first and last year of its articles
+
+
+@dataclass(frozen=True)
+class Page:
+    items: tuple
+    page: int
+    pages: int
+    total: int
+
+
+def slug(text: str) -> str:
+    """An address for a name: 'Comparative Connections' -> 'comparative-connections'."""
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^\w]+", "-", folded).strip("-") or "untitled"
+
+
+def page_of(items: list, page: int, size: int | None = None) -> Page:
+    """One page of a list (past the last page is the last page)."""
+    size = size or PAGE_SIZE
+    pages = max(1, math.ceil(len(items) / size))
+    page = max(1, min(page, pages))
+    return Page(tuple(items[(page - 1) * size : page * size]), page, pages, len(items))
+
+
+def years_of(entries: list[Entry]) -> tuple[int, int] | None:
+    years = [e.article.year for e in entries if e.article.year]
+    return (min(years), max(years)) if years else None
+
+
+def journal_of(article: Article) -> str:
+    return article.journal or NO_JOURNAL
+
+
+def journals(catalog: list[Entry]) -> list[Shelf]:
+    """Every journal, most articles first (articles without one on a shelf of their own, last)."""
+    grouped = defaultdict(list)
+    for entry in catalog:
+        grouped[journal_of(entry.article)].append(entry)
+    shelves = [Shelf(slug(name), name, len(entries), years_of(entries)) for name, entries in grouped.items()]
+    return sorted(shelves, key=lambda s: (s.name == NO_JOURNAL, -s.count, s.name.lower()))
+
+
+def find_shelf(shelves: list[Shelf], key: str) -> Shelf | None:
+    return next((s for s in shelves if s.key == key), None)
+
+
+@dataclass(frozen=True)
+class Issue:
+    volume: str | None
+    issue: str | None
+    date: str | None
+    count: int
+
+    @property
+    def key(self) -> str:
+        """'21-2' for volume 21, issue 2; '21' for a volume without issues; 'none' for neither."""
+        return "-".join(slug(part) for part in (self.volume, self.issue) if part) or "none"
+
+
+def issues(catalog: list[Entry], journal: str) -> list[Issue]:
+    """A journal's issues, newest first (by volume and issue number, then date)."""
+    grouped = defaultdict(list)
+    for entry in catalog:
+        if journal_of(entry.article) == journal:
+            grouped[(entry.article.volume, entry.article.issue)].append(entry.article)
+    found = [
+        Issue(volume, issue, max((a.date for a in articles if a.date), default=None), len(articles))
+        for (volume, issue), articles in grouped.items()
+    ]
+    return sorted(found, key=lambda i: (number(i.volume), number(i.issue), i.date or ""), reverse=True)
+
+
+def number(text: str | None) -> tuple[int, str]:
+    """A volume or issue number for sorting: numbers as numbers, other labels after them."""
+    digits = re.match(r"\d+", text or "")
+    return (int(digits[0]) if digits else -1, text or "")
+
+
+def issue_contents(catalog: list[Entry], journal: str, key: str) -> list[Article]:
+    """An issue's table of contents: its articles in page order (then by title)."""
+    wanted = [i for i in issues(catalog, journal) if i.key == key]
+    if not wanted:
+        return []
+    volume, issue = wanted[0].volume, wanted[0].issue
+    articles = [
+        e.article
+        for e in catalog
+        if journal_of(e.article) == journal and (e.article.volume, e.article.issue) == (volume, issue)
+    ]
+    return sorted(articles, key=lambda a: (a.first_page is None, a.first_page or 0, a.title.lower()))
+
+
+def years(catalog: list[Entry]) -> list[Shelf]:
+    """Every year with articles, newest first."""
+    counts = Counter(e.article.year for e in catalog if e.article.year)
+    return [Shelf(str(year), str(year), n, (year, year)) for year, n in sorted(counts.items(), reverse=True)]
+
+
+def in_year(catalog: list[Entry], year: int) -> list[Article]:
+    """A year's articles, in the order they appeared."""
+    found = [e.article for e in catalog if e.article.year == year]
+    return sorted(found, key=lambda a: (a.date or "", a.journal or "", a.first_page or 0, a.title.lower()))
+
+
+def authors(catalog: list[Entry]) -> list[Shelf]:
+    """Every author (people by family name, institutions by name), with their article counts."""
+    counts: Counter = Counter()
+    names: dict[str, str] = {}
+    sort_keys: dict[str, str] = {}
+    for entry in catalog:
+        for author in entry.article.authors:
+            key = slug(author.name)
+            counts[key] += 1
+            names.setdefault(key, author.name)
+            sort_keys.setdefault(key, f"{author.family or author.name} {author.given or ''}".lower())
+    return [Shelf(key, names[key], counts[key]) for key in sorted(counts, key=lambda k: sort_keys[k])]
+
+
+def by_author(catalog: list[Entry], key: str) -> list[Article]:
+    """An author's articles, newest first."""
+    found = [e.article for e in catalog if any(slug(a.name) == key for a in e.article.authors)]
+    by_title = sorted(found, key=lambda a: a.title.lower())
+    return sorted(by_title, key=lambda a: a.date or "", reverse=True)  # stable: titles in order
+
+
+def latest(catalog: list[Entry], count: int | None = None) -> list[Article]:
+    """The articles indexed last (newest first; by date among those indexed together)."""
+    count = count or LATEST
+    ordered = sorted(catalog, key=lambda e: (e.indexed, e.article.date or ""), reverse=True)
+    return [e.article for e in ordered[:count]]
