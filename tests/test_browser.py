@@ -222,3 +222,30 @@ def test_selected_hits_are_kept_across_pages_and_exported_together(page, server)
     page.get_by_role("button", name="Clear selection").click()
     assert page.locator(".selected-count").inner_text() == ""
     assert not page.locator('input[name="ids"][form="export-selected"]').first.is_checked()
+
+
+def test_on_a_phone_the_filters_fold_above_the_results(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + "/search?q=Putin")
+    summary = page.locator("details.filters > summary")
+    assert summary.is_visible() and summary.inner_text().startswith("Filter")
+    assert not page.locator("details.filters").evaluate("d => d.open")
+    filters_top = page.locator("details.filters").bounding_box()["y"]
+    assert filters_top < page.locator("li.hit").first.bounding_box()["y"]  # above the results
+    summary.click()
+    assert page.locator(".facets a").first.is_visible()
+    context.close()
+
+
+def test_a_skip_link_leads_the_keyboard_past_the_filters_to_the_results(page, server):
+    page.goto(server + "/search?q=Putin")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Skip to results":
+            break
+    else:
+        pytest.fail("no 'Skip to results' link in the tab order")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#hits') !== null")

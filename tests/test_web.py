@@ -435,3 +435,17 @@ def test_counts_say_what_they_count(client):
     assert "1</strong> result (whole section: no single passage has every word)" in only_sections
     passages = client.get("/search?q=Russia China").get_data(as_text=True)
     assert "whole section" not in passages
+
+
+def test_the_reader_steps_from_match_to_match(client):
+    page = soup(client.get(f"/a/{SEED}?q=Putin+Xi"))
+    steps = page.select("nav.match-nav")
+    assert len(steps) > 3
+    marked = [div["id"] for div in page.select(".passage") if div.select_one("mark")]
+    assert [nav.find_parent(class_="passage")["id"] for nav in steps] == marked  # every match, in order
+    assert steps[0].get_text(" ", strip=True).startswith(f"Match 1 of {len(marked)}")
+    assert steps[1].select_one('a[href^="#"]')["href"] == f"#{marked[0]}"  # previous
+    assert steps[1].select("a")[-1]["href"] == f"#{marked[2]}"  # next
+    note = page.select_one(".query-note")
+    assert note.get_text(" ", strip=True).startswith(f"{len(marked)} passages match")
+    assert note.select_one("a")["href"] == f"#{marked[0]}"

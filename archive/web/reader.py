@@ -42,7 +42,7 @@ def passage_url(passage, external: bool = False) -> str:
 
 
 def highlighted(article, query: str) -> dict[str, str]:
-    """Display HTML of every passage with the query's matches marked (server-side)."""
+    """Display HTML of the passages the query matches, its words marked (server-side)."""
     if not query.strip():
         return {}
     handle = get_handle()
@@ -50,7 +50,8 @@ def highlighted(article, query: str) -> dict[str, str]:
     terms = match_terms(built) if built is not None else None
     if not terms:
         return {}
-    return {p.id: highlight_html(p.html, p.text, terms) for p in article.passages}
+    marked = {p.id: highlight_html(p.html, p.text, terms) for p in article.passages}
+    return {pid: fragment for pid, fragment in marked.items() if "<mark>" in fragment}  # matches only
 
 
 @bp.route("/<article_id>")
@@ -61,14 +62,40 @@ def article(article_id: str):
         return gone_or_missing(article_id)
     query = request.args.get("q", "")
     paragraphs = Counter(p.section_number for p in found.passages if is_paragraph(p.kind))
+    marked = highlighted(found, query)
     return render_template(
         "article.html",
         article=found,
         paragraphs=paragraphs,
         query=query,
-        marked=highlighted(found, query),
+        marked=marked,
+        matches=match_steps(found, marked),
         meta=highwire_tags(found, url_for("reader.article", article_id=found.id, _external=True)),
     )
+
+
+@dataclass(frozen=True)
+class MatchStep:
+    """Where a marked passage stands among the article's matches, and its neighbours' anchors."""
+
+    position: int
+    total: int
+    previous: str | None
+    next: str | None
+
+
+def match_steps(article: Article, marked: dict[str, str]) -> dict[str, MatchStep]:
+    """For each passage with a match, its place among them (the reader steps from one to the next)."""
+    anchors = [(p.id, p.anchor) for p in article.passages if p.id in marked]
+    return {
+        pid: MatchStep(
+            i + 1,
+            len(anchors),
+            anchors[i - 1][1] if i else None,
+            anchors[i + 1][1] if i + 1 < len(anchors) else None,
+        )
+        for i, (pid, _) in enumerate(anchors)
+    }
 
 
 def gone_or_missing(article_id: str, kind: str = "paragraph", number: int | None = None):

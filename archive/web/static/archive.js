@@ -11,6 +11,13 @@
     if (box) { event.preventDefault(); box.focus(); box.select(); }
   });
 
+  // On a phone the filters start folded above the results ("Filter"); open on a wide screen.
+  function foldFilters(root) {
+    if (!window.matchMedia("(max-width: 48rem)").matches) { return; }
+    root.querySelectorAll("details.filters").forEach(function (details) { details.open = false; });
+  }
+  foldFilters(document);
+
   function copyButtons(root) {
     root.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
       button.hidden = false;
