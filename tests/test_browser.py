@@ -249,3 +249,15 @@ def test_a_skip_link_leads_the_keyboard_past_the_filters_to_the_results(page, se
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('#hits') !== null")
+
+
+def test_the_cite_panel_shows_one_style_and_one_locator_at_a_time(page, server):
+    page.goto(server + f"/a/{SEED}/p/14")
+    visible = page.locator("#cite .citation:visible")
+    assert visible.count() == 2  # Chicago's note by page, and its bibliography entry
+    assert visible.first.inner_text().endswith("(2019): 115.")
+    page.select_option("#cite-style", "apa")
+    page.check("input[name=cite-by][value=paragraph]")
+    assert page.locator("#cite .citation:visible").first.inner_text() == "(Yu, 2019, para. 14)"
+    page.goto(server + f"/a/{SEED}/p/15")  # the choice is remembered
+    assert page.locator("#cite .citation:visible").first.inner_text() == "(Yu, 2019, para. 15)"

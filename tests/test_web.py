@@ -152,8 +152,13 @@ def test_paragraph_page_has_context_citations_and_permalink(client):
     assert page.select_one(".current .num").get_text() == "¶ 14, p. 115"
     assert [n.get_text() for n in page.select(".neighbour .num")] == ["¶ 13, p. 115", "Fig. 1, p. 115"]
     panel = page.select_one("#cite")
-    locators = [text(h) for h in panel.select("h3")]
-    assert locators == ["By page (p. 115)", "By ¶ number (¶ 14)"]
+    assert [text(h) for h in panel.select("h3")] == ["Chicago", "APA", "MLA"]  # a block per style
+    assert [text(dt) for dt in panel.select('.style-block[data-style="apa"] dt')] == [
+        "APA in-text, by page (p. 115)",
+        "APA in-text, by ¶ number (¶ 14)",
+        "APA reference",  # the entry once, whatever the locator
+    ]
+    assert len(panel.select(".citation")) == 9
     texts = [c.get_text() for c in panel.select(".citation")]
     assert "(Yu, 2019, p. 115)" in texts and "(Yu, 2019, para. 14)" in texts and "(Yu, par. 14)" in texts
     permalink = panel.select_one(".permalink a")["href"]

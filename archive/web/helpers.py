@@ -56,6 +56,13 @@ def style_problem() -> str | None:
     return g.style_problem
 
 
+def style_name(key: str) -> str:
+    """A style as the panel's picker names it: Chicago, APA, MLA, or the style's title."""
+    if key in STYLE_LABELS:
+        return STYLE_LABELS[key][0].split(" ")[0]
+    return style_labels(key)[0].removesuffix(": citation")
+
+
 def style_labels(key: str) -> tuple[str, str]:
     """What the panel calls a style's two forms: ("Chicago note", "Chicago bibliography")."""
     if key in STYLE_LABELS:
@@ -85,6 +92,7 @@ def init_app(app: Flask) -> None:
         coins=coins,
         article_citation=article_citation,
         style_labels=style_labels,
+        style_name=style_name,
         style_problem=style_problem,
         export_url=export_url,
     )

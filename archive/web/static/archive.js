@@ -18,6 +18,37 @@
   }
   foldFilters(document);
 
+  // The Cite panel shows one style, cited by page or by ¶, at a time; the choice is remembered.
+  function compactCitePanel(panel) {
+    const controls = panel.querySelector(".cite-controls");
+    if (!controls) { return; }
+    const select = controls.querySelector("#cite-style");
+    const radios = controls.querySelectorAll("input[name=cite-by]");
+    const asked = new URLSearchParams(location.search).get("style");
+    const remembered = function (key) { try { return localStorage.getItem(key); } catch (e) { return null; } };
+    const remember = function (key, value) { try { localStorage.setItem(key, value); } catch (e) {} };
+    const wanted = asked || remembered("archive-cite-style");
+    if (wanted && select.querySelector('option[value="' + CSS.escape(wanted.toLowerCase()) + '"]')) { select.value = wanted.toLowerCase(); }
+    const by = remembered("archive-cite-by");
+    radios.forEach(function (radio) { if (radio.value === by) { radio.checked = true; } });
+    function show() {
+      const checked = controls.querySelector("input[name=cite-by]:checked");
+      panel.querySelectorAll(".style-block").forEach(function (block) {
+        block.hidden = block.dataset.style !== select.value;
+        block.querySelectorAll("[data-locator]").forEach(function (row) {
+          row.hidden = checked !== null && row.dataset.locator !== checked.value;
+        });
+      });
+    }
+    select.addEventListener("change", function () { remember("archive-cite-style", select.value); show(); });
+    radios.forEach(function (radio) {
+      radio.addEventListener("change", function () { remember("archive-cite-by", radio.value); show(); });
+    });
+    controls.hidden = false;
+    show();
+  }
+  document.querySelectorAll(".cite-panel").forEach(compactCitePanel);
+
   function copyButtons(root) {
     root.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
       button.hidden = false;
