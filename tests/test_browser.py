@@ -261,3 +261,39 @@ def test_the_cite_panel_shows_one_style_and_one_locator_at_a_time(page, server):
     assert page.locator("#cite .citation:visible").first.inner_text() == "(Yu, 2019, para. 14)"
     page.goto(server + f"/a/{SEED}/p/15")  # the choice is remembered
     assert page.locator("#cite .citation:visible").first.inner_text() == "(Yu, 2019, para. 15)"
+
+
+def test_typing_updates_the_whole_results_page_and_its_address(page, server):
+    page.goto(server + "/search?q=Orenburg")
+    box = page.locator("#q")
+    box.fill("")
+    box.press_sequentially("Putin Xi", delay=20)
+    page.wait_for_url("**/search?q=Putin+Xi*")
+    live = page.locator("#live-results")
+    assert live.locator(".facets a").count() > 0 and live.locator(".cite-link").count() > 0
+    # A highlighted word keeps the space after it ("Putin and Xi", never "Putinand Xi").
+    glued = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#live-results .snippet mark')).filter(mark => {
+             const next = mark.nextSibling;
+             return next && next.nodeType === 3 && /^[A-Za-z]/.test(next.textContent);
+           }).length"""
+    )
+    assert glued == 0
+    page.select_option("#sort", "date")  # applied at once, as a new history entry
+    page.wait_for_url("**sort=date*")
+    assert live.locator("li.hit .date").count() > 0
+    page.go_back()
+    page.wait_for_function("!location.search.includes('sort=date')")
+    assert page.locator("#sort").input_value() == "relevance"  # the form follows the address
+
+
+def test_emptying_the_box_on_the_home_page_returns_home(page, server):
+    page.goto(server + "/")
+    box = page.locator("#q")
+    box.press_sequentially("Putin", delay=20)
+    page.wait_for_url("**/search?q=Putin*")
+    assert page.locator("#live-results li.hit").count() > 0
+    box.fill("")
+    box.dispatch_event("input")
+    page.wait_for_url(server + "/")
+    assert page.locator("#live-results li.hit").count() == 0

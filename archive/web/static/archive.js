@@ -1,4 +1,5 @@
-// Progressive enhancement: "/" focuses search, live results through /api/search, copy buttons.
+// Progressive enhancement: "/" focuses search, live results (the results page's own HTML), copy
+// buttons, the compact Cite panel.
 // Everything works without this file; it only adds speed and convenience.
 (function () {
   "use strict";
@@ -62,72 +63,88 @@
     });
   }
 
-  // Snippets are escaped text plus <mark>: rebuild them as nodes, never as HTML.
-  function snippetNodes(snippet) {
-    const fragment = document.createDocumentFragment();
-    const parts = snippet.split(/<mark>|<\/mark>/);
-    parts.forEach(function (part, i) {
-      const text = document.createTextNode(new DOMParser().parseFromString(part, "text/html").documentElement.textContent);
-      if (i % 2) { const mark = document.createElement("mark"); mark.appendChild(text); fragment.appendChild(mark); }
-      else fragment.appendChild(text);
-    });
-    return fragment;
-  }
-
-  function el(tag, attrs, children) {
-    const node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    (children || []).forEach(function (c) { node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
-    return node;
-  }
-
-  function place(hit) {
-    let label = hit.label;
-    if (hit.page_start) label += hit.page_end && hit.page_end !== hit.page_start ? ", pp. " + hit.page_start + "–" + hit.page_end : ", p. " + hit.page_start;
-    return label;
-  }
-
-  function renderLive(data, target, query) {
-    target.textContent = "";
-    if (data.error) { target.appendChild(el("p", {class: "message error", role: "alert"}, [data.error])); return; }
-    const summary = data.total + " result" + (data.total === 1 ? "" : "s") + " · searched for " + data.interpreted;
-    target.appendChild(el("p", {class: "summary"}, [summary, " · ", el("a", {href: "/search?q=" + encodeURIComponent(query)}, ["all results and filters"])]));
-    if (data.corrected) target.appendChild(el("p", {class: "did-you-mean"}, ["Showing results for " + data.suggestion]));
-    const list = el("ol", {class: "hit-list"});
-    data.hits.forEach(function (hit) {
-      const link = el("a", {href: hit.url});
-      link.appendChild(snippetNodes(hit.snippet));
-      list.appendChild(el("li", {class: "hit kind-" + hit.kind}, [
-        el("p", {class: "hit-meta"}, [el("span", {class: "kind"}, [hit.kind]), hit.article_title + (hit.section ? " › " + hit.section : "") + " · " + place(hit)]),
-        el("p", {class: "snippet"}, [link]),
-      ]));
-    });
-    target.appendChild(list);
-  }
-
+  // Live search: as you type, the real results page is fetched and its results (hits, facets,
+  // pager, did-you-mean, Cite links) replace these, so typing keeps everything the page has.
+  // The URL follows (replaced while typing, pushed on submit or a new sort) and Back restores
+  // it; an answer overtaken by a newer request is dropped; an emptied box returns home.
   function liveSearch(form) {
     const box = form.querySelector("input[type=search]");
     const target = document.getElementById("live-results");
     if (!box || !target) return;
-    let timer = null, controller = null;
+    const home = location.pathname === "/";
+    const initial = target.innerHTML;
+    let timer = null, latest = 0;
+    function address() {
+      return "/search?" + new URLSearchParams(new FormData(form)).toString();
+    }
+    function load(url, how) {
+      const ticket = ++latest;
+      fetch(url, {headers: {Accept: "text/html"}})
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          if (ticket !== latest) return;
+          const page = new DOMParser().parseFromString(html, "text/html");
+          const fresh = page.getElementById("live-results");
+          if (!fresh) return;
+          target.replaceChildren.apply(target, Array.from(fresh.childNodes).map(function (node) {
+            return document.importNode(node, true);
+          }));
+          if (how === "push") history.pushState({live: true}, "", url);
+          else if (how === "replace") history.replaceState({live: true}, "", url);
+          shown = location.pathname + location.search;
+          document.title = page.title;
+          enhance(target);
+        })
+        .catch(function () {});
+    }
+    function emptied() {
+      latest++;
+      target.innerHTML = home ? initial : '<p class="message">Type one or more words to search the archive.</p>';
+      history.replaceState(null, "", home ? "/" : "/search");
+      shown = location.pathname + location.search;
+      enhance(target);
+    }
     box.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
-        const query = box.value.trim();
-        if (!query) return;
-        if (controller) controller.abort();
-        controller = new AbortController();
-        const params = new URLSearchParams(new FormData(form));
-        params.set("size", "10");
-        fetch("/api/search?" + params.toString(), {signal: controller.signal, headers: {Accept: "application/json"}})
-          .then(function (r) { return r.json(); })
-          .then(function (data) {
-            renderLive(data, target, query);
-            history.replaceState(null, "", "/search?" + new URLSearchParams(new FormData(form)).toString());
-          })
-          .catch(function () {});
+        if (!box.value.trim()) { emptied(); return; }
+        load(address(), "replace");
       }, 250);
     });
+    form.querySelectorAll("select").forEach(function (select) {
+      select.addEventListener("change", function () { if (box.value.trim()) load(address(), "push"); });
+    });
+    form.addEventListener("submit", function (event) {
+      if (!box.value.trim()) return;
+      event.preventDefault();
+      clearTimeout(timer);
+      load(address(), "push");
+    });
+    let shown = location.pathname + location.search;  // what the results are for (hash aside)
+    window.addEventListener("popstate", function () {
+      const now = location.pathname + location.search;
+      if (now === shown) return;  // only the #fragment changed (a skip link, a note call)
+      shown = now;
+      if (location.pathname === "/search") {
+        const params = new URLSearchParams(location.search);
+        box.value = params.get("q") || "";
+        form.querySelectorAll("select").forEach(function (select) {
+          select.value = params.get(select.name) || select.options[0].value;
+        });
+        load(location.href, null);
+      } else if (home) {
+        latest++;
+        box.value = "";
+        target.innerHTML = initial;
+      }
+    });
+  }
+
+  // What fresh results need: copy buttons, folded filters on a phone, the export selection.
+  function enhance(root) {
+    copyButtons(root);
+    foldFilters(root);
+    root.querySelectorAll("form#export-selected").forEach(selection);
   }
 
   // The citation style picker: titles of matching styles as you type (from /api/styles), and
