@@ -297,3 +297,14 @@ def test_emptying_the_box_on_the_home_page_returns_home(page, server):
     box.dispatch_event("input")
     page.wait_for_url(server + "/")
     assert page.locator("#live-results li.hit").count() == 0
+
+
+def test_each_paragraph_offers_its_cite_action_on_focus(page, server):
+    page.goto(server + f"/a/{SEED}")
+    action = page.locator("#p14 .cite-action")
+    assert action.evaluate("a => getComputedStyle(a).opacity") == "0"
+    action.focus()
+    assert action.evaluate("a => getComputedStyle(a).opacity") == "1"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/a/{SEED}/p/14#cite")
+    assert page.locator("#cite h2").inner_text().startswith("Cite this paragraph")
