@@ -308,3 +308,21 @@ def test_each_paragraph_offers_its_cite_action_on_focus(page, server):
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/a/{SEED}/p/14#cite")
     assert page.locator("#cite h2").inner_text().startswith("Cite this paragraph")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_pasted_paragraph_of_5000_characters_is_searched_and_said_to_be_cut(
+    browser, server, seed, javascript
+):
+    pasted = " ".join(p.text for p in seed.passages if p.kind == "paragraph")[:5000]
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(server + "/search")
+    page.locator("#q").fill(pasted)
+    page.locator("#q").press("Enter")
+    page.wait_for_url("**/search?q=*")
+    page.wait_for_selector("#live-results .message.note")
+    notes = page.locator("#live-results .message.note").all_inner_texts()
+    assert any("cut to its first" in note for note in notes), notes
+    assert page.locator("#live-results li.hit").count() > 0
+    context.close()
