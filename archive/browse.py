@@ -73,8 +73,23 @@ def journals(catalog: list[Entry]) -> list[Shelf]:
     grouped = defaultdict(list)
     for entry in catalog:
         grouped[journal_of(entry.article)].append(entry)
-    shelves = [Shelf(slug(name), name, len(entries), years_of(entries)) for name, entries in grouped.items()]
-    return sorted(shelves, key=lambda s: (s.name == NO_JOURNAL, -s.count, s.name.lower()))
+    names = sorted(grouped, key=lambda name: (name == NO_JOURNAL, -len(grouped[name]), name.lower()))
+    keys = unique_keys(names)
+    return [Shelf(keys[name], name, len(grouped[name]), years_of(grouped[name])) for name in names]
+
+
+def unique_keys(names: list[str]) -> dict[str, str]:
+    """An address for each name; names that slug alike ('Asia Policy', 'Asia-Policy') get -2, -3."""
+    keys: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        key, n = slug(name), 1
+        while key in taken:
+            n += 1
+            key = f"{slug(name)}-{n}"
+        taken.add(key)
+        keys[name] = key
+    return keys
 
 
 def find_shelf(shelves: list[Shelf], key: str) -> Shelf | None:
@@ -90,8 +105,9 @@ class Issue:
 
     @property
     def key(self) -> str:
-        """'21-2' for volume 21, issue 2; '21' for a volume without issues; 'none' for neither."""
-        return "-".join(slug(part) for part in (self.volume, self.issue) if part) or "none"
+        """'v21-n2' for volume 21, issue 2; 'v21' without an issue, 'n4' without a volume, 'none'."""
+        parts = [f"v{slug(self.volume)}" if self.volume else "", f"n{slug(self.issue)}" if self.issue else ""]
+        return "-".join(part for part in parts if part) or "none"
 
 
 def issues(catalog: list[Entry], journal: str) -> list[Issue]:

@@ -212,7 +212,7 @@ def article_from_pdf(path: Path, data: bytes) -> Article:
     blocks = read.blocks
     if len(blocks) > MAX_BLOCKS:
         raise ValueError(f"it has {len(blocks):,} blocks of text, over the limit of {MAX_BLOCKS:,}")
-    warnings = list(read.warnings)
+    warnings: list[str] = []
     layers = list(read.metadata)
     if sidecar := existing_sidecar(path):
         layers.append(_read_sidecar(sidecar, warnings))

@@ -62,19 +62,19 @@ def test_a_journal_lists_its_issues_newest_first(client):
         ("3", "2", 2),
         ("3", "1", 1),
     ]
-    assert data["issues"][1]["url"] == "/browse/journals/journal-of-routes/3-2"
+    assert data["issues"][1]["url"] == "/browse/journals/journal-of-routes/v3-n2"
 
 
 def test_an_issue_is_a_table_of_contents_in_page_order(client):
-    data = client.get("/api/browse/journals/journal-of-routes/3-2").get_json()
+    data = client.get("/api/browse/journals/journal-of-routes/v3-n2").get_json()
     assert data["title"] == "Journal of Routes, Vol. 3, No. 2"
     assert [(a["id"], a["pages"], a["authors"]) for a in data["articles"]] == [
         ("routes-b", "pp. 1–20", ["Bo Granite", "Anna Falcon"]),
         ("routes-a", "pp. 45–60", ["Anna Falcon"]),
     ]
-    page = client.get("/browse/journals/journal-of-routes/3-2").get_data(as_text=True)
+    page = client.get("/browse/journals/journal-of-routes/v3-n2").get_data(as_text=True)
     assert page.index("The routes-b article") < page.index("The routes-a article")
-    assert 'href="/api/browse/journals/journal-of-routes/3-2"' in page
+    assert 'href="/api/browse/journals/journal-of-routes/v3-n2"' in page
 
 
 def test_years_and_authors(client):
@@ -110,7 +110,7 @@ def test_long_lists_are_paginated(client, monkeypatch):
     "path",
     [
         "/browse/journals/nope",
-        "/browse/journals/journal-of-routes/9-9",
+        "/browse/journals/journal-of-routes/v9-n9",
         "/browse/years/1800",
         "/browse/authors/nobody",
     ],
@@ -141,6 +141,11 @@ def test_the_library_knows_nothing_of_the_index():
         first_page=5,
     )
     catalog = [browse.Entry(article, "2024-01-01")]
-    assert browse.issues(catalog, "J")[0].key == "1-2"
-    assert browse.issue_contents(catalog, "J", "1-2") == [article]
+    assert browse.issues(catalog, "J")[0].key == "v1-n2"
+    assert browse.issue_contents(catalog, "J", "v1-n2") == [article]
+    alike = [
+        browse.Entry(Article(id=n, title=n, source=n, sha256="0", journal=j))
+        for n, j in (("a", "Asia Policy"), ("b", "Asia-Policy"))
+    ]
+    assert [s.key for s in browse.journals(alike)] == ["asia-policy", "asia-policy-2"]
     assert browse.page_of(list(range(7)), 3, size=3) == browse.Page((6,), 3, 3, 7)

@@ -159,7 +159,7 @@ PAGES = [
     "/search?q=*",
     "/nope",
     "/browse",
-    "/browse/journals/comparative-connections/21-2",
+    "/browse/journals/comparative-connections/v21-n2",
     "/browse/authors",
 ]
 
@@ -326,3 +326,13 @@ def test_a_pasted_paragraph_of_5000_characters_is_searched_and_said_to_be_cut(
     assert any("cut to its first" in note for note in notes), notes
     assert page.locator("#live-results li.hit").count() > 0
     context.close()
+
+
+def test_back_after_live_typing_returns_to_the_page_before(page, server):
+    page.goto(server + "/")
+    page.locator("#q").press_sequentially("Putin", delay=20)
+    page.wait_for_url("**/search?q=Putin*")
+    assert page.locator("#live-results li.hit").count() > 0
+    page.go_back()
+    page.wait_for_url(server + "/")
+    assert page.locator("#live-results li.hit").count() == 0 and page.locator("#q").input_value() == ""

@@ -381,3 +381,70 @@ def test_a_pdf_in_the_corpus_is_searched_read_and_cited_by_its_printed_pages(tmp
     top = spanning["hits"][0]
     assert (top["page_start"], top["page_end"]) == (crossing.first_page, crossing.last_page)
     store.close(app)
+
+
+def odd_pdf(path: Path, draw) -> Path:
+    """A one-page PDF of ordinary text, plus whatever `draw(canvas)` adds."""
+    from reportlab.pdfgen import canvas
+
+    drawing = canvas.Canvas(str(path))
+    drawing.setFont("Helvetica", 10)
+    for i, line in enumerate(
+        ["The convoy paragraph is ordinary text of a real page,", "set in ten points over two lines."]
+    ):
+        drawing.drawString(72, 700 - 13 * i, line)
+    draw(drawing)
+    drawing.showPage()
+    drawing.save()
+    return path
+
+
+def test_hidden_tiny_text_and_sideways_text_do_not_break_a_page(tmp_path):
+    def tiny_and_sideways(drawing):
+        drawing.setFont("Helvetica", 0.01)
+        drawing.drawString(72, 600, "hidden")
+        drawing.saveState()
+        drawing.setFont("Helvetica", 9)
+        drawing.translate(30, 300)
+        drawing.rotate(90)
+        drawing.drawString(0, 0, "arXiv:2101.00001v1 [cs.CL] 1 Jan 2021")
+        drawing.restoreState()
+
+    article = parse_file(odd_pdf(tmp_path / "odd.pdf", tiny_and_sideways))
+    texts = [p.text for p in article.passages]
+    assert (
+        texts[0] == "The convoy paragraph is ordinary text of a real page, set in ten points over two lines."
+    )
+    assert not any(len(text) <= 2 for text in texts)  # no letter-by-letter paragraphs of the stamp
+
+
+def test_a_page_of_small_print_is_text_not_footnotes(tmp_path):
+    """Pages of text in ten points, then a reference list set in eight: the list is text."""
+    from reportlab.pdfgen import canvas
+
+    from archive.formats.pdf import read_pdf
+
+    path = tmp_path / "small-print.pdf"
+    drawing = canvas.Canvas(str(path))
+    for _ in range(2):
+        drawing.setFont("Helvetica", 10)
+        for i in range(50):
+            drawing.drawString(
+                72, 760 - 13 * i, f"Line {i} of ordinary text about harbours and their convoys."
+            )
+        drawing.showPage()
+    drawing.setFont("Helvetica", 8)
+    for i in range(30):
+        drawing.drawString(72, 650 - 11 * i, f"{i + 1}. Falcon, A. (20{i:02}). Harbours, volume {i}.")
+    drawing.showPage()
+    drawing.save()
+    blocks = read_pdf(path.read_bytes()).blocks
+    assert not [b for b in blocks if b.tag == "note"]
+    assert any(b.text.startswith("1. Falcon, A.") for b in blocks)
+
+
+def test_an_italic_word_hyphenated_at_a_line_end_keeps_its_markup(tmp_path):
+    from archive.formats.pdf.blocks import TRAILING_HYPHEN
+
+    assert TRAILING_HYPHEN.sub(r"\1", "an <em>exam-</em>") == "an <em>exam</em>"
+    assert TRAILING_HYPHEN.sub(r"\1", "plain exam-") == "plain exam"

@@ -44,9 +44,6 @@ def _cached_reader(self, fieldname, column):
 whoosh3.W3PerDocReader._cached_reader = _cached_reader
 
 
-# --- the index folder -------------------------------------------------------------------------
-
-
 def count_live(searcher: Searcher, doctype: str) -> int:
     """Documents of a type, deleted ones excluded (doc_frequency counts them until a merge)."""
     return sum(1 for _ in searcher.document_numbers(doctype=doctype))

@@ -60,8 +60,9 @@ def _warm(worker) -> None:
 
 def _close(server, worker) -> None:
     """Close the index's searchers when a worker stops (not when its app failed to load)."""
-    if "archive" in getattr(worker.wsgi, "extensions", {}):
-        store.close(worker.wsgi)
+    app = getattr(worker, "wsgi", None)  # absent when the app failed to load, or in the master
+    if "archive" in getattr(app, "extensions", {}):
+        store.close(app)
 
 
 def serve(

@@ -46,7 +46,6 @@ from .xmp import xmp_metadata
 
 MAX_PAGES = 2000  # a longer PDF is a book or a scan bundle, not an article
 MAX_CHARS = 5_000_000  # characters in the whole document
-DOI_TEXT = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)", re.I)
 VOLUME_ISSUE = re.compile(r"\bVol(?:ume)?\.?\s*(\d+)\s*,?\s*(?:No|Number|Issue|Iss)\.?\s*(\d+)", re.I)
 MAX_BYLINE_WORDS = 12
 # Headings that open an article's text: never part of the byline above them.
@@ -65,7 +64,6 @@ class PdfArticle:
     metadata: list[Metadata]  # layers, the later winning (as parse.py merges every format's)
     page_source: str
     first_page: int | None  # the first printed page the passages carry
-    warnings: list[str]
 
 
 class PdfError(ValueError):
@@ -79,7 +77,7 @@ def read_pdf(data: bytes) -> PdfArticle:
     if not any(page.lines for page in pages):
         raise PdfError("it has no text layer (a scanned PDF needs OCR first)")
     body_size = body_font_size(pages)
-    remove_furniture(pages)
+    remove_furniture(pages, body_size)
     numbers, page_source = printed_pages(pages, labels)
     for page, number in zip(pages, numbers, strict=True):
         page.number = number
@@ -99,7 +97,7 @@ def read_pdf(data: bytes) -> PdfArticle:
         metadata.insert(0, pages_layer)
     else:
         metadata.append(pages_layer)
-    return PdfArticle(blocks, metadata, page_source, printed[0] if printed else None, [])
+    return PdfArticle(blocks, metadata, page_source, printed[0] if printed else None)
 
 
 def load_pages(data: bytes) -> tuple[list[Page], list[str], dict]:
@@ -133,6 +131,8 @@ def load_pages(data: bytes) -> tuple[list[Page], list[str], dict]:
             pages.append(Page(None, width, height, lines, gutter=gutter))
         labels = [pdf.get_page_label(i) for i in range(count)]
         info = pdf.get_metadata_dict(skip_empty=True)
+    except pdfium.PdfiumError as error:  # a page or a dictionary PDFium cannot read
+        raise PdfError(f"part of it cannot be read ({error})") from None
     finally:
         pdf.close()
     return pages, labels, info
@@ -172,8 +172,7 @@ def page_metadata(pages: list[Page], body_size: float, byline: list[Line]) -> Me
                 meta.update(authors=[author_from_name(n) for n in people], authors_et_al=et_al)
     first = pages[0]
     lines = sorted(first.lines + first.edges, key=lambda line: -line.baseline)
-    if doi := DOI_TEXT.search(" ".join(line.text for line in lines)):
-        meta.update(doi=clean_doi(doi[1]))
+    meta.update(doi=clean_doi(" ".join(line.text for line in lines)))
     for line in lines:
         if volume := VOLUME_ISSUE.search(line.text):
             journal = line.text[: volume.start()].strip(" ,.;:|–—-")

@@ -46,6 +46,7 @@ def vocabulary(pages: list[Page]) -> tuple[Counter, set[str]]:
     return words, compounds
 
 
+TRAILING_HYPHEN = re.compile(r"-((?:</\w+>)*)$")
 SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")  # "4. References", "2.1 Methods"
 CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Chart|Map|Exhibit|Graph)\s*\d+[.:]?\s", re.I)
 
@@ -241,7 +242,8 @@ class Assembler:
                 whole, compound = (left[0] + right[0]).lower(), f"{left[0]}-{right[0]}".lower()
                 if compound in self.compounds and self.words[whole] == 0:
                     return paragraph.text + line.text, paragraph.html + line.html
-                return paragraph.text[:-1] + line.text, paragraph.html[:-1] + line.html
+                # the hyphen goes, and any markup closed after it stays ('exam-</em>')
+                return paragraph.text[:-1] + line.text, TRAILING_HYPHEN.sub(r"\1", paragraph.html) + line.html
             return paragraph.text + line.text, paragraph.html + line.html
         return f"{paragraph.text} {line.text}", f"{paragraph.html} {line.html}"
 

@@ -3,9 +3,11 @@ cut at column gutters, with raised note calls, spaces and italics."""
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import html
 import itertools
+import math
 import re
 import statistics
 from collections import Counter
@@ -15,6 +17,7 @@ import numpy as np
 import pypdfium2.raw as pdfium_c
 
 MIN_COLUMN_ROWS = 6  # a page with fewer rows is not searched for columns
+MAX_TEXT_WIDTH = 20_000  # points: wider than any real page (A0 is 2,384)
 MIN_GUTTER = 4.0  # points: the narrowest gutter between columns
 GUTTER_ZONE = 0.2  # a gutter lies within this share of the text's width either side of its middle
 GUTTER_CROSSING_SHARE = 0.15  # rows that may cross a gutter (titles, wide captions)
@@ -27,6 +30,9 @@ GUTTER_EMS = 1.5  # a horizontal gap wider than this (in font sizes) separates c
 WIDE_GAP_EMS = 0.6
 
 
+MAX_RISE_EMS = 0.9  # a superscript stands at most this far (in the line's size) above its line
+MAX_ANGLE = 0.02  # radians: a character turned further is not on a horizontal line
+MIN_SIZE = 1.0  # points: a font size PDFium reports as 0 counts as this
 SUPERSCRIPT_SIZE = 0.85  # characters smaller than this share of the line's size may be raised
 
 
@@ -125,6 +131,8 @@ def page_chars(textpage, fonts: _Fonts) -> list[Char]:
         text = "-" if code == 2 else chr(code)  # 2: PDFium's mark of a hyphen at a line's end
         if 0xD800 <= code <= 0xDFFF:
             continue  # half of a pair PDFium could not map
+        if abs(math.remainder(pdfium_c.FPDFText_GetCharAngle(textpage, i), math.tau)) > MAX_ANGLE:
+            continue  # text set sideways (an arXiv stamp up the margin) is not read as lines
         pdfium_c.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
         pdfium_c.FPDFText_GetCharOrigin(textpage, i, ox, oy)
         size = pdfium_c.FPDFText_GetFontSize(textpage, i) or (top.value - bottom.value) or 1.0
@@ -163,21 +171,24 @@ def split_row(row: list[Char], gutter: float | None = None) -> list[list[Char]]:
 def attach_superscripts(segments: list[list[Char]]) -> list[list[Char]]:
     """Small raised characters in a row of their own (a note call set above the line) join the
     line below them."""
-    kept = segments
+    sizes = {id(segment): statistics.median(c.size for c in segment) for segment in segments}
+    by_baseline = sorted(segments, key=lambda s: s[0].baseline)
+    baselines = [s[0].baseline for s in by_baseline]
     result: list[list[Char]] = []
-    for segment in kept:
-        size = statistics.median(c.size for c in segment)
+    for segment in segments:
+        size = sizes[id(segment)]
         text = "".join(c.text for c in segment)
         host = None
         if len(text) <= 4 and text.isalnum():
-            for other in kept:
-                if other is segment:
-                    continue
-                other_size = statistics.median(c.size for c in other)
+            # only the lines just below it can host it: a window of baselines, not the page
+            low = bisect.bisect_left(baselines, segment[0].baseline - MAX_RISE_EMS * size / SUPERSCRIPT_SIZE)
+            high = bisect.bisect_left(baselines, segment[0].baseline)
+            for other in by_baseline[low:high]:
+                other_size = sizes[id(other)]
                 rise = segment[0].baseline - other[0].baseline
                 if (
                     size < SUPERSCRIPT_SIZE * other_size
-                    and 0.1 * other_size < rise < 0.9 * other_size
+                    and 0.1 * other_size < rise < MAX_RISE_EMS * other_size
                     and other[0].x0 - other_size <= segment[0].x0 <= other[-1].x1 + other_size
                 ):
                     host = other
@@ -193,8 +204,9 @@ def attach_superscripts(segments: list[list[Char]]) -> list[list[Char]]:
 def make_line(page: int, chars: list[Char]) -> Line:
     """A line's text and display HTML: spaces from gaps, raised small digits as note calls,
     italic runs as <em>."""
-    size = Counter(round(c.size, 1) for c in chars).most_common(1)[0][0]
-    baseline = statistics.median(c.baseline for c in chars if abs(c.size - size) < 0.2 * size)
+    size = Counter(round(c.size, 1) for c in chars).most_common(1)[0][0] or MIN_SIZE
+    same = [c.baseline for c in chars if abs(c.size - size) < 0.2 * size]
+    baseline = statistics.median(same or [c.baseline for c in chars])
     text_parts: list[str] = []
     html_parts: list[str] = []
     calls: list[str] = []
@@ -302,7 +314,7 @@ def find_gutter(rows: list[list[Char]]) -> float | None:
     left = min(row[0].x0 for row in rows)
     right = max(row[-1].x1 for row in rows)
     width = right - left
-    if width <= 0:
+    if not 0 < width <= MAX_TEXT_WIDTH:  # characters placed absurdly far out: no columns to find
         return None
     bins = int(width) + 2  # one a point
     # Rows over each point, as a difference array: a row covers its extent but its gaps (only
@@ -325,9 +337,7 @@ def find_gutter(rows: list[list[Char]]) -> float | None:
     widest = int(np.argmax(ends - starts))
     if ends[widest] - starts[widest] < MIN_GUTTER:
         return None
-    best = (lo + starts[widest], lo + ends[widest])
-    step = 1.0
-    gutter = left + (best[0] + best[1]) / 2 * step
+    gutter = left + lo + (starts[widest] + ends[widest]) / 2
     sides = [(any(c.x1 <= gutter for c in row), any(c.x0 >= gutter for c in row)) for row in rows]
     both = sum(1 for a, b in sides if a and b)
     return gutter if both >= 0.3 * len(rows) else None

@@ -73,13 +73,12 @@ def edge_candidates(page: Page) -> list[Line]:
     return found
 
 
-def remove_furniture(pages: list[Page]) -> None:
+def remove_furniture(pages: list[Page], body_size: float) -> None:
     """Running headers and footers (the same words on many pages) and bare page numbers move from
     the page's lines to its edges, where only the page numbering looks at them."""
     candidates = [edge_candidates(page) for page in pages]
     seen = Counter(key for lines in candidates for key in {furniture_key(line.text) for line in lines})
     repeated = {key for key, n in seen.items() if n >= max(2, RUNNING_SHARE * len(pages))}
-    body_size = body_font_size(pages)
     for page, lines in zip(pages, candidates, strict=True):
         edges = [
             line
@@ -93,6 +92,8 @@ def remove_furniture(pages: list[Page]) -> None:
         page.lines = [line for line in page.lines if line not in edges]
 
 
+FOOTNOTE_ZONE = 0.5  # footnotes start below this share of the page's height (from the bottom)
+MAX_LABEL_DIGITS = 6  # a page label longer than this is no page number
 PAGE_ORDER = "the order of its pages (no printed numbers found)"
 
 
@@ -118,7 +119,9 @@ def printed_pages(pages: list[Page], labels: list[str]) -> tuple[list[int | None
 def label_numbers(labels: list[str]) -> list[int | None] | None:
     """Page numbers from the PDF's page labels when most are numbers counting up one a page
     (roman front matter and other labels give None); else None."""
-    numbers = [int(label) if label.isdigit() else None for label in labels]
+    numbers = [
+        int(label) if label.isdecimal() and len(label) <= MAX_LABEL_DIGITS else None for label in labels
+    ]
     known = [(index, n) for index, n in enumerate(numbers) if n is not None]
     if len(known) < max(1, 0.5 * len(labels)):
         return None
@@ -146,6 +149,10 @@ def take_footnotes(page: Page, body_size: float) -> None:
         foot.append(line)
     foot.reverse()  # top to bottom
     if not foot or not (FOOTNOTE_START.match(foot[0].text) or leading_call(foot[0])):
+        return
+    # Footnotes stand under the text, in the lower part of the page: a page of small print
+    # (a reference list in small type) is text, not notes.
+    if len(foot) == len(lines) or foot[0].baseline > page.height * FOOTNOTE_ZONE:
         return
     notes: list[Line] = []
     for line in foot:

@@ -7,15 +7,12 @@ data, as untrusted as the rest."""
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
-from ...dates import parse_issue_date
 from ...metadata import Metadata, clean_doi
 from ...names import author_from_name
 
-PACKET = re.compile(rb"<x:xmpmeta\b.*?</x:xmpmeta>", re.S)
+OPEN, CLOSE = b"<x:xmpmeta", b"</x:xmpmeta>"
 MAX_PACKET = 256 * 1024
 NAMESPACES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -25,17 +22,18 @@ NAMESPACES = {
     "prism3": "http://prismstandard.org/namespaces/basic/3.0/",
     "pdfx": "http://ns.adobe.com/pdfx/1.3/",
 }
+MAX_PAGE_DIGITS = 6
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def xmp_metadata(data: bytes) -> Metadata:
     """The article record an XMP packet states (an empty Metadata when there is none)."""
     meta = Metadata(label="XMP")
-    match = PACKET.search(data)
-    if match is None or len(match[0]) > MAX_PACKET:
+    packet = last_packet(data)
+    if packet is None:
         return meta
     try:
-        root = etree.fromstring(match[0], PARSER)
+        root = etree.fromstring(packet, PARSER)
     except etree.XMLSyntaxError:
         return meta
     if title := first(root, "dc:title"):
@@ -53,13 +51,24 @@ def xmp_metadata(data: bytes) -> Metadata:
     doi = prism(root, "doi") or first(root, "pdfx:doi") or first(root, "dc:identifier")
     date = prism(root, "coverDate") or prism(root, "publicationDate")
     for name in ("first_page", "last_page"):
-        fields[name] = int(fields[name]) if fields[name] and fields[name].isdigit() else None
+        value = fields[name]
+        fields[name] = int(value) if value and value.isdecimal() and len(value) <= MAX_PAGE_DIGITS else None
     meta.update(
-        **{name: value for name, value in fields.items() if value},
-        doi=clean_doi(doi) if doi else None,
-        date=(parse_issue_date(date) or date[:10]) if date else None,
+        **{name: value for name, value in fields.items() if value}, doi=clean_doi(doi) if doi else None
     )
+    if date:
+        meta.set_date(date, "XMP")  # checked like any source's date: a text one is dropped
     return meta
+
+
+def last_packet(data: bytes) -> bytes | None:
+    """The file's last XMP packet: an incremental update appends the newer one after the old.
+    Found by plain searches (a regex over megabytes of unclosed tags would take minutes)."""
+    start = data.rfind(OPEN)
+    if start < 0:
+        return None
+    end = data.find(CLOSE, start, start + MAX_PACKET)
+    return data[start : end + len(CLOSE)] if end >= 0 else None
 
 
 def prism(root, name: str) -> str | None:

@@ -73,7 +73,7 @@
     if (!box || !target) return;
     const home = location.pathname === "/";
     const initial = target.innerHTML;
-    let timer = null, latest = 0;
+    let timer = null, latest = 0, typing = false;
     function address() {
       return "/search?" + new URLSearchParams(new FormData(form)).toString();
     }
@@ -85,12 +85,16 @@
           if (ticket !== latest) return;
           const page = new DOMParser().parseFromString(html, "text/html");
           const fresh = page.getElementById("live-results");
-          if (!fresh) return;
+          if (!fresh) {  // not a results page: the server refused the request (a query too long)
+            target.innerHTML = '<p class="message error" role="alert">This search could not be run. Shorten it and try again.</p>';
+            return;
+          }
           target.replaceChildren.apply(target, Array.from(fresh.childNodes).map(function (node) {
             return document.importNode(node, true);
           }));
-          if (how === "push") history.pushState({live: true}, "", url);
-          else if (how === "replace") history.replaceState({live: true}, "", url);
+          const here = location.pathname + location.search;
+          if (how === "push" && url !== here) history.pushState({live: true}, "", url);
+          else if (how) history.replaceState({live: true}, "", url);
           shown = location.pathname + location.search;
           document.title = page.title;
           enhance(target);
@@ -107,8 +111,9 @@
     box.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
-        if (!box.value.trim()) { emptied(); return; }
-        load(address(), "replace");
+        if (!box.value.trim()) { emptied(); typing = false; return; }
+        load(address(), typing ? "replace" : "push");  // a new entry when a search begins
+        typing = true;
       }, 250);
     });
     form.querySelectorAll("select").forEach(function (select) {
@@ -118,6 +123,7 @@
       if (!box.value.trim()) return;
       event.preventDefault();
       clearTimeout(timer);
+      typing = false;
       load(address(), "push");
     });
     let shown = location.pathname + location.search;  // what the results are for (hash aside)
