@@ -167,9 +167,10 @@ PAGES = {
 }
 
 
-def html_view(data_function):
+def html_view(data_function, endpoint: str):
     def view(**values):
-        return render_template("browse.html", page=data_function(**values))
+        twin = url_for(f"browse_api.{endpoint}", **values, **request.args.to_dict())
+        return render_template("browse.html", page=data_function(**values), twin=twin)
 
     return cached(view)
 
@@ -182,5 +183,5 @@ def json_view(data_function):
 
 
 for endpoint, (rule, function) in PAGES.items():
-    bp.add_url_rule(rule, endpoint, html_view(function))
+    bp.add_url_rule(rule, endpoint, html_view(function, endpoint))
     api.add_url_rule(rule, endpoint, json_view(function))
