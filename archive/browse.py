@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .models import Article
+from .models import slug as models_slug
 
 PAGE_SIZE = 50  # articles or names on one browse page
 LATEST = 8  # latest additions on the home page
@@ -46,9 +46,7 @@ class Page:
 
 def slug(text: str) -> str:
     """An address for a name: 'Comparative Connections' -> 'comparative-connections'."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^\w]+", "-", folded).strip("-") or "untitled"
+    return models_slug(text) or "untitled"
 
 
 def page_of(items: list, page: int, size: int | None = None) -> Page:

@@ -11,7 +11,18 @@ from dataclasses import asdict, dataclass, field
 from . import addresses
 from .addresses import PASSAGE_KINDS, anchor, label, position, segment
 
-PATH_SEPARATOR = " › "  # between the headings of a section's path: "Findings › Trade"
+PATH_SEPARATOR = " › "
+
+
+def slug(text: str) -> str:
+    """A URL-safe form of a name: 'CC 2019/09 China–Russia' -> 'cc-2019-09-china-russia' ('' when
+    nothing of it is a letter or a digit)."""
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^\w]+|_+", "-", folded).strip(
+        "-"
+    )  # between the headings of a section's path: "Findings › Trade"
+
 
 __all__ = ["PASSAGE_KINDS", "Article", "Author", "ParseError", "Passage", "Section", "fingerprint"]
 

@@ -20,7 +20,7 @@ from .formats.markdown import markdown_to_html
 from .formats.pdf import read_pdf
 from .frontmatter import split_front_matter
 from .metadata import Metadata
-from .models import Article, ParseError
+from .models import Article, ParseError, slug
 from .structure import HEADING_TAGS, build_passages
 from .walk import MAX_DEPTH, Block, nesting_depth, normalise, walk_document
 
@@ -77,10 +77,7 @@ def existing_sidecar(path: Path) -> Path | None:
 
 def article_id(path: Path) -> str:
     """A URL-safe slug from the file name: 'CC 2019/09 China–Russia.md' -> 'cc-2019-09-china-russia'."""
-    stem = unicodedata.normalize("NFKD", path.stem)
-    stem = "".join(c for c in stem if not unicodedata.combining(c)).lower()
-    slug = re.sub(r"[^\w]+|_+", "-", stem).strip("-")
-    return slug or "article-" + hashlib.sha1(path.name.encode()).hexdigest()[:8]
+    return slug(path.stem) or "article-" + hashlib.sha1(path.name.encode()).hexdigest()[:8]
 
 
 def read_bytes(path: Path) -> bytes:

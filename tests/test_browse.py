@@ -128,7 +128,7 @@ def test_the_home_page_shows_the_latest_additions_and_the_journals_not_every_art
     assert "Browse every journal, issue, year and author" in page
 
 
-def test_the_library_knows_nothing_of_the_index():
+def test_issue_keys_tables_of_contents_and_pages_from_plain_articles():
     article = Article(
         id="x",
         title="X",

@@ -9,6 +9,7 @@ from .. import browse
 from ..addresses import pages as page_range
 from ..models import Article
 from .cache import cached
+from .helpers import int_arg
 from .store import get_handle
 
 bp = Blueprint("browse", __name__, url_prefix="/browse")
@@ -17,13 +18,6 @@ api = Blueprint("browse_api", __name__, url_prefix="/api/browse")
 
 def catalog() -> list[browse.Entry]:
     return [browse.Entry(article, indexed) for article, indexed in get_handle().catalog()]
-
-
-def requested_page() -> int:
-    try:
-        return int(request.args.get("page", 1))
-    except ValueError:
-        return 1
 
 
 def article_item(article: Article) -> dict:
@@ -53,7 +47,7 @@ def shelf_item(shelf: browse.Shelf, endpoint: str, **values) -> dict:
 
 def paged(items: list, endpoint: str, **values) -> dict:
     """A page of a long list, with the addresses of its neighbours."""
-    page = browse.page_of(items, requested_page())
+    page = browse.page_of(items, int_arg("page", 1))
     return {
         "items": list(page.items),
         "page": page.page,

@@ -74,6 +74,14 @@ def style_labels(key: str) -> tuple[str, str]:
     return (f"{title}: citation", f"{title}: entry")
 
 
+def int_arg(name: str, default: int) -> int:
+    """A whole number from the query string; the default for a missing or garbled one."""
+    try:
+        return int(request.args.get(name, default))
+    except ValueError:
+        return default
+
+
 def corpus_path() -> Path | None:
     configured = current_app.config.get("CORPUS")
     return Path(configured) if configured else None

@@ -24,7 +24,7 @@ from ..models import Article
 from ..search import FACETS, MAX_PAGE_SIZE, Request, SearchResults, search
 from ..styles import StyleNotFound
 from .cache import cached
-from .helpers import corpus_path
+from .helpers import corpus_path, int_arg
 from .store import get_handle
 
 bp = Blueprint("search", __name__)
@@ -43,20 +43,12 @@ EXAMPLES = (
 def search_request() -> Request:
     """The user's search from the query string (shared by the page and the API)."""
     args = request.args
-    try:
-        page = int(args.get("page", 1))
-    except ValueError:
-        page = 1
-    try:
-        size = int(args.get("size", current_app.config["PAGE_SIZE"]))
-    except ValueError:
-        size = current_app.config["PAGE_SIZE"]
     return Request(
         query=args.get("q", ""),
         filters={name: tuple(args.getlist(name)) for name in FACETS if args.getlist(name)},
         sort=args.get("sort", "relevance"),
-        page=page,
-        page_size=size,
+        page=int_arg("page", 1),
+        page_size=int_arg("size", current_app.config["PAGE_SIZE"]),
     )
 
 

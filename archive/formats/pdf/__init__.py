@@ -55,7 +55,14 @@ FRONT_HEADING = re.compile(
 )
 # What stands before "Vol. 3, No. 2" when it is a journal's name (not a date or a page number).
 JOURNAL = re.compile(r"^[^\W\d_][\w&'’.:, -]{2,120}$")
-PLACEHOLDERS = frozenset({"untitled", "anonymous", "unknown", "user", "admin", "microsoft word"})
+PLACEHOLDERS = frozenset({"untitled", "anonymous", "unknown", "user", "admin"})
+PLACEHOLDER_STARTS = ("microsoft word", "untitled")  # "Microsoft Word - draft.docx", "Untitled-3"
+
+
+def is_placeholder(value: str) -> bool:
+    """A title or author a program wrote in the PDF's properties, not the article's."""
+    folded = value.lower()
+    return not folded or folded in PLACEHOLDERS or folded.startswith(PLACEHOLDER_STARTS)
 
 
 @dataclass
@@ -188,14 +195,10 @@ def info_metadata(info: dict) -> Metadata:
     """What the PDF's Info dictionary says, placeholders ("Microsoft Word - draft.docx") aside."""
     meta = Metadata(label="PDF properties")
     title = " ".join((info.get("Title") or "").split())
-    if (
-        title
-        and title.lower() not in PLACEHOLDERS
-        and not title.lower().startswith(("microsoft word", "untitled"))
-    ):
+    if not is_placeholder(title):
         meta.update(title=title)
     author = (info.get("Author") or "").strip()
-    if author and author.lower() not in PLACEHOLDERS:
+    if not is_placeholder(author):
         names, et_al = names_and_et_al(author)
         meta.update(authors=[author_from_name(n) for n in names], authors_et_al=et_al)
     return meta

@@ -23,6 +23,7 @@ MAX_HEADING_WORDS = 16
 PARAGRAPH_GAP = 1.45  # a gap between lines this many times the usual line spacing ends a paragraph
 
 
+MAX_INDENT_EMS = 4.0  # a line further in than this is centred or set apart, not indented
 INDENT_EMS = 0.8  # a first line indented this much (in font sizes) starts a paragraph
 
 
@@ -177,30 +178,30 @@ class Assembler:
             return not self.continues(paragraph, line, left)
         if previous.baseline - line.baseline > PARAGRAPH_GAP * spacing:
             return True
-        indented = line.x0 - left > INDENT_EMS * line.size
+        indented = is_indented(line, left)
         if self.style == "hanging":  # a paragraph starts back at the margin
-            return not indented or previous.baseline - line.baseline > PARAGRAPH_GAP * spacing
+            return not indented
         if self.in_references:
-            if self.hanging(paragraph, left, line.size):
+            if self.hanging(paragraph, left):
                 return not indented  # hanging indents: an entry starts back at the margin
-            first_at_margin = paragraph.lines[0].x0 - left <= INDENT_EMS * line.size
-            if len(paragraph.lines) == 1 and indented and first_at_margin:
+            if (
+                len(paragraph.lines) == 1
+                and indented
+                and not is_indented(paragraph.lines[0], left, line.size)
+            ):
                 return False  # the second line of a hanging entry
-        if indented and previous.x0 - left <= INDENT_EMS * line.size:
+        if indented and not is_indented(previous, left, line.size):
             return True  # a first-line indent
-        # A line that stops although the next line's first word would have fitted after it ends
-        # its paragraph (in justified and ragged text alike).
-        return right - previous.x1 > line.first_word + 0.5 * line.size
+        return stopped_short(previous, right, line)
 
     def continues(self, paragraph: Paragraph, line: Line, left: float) -> bool:
         """Does a column's first line carry on the paragraph the previous column ended with? Not
         after a line that stopped short; in a document that indents its paragraphs, when it is
         not indented; otherwise when the paragraph stopped mid-sentence."""
-        last = paragraph.lines[-1]
         column = max(other.x1 for other in paragraph.lines)
-        if len(paragraph.lines) > 1 and column - last.x1 > line.first_word + 0.5 * line.size:
+        if len(paragraph.lines) > 1 and stopped_short(paragraph.lines[-1], column, line):
             return False
-        indented = line.x0 - left > INDENT_EMS * line.size
+        indented = is_indented(line, left)
         if self.style == "indent":
             return not indented
         if self.style == "hanging":
@@ -208,14 +209,10 @@ class Assembler:
         return not paragraph.text.rstrip().endswith(TERMINAL) or line.text[:1].islower()
 
     @staticmethod
-    def hanging(paragraph: Paragraph, left: float, size: float) -> bool:
+    def hanging(paragraph: Paragraph, left: float) -> bool:
         """The paragraph's first line stands at the margin and the next ones are indented."""
         lines = paragraph.lines
-        return (
-            len(lines) >= 2
-            and lines[0].x0 - left <= INDENT_EMS * size
-            and lines[1].x0 - left > INDENT_EMS * size
-        )
+        return len(lines) >= 2 and not is_indented(lines[0], left) and is_indented(lines[1], left)
 
     def add(self, line: Line, page_number: int | None) -> None:
         paragraph = self.open
@@ -283,6 +280,17 @@ def words_not_symbols(text: str) -> bool:
     return bool(visible) and sum(c.isalpha() for c in visible) >= 0.6 * len(visible)
 
 
+def is_indented(line: Line, left: float, size: float | None = None) -> bool:
+    """The line starts right of the column's margin (by INDENT_EMS of `size`, else its own)."""
+    return line.x0 - left > INDENT_EMS * (size or line.size)
+
+
+def stopped_short(previous: Line, right: float, line: Line) -> bool:
+    """The previous line stopped although this line's first word would have fitted after it: it
+    ended its paragraph (in justified and ragged text alike)."""
+    return right - previous.x1 > line.first_word + 0.5 * line.size
+
+
 def paragraph_style(runs: list[list[Line]]) -> str:
     """How the document marks its paragraphs: "indent" (an indented first line, seen more than
     once), "hanging" (most lines indented, the first back at the margin), or "flush"."""
@@ -291,9 +299,9 @@ def paragraph_style(runs: list[list[Line]]) -> str:
         left = min(line.x0 for line in run)
         for previous, line in itertools.pairwise(run):
             lines += 1
-            if INDENT_EMS * line.size < line.x0 - left < 4 * line.size:
+            if is_indented(line, left) and line.x0 - left < MAX_INDENT_EMS * line.size:
                 indented += 1
-                starts += previous.x0 - left <= INDENT_EMS * line.size
+                starts += not is_indented(previous, left, line.size)
     if lines and indented > 0.5 * lines:
         return "hanging"
     return "indent" if starts >= 2 else "flush"
