@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: install install-test browser serve test lint fix bench bench-pdf compare relevance reliability clean goldens
+.PHONY: install install-test browser serve test lint fix bench bench-pdf compare screenshots relevance reliability clean goldens
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -56,6 +56,10 @@ bench: install-test
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; } || \
 		echo "wrk could not be installed: the Python load client will be used"
 	$(PY) bench/run.py $(ARGS)
+
+## Current screenshots of the home, results, reader and paragraph pages, light and dark.
+screenshots: install-test browser
+	$(PY) tools/screenshots.py $(ARGS)
 
 ## Relevance of hand-judged analyst queries, beside SQLite FTS5 (seconds).
 relevance: install

@@ -163,6 +163,9 @@ class Request:
     sort: str = "relevance"
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    # The length of what was typed when the browser had to cut it to fit in a web address (a
+    # pasted paragraph of Chinese is 9 bytes a character); 0 when nothing was cut.
+    typed: int = 0
 
 
 def normalise_request(request: Request) -> Request:
@@ -179,6 +182,7 @@ def normalise_request(request: Request) -> Request:
         sort=request.sort if request.sort in SORTS else "relevance",
         page=max(1, min(int(request.page or 1), MAX_PAGE)),
         page_size=max(1, min(int(request.page_size or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)),
+        typed=max(0, int(request.typed or 0)),
     )
 
 
@@ -195,7 +199,20 @@ def search(handle: IndexHandle, request: Request | str) -> SearchResults:
     except Exception:  # a last resort: the user sees a message, the log gets the traceback
         log.exception("search failed for %r", request.query)
         results = _empty(request, error="This query could not be run. Try simpler words.")
-    return replace(results, seconds=time.perf_counter() - started)
+    return replace(
+        results, seconds=time.perf_counter() - started, messages=cut_note(request) + results.messages
+    )
+
+
+def cut_note(request: Request) -> tuple[str, ...]:
+    """Say so when the browser cut the query to fit in an address, so no one thinks the whole
+    paste was searched."""
+    kept = len(request.query)
+    if request.typed <= kept:
+        return ()
+    return (
+        f"Your query of {request.typed:,} characters was cut to its first {kept:,} to fit in a web address.",
+    )
 
 
 def _empty(request: Request, error: str | None = None, messages=(), interpreted: str = "") -> SearchResults:

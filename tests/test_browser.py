@@ -328,6 +328,18 @@ def test_a_pasted_paragraph_of_5000_characters_is_searched_and_said_to_be_cut(
     context.close()
 
 
+def test_a_paste_too_long_for_an_address_is_cut_to_fit_and_said_so(page, server):
+    pasted = "战略互信与全面协作伙伴关系" * 250  # 3,250 characters: 29 KB in an address
+    page.goto(server + "/search")
+    page.locator("#q").fill(pasted)
+    page.locator("#q").press("Enter")
+    page.wait_for_url("**/search?q=*")
+    assert len(page.url) - len(server) <= 8000
+    note = page.locator("#live-results .message.note").first.inner_text()
+    assert note.startswith("Your query of 3,250 characters was cut to its first ")
+    assert note.endswith(" to fit in a web address.")
+
+
 def test_back_after_live_typing_returns_to_the_page_before(page, server):
     page.goto(server + "/")
     page.locator("#q").press_sequentially("Putin", delay=20)

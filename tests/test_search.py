@@ -249,3 +249,13 @@ def test_a_snippet_of_a_long_text_without_spaces_is_cut(handle):
     text = "ulna " + "1." * 5000 + " end"
     shown = snippet(text, MatchTerms(stems=frozenset({"ulna"})))
     assert shown.startswith("<mark>ulna</mark>") and len(shown) < 400
+
+
+def test_a_query_cut_by_the_browser_says_how_much_was_kept(handle):
+    results = search(handle, Request(query="Putin Xi", typed=5000))
+    assert (
+        results.messages[0]
+        == "Your query of 5,000 characters was cut to its first 8 to fit in a web address."
+    )
+    assert results.total > 0
+    assert not search(handle, Request(query="Putin Xi", typed=8)).messages

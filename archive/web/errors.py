@@ -6,6 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from ..engine.folder import IndexUnavailable
+from ..engine.query import MAX_QUERY_CHARS
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -31,6 +32,19 @@ def render_error(error: HTTPException):
     if request.path.startswith("/api/"):
         return jsonify({"error": message, "status": status}), status
     return render_template("error.html", status=status, title=error.name, message=message), status
+
+
+def address_too_long(app: Flask, limit: int) -> str:
+    """The page for a request whose address the server would not read: said in the user's
+    terms, outside any request (the server refuses it before the app sees it)."""
+    message = (
+        f"This search is too long to send in a web address (the server reads up to {limit:,} bytes; "
+        "a Chinese or Japanese character takes 9 of them). The archive searches at most the first "
+        f"{MAX_QUERY_CHARS:,} characters of a query anyway: paste a shorter passage, such as its "
+        "most telling sentence."
+    )
+    with app.test_request_context("/"):
+        return render_template("error.html", status=414, title="Search too long", message=message)
 
 
 def index_unavailable(error: IndexUnavailable):

@@ -49,6 +49,7 @@ def search_request() -> Request:
         sort=args.get("sort", "relevance"),
         page=int_arg("page", 1),
         page_size=int_arg("size", current_app.config["PAGE_SIZE"]),
+        typed=int_arg("typed", 0),
     )
 
 

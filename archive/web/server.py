@@ -16,10 +16,14 @@ import os
 from collections.abc import Mapping
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.http.errors import LimitRequestLine
+from gunicorn.util import write_nonblock
+from gunicorn.workers.gthread import ThreadWorker
 
 from ..cite import warm_citations
 from ..settings import SERVER_THREADS
 from . import store
+from .errors import address_too_long
 
 WORKER_TIMEOUT = 60  # seconds a request may run before gunicorn restarts its worker
 GRACEFUL_TIMEOUT = 10  # seconds a stopping worker has to finish its requests
@@ -42,6 +46,26 @@ class ArchiveServer(BaseApplication):
         from . import create_app
 
         return create_app(self.archive_config)
+
+
+class ArchiveWorker(ThreadWorker):
+    """gunicorn's threaded worker, with the archive's own page for an address too long to read
+    (gunicorn answers it before the app sees the request, with an unstyled "Bad Request")."""
+
+    def handle_error(self, req, client, addr, exc):
+        if not isinstance(exc, LimitRequestLine):
+            return super().handle_error(req, client, addr, exc)
+        self.log.warning("a request line over %d bytes was refused", MAX_REQUEST_LINE)
+        try:
+            body = address_too_long(self.wsgi, MAX_REQUEST_LINE).encode()
+            head = (
+                "HTTP/1.1 414 URI Too Long\r\nConnection: close\r\n"
+                f"Content-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n"
+            )
+            write_nonblock(client, head.encode("latin-1") + body)
+        except Exception:  # the client has gone, or the page failed: gunicorn's own answer then
+            self.log.exception("the page for a too-long address could not be sent")
+            super().handle_error(req, client, addr, exc)
 
 
 def _warm(worker) -> None:
@@ -73,7 +97,7 @@ def serve(
         "bind": f"{host}:{port}",
         "workers": workers or os.cpu_count() or 2,
         "threads": threads,
-        "worker_class": "gthread",
+        "worker_class": ArchiveWorker,
         "accesslog": "-",
         "errorlog": "-",
         "loglevel": "warning",

@@ -67,6 +67,9 @@
   // pager, did-you-mean, Cite links) replace these, so typing keeps everything the page has.
   // The URL follows (replaced while typing, pushed on submit or a new sort) and Back restores
   // it; an answer overtaken by a newer request is dropped; an emptied box returns home.
+  // The longest address sent: the server reads request lines of up to 8,190 bytes, less
+  // "GET " and " HTTP/1.1" and a margin.
+  const MAX_ADDRESS = 8000;
   function liveSearch(form) {
     const box = form.querySelector("input[type=search]");
     const target = document.getElementById("live-results");
@@ -75,7 +78,25 @@
     const initial = target.innerHTML;
     let timer = null, latest = 0, typing = false;
     function address() {
-      return "/search?" + new URLSearchParams(new FormData(form)).toString();
+      const data = new FormData(form);
+      const url = function () { return form.getAttribute("action") + "?" + new URLSearchParams(data).toString(); };
+      if (url().length <= MAX_ADDRESS) return url();
+      // Too long for the server's request line (a pasted page of Chinese is 9 bytes a
+      // character): keep as many whole characters as fit, at a space where there is one, and
+      // say how long the query was so the results page can tell the user it was cut.
+      const typed = Array.from(box.value);
+      data.set("typed", String(typed.length));
+      let low = 0, high = typed.length;
+      while (low < high) {
+        const middle = Math.ceil((low + high) / 2);
+        data.set("q", typed.slice(0, middle).join(""));
+        if (url().length <= MAX_ADDRESS) low = middle; else high = middle - 1;
+      }
+      let kept = typed.slice(0, low).join("");
+      const space = kept.lastIndexOf(" ");
+      if (space > kept.length / 2) kept = kept.slice(0, space);
+      data.set("q", kept);
+      return url();
     }
     function load(url, how) {
       const ticket = ++latest;
