@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from make_corpus import write_corpus  # noqa: E402
-from run import QUERIES  # noqa: E402
+from queries import Sampler  # noqa: E402
 
 # Runs inside one revision's checkout (its own `archive` on sys.path); the module that holds
 # IndexHandle moved over time, so both places are tried.
@@ -91,9 +91,17 @@ def snapshot(where: Path) -> Path:
     return where
 
 
-def measure(checkout: Path, corpus: Path, index_dir: Path, reps: int) -> dict:
+def one_per_class(corpus: Path) -> dict[str, str]:
+    """A query of each class, drawn from the corpus's passages as the working tree parses them."""
+    sys.path.insert(0, str(ROOT))
+    from archive.parse import parse_file
+
+    passages = [p for path in sorted(corpus.iterdir()) for p in parse_file(path).passages]
+    return {name: drawn[0][0] for name, drawn in Sampler(passages).queries(1).items()}
+
+
+def measure(checkout: Path, corpus: Path, index_dir: Path, reps: int, queries: dict[str, str]) -> dict:
     shutil.rmtree(index_dir, ignore_errors=True)
-    queries = {name: query for name, (query, _) in QUERIES.items()}
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     out = subprocess.run(
         [sys.executable, "-c", MEASURE, str(corpus), str(index_dir), str(reps), json.dumps(queries)],
@@ -114,19 +122,20 @@ def main() -> None:
         work = Path(tmp)
         corpus = work / "corpus"
         calibration = write_corpus(args.passages, corpus)
+        queries = one_per_class(corpus)
         before = worktree(args.baseline, work / "baseline")
         after = snapshot(work / "working-tree")
         runs: dict[str, list[dict]] = {"before": [], "after": []}
         try:
             for _ in range(args.rounds):
-                runs["before"].append(measure(before, corpus, work / "index-before", args.reps))
-                runs["after"].append(measure(after, corpus, work / "index-after", args.reps))
+                runs["before"].append(measure(before, corpus, work / "index-before", args.reps, queries))
+                runs["after"].append(measure(after, corpus, work / "index-after", args.reps, queries))
         finally:
             subprocess.run(
                 ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], check=False
             )
-    print(f"{args.passages} passages ({json.dumps(calibration)}); baseline {args.baseline}; "
-          f"median of {args.rounds} alternating rounds\n")  # fmt: skip
+    print(f"{args.passages} passages ({json.dumps(calibration, ensure_ascii=False)}); baseline {args.baseline}; "
+          f"median of {args.rounds} alternating rounds; queries {json.dumps(queries, ensure_ascii=False)}\n")  # fmt: skip
     print("| measure | before | after | after/before |\n|---|---:|---:|---:|")
     for key in runs["after"][0]:
         old = statistics.median(r[key] for r in runs["before"] if key in r)
