@@ -27,7 +27,7 @@ from .engine.query import (
     scrub,
 )
 from .engine.shaping import partial_clauses, shown, with_most_words
-from .engine.suggest import suggest
+from .engine.suggest import lexicon, suggest
 from .highlight import snippet
 
 log = logging.getLogger(__name__)
@@ -372,6 +372,14 @@ def to_hit(fields: dict, score: float | None, terms) -> Hit:
         snippet=snippet(fields["text"], terms),
         score=round(score, 4) if score is not None else None,
     )
+
+
+def warm(handle: IndexHandle) -> None:
+    """Build what a first search would otherwise pay for: the per-generation tables, the article
+    titles (facet labels), and the spelling lexicon (the first zero-hit query)."""
+    handle.evaluator()
+    handle.article_titles()
+    lexicon(handle)
 
 
 def related(handle: IndexHandle, passage_id: str, limit: int = 5) -> tuple[Hit, ...]:

@@ -68,6 +68,8 @@ class IndexHandle:
         self._stats: tuple[tuple[int, int], dict] | None = None
         self._catalog: tuple[tuple[int, int], list] | None = None
         self._synonyms: tuple[int, Synonyms] | None = None
+        self._derived: dict[str, tuple[tuple[int, int], object]] = {}  # name -> (version, value)
+        self._derived_lock = threading.Lock()
         self._open: set[Searcher] = set()  # every thread's searcher, so close() reaches them all
         self._open_lock = threading.Lock()
 
@@ -110,6 +112,7 @@ class IndexHandle:
             self.suggestions, self.articles = LRU(SUGGESTIONS), LRU(ARTICLE_CACHE)
             self.metadata = LRU(METADATA_CACHE)
             self._stats = self._synonyms = self._catalog = None
+            self._derived = {}
             self.identity = identity
 
     def close(self) -> None:
@@ -217,16 +220,25 @@ class IndexHandle:
             cached = self._catalog = (version, entries)
         return cached[1]
 
-    def article_titles(self) -> dict[str, str]:
-        """article id -> title, cached until the index changes (facet labels on every query)."""
-        searcher = self.searcher()
-        generation = searcher.reader().generation()
-        cached = getattr(self._local, "titles", None)
-        if cached is None or cached[0] != (self.identity, generation):
-            titles = {d["article"]: d["title"] for d in searcher.documents(doctype="article")}
-            cached = ((self.identity, generation), titles)
-            self._local.titles = cached
+    def derived(self, name: str, build):
+        """build(searcher), computed once per index version and shared by threads: structures
+        made from the whole index (the spelling lexicon), which a worker warms at start."""
+        version = self.version()
+        cached = self._derived.get(name)
+        if cached is None or cached[0] != version:
+            with self._derived_lock:
+                cached = self._derived.get(name)
+                if cached is None or cached[0] != version:
+                    cached = self._derived[name] = (version, build(self.searcher()))
         return cached[1]
+
+    def article_titles(self) -> dict[str, str]:
+        """article id -> title, once per index version for all threads (facet labels on every
+        query)."""
+        return self.derived(
+            "titles",
+            lambda searcher: {d["article"]: d["title"] for d in searcher.documents(doctype="article")},
+        )
 
     def generation(self) -> int:
         """The index generation this thread searches; every reindex that changes anything adds one."""

@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from .. import search
 from ..engine.index import IndexHandle
 from ..reindex import ensure_index
 
@@ -55,8 +56,8 @@ def get_handle() -> IndexHandle:
 
 
 def warm(app: Flask) -> None:
-    """Open the index and build its per-generation table before the first request, not during it."""
-    app.extensions["archive"].handle().evaluator()
+    """Open the index and build what searches share before the first request, not during it."""
+    search.warm(app.extensions["archive"].handle())
 
 
 def close(app: Flask) -> None:
