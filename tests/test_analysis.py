@@ -2,7 +2,7 @@
 
 import pytest
 
-from archive.engine.analysis import CJK_RUN, analyze, spans, stemming_analyzer
+from archive.engine.analysis import CJK_RUN, analyze, exact_analyzer, spans, stemming_analyzer
 
 
 def test_english_is_stemmed_with_snowball():
@@ -75,3 +75,10 @@ def test_a_compound_keeps_its_parts_consecutive_and_queries_get_only_parts():
     tokens = [(t.text, t.pos) for t in stemming_analyzer()("US-China trade", positions=True)]
     assert tokens == [("us", 0), ("china", 1), ("uschina", 1), ("trade", 2)]
     assert [t.text for t in stemming_analyzer()("US-China trade", mode="query")] == ["us", "china", "trade"]
+
+
+def test_the_unstemmed_field_leaves_cjk_to_the_stemmed_one_at_index_time_only():
+    unstemmed = exact_analyzer(cjk=False)
+    assert [t.text for t in unstemmed("Xi 战略互信 Putin's", mode="index")] == ["xi", "putin's"]
+    assert [t.text for t in unstemmed("战略互信", mode="query")] == ["战略", "略互", "互信"]
+    assert unstemmed != exact_analyzer() and unstemmed == exact_analyzer(cjk=False)

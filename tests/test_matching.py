@@ -37,6 +37,11 @@ QUERIES = [
     "year:2018-2019 Putin",
     "date:[2019-07-01 to 2019-07-15]",
     '"Xi Jinping" -Putin',
+    '"of the"',
+    '"the new era"',
+    '"China-Russia relations"',
+    '"战略互信"',
+    '"strategic partnership"~3',
 ]
 # The seed's words, for random queries.
 VOCABULARY = [
@@ -110,6 +115,14 @@ def test_word_scores_are_whoosh_bm25f(handle, text):
 def test_random_boolean_queries_match_whoosh(handle, words):
     text = " ".join(op + word for op, word in words).removeprefix("OR ")
     same_as_whoosh(handle, text, scores=False)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(VOCABULARY), min_size=2, max_size=3), st.sampled_from(["", "~2", "~4"]))
+def test_random_phrases_match_whoosh_positions(handle, words, slop):
+    """Phrases are checked on positions by positions.py, only where every word is: the same
+    documents as Whoosh's own span matcher finds walking the whole index."""
+    same_as_whoosh(handle, f'"{" ".join(words)}"{slop}', scores=False)
 
 
 def test_excluded_words_never_match(handle):

@@ -49,11 +49,20 @@ class MixedScriptAnalyzer(Tokenizer):
     lowercased and folded, and Snowball-stemmed when `stemmed`: one pass, no filter chain,
     because indexing spends most of its time here."""
 
-    def __init__(self, stemmed: bool):
+    def __init__(self, stemmed: bool, cjk: bool = True):
         self.stemmed = stemmed
+        self.cjk = cjk
 
     def __eq__(self, other):  # an analyzer is compared when Whoosh checks a schema
-        return self.__class__ is other.__class__ and self.stemmed == other.stemmed
+        return (
+            self.__class__ is other.__class__
+            and self.stemmed == other.stemmed
+            and self.indexes_cjk == other.indexes_cjk
+        )
+
+    @property
+    def indexes_cjk(self) -> bool:
+        return getattr(self, "cjk", True)  # analyzers pickled before the option index CJK
 
     def __call__(
         self,
@@ -72,7 +81,7 @@ class MixedScriptAnalyzer(Tokenizer):
         if not tokenize:
             pieces = [(fold(value.lower()), value, 0, len(value), False)]
         else:
-            pieces = iter_pieces(value, whole=mode != "query")
+            pieces = iter_pieces(value, whole=mode != "query", cjk=mode == "query" or self.indexes_cjk)
         pos = start_pos
         stemmed = self.stemmed
         for text, original, start, end, whole in pieces:
@@ -97,13 +106,15 @@ Piece = tuple[str, str, int, int, bool]
 JOINER_CHARS = frozenset(JOINER + ",")
 
 
-def iter_pieces(text: str, whole: bool = True) -> Iterator[Piece]:
-    """Words, CJK bigrams and compound parts in order; with `whole`, each compound's parts are
-    followed by their run-together form. Over-long words are left out."""
+def iter_pieces(text: str, whole: bool = True, cjk: bool = True) -> Iterator[Piece]:
+    """Words, CJK bigrams (unless not `cjk`) and compound parts in order; with `whole`, each
+    compound's parts are followed by their run-together form. Over-long words are left out."""
     for match in TOKEN.finditer(text):
         word, offset = match.group(0), match.start()
         if JOINER_CHARS.isdisjoint(word):  # most words: one piece
             if CJK_RUN.match(word):
+                if not cjk:
+                    continue
                 for start, end in cjk_pieces(word):
                     yield word[start:end], word[start:end], offset + start, offset + end, False
             elif len(word) <= MAX_WORD_CHARS:
@@ -205,9 +216,10 @@ def acronym_analyzer() -> AcronymAnalyzer:
     return AcronymAnalyzer()
 
 
-def exact_analyzer() -> MixedScriptAnalyzer:
-    """Unstemmed, lowercased, folded words: exact phrases, names and spelling suggestions."""
-    return MixedScriptAnalyzer(stemmed=False)
+def exact_analyzer(cjk: bool = True) -> MixedScriptAnalyzer:
+    """Unstemmed, lowercased, folded words: exact phrases, names and spelling suggestions.
+    Without `cjk`, CJK text is left out at index time (queries still analyse it)."""
+    return MixedScriptAnalyzer(stemmed=False, cjk=cjk)
 
 
 def stemming_analyzer() -> MixedScriptAnalyzer:

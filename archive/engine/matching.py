@@ -14,17 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as q
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.columns import NumericColumn
-from whoosh.matching import wrappers
 from whoosh.util.numeric import byte_to_length
 
 from ..lru import LRU
+from .positions import EMPTY_IDS, IDS, leaf_matcher, leaves, phrase_documents, read_postings
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
-IDS = np.int64
-EMPTY_IDS = np.empty(0, dtype=IDS)
 POSTINGS_CACHE_BYTES = 64 * 2**20
 
 
@@ -86,49 +84,13 @@ def postings_cache(max_bytes: int = POSTINGS_CACHE_BYTES) -> LRU:
     return LRU(max_bytes, size=lambda arrays: sum(a.nbytes for a in arrays))
 
 
-def _leaf_matcher(reader, fieldname: str, text: str):
-    """The raw posting matcher of a term in one segment (deleted documents are removed later,
-    by intersecting with the live documents), or None when the segment lacks the term."""
-    if (fieldname, text) not in reader:
-        return None
-    matcher = reader.postings(fieldname, text)
-    return matcher.child if isinstance(matcher, wrappers.FilterMatcher) else matcher
-
-
-def _read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of a posting list, a block at a time."""
-    if isinstance(matcher, W3LeafMatcher):
-        ids, weights = [], []
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.append(np.asarray(matcher._ids, dtype=IDS))
-            weights.append(np.asarray(matcher._weights, dtype=np.float64))
-            matcher._next_block()
-        if ids:
-            return np.concatenate(ids), np.concatenate(weights)
-        return EMPTY_IDS, np.empty(0)
-    ids, weights = [], []  # short lists inlined in the term info
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.array(ids, dtype=IDS), np.array(weights, dtype=np.float64)
-
-
-def leaves(searcher):
-    """(segment searcher, first document number) of each segment that has documents: an empty
-    index has one reader with no postings, columns or deletion set at all."""
-    return [(sub, offset) for sub, offset in searcher.leaf_searchers() if sub.reader().doc_count_all()]
-
-
 def term_postings(searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers, weights) of a term across all segments, deleted documents included."""
     ids, weights = [], []
     for sub, offset in leaves(searcher):
-        matcher = _leaf_matcher(sub.reader(), fieldname, text)
+        matcher = leaf_matcher(sub.reader(), fieldname, text)
         if matcher is not None:
-            leaf_ids, leaf_weights = _read_postings(matcher)
+            leaf_ids, leaf_weights = read_postings(matcher)
             ids.append(leaf_ids + offset)
             weights.append(leaf_weights)
     return (np.concatenate(ids), np.concatenate(weights)) if ids else (EMPTY_IDS, np.empty(0))
@@ -249,13 +211,19 @@ class Evaluator:
         return Matches(found, np.full(len(found), float(node.boost)))
 
     def phrase(self, node: q.Phrase) -> Matches:
-        """Documents from Whoosh's positional matcher, scored as the AND of the phrase's words."""
+        """Documents with the words in order (positions read for those with every word only),
+        scored as the AND of the phrase's words."""
         if not node.words:
             return Matches.empty()
         words = intersect([self.term(node.fieldname, word, node.boost) for word in node.words])
         if not len(words):
             return words
-        return words.within(self.whoosh_docs(node))
+        key = (self.generation, "phrase", repr(node))
+        cached = self.cache.get(key)
+        if cached is None:  # paging through a phrase's results or clicking a facet asks again
+            cached = (phrase_documents(self.searcher, node.fieldname, node.words, words.ids, node.slop),)
+            self.cache.put(key, cached)
+        return words.within(cached[0])
 
     def numeric_range(self, node: q.NumericRange) -> np.ndarray:
         """Numbers and dates compared on their column (Whoosh expands a range into many terms)."""

@@ -16,7 +16,7 @@ someone else wrote can run their code. The archive therefore trusts only what it
 
 Whoosh internals touched here, checked against whoosh-reloaded 2.7.5: `FileStorage.open_file`,
 `rename_file` and `delete_file` (overridden), `whoosh.index.TOC` and `clean_files`, and the names
-`loads`/`load_pickle`/`pickle` imported by `whoosh.columns`, `whoosh.codec.whoosh3`,
+`loads`/`load_pickle`/`pickle` imported by `whoosh.columns`, `whoosh.formats`, `whoosh.codec.whoosh3`,
 `whoosh.filedb.structfile` and `whoosh.index` (replaced by the restricted unpickler).
 """
 
@@ -41,6 +41,7 @@ from pathlib import Path
 import whoosh.codec.whoosh3
 import whoosh.columns
 import whoosh.filedb.structfile
+import whoosh.formats
 import whoosh.index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
@@ -289,6 +290,7 @@ def restricted_load(file, *args, **kwargs):
 def install_restricted_unpickler() -> None:
     """Point every place Whoosh unpickles index data at IndexUnpickler."""
     whoosh.columns.loads = restricted_loads
+    whoosh.formats.loads = restricted_loads  # positions, when Whoosh's own matchers read them
     whoosh.codec.whoosh3.loads = restricted_loads
     whoosh.filedb.structfile.load_pickle = restricted_load
     whoosh.index.pickle = types.SimpleNamespace(
