@@ -288,3 +288,10 @@ def test_the_lexicon_finds_words_within_two_edits_nearest_then_most_frequent():
 )
 def test_edit_distance_counts_a_swap_as_one_edit(a, b, edits):
     assert edit_distance(a, b) == edits == edit_distance(b, a)
+
+
+def test_related_passages_leave_out_words_too_common_to_say_what_a_passage_is_about(handle, monkeypatch):
+    assert related(handle, f"{P}p14")
+    monkeypatch.setattr("archive.engine.matching.LIKE_MAX_DOCS", 1)
+    monkeypatch.setattr("archive.engine.matching.LIKE_MAX_SHARE", 0.0)
+    assert related(handle, f"{P}p14") == ()  # its words found elsewhere were all too common

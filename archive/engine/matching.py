@@ -23,7 +23,12 @@ from .positions import EMPTY_IDS, IDS, leaf_matcher, leaves, phrase_documents, r
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
-POSTINGS_CACHE_BYTES = 64 * 2**20
+# Term postings kept decoded, per worker: a posting block costs 0.3 ms to unpickle (Whoosh pickles
+# each posting's positions with it), so a common word's list costs tens of ms every time it is read.
+POSTINGS_CACHE_BYTES = 192 * 2**20
+# More like this reads the postings of a passage's key terms: a term in more documents than this
+# (and than this share of the index) says little about what a passage is about, and costs most.
+LIKE_MAX_DOCS, LIKE_MAX_SHARE = 1000, 0.01
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,10 @@ class Evaluator:
             return Matches.empty()
         text = self.searcher.stored_fields(docnum).get("text", "")
         terms = self.searcher.key_terms_from_text("text", text, numterms=numterms)
+        common = max(LIKE_MAX_DOCS, LIKE_MAX_SHARE * self.searcher.doc_count_all())
+        terms = [
+            (word, weight) for word, weight in terms if self.searcher.doc_frequency("text", word) <= common
+        ]
         if not terms:
             return Matches.empty()
         like = q.Or([q.Term("text", word, boost=weight) for word, weight in terms])
