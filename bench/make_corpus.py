@@ -99,7 +99,7 @@ def html_paragraphs(folder: Path, pattern: str) -> list[str]:
 
     out = []
     for page in sorted(folder.rglob(pattern)):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8", errors="replace"), "html.parser")
+        soup = BeautifulSoup(page.read_text(encoding="utf-8", errors="replace"), "lxml")
         for node in soup.find_all("p"):
             text = " ".join(node.get_text().split())
             if text:
@@ -121,11 +121,11 @@ def fortunes(folder: Path, names) -> list[str]:
     return out
 
 
-def english_pool(cache: Path) -> list[str]:
+def english_pool(cache: Path, light: bool = False) -> list[str]:
     paragraphs = []
-    if docs := unpacked("python-doc", cache):
+    if not light and (docs := unpacked("python-doc", cache)):
         paragraphs += html_paragraphs(docs, "*.html")
-    if reference := unpacked("debian-reference-en", cache):
+    if not light and (reference := unpacked("debian-reference-en", cache)):
         paragraphs += html_paragraphs(reference, "*.en.html")
     if fortune := unpacked("fortunes", cache):
         paragraphs += fortunes(fortune, FORTUNE_PROSE)
@@ -136,9 +136,9 @@ def english_pool(cache: Path) -> list[str]:
     return [s for p in paragraphs for s in SENTENCE_END.split(p) if english_sentence(s)]
 
 
-def chinese_pool(cache: Path) -> list[str]:
+def chinese_pool(cache: Path, light: bool = False) -> list[str]:
     paragraphs = []
-    if reference := unpacked("debian-reference-zh-cn", cache):
+    if not light and (reference := unpacked("debian-reference-zh-cn", cache)):
         paragraphs += html_paragraphs(reference, "*.zh-cn.html")
     if fortune := unpacked("fortunes-zh", cache):
         paragraphs += fortunes(fortune, CHINESE_FORTUNES)
@@ -163,14 +163,20 @@ def names_pool(cache: Path) -> tuple[list[str], list[str]]:
     return proper, plain
 
 
-def pools(cache: Path = CACHE) -> dict[str, list[str]]:
-    """Sentence pools, cached as JSON: English, Chinese, names, rare words."""
-    path = cache / f"pools-v{POOL_VERSION}.json"
+def pools(cache: Path = CACHE, light: bool = False) -> dict[str, list[str]]:
+    """Sentence pools, cached as JSON: English, Chinese, names, rare words. `light`: the fortune
+    collections only (seconds instead of minutes, for the smoke run; a smaller vocabulary)."""
+    path = cache / f"pools-v{POOL_VERSION}{'-light' if light else ''}.json"
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))
     cache.mkdir(parents=True, exist_ok=True)
     names, rare = names_pool(cache)
-    found = {"english": english_pool(cache), "chinese": chinese_pool(cache), "names": names, "rare": rare}
+    found = {
+        "english": english_pool(cache, light),
+        "chinese": chinese_pool(cache, light),
+        "names": names,
+        "rare": rare,
+    }
     path.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
     return found
 
@@ -383,9 +389,9 @@ def calibration(english: list[str], chinese: list[str], lengths_: list[int]) -> 
     }
 
 
-def write_corpus(size: int, out: Path, seed: int = 1) -> dict:
+def write_corpus(size: int, out: Path, seed: int = 1, light: bool = False) -> dict:
     """Write about `size` passages into `out` (replacing it); returns the calibration figures."""
-    writer = Writer(pools(), seed)
+    writer = Writer(pools(light=light), seed)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)

@@ -556,7 +556,7 @@ def main() -> None:
             corpus = args.corpus.resolve()
         else:
             corpus = CACHE / f"corpus-{args.passages}"
-            results["generated"] = write_corpus(args.passages, corpus)
+            results["generated"] = write_corpus(args.passages, corpus, light=args.smoke)
         results["corpus"] = str(corpus)
         print(f"corpus: {corpus}", file=sys.stderr)
         results["runs"] = []

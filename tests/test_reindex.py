@@ -45,6 +45,19 @@ def test_unchanged_files_are_skipped(tmp_index, corpus_dir):
     assert report.summary().startswith("0 added, 0 changed, 0 removed, 0 failed, 3 unchanged; 88 passages")
 
 
+def test_any_spelling_of_the_same_folder_is_the_same_corpus(tmp_index, corpus_dir, tmp_path, monkeypatch):
+    """Built with an absolute path; a relative path, a path through a symlink and one with `..`
+    find every file unchanged (files are keyed by their resolved path), and nothing is re-parsed."""
+    (tmp_path / "link").symlink_to(corpus_dir, target_is_directory=True)
+    monkeypatch.chdir(corpus_dir.parent)
+    spellings = [Path(corpus_dir.name), tmp_path / "link", corpus_dir / ".." / corpus_dir.name]
+    for spelling in spellings:
+        report = reindex(spelling, tmp_index)
+        assert (report.added, report.changed, report.removed, len(report.unchanged)) == ([], [], [], 3), (
+            spelling
+        )
+
+
 def test_added_changed_and_removed_files(tmp_index, corpus_dir):
     handle = IndexHandle(tmp_index)
     (corpus_dir / "new-note.md").write_text("# A note\n\nThe zeppelin arrived in Omsk.\n", encoding="utf-8")
