@@ -170,3 +170,30 @@ def test_facets_and_sort_keys_line_up_across_segments(tmp_index, corpus_dir):
     assert results.facets["article"]["note"] == 1
     reading = search(handle, Request("Putin OR zeppelin", sort="reading", page_size=100)).hits
     assert [h.article for h in reading] == sorted(h.article for h in reading)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=2**31 - 1), min_size=1, max_size=40), st.booleans())
+def test_positions_read_by_hand_as_whoosh_reads_them(positions, cut_stop):
+    """Whoosh's own encoding of sorted positions, with or without the pickle's closing stop, read
+    without any unpickler."""
+    from whoosh.formats import Positions
+
+    from archive.engine import positions as module
+
+    value = Positions().encode(sorted(positions))
+    value = value[:-1] if cut_stop else value
+    body = value[4:]
+    assert module._plain_deltas(body if body.endswith(b".") else body + b".") is not None
+    assert module._plain_deltas(body.rstrip(b".")) is not None
+    assert module.decode_positions(value) == Positions().decode_positions(value) == sorted(positions)
+
+
+def test_positions_not_in_whoosh_plain_form_go_to_the_restricted_unpickler():
+    import pickle
+
+    from archive.engine.positions import decode_positions
+
+    assert decode_positions(b"\x00\x00\x00\x02" + pickle.dumps((3, 4), 2)) == [3, 7]  # a tuple
+    with pytest.raises(pickle.UnpicklingError):
+        decode_positions(b"\x00\x00\x00\x01" + pickle.dumps(print, 2))
