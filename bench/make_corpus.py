@@ -280,13 +280,14 @@ def heading(text: str, r: random.Random) -> str:
 
 
 def markdown_article(meta: dict, paragraphs: list[str], r: random.Random) -> str:
-    authors = "\n".join(f"  - {a}" for a in meta["authors"])
+    quoted = lambda text: json.dumps(text, ensure_ascii=False)  # noqa: E731  (a JSON string is YAML)
+    authors = "\n".join(f"  - {quoted(a)}" for a in meta["authors"])
     lines = [
         "---",
-        f'title: "{meta["title"]}"',
+        f"title: {quoted(meta['title'])}",
         f"authors:\n{authors}",
         f"date: {meta['date']}",
-        f'journal: "{meta["journal"]}"',
+        f"journal: {quoted(meta['journal'])}",
         f"volume: {meta['volume']}",
         f"issue: {meta['issue']}",
         "---",
@@ -376,7 +377,9 @@ def calibration(english: list[str], chinese: list[str], lengths_: list[int]) -> 
     return {
         "passages": len(english) + len(chinese),
         "articles": len(lengths_),
-        "distinct_terms_per_10k_english": round(len(terms) * per / max(1, len(sample))),
+        # Vocabulary grows slower than the text (Heaps' law): never scaled from a smaller sample.
+        "distinct_terms_per_10k_english": len(terms) if len(sample) == per else None,
+        "distinct_terms_in_sample": len(terms),
         "english_mean_words": round(sum(len(t.split()) for t in english) / max(1, len(english)), 1),
         "chinese_share": round(len(chinese) / max(1, len(english) + len(chinese)), 3),
         "chinese_mean_chars": round(sum(map(len, chinese)) / max(1, len(chinese)), 1),

@@ -154,13 +154,19 @@ def library(index_dir: Path, queries: dict) -> dict:
     """Per class: each query twice (new, then again) on an index opened once; p95 over all."""
     handle = IndexHandle(index_dir)
     search(handle, Request("zzzz"))  # the per-generation tables, once
+    return per_class(queries, lambda name, query, match: search(handle, Request(query)))
+
+
+def per_class(queries: dict, run) -> dict:
+    """Percentiles per query class of run(class, archive query, FTS5 query): each query twice
+    (new, then again)."""
     out = {}
     for name, drawn in queries.items():
         samples = []
-        for query, _ in drawn:
+        for query, match in drawn:
             for _ in range(2):
                 started = time.perf_counter()
-                search(handle, Request(query))
+                run(name, query, match)
                 samples.append(time.perf_counter() - started)
         out[name] = percentiles(samples)
     return out
@@ -199,15 +205,7 @@ def fts5(passages: list, queries: dict) -> dict:
         db.execute(top, (match, *args)).fetchall()
         db.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ? {extra}", (match, *args)).fetchone()
 
-    latency = {}
-    for name, drawn in queries.items():
-        samples = []
-        for _, match in drawn:
-            for _ in range(2):
-                started = time.perf_counter()
-                run(name, match)
-                samples.append(time.perf_counter() - started)
-        latency[name] = percentiles(samples)
+    latency = per_class(queries, lambda name, query, match: run(name, match))
     return {"build_seconds": build_seconds, "latency": latency}
 
 

@@ -19,7 +19,7 @@ FUNCTION_WORDS = frozenset(
 )
 SUGGEST_WORDS = 5  # unknown words did-you-mean tries to correct, at most
 SUGGEST_SECONDS = 0.05  # CPU time did-you-mean may spend on one query
-MAX_EDITS = 2  # a correction is at most this many letters away (Levenshtein)
+MAX_EDITS = 2  # a correction is at most this many edits away (see edit_distance)
 LEXICON_WORDS = (3, 24)  # shortest and longest words offered as corrections
 
 
@@ -98,7 +98,7 @@ class Lexicon:
     def __init__(self, words: list[str], frequencies: list[int]):
         self.words = words
         self.frequencies = np.asarray(frequencies, dtype=np.int64)
-        keys: list[int] = []
+        keys: list[int] = []  # Python's string hash: salted per process, as this table is
         owners: list[int] = []
         for number, word in enumerate(words):
             forms = deletions(word)
