@@ -205,14 +205,12 @@ def search(handle: IndexHandle, request: Request | str) -> SearchResults:
 
 
 def cut_note(request: Request) -> tuple[str, ...]:
-    """Say so when the browser cut the query to fit in an address, so no one thinks the whole
-    paste was searched."""
+    """Say so when the browser cut the query (to fit in an address, and to the query limit), so
+    no one thinks the whole paste was searched."""
     kept = len(request.query)
     if request.typed <= kept:
         return ()
-    return (
-        f"Your query of {request.typed:,} characters was cut to its first {kept:,} to fit in a web address.",
-    )
+    return (f"Your query of {request.typed:,} characters was cut to its first {kept:,}.",)
 
 
 def _empty(request: Request, error: str | None = None, messages=(), interpreted: str = "") -> SearchResults:

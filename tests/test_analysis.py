@@ -82,3 +82,12 @@ def test_the_unstemmed_field_leaves_cjk_to_the_stemmed_one_at_index_time_only():
     assert [t.text for t in unstemmed("Xi 战略互信 Putin's", mode="index")] == ["xi", "putin's"]
     assert [t.text for t in unstemmed("战略互信", mode="query")] == ["战略", "略互", "互信"]
     assert unstemmed != exact_analyzer() and unstemmed == exact_analyzer(cjk=False)
+
+
+def test_cjk_left_out_of_the_unstemmed_field_keeps_its_positions():
+    """Both fields give a word the same position, so no phrase jumps across the CJK left out."""
+    text = "Xi 习近平 Putin met 战 Medvedev"
+    unstemmed = {t.text: t.pos for t in exact_analyzer(cjk=False)(text, positions=True, mode="index")}
+    stemmed = {t.text: t.pos for t in stemming_analyzer()(text, positions=True, mode="index")}
+    assert unstemmed == {"xi": 0, "putin": 3, "met": 4, "medvedev": 6}
+    assert all(stemmed[word] == position for word, position in unstemmed.items())

@@ -195,5 +195,9 @@ def test_positions_not_in_whoosh_plain_form_go_to_the_restricted_unpickler():
     from archive.engine.positions import decode_positions
 
     assert decode_positions(b"\x00\x00\x00\x02" + pickle.dumps((3, 4), 2)) == [3, 7]  # a tuple
+    assert decode_positions(b"\x00\x00\x04\xb0" + pickle.dumps([1] * 1200, 2)) == list(range(1, 1201))
+    for cut in (b"K", b"M\x01", b"(K", b"(K\x01M"):  # cut short: the unpickler's error, not IndexError
+        with pytest.raises((pickle.UnpicklingError, EOFError)):
+            decode_positions(b"\x00\x00\x00\x01\x80\x02]q\x00" + cut)
     with pytest.raises(pickle.UnpicklingError):
         decode_positions(b"\x00\x00\x00\x01" + pickle.dumps(print, 2))

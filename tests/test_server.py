@@ -22,13 +22,18 @@ def free_port() -> int:
 
 def ask(port: int, target: str) -> tuple[int, str]:
     """Status and body of one GET, sent by hand so any length of address can be tried."""
+    status, _, body = ask_with_headers(port, target)
+    return status, body
+
+
+def ask_with_headers(port: int, target: str) -> tuple[int, str, str]:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
         conn.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
         answer = b""
         while chunk := conn.recv(65536):
             answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
-    return int(head.split()[1]), body.decode("utf-8")
+    return int(head.split()[1]), head.decode("latin-1"), body.decode("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +71,19 @@ def test_a_long_pasted_query_is_served(served):
 
 
 def test_an_address_too_long_for_the_server_gets_the_archive_page(served):
-    status, body = ask(served, "/search?q=" + urllib.parse.quote("战略互信" * 300))
-    assert status == 414
+    status, head, body = ask_with_headers(served, "/search?q=" + urllib.parse.quote("战略互信" * 300))
+    assert status == 414 and "X-Frame-Options: DENY" in head and "Content-Security-Policy" in head
     assert "<h1>Search too long</h1>" in body and "the first 1,000 characters" in body
     assert 'href="/static/archive.css' in body and 'role="search"' in body  # the site's page, with its form
     assert ask(served, "/search?q=" + urllib.parse.quote("战略互信"))[0] == 200  # and the worker still serves
+
+
+def test_the_page_for_a_too_long_address_is_at_the_archive_public_address():
+    from archive.web import create_app
+    from archive.web.errors import address_too_long
+
+    app = create_app({"INDEX": "unused", "CORPUS": "unused", "BASE_URL": "https://example.org/archive"})
+    page = address_too_long(app, 8190)
+    body = page.get_data(as_text=True)
+    assert page.status_code == 414 and page.headers["X-Content-Type-Options"] == "nosniff"
+    assert 'href="/archive/static/' in body and 'action="/archive/search"' in body

@@ -85,6 +85,9 @@ class MixedScriptAnalyzer(Tokenizer):
         pos = start_pos
         stemmed = self.stemmed
         for text, original, start, end, whole in pieces:
+            if not text:  # SKIPPED
+                pos += 1
+                continue
             token.text = stem(text) if stemmed else text
             token.boost = 1.0
             token.stopped = False
@@ -103,6 +106,7 @@ class MixedScriptAnalyzer(Tokenizer):
 # text, the text as written, where it is, and whether it is the run-together form of a compound
 # (indexed at its last part's position).
 Piece = tuple[str, str, int, int, bool]
+SKIPPED: Piece = ("", "", 0, 0, False)  # a position taken by a piece the analyzer leaves out
 JOINER_CHARS = frozenset(JOINER + ",")
 
 
@@ -113,7 +117,8 @@ def iter_pieces(text: str, whole: bool = True, cjk: bool = True) -> Iterator[Pie
         word, offset = match.group(0), match.start()
         if JOINER_CHARS.isdisjoint(word):  # most words: one piece
             if CJK_RUN.match(word):
-                if not cjk:
+                if not cjk:  # left out, but its positions kept: no phrase may jump across it
+                    yield from [SKIPPED] * len(cjk_pieces(word))
                     continue
                 for start, end in cjk_pieces(word):
                     yield word[start:end], word[start:end], offset + start, offset + end, False

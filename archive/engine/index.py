@@ -69,7 +69,8 @@ class IndexHandle:
         self._catalog: tuple[tuple[int, int], list] | None = None
         self._synonyms: tuple[int, Synonyms] | None = None
         self._derived: dict[str, tuple[tuple[int, int], object]] = {}  # name -> (version, value)
-        self._derived_lock = threading.Lock()
+        self._derived_locks: dict[str, threading.Lock] = {}  # one a name: the lexicon's rebuild
+        # must not hold up the titles every query needs
         self._open: set[Searcher] = set()  # every thread's searcher, so close() reaches them all
         self._open_lock = threading.Lock()
 
@@ -226,7 +227,7 @@ class IndexHandle:
         version = self.version()
         cached = self._derived.get(name)
         if cached is None or cached[0] != version:
-            with self._derived_lock:
+            with self._derived_locks.setdefault(name, threading.Lock()):
                 cached = self._derived.get(name)
                 if cached is None or cached[0] != version:
                     cached = self._derived[name] = (version, build(self.searcher()))

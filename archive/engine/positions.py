@@ -89,7 +89,10 @@ def decode_positions(value: bytes) -> list[int]:
     decodes 300,000 of them): anything but the plain list Whoosh writes goes to the restricted
     unpickler."""
     body = value[_INT_SIZE:]
-    deltas = _plain_deltas(body) if body.startswith(LIST_START) else None
+    try:
+        deltas = _plain_deltas(body) if body.startswith(LIST_START) else None
+    except IndexError:  # cut short: the unpickler says what is wrong with it
+        deltas = None
     if deltas is None:
         deltas = restricted_loads(body if body.endswith(b".") else body + b".")
     return list(accumulate(deltas))

@@ -109,7 +109,8 @@ class Lexicon:
         self.owners = np.asarray(owners, dtype=np.int32)[order]
 
     def nearest(self, typo: str) -> list[str]:
-        """Words within MAX_EDITS of `typo`, nearest first, then the more frequent."""
+        """Words the table reaches from `typo` (see above) and within MAX_EDITS of it, nearest
+        first, then the more frequent."""
         forms = deletions(typo)
         forms |= {shorter for form in forms for shorter in deletions(form)}  # two letters out
         probe = np.fromiter(map(hash, forms), dtype=np.int64)

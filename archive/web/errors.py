@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from ..engine.folder import IndexUnavailable
@@ -34,17 +34,19 @@ def render_error(error: HTTPException):
     return render_template("error.html", status=status, title=error.name, message=message), status
 
 
-def address_too_long(app: Flask, limit: int) -> str:
-    """The page for a request whose address the server would not read: said in the user's
-    terms, outside any request (the server refuses it before the app sees it)."""
+def address_too_long(app: Flask, limit: int) -> Response:
+    """The page for a request whose address the server would not read: said in the user's terms,
+    made outside any request (the server refuses it before the app sees it), at the archive's
+    public address and with the headers every page gets."""
     message = (
         f"This search is too long to send in a web address (the server reads up to {limit:,} bytes; "
         "a Chinese or Japanese character takes 9 of them). The archive searches at most the first "
         f"{MAX_QUERY_CHARS:,} characters of a query anyway: paste a shorter passage, such as its "
         "most telling sentence."
     )
-    with app.test_request_context("/"):
-        return render_template("error.html", status=414, title="Search too long", message=message)
+    with app.test_request_context("/", base_url=app.config.get("BASE_URL") or None):
+        page = render_template("error.html", status=414, title="Search too long", message=message)
+        return app.process_response(app.make_response((page, 414)))
 
 
 def index_unavailable(error: IndexUnavailable):

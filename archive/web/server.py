@@ -57,12 +57,12 @@ class ArchiveWorker(ThreadWorker):
             return super().handle_error(req, client, addr, exc)
         self.log.warning("a request line over %d bytes was refused", MAX_REQUEST_LINE)
         try:
-            body = address_too_long(self.wsgi, MAX_REQUEST_LINE).encode()
-            head = (
-                "HTTP/1.1 414 URI Too Long\r\nConnection: close\r\n"
-                f"Content-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n"
-            )
-            write_nonblock(client, head.encode("latin-1") + body)
+            page = address_too_long(self.wsgi, MAX_REQUEST_LINE)
+            body = page.get_data()
+            page.headers["Content-Length"] = str(len(body))
+            page.headers["Connection"] = "close"
+            head = "".join(f"{name}: {value}\r\n" for name, value in page.headers.items())
+            write_nonblock(client, f"HTTP/1.1 {page.status}\r\n{head}\r\n".encode("latin-1") + body)
         except Exception:  # the client has gone, or the page failed: gunicorn's own answer then
             self.log.exception("the page for a too-long address could not be sent")
             super().handle_error(req, client, addr, exc)

@@ -70,6 +70,7 @@
   // The longest address sent: the server reads request lines of up to 8,190 bytes, less
   // "GET " and " HTTP/1.1" and a margin.
   const MAX_ADDRESS = 8000;
+  const MAX_QUERY = 1000;  // characters of a query the server searches (engine/query.py)
   function liveSearch(form) {
     const box = form.querySelector("input[type=search]");
     const target = document.getElementById("live-results");
@@ -82,11 +83,12 @@
       const url = function () { return form.getAttribute("action") + "?" + new URLSearchParams(data).toString(); };
       if (url().length <= MAX_ADDRESS) return url();
       // Too long for the server's request line (a pasted page of Chinese is 9 bytes a
-      // character): keep as many whole characters as fit, at a space where there is one, and
-      // say how long the query was so the results page can tell the user it was cut.
+      // character): keep as many whole characters as fit, at most the server's query limit, at
+      // a space where there is one, and say how long the query was so the results page can
+      // tell the user it was cut (once).
       const typed = Array.from(box.value);
       data.set("typed", String(typed.length));
-      let low = 0, high = typed.length;
+      let low = 0, high = Math.min(typed.length, MAX_QUERY);
       while (low < high) {
         const middle = Math.ceil((low + high) / 2);
         data.set("q", typed.slice(0, middle).join(""));
