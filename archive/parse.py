@@ -75,9 +75,16 @@ def existing_sidecar(path: Path) -> Path | None:
     return sidecar if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_SIDECAR_BYTES else None
 
 
+# File names that say nothing of the article: Hugo's page bundles (post/my-article/index.md) and
+# sections (_index.md), and folders of one page each (report/index.html, README.md).
+BUNDLE_NAMES = frozenset({"index", "_index", "readme"})
+
+
 def article_id(path: Path) -> str:
-    """A URL-safe slug from the file name: 'CC 2019/09 China–Russia.md' -> 'cc-2019-09-china-russia'."""
-    return slug(path.stem) or "article-" + hashlib.sha1(path.name.encode()).hexdigest()[:8]
+    """A URL-safe slug from the file name: 'CC 2019/09 China–Russia.md' -> 'cc-2019-09-china-russia';
+    from its folder's name for a bundle's index file: 'my-article/index.md' -> 'my-article'."""
+    name = path.parent.name if path.stem.lower() in BUNDLE_NAMES and path.parent.name else path.stem
+    return slug(name) or "article-" + hashlib.sha1(path.name.encode()).hexdigest()[:8]
 
 
 def read_bytes(path: Path) -> bytes:

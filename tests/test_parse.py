@@ -322,6 +322,11 @@ def test_article_ids_are_url_safe_slugs():
     assert article_id(Path("CC 2019_09 China–Russia (final).md")) == "cc-2019-09-china-russia-final"
     assert article_id(Path("Café Ünïcode.html")) == "cafe-unicode"
     assert article_id(Path("!!!.md")).startswith("article-")
+    # Hugo page bundles and one-page folders are named by their folder, so two never collide.
+    assert article_id(Path("content/posts/Arms Control/index.md")) == "arms-control"
+    assert article_id(Path("content/organization/_index.md")) == "organization"
+    assert article_id(Path("reports/2019-sanctions/README.md")) == "2019-sanctions"
+    assert article_id(Path("index.md")) == "index"  # a folder-less name keeps its own
 
 
 def test_huge_file_is_refused(tmp_path, monkeypatch):
