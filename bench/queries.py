@@ -68,7 +68,10 @@ class Sampler:
         return ["archive"] * at_least
 
     def one(self, name: str) -> tuple[str, str | None] | None:
+        """A query of the class, or None when the folder has nothing to draw it from."""
         r = self.random
+        if name not in ("date range", "Chinese") and not self.english:
+            return None
         if name == "one term":
             word = r.choice(self.passage_words(self.english))
             return word, quoted([word])
