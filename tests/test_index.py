@@ -28,3 +28,24 @@ def test_close_closes_every_threads_searcher(seed_index):
     assert all(s.is_closed for s in searchers)
     assert not handle.searcher().is_closed  # a closed handle reopens on demand
     handle.close()
+
+
+def test_derived_structures_are_rebuilt_for_a_new_generation_only(tmp_path):
+    from archive.reindex import reindex
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Talks\n\nPutin met Xi in Moscow.\n", encoding="utf-8")
+    reindex(corpus, tmp_path / "index")
+    handle, builds = IndexHandle(tmp_path / "index"), []
+
+    def build(searcher):
+        builds.append(searcher.reader().generation())
+        return len(builds)
+
+    assert handle.derived("probe", build) == handle.derived("probe", build) == 1
+    reindex(corpus, tmp_path / "index")  # nothing changed: no new generation, nothing rebuilt
+    assert handle.derived("probe", build) == 1
+    (corpus / "b.md").write_text("# More\n\nLavrov spoke.\n", encoding="utf-8")
+    reindex(corpus, tmp_path / "index")
+    assert handle.derived("probe", build) == 2 and builds[1] > builds[0]

@@ -68,7 +68,7 @@ class IndexHandle:
         self._stats: tuple[tuple[int, int], dict] | None = None
         self._catalog: tuple[tuple[int, int], list] | None = None
         self._synonyms: tuple[int, Synonyms] | None = None
-        self._derived: dict[str, tuple[tuple[int, int], object]] = {}  # name -> (version, value)
+        self._derived: dict[str, tuple[int, object]] = {}  # name -> (generation, value)
         self._derived_locks: dict[str, threading.Lock] = {}  # one a name: the lexicon's rebuild
         # must not hold up the titles every query needs
         self._open: set[Searcher] = set()  # every thread's searcher, so close() reaches them all
@@ -222,9 +222,10 @@ class IndexHandle:
         return cached[1]
 
     def derived(self, name: str, build):
-        """build(searcher), computed once per index version and shared by threads: structures
-        made from the whole index (the spelling lexicon), which a worker warms at start."""
-        version = self.version()
+        """build(searcher), computed once per generation and shared by threads: structures made
+        from the whole index's documents (the spelling lexicon), which a worker warms at start.
+        A reindex that changed nothing adds no generation, so it rebuilds nothing."""
+        version = self.generation()
         cached = self._derived.get(name)
         if cached is None or cached[0] != version:
             with self._derived_locks.setdefault(name, threading.Lock()):
