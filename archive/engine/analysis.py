@@ -80,8 +80,10 @@ class MixedScriptAnalyzer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             pieces = [(fold(value.lower()), value, 0, len(value), False)]
+        elif mode == "query":
+            pieces = iter_pieces(value, whole=False)
         else:
-            pieces = iter_pieces(value, whole=mode != "query", cjk=mode == "query" or self.indexes_cjk)
+            pieces = indexed_pieces(value, self.indexes_cjk)
         pos = start_pos
         stemmed = self.stemmed
         for text, original, start, end, whole in pieces:
@@ -130,6 +132,13 @@ def iter_pieces(text: str, whole: bool = True, cjk: bool = True) -> Iterator[Pie
                 yield unit, word[start:end], offset + start, offset + end, False
             if whole and len(units) > 1:
                 yield "".join(u for u, _, _ in units), word, offset, match.end(), True
+
+
+@lru_cache(maxsize=8)
+def indexed_pieces(text: str, cjk: bool = True) -> tuple[Piece, ...]:
+    """iter_pieces of a text being indexed, kept for the few texts indexed at once: a passage's
+    text is analysed for two fields and its word pairs (pairs.py)."""
+    return tuple(iter_pieces(text, whole=True, cjk=cjk))
 
 
 def unit_spans(word: str) -> list[tuple[int, int]]:

@@ -10,9 +10,10 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from whoosh.columns import NumericColumn
-from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..models import Article, Passage, Section
+from . import pairs
 from .analysis import acronym_analyzer, exact_analyzer, stemming_analyzer
 
 
@@ -46,6 +47,7 @@ def make_schema() -> Schema:
         text=TEXT(analyzer=stem, stored=True, multitoken_query="phrase"),
         exact=TEXT(analyzer=unstemmed, multitoken_query="phrase"),
         caps=TEXT(analyzer=acronym_analyzer(), phrase=False),
+        pairs=KEYWORD(scorable=False),  # adjacent words as one term: phrases (see pairs.py)
         html=STORED,
         credit=STORED,
         source=STORED,
@@ -78,7 +80,9 @@ def article_fields(article: Article) -> dict:
     }
 
 
-def passage_document(article: Article, passage: Passage) -> dict:
+def passage_document(article: Article, passage: Passage, title_keys: set[str]) -> dict:
+    """`title_keys`: the article's title pairs (the same in each of its documents)."""
+    keys = pairs.body_keys(passage.text) | title_keys | pairs.heading_keys(passage.section, pairs.HEADING)
     return {
         **article_fields(article),
         "id": passage.id,
@@ -98,14 +102,16 @@ def passage_document(article: Article, passage: Passage) -> dict:
         "text": passage.text,
         "exact": passage.text,
         "caps": passage.text,
+        "pairs": pairs.document_value(keys),
         "html": passage.html,
         "credit": passage.credit,
         "fingerprint": passage.fingerprint,
     }
 
 
-def section_document(article: Article, section: Section) -> dict:
+def section_document(article: Article, section: Section, title_keys: set[str]) -> dict:
     first = next(p for p in article.passages if p.id == section.passage_ids[0])
+    keys = pairs.body_keys(section.text) | title_keys | pairs.heading_keys(section.title, pairs.HEADING)
     return {
         **article_fields(article),
         "id": f"{article.id}-s{section.number}",
@@ -118,6 +124,7 @@ def section_document(article: Article, section: Section) -> dict:
         "page_start": first.page_start,
         "sort_date": _sort_day(article.date),
         "text": section.text,
+        "pairs": pairs.document_value(keys),
     }
 
 
@@ -157,11 +164,12 @@ def documents(article: Article, digest: str, indexed: str) -> Iterator[dict]:
     """Every Whoosh document of one article: record, payload, passages, sections."""
     yield article_document(article, digest, indexed)
     yield payload_document(article)
+    title_keys = pairs.heading_keys(article.title, pairs.TITLE)
     for passage in article.passages:
-        yield passage_document(article, passage)
+        yield passage_document(article, passage, title_keys)
     for section in article.sections:
         if section.passage_ids:  # a heading with no text of its own has nothing to find
-            yield section_document(article, section)
+            yield section_document(article, section, title_keys)
 
 
 SYNONYMS_ID = "config:synonyms"

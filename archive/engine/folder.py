@@ -10,8 +10,8 @@ from pathlib import Path
 
 from . import trust
 
-SCHEMA_VERSION = 6  # 3: compounds as parts and run together; 4: words in capitals; 5: notes, code;
-# 6: CJK no longer in the unstemmed field (the stemmed one has the same bigrams)
+SCHEMA_VERSION = 7  # 3: compounds as parts and run together; 4: words in capitals; 5: notes, code;
+# 6: CJK no longer in the unstemmed field (the stemmed one has the same bigrams); 7: word pairs
 
 
 MARKER = "archive-index.json"

@@ -4,8 +4,8 @@ Whoosh's matchers walk postings one document at a time in Python (`skip_to`, `sc
 three common words took 300 ms on 100,000 passages, and facets and exact totals need every match.
 Here each term's postings are read block by block into NumPy arrays and combined with set
 operations; scores follow Whoosh's BM25F (same idf, field lengths, B and K1), so rankings agree.
-Whoosh still owns the index: phrases and ranges are matched by its own matchers (documents
-only) and phrases are scored with the words they contain.
+Whoosh still owns the index. Phrases are found by their word pairs (pairs.py) and, when longer
+than two words, checked on positions (positions.py); they are scored with the words they contain.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from whoosh.columns import NumericColumn
 from whoosh.util.numeric import byte_to_length
 
 from ..lru import LRU
+from . import pairs
 from .positions import EMPTY_IDS, IDS, leaf_matcher, leaves, phrase_documents, read_postings
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
@@ -230,9 +231,24 @@ class Evaluator:
         key = (self.generation, "phrase", repr(node))
         cached = self.cache.get(key)
         if cached is None:  # paging through a phrase's results or clicking a facet asks again
-            cached = (phrase_documents(self.searcher, node.fieldname, node.words, words.ids, node.slop),)
+            cached = (self.in_order(node, words.ids),)
             self.cache.put(key, cached)
         return words.within(cached[0])
+
+    def in_order(self, node: q.Phrase, candidates: np.ndarray) -> np.ndarray:
+        """Which candidates (documents with every word) have the phrase: those with each of its
+        pairs of words (one term each, see pairs.py); positions are read only for longer
+        phrases, in the few documents left, and for pairs that are not indexed."""
+        keyed = pairs.query_keys(node.fieldname, node.words) if node.slop <= 1 else [None]
+        if pairs.FIELD not in self.searcher.schema:  # an index built before pairs
+            keyed = [None]
+        for keys in keyed:
+            if keys is not None:
+                having = np.unique(np.concatenate([self.postings(pairs.FIELD, key)[0] for key in keys]))
+                candidates = np.intersect1d(candidates, having, assume_unique=True)
+        if (len(node.words) == 2 and None not in keyed) or not len(candidates):
+            return candidates
+        return phrase_documents(self.searcher, node.fieldname, node.words, candidates, node.slop)
 
     def numeric_range(self, node: q.NumericRange) -> np.ndarray:
         """Numbers and dates compared on their column (Whoosh expands a range into many terms)."""

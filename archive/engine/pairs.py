@@ -1,0 +1,100 @@
+"""Adjacent words indexed as one term, so that a phrase is found without reading positions.
+
+A phrase of common words ("use the", "support the") has tens of thousands of passages with both
+words; checking their order read the positions of every one of them, 0.3–2.7 s on 130,000
+passages. Each pair of words at consecutive positions is also a term of the `pairs` field, as
+search engines index shingles: a two-word phrase is one posting list, and a longer one is checked
+on positions only in the passages that have each of its pairs.
+
+Keys: "x:a_b" for the words of a passage as written (the `exact` field), "s:a_b" for their stems
+(the `text` field) when they differ from the words ("s:use_the" would repeat "x:use_the"),
+"t:a_b" for a title's stems and "h:a_b" for a heading's. Terms never hold "_" or ":" (see
+analysis.py).
+
+Only pairs with a common word are indexed ("common grams", as Lucene's CommonGramsFilter): a
+common word's positions are what a phrase check cannot afford to read, while two rarer words have
+short posting lists to check. Indexing every pair doubled the terms of the index and made the
+build 67% slower; pairs with a common word make it about 30% slower (20,000 passages). Pairs with
+a CJK bigram are not indexed: those phrases are read on positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import pairwise
+
+from .analysis import CJK_RUN, indexed_pieces, stem
+
+FIELD = "pairs"
+# The most frequent English and Russian function words. Fixed, not counted from the corpus: which
+# pairs an index holds must not change when articles are added.
+COMMON_WORDS = """
+a about after all also an and any are as at be been before being between both but by can could
+did do does each either for from had has have he her here his how i if in into is it its may
+might more most must my no nor not now of on one only or other our out over she should so some
+such than that the their them then there these they this those through to too under up upon us
+very was we were what when where whether which while who why will with within without would you
+your и в во не что на с со как а то все но да к у же за бы по только от из или ни до для мы
+они он она оно это этот эта эти был была были быть есть при о об его ее их
+""".split()
+COMMON = frozenset(stem(word) for word in COMMON_WORDS)
+BODY_EXACT, BODY_STEMS, TITLE, HEADING = "x", "s", "t", "h"
+PREFIX = {"exact": BODY_EXACT, "text": BODY_STEMS, "title": TITLE, "section": HEADING}
+
+
+def adjacent(text: str) -> Iterator[tuple[str, str, str, str]]:
+    """(word, its stem, next word, its stem) for every two terms at consecutive positions, as the
+    analyzers place them, when one is common and neither is CJK. A compound's run-together form
+    shares its last part's position (so it follows the part before, and precedes the next word)."""
+    before: list[tuple[str, str, bool]] = []  # the terms at the previous position
+    here: list[tuple[str, str, bool]] = []
+    for term, _, _, _, whole in indexed_pieces(text):
+        if not whole:
+            before, here = here, []
+        if CJK_RUN.match(term):  # its position stays empty: no pair reaches across it
+            continue
+        stemmed = stem(term)
+        common = stemmed in COMMON
+        for word, word_stem, word_common in before:
+            if common or word_common:
+                yield word, word_stem, term, stemmed
+        here.append((term, stemmed, common))
+
+
+def body_keys(text: str) -> set[str]:
+    """The keys of a passage's own text: its pairs as written, and their stems where they differ."""
+    keys = set()
+    for a, stem_a, b, stem_b in adjacent(text):
+        keys.add(f"{BODY_EXACT}:{a}_{b}")
+        if stem_a != a or stem_b != b:
+            keys.add(f"{BODY_STEMS}:{stem_a}_{stem_b}")
+    return keys
+
+
+def heading_keys(text: str | None, prefix: str) -> set[str]:
+    """The keys of a title (TITLE) or heading (HEADING): their stemmed pairs."""
+    return {f"{prefix}:{stem_a}_{stem_b}" for _, stem_a, _, stem_b in adjacent(text)} if text else set()
+
+
+def document_value(keys: set[str]) -> str | None:
+    """The keys as the field's value (split on spaces by its analyzer)."""
+    return " ".join(sorted(keys)) or None
+
+
+def query_keys(fieldname: str, words: list[str]) -> list[tuple[str, ...] | None]:
+    """For each pair of adjacent words of a phrase searched in `fieldname` (words analysed for
+    that field), the keys any of which a document with that pair has; None where the pair is not
+    indexed (no common word, a CJK word, or a field without pairs)."""
+    prefix = PREFIX.get(fieldname)
+    return [_keys(prefix, a, b) if prefix else None for a, b in pairwise(words)]
+
+
+def _keys(prefix: str, a: str, b: str) -> tuple[str, ...] | None:
+    # The words of stemmed fields are stems already (and a stem's own stem may differ from it).
+    stem_a, stem_b = (stem(a), stem(b)) if prefix == BODY_EXACT else (a, b)
+    if CJK_RUN.match(a) or CJK_RUN.match(b) or (stem_a not in COMMON and stem_b not in COMMON):
+        return None
+    if prefix == BODY_STEMS and stem(a) == a and stem(b) == b:
+        # a passage whose words are their own stems keeps only the pair as written
+        return (f"{BODY_STEMS}:{a}_{b}", f"{BODY_EXACT}:{a}_{b}")
+    return (f"{prefix}:{a}_{b}",)
