@@ -1,8 +1,18 @@
 """The one analyzer: Snowball stemming in English and Russian, CJK bigrams, folding."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from archive.engine.analysis import CJK_RUN, analyze, exact_analyzer, spans, stemming_analyzer
+from archive.engine.analysis import (
+    CJK_RUN,
+    analyze,
+    exact_analyzer,
+    iter_pieces,
+    spans,
+    stem,
+    stemming_analyzer,
+)
 
 
 def test_english_is_stemmed_with_snowball():
@@ -91,3 +101,50 @@ def test_cjk_left_out_of_the_unstemmed_field_keeps_its_positions():
     stemmed = {t.text: t.pos for t in stemming_analyzer()(text, positions=True, mode="index")}
     assert unstemmed == {"xi": 0, "putin": 3, "met": 4, "medvedev": 6}
     assert all(stemmed[word] == position for word, position in unstemmed.items())
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "China",
+                "-",
+                "Russia",
+                " ",
+                ".",
+                "U",
+                "S",
+                "1",
+                ",",
+                "000",
+                "'",
+                "’s",
+                "战略",
+                "互信",
+                "é",
+                "Оренбурге",
+                "&",
+                "/",
+                "running",
+                "x" * 45,
+                "e",
+                "–",
+                "\n",
+                "_",
+                "9",
+            ]
+        ),
+        max_size=30,
+    ).map("".join),
+    st.booleans(),
+)
+def test_spans_are_the_analyzers_pieces_word_by_word(text, whole):
+    """spans() analyses each token once and keeps it: the same as analysing the whole text."""
+    expected = [
+        (term, stem(term), start, end, is_whole)
+        for term, _, start, end, is_whole in iter_pieces(text, whole)
+        if whole or not is_whole
+    ]
+    assert spans(text, whole) == expected
+    assert spans(text, whole) == expected  # from the cache

@@ -201,3 +201,37 @@ def test_positions_not_in_whoosh_plain_form_go_to_the_restricted_unpickler():
             decode_positions(b"\x00\x00\x00\x01\x80\x02]q\x00" + cut)
     with pytest.raises(pickle.UnpicklingError):
         decode_positions(b"\x00\x00\x00\x01" + pickle.dumps(print, 2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=2**40), min_size=1, max_size=150, unique=True),
+    st.sampled_from(["ones", "same", "mixed", "integers"]),
+    st.floats(min_value=0.1, max_value=1e6, allow_nan=False),
+)
+def test_block_ids_and_weights_read_by_hand_as_whoosh_pickles_them(ids, kind, weight):
+    """A posting block's front read without the unpickler: what Whoosh would unpickle, or None
+    (then the unpickler reads it), never something else."""
+    from whoosh.compat import dumps
+    from whoosh.util.numlists import delta_encode
+
+    from archive.engine.positions import plain_ids_and_weights
+
+    ids = sorted(ids)
+    weights = {
+        "ones": [1.0] * len(ids),
+        "same": [weight] * len(ids),
+        "mixed": [weight + i for i in range(len(ids))],
+        "integers": list(range(1, len(ids) + 1)),
+    }[kind]
+    stored = None if kind == "ones" else weight if kind == "same" else tuple(weights)
+    values = tuple(b"\x00\x00\x00\x01" + bytes([i % 256]) for i in range(len(ids)))
+    data = dumps((tuple(delta_encode(ids)), stored, values), 2)
+    read = plain_ids_and_weights(data, len(ids))
+    if read is not None:
+        assert read[0].tolist() == ids and read[1].tolist() == weights
+    if 4 <= len(ids) and max(ids) < 2**31 and kind != "integers":
+        assert read is not None  # the plain form is read by hand
+    for cut in range(len(data)):  # cut short anywhere: nothing, or exactly what was written
+        read = plain_ids_and_weights(data[:cut], len(ids))
+        assert read is None or (read[0].tolist() == ids and read[1].tolist() == weights)

@@ -241,15 +241,33 @@ def stemming_analyzer() -> MixedScriptAnalyzer:
     return MixedScriptAnalyzer(stemmed=True)
 
 
-def spans(text: str, whole: bool = False) -> list[tuple[str, str, int, int, bool]]:
+Span = tuple[str, str, int, int, bool]
+CACHED_WORD_CHARS = 40  # longer tokens (a run of Chinese is one) are analysed, not kept
+
+
+def spans(text: str, whole: bool = False) -> list[Span]:
     """(exact term, stemmed term, start, end, is the run-together form) of every token: the
     analyzers' output with offsets, computed without Whoosh's token machinery (highlighting runs
-    this on every hit). Parts follow one another; `whole` adds compounds' run-together forms."""
-    return [
-        (term, stem(term), start, end, is_whole)
-        for term, _, start, end, is_whole in iter_pieces(text, whole)
-        if whole or not is_whole
-    ]
+    this on every hit, so each word's analysis is kept). Parts follow one another; `whole` adds
+    compounds' run-together forms."""
+    out = []
+    for match in TOKEN.finditer(text):
+        word, offset = match.group(0), match.start()
+        analysed = word_spans(word) if len(word) <= CACHED_WORD_CHARS else _word_spans(word)
+        for term, stemmed, start, end, is_whole in analysed:
+            if whole or not is_whole:
+                out.append((term, stemmed, offset + start, offset + end, is_whole))
+    return out
+
+
+def _word_spans(word: str) -> tuple[Span, ...]:
+    """spans() of one token, relative to it."""
+    return tuple(
+        (term, stem(term), start, end, is_whole) for term, _, start, end, is_whole in iter_pieces(word)
+    )
+
+
+word_spans = lru_cache(maxsize=100_000)(_word_spans)
 
 
 def analyze(text: str, stemmed: bool = True) -> list[str]:

@@ -9,6 +9,7 @@ the blocks that hold them. Positions are decoded with the restricted unpickler (
 
 from __future__ import annotations
 
+import zlib
 from itertools import accumulate
 
 import numpy as np
@@ -63,9 +64,9 @@ def read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(matcher, W3LeafMatcher):
         ids, weights = [], []
         while matcher.is_active():
-            block = block_ids(matcher)
+            block, block_w = block_postings(matcher)
             ids.append(block)
-            weights.append(block_weights(matcher, len(block)))
+            weights.append(block_w)
             matcher._next_block()
         if ids:
             return np.concatenate(ids), np.concatenate(weights)
@@ -76,6 +77,83 @@ def read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
         weights.append(matcher.weight())
         matcher.next()
     return np.array(ids, dtype=IDS), np.array(weights, dtype=np.float64)
+
+
+def block_postings(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """The document numbers and weights of the matcher's current block. A block is the pickle of
+    (ids, weights, values); the values (a term's positions, which the unpickler spends most of its
+    time on) are not needed here, so the ids and weights are read from the pickle's front by hand
+    when they are in Whoosh's plain form, and the block is unpickled otherwise."""
+    if matcher._data is None:
+        data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+        if matcher._compression:
+            data = zlib.decompress(data)
+        read = plain_ids_and_weights(data, matcher._blocklength)
+        if read is not None:
+            return read
+    return block_ids(matcher), block_weights(matcher, matcher._blocklength)
+
+
+# A block's pickle (protocol 2), as Whoosh writes it: PROTO 2, MARK, the ids' deltas (each K, M or
+# J: one, two or four bytes), TUPLE, a memo put; then the weights: None (N), one float (G, eight
+# bytes big-endian), or MARK, one G each, TUPLE. Tuples of three or fewer are written otherwise
+# (and go to the unpickler).
+BLOCK_START = b"\x80\x02("
+FLOATS = np.dtype([("op", "u1"), ("value", ">f8")])
+
+
+def plain_ids_and_weights(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(document numbers, weights) from the front of a block's pickle, or None when it is not in
+    the plain form this reads."""
+    if count < 4 or not data.startswith(BLOCK_START):
+        return None
+    try:
+        deltas, i = _deltas(data, len(BLOCK_START), count)
+        if deltas is None or data[i] != 0x74:  # TUPLE
+            return None
+        i += {0x71: 2, 0x72: 5}.get(data[i + 1], 0) + 1  # BINPUT, LONG_BINPUT (memo), or none
+        weights = _weights(data, i, count)
+    except (IndexError, ValueError):  # cut short (ValueError: from NumPy)
+        return None
+    if weights is None:
+        return None
+    return np.cumsum(deltas, dtype=IDS), weights
+
+
+def _deltas(data: bytes, i: int, count: int) -> tuple[np.ndarray | None, int]:
+    out = np.empty(count, dtype=IDS)
+    k = 0
+    while k < count:
+        rest = count - k
+        if data[i : i + 2 * rest : 2] == b"K" * rest:  # the usual tail: all one byte
+            out[k:] = np.frombuffer(data, np.uint8, 2 * rest, i)[1::2]
+            return out, i + 2 * rest
+        op = data[i]
+        if op == 0x4B:  # K
+            out[k] = data[i + 1]
+            i += 2
+        elif op == 0x4D:  # M
+            out[k] = data[i + 1] | data[i + 2] << 8
+            i += 3
+        elif op == 0x4A:  # J
+            out[k] = int.from_bytes(data[i + 1 : i + 5], "little", signed=True)
+            i += 5
+        else:
+            return None, i
+        k += 1
+    return out, i
+
+
+def _weights(data: bytes, i: int, count: int) -> np.ndarray | None:
+    op = data[i]
+    if op == 0x4E:  # None: every weight is 1
+        return np.ones(count)
+    if op == 0x47:  # one float for all
+        return np.full(count, np.frombuffer(data, ">f8", 1, i + 1)[0], dtype=np.float64)
+    end = i + 1 + 9 * count
+    if op != 0x28 or data[end] != 0x74 or data[i + 1 : end : 9] != b"G" * count:
+        return None
+    return np.frombuffer(data, FLOATS, count, i + 1)["value"].astype(np.float64)
 
 
 # Whoosh's Positions value: a count, then the list of position deltas pickled with protocol 2:
