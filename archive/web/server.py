@@ -24,6 +24,7 @@ from ..cite import warm_citations
 from ..settings import SERVER_THREADS
 from . import store
 from .errors import address_too_long
+from .warmup import warm_pages
 
 WORKER_TIMEOUT = 60  # seconds a request may run before gunicorn restarts its worker
 GRACEFUL_TIMEOUT = 10  # seconds a stopping worker has to finish its requests
@@ -69,9 +70,9 @@ class ArchiveWorker(ThreadWorker):
 
 
 def _warm(worker) -> None:
-    """Open the index and build the citation engines in each worker before it takes requests:
-    the first search would otherwise pay for the index's tables, the first citation for V8 and
-    citeproc-js (about 2 s)."""
+    """Open the index, build the citation engines and render each page kind once in each worker
+    before it takes requests: the first search would otherwise pay for the index's tables and its
+    templates, the first citation for V8 and citeproc-js (about 2 s)."""
     try:
         store.warm(worker.wsgi)
     except Exception:  # the requests then get the index's own message
@@ -80,6 +81,7 @@ def _warm(worker) -> None:
         warm_citations()
     except Exception:  # citations then fail with their own message; serving search must not
         worker.log.exception("the citation engine could not be warmed")
+    warm_pages(worker.wsgi)
 
 
 def _close(server, worker) -> None:

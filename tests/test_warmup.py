@@ -1,0 +1,27 @@
+"""A worker renders each page kind once before its first request, and never fails to start."""
+
+from __future__ import annotations
+
+from archive.web import create_app, store
+from archive.web.warmup import NONSENSE, warm_pages
+
+
+def test_each_page_kind_is_rendered_once(seed_index):
+    app = create_app({"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False})
+    try:
+        paths = warm_pages(app)
+        assert paths[0] == "/"
+        assert f"/search?q={NONSENSE}" in paths  # did-you-mean and partial matches
+        assert any(p.startswith("/search?q=%22") for p in paths)  # a phrase
+        assert any(p.startswith("/api/search?q=") for p in paths)
+        assert any(p.startswith("/a/") and "/p/" in p for p in paths)  # citations, related passages
+        client = app.test_client()
+        assert [client.get(p).status_code for p in paths] == [200] * len(paths)
+    finally:
+        store.close(app)
+
+
+def test_an_index_that_cannot_be_opened_does_not_stop_the_worker(tmp_path, caplog):
+    app = create_app({"INDEX": str(tmp_path / "none"), "CORPUS": str(tmp_path), "BUILD_MISSING_INDEX": False})
+    assert warm_pages(app) == []
+    assert "pages could not be warmed" in caplog.text
