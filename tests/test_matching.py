@@ -144,6 +144,11 @@ def test_deleted_and_replaced_documents_are_never_found(tmp_path, corpus_dir):
     for text in ("Putin", "Medvedev", "Russia China", '"Medvedev"', "Medv*"):
         same_as_whoosh(handle, text, scores=False)
     assert len(handle.evaluator().matches(q.Term("text", "putin"))) == 0
+    searcher, evaluator = handle.searcher(), handle.evaluator()
+    for docnum in list(searcher.document_numbers(doctype="passage"))[:60:3]:  # related passages' words
+        text = searcher.stored_fields(docnum)["text"]
+        ours = [(word, round(weight, 9)) for word, weight, _ in evaluator.key_terms(text, 12)]
+        assert ours == [(w, round(weight, 9)) for w, weight in searcher.key_terms_from_text("text", text, 12)]
 
 
 def test_postings_cache_is_bounded_in_bytes():
@@ -230,7 +235,7 @@ def test_block_ids_and_weights_read_by_hand_as_whoosh_pickles_them(ids, kind, we
     read = plain_ids_and_weights(data, len(ids))
     if read is not None:
         assert read[0].tolist() == ids and read[1].tolist() == weights
-    if 4 <= len(ids) and max(ids) < 2**31 and kind != "integers":
+    if len(ids) >= 4 and max(ids) < 2**31 and kind != "integers":
         assert read is not None  # the plain form is read by hand
     for cut in range(len(data)):  # cut short anywhere: nothing, or exactly what was written
         read = plain_ids_and_weights(data[:cut], len(ids))

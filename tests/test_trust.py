@@ -139,3 +139,22 @@ def test_a_table_of_contents_replaced_while_it_is_read_is_retried(tmp_index):
     toc.rename(tmp_index / "moved")
     with pytest.raises(FileNotFoundError):
         storage.verified(toc.name)
+
+
+def test_searching_reads_segment_files_through_memory_maps(tmp_path, handle):
+    """Random reads are slices of a map (for searching only; writers read plain files), the same
+    bytes as a plain read, and an empty file still opens."""
+    from archive.engine.trust import MappedFile
+
+    reader = handle.searcher().reader()
+    leaf = reader.leaf_readers()[0][0] if hasattr(reader, "leaf_readers") else reader
+    assert isinstance(leaf._terms._dbfile, MappedFile)
+    data = bytes(range(256)) * 40
+    (tmp_path / "segment.pst").write_bytes(data)
+    (tmp_path / "empty.pst").write_bytes(b"")
+    mapped = MappedFile(open(tmp_path / "segment.pst", "rb"), name="segment.pst")  # noqa: SIM115
+    assert mapped.get(5000, 300) == data[5000:5300] and mapped.get(len(data) - 2, 10) == data[-2:]
+    mapped.close()
+    empty = MappedFile(open(tmp_path / "empty.pst", "rb"), name="empty.pst")  # noqa: SIM115
+    assert empty.get(0, 4) == b""
+    empty.close()

@@ -84,8 +84,9 @@ def index_state(index_dir: Path) -> IndexState:
     return IndexState("current")
 
 
-def open_index(index_dir: Path):
-    """Open an index this installation built; refuse anything else (Whoosh unpickles what it opens)."""
+def open_index(index_dir: Path, mapped: bool = False):
+    """Open an index this installation built; refuse anything else (Whoosh unpickles what it opens).
+    `mapped`: for searching, its files memory-mapped (see trust.MappedFile)."""
     state = index_state(index_dir)
     if state.kind == "foreign":
         raise IndexUnavailable(f"{state.reason}; point --index at an empty or archive-built folder")
@@ -95,4 +96,4 @@ def open_index(index_dir: Path):
         raise IndexUnavailable(state.reason)
     if state.kind == "outdated":
         raise IndexUnavailable(f"{index_dir} {state.reason}; rebuild it: archive reindex")
-    return trust.open_folder(index_dir)
+    return trust.open_folder(index_dir, mapped)

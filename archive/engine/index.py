@@ -54,7 +54,7 @@ class IndexHandle:
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
-        self.ix = open_index(self.index_dir)
+        self.ix = open_index(self.index_dir, mapped=True)
         # Which index this is: a rebuild puts a new index (generations from 1 again) in the same
         # folder, so generations alone cannot tell a handle that its index was replaced.
         self.identity = index_identity(self.index_dir)
@@ -107,7 +107,7 @@ class IndexHandle:
         with self._tables_lock:
             if identity == self.identity:
                 return
-            self.ix = open_index(self.index_dir)
+            self.ix = open_index(self.index_dir, mapped=True)
             self._tables = {}
             self.postings = postings_cache()
             self.suggestions, self.articles = LRU(SUGGESTIONS), LRU(ARTICLE_CACHE)

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as q
+from whoosh.classify import Bo1Model
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.columns import NumericColumn
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from ..lru import LRU
@@ -139,15 +141,53 @@ class Evaluator:
         if docnum is None:
             return Matches.empty()
         text = self.searcher.stored_fields(docnum).get("text", "")
-        terms = self.searcher.key_terms_from_text("text", text, numterms=numterms)
         common = max(LIKE_MAX_DOCS, LIKE_MAX_SHARE * self.searcher.doc_count_all())
-        terms = [
-            (word, weight) for word, weight in terms if self.searcher.doc_frequency("text", word) <= common
-        ]
+        terms = [(word, weight) for word, weight, count in self.key_terms(text, numterms) if count <= common]
         if not terms:
             return Matches.empty()
         like = q.Or([q.Term("text", word, boost=weight) for word, weight in terms])
         return self.matches(q.And([like, q.Term("doctype", "passage")])).without(np.array([docnum]))
+
+    def key_terms(self, text: str, numterms: int) -> list[tuple[str, float, int]]:
+        """(word, weight, documents with it) of the `numterms` key words of a text: Whoosh's
+        key_terms_from_text (the Bo1 model, normalised), with each word's statistics read once
+        per segment and kept per generation (Whoosh looked each word up three times a segment:
+        half of a paragraph page's related passages)."""
+        field = self.searcher.schema["text"]
+        weights: dict[str, float] = {}
+        for btext, _, weight, _ in field.index(text):
+            word = field.from_bytes(btext)
+            weights[word] = weights.get(word, 0.0) + weight
+        total = sum(weights.values())
+        model = Bo1Model(self.searcher.doc_count_all(), self.searcher.field_length("text"))
+        scored = []
+        for word, weight in weights.items():
+            frequency, count = self.term_statistics("text", word)
+            if count:
+                scored.append((model.score(weight, frequency, total), word, count))
+        if not scored:
+            return []
+        norm = model.normalizer(max(0, *(score for score, _, _ in scored)), total)
+        ranked = sorted(
+            ((score / norm, word, count) for score, word, count in scored), key=lambda x: (-x[0], x[1])
+        )
+        return [(word, weight, count) for weight, word, count in ranked[:numterms]]
+
+    def term_statistics(self, fieldname: str, text: str) -> tuple[float, int]:
+        """(total weight, documents) of a term across all segments, deleted documents included."""
+        key = (self.generation, "statistics", fieldname, text)
+        cached = self.cache.get(key)
+        if cached is None:
+            frequency, count = 0.0, 0
+            for sub, _offset in leaves(self.searcher):
+                try:
+                    info = sub.reader().term_info(fieldname, text)
+                except TermNotFound:
+                    continue
+                frequency, count = frequency + info.weight(), count + info.doc_frequency()
+            cached = (np.array([frequency, count]),)
+            self.cache.put(key, cached)
+        return float(cached[0][0]), int(cached[0][1])
 
     def matches(self, query: q.Query) -> Matches:
         """Live documents matching the query, with their scores."""
