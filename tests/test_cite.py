@@ -215,3 +215,25 @@ def test_citing_from_a_server_thread_exits_cleanly():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(Yu, 2019)"
+
+
+def test_a_citation_never_depends_on_the_articles_cited_before(seed):
+    """Citations are made without registering the article (numbered styles excepted): two
+    articles by the same authors in the same year share nothing (no 2019a and 2019b), and a
+    numbered style still numbers its one item [1]."""
+    from dataclasses import replace
+
+    from archive import citeproc_js
+
+    other = replace(seed, id="other-article", title="Another Article on the Same Summit")
+    styles, locator = ("chicago", "apa", "mla", "ieee"), Locator("page", "116")
+
+    def fresh_citations(article):
+        citeproc_js._cached.cache_clear()  # rendered again, not read from the cache
+        return citations(article, locator, styles)
+
+    citeproc_js.engine().close()  # a new V8 context: nothing cited yet
+    alone = fresh_citations(other)
+    fresh_citations(seed)
+    assert fresh_citations(other) == alone
+    assert alone["ieee"].citation_text == "[1, p. 116]"
