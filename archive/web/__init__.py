@@ -45,7 +45,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     store.init_app(app)
     cache.init_app(app)
     app.register_blueprint(search.bp)
-    app.register_blueprint(reader.bp)
+    reader.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(browse.bp)
     app.register_blueprint(browse.api)

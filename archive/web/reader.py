@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from ..addresses import SEGMENTS, is_paragraph
 from ..cite import text_fragment
@@ -16,17 +17,24 @@ from ..models import Article, Passage
 from ..permalinks import find_passage, resolve
 from ..records import citation_bundle, highwire_tags
 from ..search import related
+from ..settings import SERVER_THREADS
 from .helpers import chosen_styles, corpus_path
 from .search import export_response
 from .store import get_handle
 
 bp = Blueprint("reader", __name__, url_prefix="/a")
+CITING = "archive-citing"  # the app's threads that wait for citations (see passage_view)
 
 DOWNLOADS = {
     "bib": "application/x-bibtex",
     "ris": "application/x-research-info-systems",
     "json": "application/json",
 }
+
+
+def init_app(app) -> None:
+    app.extensions[CITING] = ThreadPoolExecutor(max_workers=SERVER_THREADS, thread_name_prefix="citing")
+    app.register_blueprint(bp)
 
 
 def passage_url(passage, external: bool = False) -> str:
@@ -159,6 +167,12 @@ def passage_view(article: Article, passage: Passage) -> PassageView:
     index = article.passages.index(passage)
     article_url = url_for("reader.article", article_id=article.id, _external=True)
     permalink = passage_url(passage, external=True)
+    # Citations are rendered by V8 on the citation engine's thread while this one finds the
+    # related passages: the page waits for the slower of the two, not for both.
+    citing = current_app.extensions[CITING].submit(
+        citation_bundle, article, passage, permalink, chosen_styles(), corpus_path()
+    )
+    similar = related(get_handle(), passage.id)
     return PassageView(
         article=article,
         passage=passage,
@@ -167,8 +181,8 @@ def passage_view(article: Article, passage: Passage) -> PassageView:
         article_url=article_url,
         permalink=permalink,
         fragment_url=f"{article_url}#{text_fragment(passage.text)}",
-        bundle=citation_bundle(article, passage, permalink, chosen_styles(), corpus_path()),
-        related=related(get_handle(), passage.id),
+        bundle=citing.result(),
+        related=similar,
     )
 
 
