@@ -2,9 +2,9 @@
 
 A phrase of common words ("use the", "support the") has tens of thousands of passages with both
 words; checking their order read the positions of every one of them, 0.3–2.7 s on 130,000
-passages. Each pair of words at consecutive positions is also a term of the `pairs` field, as
-search engines index shingles: a two-word phrase is one posting list, and a longer one is checked
-on positions only in the passages that have each of its pairs.
+passages. Pairs of words at consecutive positions are also terms, of the `pairs` field, as search
+engines index shingles: a two-word phrase is one posting list, and a longer one is checked on
+positions only in the passages that have each of its pairs.
 
 Keys: "x:a_b" for the words of a passage as written (the `exact` field), "s:a_b" for their stems
 (the `text` field) when they differ from the words ("s:use_the" would repeat "x:use_the"),
@@ -14,7 +14,7 @@ analysis.py).
 Only pairs with a common word are indexed ("common grams", as Lucene's CommonGramsFilter): a
 common word's positions are what a phrase check cannot afford to read, while two rarer words have
 short posting lists to check. Indexing every pair doubled the terms of the index and made the
-build 67% slower; pairs with a common word make it about 30% slower (20,000 passages). Pairs with
+build 67% slower; pairs with a common word make it 34–39% slower (20,000 passages). Pairs with
 a CJK bigram are not indexed: those phrases are read on positions.
 """
 
