@@ -171,7 +171,7 @@ def update_index(job: Job, index_dir: Path, kept=()) -> None:
         job.report.warnings.append((str(index_dir), f"removed {len(removed)} files of an unfinished commit"))
     known = indexed_articles(ix)
     report = job.report
-    plan = Plan.make(files, known, job.full)
+    plan = Plan.make(files, known, job.full, remembered_digests(index_dir))
     parsed = check_files([path for path, _ in plan.todo], close_fds=job.close_fds)
     try:
         batch = writing.Batch(
@@ -201,6 +201,7 @@ def update_index(job: Job, index_dir: Path, kept=()) -> None:
         parsed.close()  # stops the parsing workers, also on an error
         batch.close()
     write_marker(index_dir, updated=now())
+    remember_digests(index_dir, plan.states)
 
 
 def kept_while_unreadable(source: str, scan: CorpusScan) -> bool:
@@ -248,14 +249,24 @@ class Plan:
     """Which files a reindex must parse (added or changed) and which it can skip."""
 
     digests: dict[Path, str]
+    states: dict[Path, tuple[list[int], str]]  # each file's state and digest, to remember
     todo: list[tuple[Path, str | None]]  # (file, the article id it had, if indexed before)
     unchanged: dict[str, Path]  # article id -> file
 
     @classmethod
-    def make(cls, files: list[Path], known: dict[str, Indexed], full: bool) -> Plan:
-        digests = {path: digest_or_reason(path) for path in files}
+    def make(cls, files: list[Path], known: dict[str, Indexed], full: bool, remembered: dict) -> Plan:
+        """`remembered`: the digests of the last reindex, by path, with the files' states then."""
+        started = time.time_ns()
+        states = {path: file_state(path) for path in files}
+        digests = {path: known_digest(remembered.get(str(path)), states[path]) or digest_or_reason(path)
+                   for path in files}  # fmt: skip
         by_source = {record.source: article_id for article_id, record in known.items()}
-        plan = cls(digests, [], {})
+        remember = {
+            p: (states[p], digests[p])
+            for p in files
+            if states[p] and not unreadable(digests[p]) and not racy(states[p], started)
+        }
+        plan = cls(digests, remember, [], {})
         for path in files:
             previous_id = by_source.get(str(path))
             if previous_id and not full and known[previous_id].digest == digests[path]:
@@ -263,6 +274,64 @@ class Plan:
             else:
                 plan.todo.append((path, previous_id))
         return plan
+
+
+# Beside the index's own files: each corpus file's state and content hash at the last reindex, so
+# that a reindex reads only the files whose state changed (hashing all 1,234 files of a 66 MB
+# corpus took 0.6 s of the 1.3 a one-article change took). Only a cache: lost or damaged, every
+# file is hashed again.
+DIGESTS = "archive-digests.json"
+
+
+def file_state(path: Path) -> list[int] | None:
+    """What changes whenever a file's content does, for the file and its sidecar: size, inode,
+    and the change time, which the kernel sets on every write and no copying tool can set back.
+    None when it cannot be read (then it is hashed, or reported)."""
+    try:
+        state = []
+        for each in (path, existing_sidecar(path)):
+            if each is not None:
+                info = each.stat()
+                state += [info.st_size, info.st_ino, info.st_ctime_ns, info.st_mtime_ns]
+        return state
+    except OSError:
+        return None
+
+
+def racy(state: list[int], started: int) -> bool:
+    """Whether the file (or its sidecar) changed too shortly before it was read to be remembered:
+    the kernel's change times are coarse (a few ms), so a write right after the read could leave
+    the same state, as git's "racily clean" entries (they are hashed again next time)."""
+    return any(changed >= started - RACY_SECONDS * 10**9 for changed in state[2::4])
+
+
+RACY_SECONDS = 2
+
+
+def known_digest(remembered, state: list[int] | None) -> str | None:
+    """The remembered digest when the file is in the state it was then."""
+    if state is None or not isinstance(remembered, list) or len(remembered) != 2:
+        return None
+    then, digest = remembered
+    return digest if then == state and isinstance(digest, str) else None
+
+
+def remembered_digests(index_dir: Path) -> dict:
+    try:
+        remembered = json.loads((index_dir / DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return remembered if isinstance(remembered, dict) else {}
+
+
+def remember_digests(index_dir: Path, states: dict[Path, tuple[list[int], str]]) -> None:
+    entries = {str(path): [state, digest] for path, (state, digest) in states.items()}
+    temporary = index_dir / f".{DIGESTS}.tmp"
+    try:
+        temporary.write_text(json.dumps(entries), encoding="utf-8")
+        os.replace(temporary, index_dir / DIGESTS)
+    except OSError:  # only a cache: the next reindex hashes the files again
+        temporary.unlink(missing_ok=True)
 
 
 def source_digest(path: Path) -> str:
@@ -281,13 +350,20 @@ def source_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def unreadable(digest: str) -> bool:
+    return digest.startswith(UNREADABLE)
+
+
+UNREADABLE = "unreadable: "
+
+
 def digest_or_reason(path: Path) -> str:
     """The file's digest; for a file that cannot be read now, a value no digest equals, so that it
     is parsed (and reported by the parser) and keeps its old passages."""
     try:
         return source_digest(path)
     except OSError as error:
-        return f"unreadable: {error.strerror or error}"
+        return f"{UNREADABLE}{error.strerror or error}"
 
 
 class Update:

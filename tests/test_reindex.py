@@ -448,3 +448,44 @@ def test_a_handle_follows_an_index_rebuilt_in_its_folder(tmp_path):
         1,
     )
     assert list(handle.article_titles()) == ["omsk"]
+
+
+def test_a_reindex_reads_only_files_whose_state_changed(tmp_index, corpus_dir, monkeypatch):
+    """Each file's size, inode and change time are remembered with its hash: unchanged files are
+    not read again; a change is found even when the size and modification time are put back."""
+    import archive.reindex as module
+
+    monkeypatch.setattr(module, "RACY_SECONDS", 0)  # the fixture's files were written just now
+    reindex(corpus_dir, tmp_index)  # remembered now
+    hashed = []
+    original = module.source_digest
+    monkeypatch.setattr(module, "source_digest", lambda path: hashed.append(path.name) or original(path))
+    assert len(reindex(corpus_dir, tmp_index).unchanged) == 3 and hashed == []
+
+    markdown = corpus_dir / "regular-markdown.md"
+    before = markdown.stat()
+    text = markdown.read_text(encoding="utf-8")
+    markdown.write_text(text.replace("Economic", "Aardvarc"), encoding="utf-8")  # the same size
+    os.utime(markdown, ns=(before.st_atime_ns, before.st_mtime_ns))
+    (corpus_dir / "arms-control.meta.toml").write_text('title = "Renamed by its sidecar"\n', encoding="utf-8")
+    report = reindex(corpus_dir, tmp_index)
+    assert sorted(Path(p).name for p in report.changed) == ["arms-control.html", "regular-markdown.md"]
+    assert sorted(hashed) == ["arms-control.html", "regular-markdown.md"]
+
+    (tmp_index / module.DIGESTS).write_text("{not json", encoding="utf-8")  # only a cache
+    hashed.clear()
+    assert len(reindex(corpus_dir, tmp_index).unchanged) == 3 and len(hashed) == 3
+
+
+def test_files_changed_just_before_a_reindex_are_hashed_again_next_time(tmp_index, corpus_dir, monkeypatch):
+    """A write within the kernel's time granularity of the read could leave the same state."""
+    import archive.reindex as module
+
+    for path in corpus_dir.iterdir():
+        os.utime(path)  # changed just now
+    reindex(corpus_dir, tmp_index)
+    hashed = []
+    original = module.source_digest
+    monkeypatch.setattr(module, "source_digest", lambda path: hashed.append(path.name) or original(path))
+    assert len(reindex(corpus_dir, tmp_index).unchanged) == 3
+    assert len(hashed) == 3  # not remembered: read again
