@@ -245,9 +245,24 @@ def stop(process: subprocess.Popen) -> None:
 
 def rss_mb(process: subprocess.Popen) -> float:
     """Resident memory of a server and its worker processes."""
-    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(process.pid), "-p", str(process.pid)],
-                         capture_output=True, text=True)  # fmt: skip
-    return sum(int(x) for x in out.stdout.split()) / 1024
+    return sum(memory_mb(process).values())
+
+
+def memory_mb(process: subprocess.Popen) -> dict[str, float]:
+    """A server's and its workers' resident memory: their own (anon), and the index files they
+    map (file: the page cache, shared with the system and given back under pressure)."""
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout
+    totals = {"anon": 0.0, "file": 0.0}
+    for pid in [process.pid, *map(int, children.split())]:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+        except OSError:  # a process that just ended
+            continue
+        for line in status.splitlines():
+            name, _, value = line.partition(":")
+            if name in ("RssAnon", "RssFile"):
+                totals[name[3:].lower()] += int(value.split()[0]) / 1024
+    return totals
 
 
 def serve_archive(index_dir: Path) -> tuple[subprocess.Popen, int]:
@@ -396,11 +411,13 @@ def served(index_dir: Path, queries: dict, paragraphs: list[str], load_seconds: 
     out = {}
     try:
         out["rss_start_mb"] = rss_mb(server)
+        out["memory_start_mb"] = memory_mb(server)
         for kind, paths in kinds.items():
             half = len(paths) // 2  # the first half one at a time, the second under load: all new
             out[f"{kind}_alone"] = one_at_a_time(port, paths[:half])
             out[f"{kind}_load"] = load(port, paths[half:], load_seconds)
         out["rss_end_mb"] = rss_mb(server)
+        out["memory_end_mb"] = memory_mb(server)
     finally:
         stop(server)
     return out
@@ -511,7 +528,13 @@ def report(results: dict) -> str:
                      [[i + 1, r["build"]["passages"], r["build"]["seconds"], r["build"]["peak_rss_mb"],
                        r["build"]["index_mb"], r["fts5"]["build_seconds"]] for i, r in enumerate(runs)]))  # fmt: skip
     out.append(
-        f"\nServer memory: {http['rss_start_mb']:.0f} MB at start, {http['rss_end_mb']:.0f} MB after the loads."
+        f"\nServer memory: {http['rss_start_mb']:.0f} MB at start, {http['rss_end_mb']:.0f} MB after the loads"
+        + (
+            f" ({http['memory_end_mb']['anon']:.0f} MB the processes' own, {http['memory_end_mb']['file']:.0f} MB"
+            " index files mapped by the workers: page cache)."
+            if "memory_end_mb" in http
+            else "."
+        )
     )
     return "\n".join(out)
 
