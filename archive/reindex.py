@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import time
@@ -17,8 +18,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .check import CorpusScan, FileReport, check_files, claim, scan_corpus
-from .engine import writing
-from .engine.documents import SYNONYMS_ID, documents, synonyms_document, unpack
+from .engine import pairs, writing
+from .engine.documents import (
+    COMMON_ID,
+    SYNONYMS_ID,
+    common_document,
+    common_words,
+    documents,
+    synonyms_document,
+    unpack,
+)
 from .engine.folder import LOCK, IndexUnavailable, index_state, write_marker
 from .faults import fault
 from .models import Article
@@ -181,7 +190,7 @@ def update_index(job: Job, index_dir: Path, kept=()) -> None:
         parsed.close()
         raise
     try:
-        update = Update(batch, known, report)
+        update = Update(batch, known, report, index_common_words(batch, known, [p for p, _ in plan.todo]))
         seen = update.files(plan, parsed, job.progress)
         unseen = [a for a in known if a not in seen and not kept_while_unreadable(known[a].source, scan)]
         update.remove(unseen)
@@ -202,6 +211,34 @@ def update_index(job: Job, index_dir: Path, kept=()) -> None:
         batch.close()
     write_marker(index_dir, updated=now())
     remember_digests(index_dir, plan.states)
+
+
+def index_common_words(batch: writing.Batch, known: dict, files: list[Path]) -> frozenset[str]:
+    """The words whose pairs the index holds (engine/pairs.py): those stored with it; for an index
+    that has no articles yet, the function words and its corpus's most frequent words, now stored
+    with it. They never change while it has articles (its pairs were written with them)."""
+    if known:
+        return common_words(batch.stored(COMMON_ID))
+    words = pairs.frequent_stems(sample_texts(files))
+    batch.put(common_document(words))
+    return pairs.COMMON | words
+
+
+SAMPLE_FILES, SAMPLE_BYTES = 200, 200_000  # what is read of a corpus to find its frequent words
+MARKUP = re.compile(r"<[^>]{0,2000}>")
+
+
+def sample_texts(files: list[Path]) -> Iterator[str]:
+    """The beginning of up to SAMPLE_FILES files spread over the list, markup taken out (PDFs left
+    out: their bytes are not their text)."""
+    readable = [path for path in files if path.suffix.lower() != ".pdf"]
+    for path in readable[:: max(1, len(readable) // SAMPLE_FILES)][:SAMPLE_FILES]:
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(SAMPLE_BYTES)
+        except OSError:  # reported by the parser
+            continue
+        yield MARKUP.sub(" ", raw.decode("utf-8", errors="replace"))
 
 
 def kept_while_unreadable(source: str, scan: CorpusScan) -> bool:
@@ -369,8 +406,11 @@ def digest_or_reason(path: Path) -> str:
 class Update:
     """The writes of one reindex: articles replaced, their old passages remembered, tombstones."""
 
-    def __init__(self, batch: writing.Batch, known: dict[str, Indexed], report: ReindexReport):
+    def __init__(
+        self, batch: writing.Batch, known: dict[str, Indexed], report: ReindexReport, common: frozenset[str]
+    ):
         self.batch, self.known, self.report = batch, known, report
+        self.common = common  # the index's common words (see engine/pairs.py)
         self.stamp = now()
 
     def files(self, plan: Plan, parsed: Iterator[FileReport], progress) -> set[str]:
@@ -422,7 +462,7 @@ class Update:
         """The article's index documents, or why they cannot be made (the file is then skipped
         like one that does not parse: nothing of it reaches the writer)."""
         try:
-            return list(documents(article, digest, self.stamp))
+            return list(documents(article, digest, self.stamp, self.common))
         except Exception as error:
             return f"its index documents could not be made ({type(error).__name__}: {error}); skipped"
 

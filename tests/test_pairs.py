@@ -125,3 +125,46 @@ def test_query_keys_by_field():
     assert pairs.query_keys("text", ["china", "russia"]) == [None]  # no common word
     assert pairs.query_keys("text", ["xi", "习近"]) == [None]
     assert pairs.query_keys("author", ["bonnie", "glaser"]) == [None]
+
+
+def test_the_corpus_own_frequent_words_are_common_too():
+    texts = ["Putin met Xi in Moscow.", "Xi and Putin spoke.", "Putin wrote; 战略 战略.", "Nothing of them."]
+    assert pairs.frequent_stems(texts, count=2) == {"putin", "xi"}  # "and", "of": function words
+    assert pairs.frequent_stems(texts, count=1) == {"putin"}
+
+
+def test_an_index_keeps_the_common_words_it_was_built_with(tmp_path):
+    """Created: its corpus's frequent words are stored with it, and a phrase of two of them is
+    found by its pair; later articles never change them (its pairs were written with them)."""
+    from archive.engine.documents import COMMON_ID, common_words
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    for i in range(6):
+        (corpus / f"a{i}.md").write_text(
+            f"# Note {i}\n\nXi Jinping met envoys in Kazan, item {i}.\n", encoding="utf-8"
+        )
+    reindex(corpus, index)
+    handle = IndexHandle(index)
+    common = handle.evaluator().table.common
+    assert {"xi", "jinp", "kazan"} <= common and "the" in common
+    assert pairs.query_keys("text", ["xi", "jinp"], common) == [("s:xi_jinp", "x:xi_jinp")]
+    same_as_whoosh(handle, '"Xi Jinping"', scores=False)
+    assert len(handle.evaluator().matches(handle.parse('"Xi Jinping"').query)) == 6
+
+    for i in range(8):
+        (corpus / f"b{i}.md").write_text(
+            f"# Later {i}\n\nZelensky visited Odesa, item {i}.\n", encoding="utf-8"
+        )
+    reindex(corpus, index)
+    assert IndexHandle(index).evaluator().table.common == common
+    assert common_words(IndexHandle(index).searcher().document(id=COMMON_ID)) == common
+    same_as_whoosh(IndexHandle(index), '"Zelensky visited"', scores=False)  # on positions
+
+
+@pytest.mark.parametrize("payload", [b"not json", b'{"a": 1}', b"[1, 2]", "é".encode("latin-1")])
+def test_damaged_common_words_are_the_function_words(payload):
+    from archive.engine.documents import common_words
+
+    assert common_words({"payload": payload}) == pairs.COMMON
+    assert common_words(None) == pairs.COMMON

@@ -80,9 +80,16 @@ def article_fields(article: Article) -> dict:
     }
 
 
-def passage_document(article: Article, passage: Passage, title_keys: set[str]) -> dict:
-    """`title_keys`: the article's title pairs (the same in each of its documents)."""
-    keys = pairs.body_keys(passage.text) | title_keys | pairs.heading_keys(passage.section, pairs.HEADING)
+def passage_document(
+    article: Article, passage: Passage, title_keys: set[str], common: frozenset[str]
+) -> dict:
+    """`title_keys`: the article's title pairs (the same in each of its documents); `common`: the
+    index's common words (see pairs.py)."""
+    keys = (
+        pairs.body_keys(passage.text, common)
+        | title_keys
+        | pairs.heading_keys(passage.section, pairs.HEADING, common)
+    )
     return {
         **article_fields(article),
         "id": passage.id,
@@ -109,9 +116,15 @@ def passage_document(article: Article, passage: Passage, title_keys: set[str]) -
     }
 
 
-def section_document(article: Article, section: Section, title_keys: set[str]) -> dict:
+def section_document(
+    article: Article, section: Section, title_keys: set[str], common: frozenset[str]
+) -> dict:
     first = next(p for p in article.passages if p.id == section.passage_ids[0])
-    keys = pairs.body_keys(section.text) | title_keys | pairs.heading_keys(section.title, pairs.HEADING)
+    keys = (
+        pairs.body_keys(section.text, common)
+        | title_keys
+        | pairs.heading_keys(section.title, pairs.HEADING, common)
+    )
     return {
         **article_fields(article),
         "id": f"{article.id}-s{section.number}",
@@ -160,16 +173,19 @@ def payload_document(article: Article) -> dict:
     }
 
 
-def documents(article: Article, digest: str, indexed: str) -> Iterator[dict]:
-    """Every Whoosh document of one article: record, payload, passages, sections."""
+def documents(
+    article: Article, digest: str, indexed: str, common: frozenset[str] = pairs.COMMON
+) -> Iterator[dict]:
+    """Every Whoosh document of one article: record, payload, passages, sections. `common`: the
+    index's common words (see pairs.py and common_words)."""
     yield article_document(article, digest, indexed)
     yield payload_document(article)
-    title_keys = pairs.heading_keys(article.title, pairs.TITLE)
+    title_keys = pairs.heading_keys(article.title, pairs.TITLE, common)
     for passage in article.passages:
-        yield passage_document(article, passage, title_keys)
+        yield passage_document(article, passage, title_keys, common)
     for section in article.sections:
         if section.passage_ids:  # a heading with no text of its own has nothing to find
-            yield section_document(article, section, title_keys)
+            yield section_document(article, section, title_keys, common)
 
 
 SYNONYMS_ID = "config:synonyms"
@@ -179,6 +195,28 @@ def synonyms_document(text: str) -> dict:
     """The corpus's synonyms.txt, kept in the index so that searches and their caches follow the
     index's generation (see synonyms.py)."""
     return {"id": SYNONYMS_ID, "doctype": "config", "payload": text.encode("utf-8")}
+
+
+COMMON_ID = "config:common-words"
+
+
+def common_document(words: frozenset[str]) -> dict:
+    """The corpus's own common words (pairs.frequent_stems), kept with the index built with them."""
+    return {"id": COMMON_ID, "doctype": "config", "payload": json.dumps(sorted(words)).encode("utf-8")}
+
+
+def common_words(stored: dict | None) -> frozenset[str]:
+    """An index's common words: the function words, and its corpus's own (the stored fields of
+    its common_document) when it has them."""
+    try:
+        words = json.loads(stored["payload"].decode("utf-8")) if stored else []
+    except (KeyError, AttributeError, UnicodeDecodeError, ValueError):
+        words = []
+    return (
+        pairs.COMMON | frozenset(w for w in words if isinstance(w, str))
+        if isinstance(words, list)
+        else pairs.COMMON
+    )
 
 
 def iso_date(value) -> str | None:

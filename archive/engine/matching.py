@@ -22,6 +22,7 @@ from whoosh.util.numeric import byte_to_length
 
 from ..lru import LRU
 from . import pairs
+from .documents import COMMON_ID, common_words
 from .positions import EMPTY_IDS, IDS, leaf_matcher, leaves, phrase_documents, read_postings
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
@@ -279,7 +280,7 @@ class Evaluator:
         """Which candidates (documents with every word) have the phrase: those with each of its
         pairs of words (one term each, see pairs.py); positions are read only for longer
         phrases, in the few documents left, and for pairs that are not indexed."""
-        keyed = pairs.query_keys(node.fieldname, node.words) if node.slop <= 1 else [None]
+        keyed = pairs.query_keys(node.fieldname, node.words, self.table.common) if node.slop <= 1 else [None]
         if pairs.FIELD not in self.searcher.schema:  # an index built before pairs
             keyed = [None]
         for keys in keyed:
@@ -364,6 +365,7 @@ class Table:
     numbers: dict[str, np.ndarray]  # numeric sort keys, as stored
     ranges: dict[str, np.ndarray]  # numbers and dates as their sortable column values
     lengths: dict[str, np.ndarray]
+    common: frozenset[str] = pairs.COMMON  # the words whose pairs are indexed (pairs.py)
 
     @classmethod
     def build(
@@ -383,6 +385,7 @@ class Table:
             numbers={name: numeric_column(searcher, name).astype(np.int64) for name in numbers},
             ranges={name: numeric_column(searcher, name) for name in ranges},
             lengths={name: field_lengths(searcher, name) for name, field in schema.items() if field.scorable},
+            common=common_words(searcher.document(id=COMMON_ID)),
         )
 
 

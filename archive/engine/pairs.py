@@ -14,16 +14,21 @@ analysis.py).
 Only pairs with a common word are indexed ("common grams", as Lucene's CommonGramsFilter): a
 common word's positions are what a phrase check cannot afford to read, while two rarer words have
 short posting lists to check. Indexing every pair doubled the terms of the index and made the
-build 67% slower; pairs with a common word make it 34–39% slower (20,000 passages). Pairs with
-a CJK bigram are not indexed: those phrases are read on positions.
+build 67% slower (20,000 passages: 132 -> 221 s); pairs with a function word 35% (177-183 s).
+Common are the function words and the 100 words most frequent in the index's own corpus when it
+was created (189-210 s): phrases like "class method" in a manual or "Xi Jinping" in a China
+archive took 0.2-1 s on positions at 130,000 passages (on 20,000: p50 69 -> 35 ms, slowest
+179 -> 53 ms). The set is kept in the index and never changes for it, since which pairs it holds
+must not. Pairs with a CJK bigram are not indexed: those phrases are read on positions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import pairwise
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from itertools import islice, pairwise
 
-from .analysis import CJK_RUN, indexed_pieces, stem
+from .analysis import CJK_RUN, indexed_pieces, iter_pieces, stem
 
 FIELD = "pairs"
 # The most frequent English and Russian function words. Fixed, not counted from the corpus: which
@@ -38,11 +43,25 @@ your и в во не что на с со как а то все но да к у �
 они он она оно это этот эта эти был была были быть есть при о об его ее их
 """.split()
 COMMON = frozenset(stem(word) for word in COMMON_WORDS)
+FREQUENT_WORDS = 100  # the corpus's own most frequent words (by files having them) added to COMMON
+MIN_WORD_CHARS = 2  # "xi", "un", "eu" are names
 BODY_EXACT, BODY_STEMS, TITLE, HEADING = "x", "s", "t", "h"
 PREFIX = {"exact": BODY_EXACT, "text": BODY_STEMS, "title": TITLE, "section": HEADING}
 
 
-def adjacent(text: str) -> Iterator[tuple[str, str, str, str]]:
+def frequent_stems(texts: Iterable[str], count: int = FREQUENT_WORDS) -> frozenset[str]:
+    """The `count` stems found in most of the texts (a sample of the corpus's files), besides the
+    function words: what else is common in this corpus."""
+    having: Counter[str] = Counter()
+    for text in texts:
+        having.update(
+            {stem(term) for term, _, _, _, _ in iter_pieces(text, whole=False) if len(term) >= MIN_WORD_CHARS}
+        )
+    ranked = (word for word, _ in having.most_common() if word not in COMMON and not CJK_RUN.match(word))
+    return frozenset(islice(ranked, count))
+
+
+def adjacent(text: str, common: frozenset[str] = COMMON) -> Iterator[tuple[str, str, str, str]]:
     """(word, its stem, next word, its stem) for every two terms at consecutive positions, as the
     analyzers place them, when one is common and neither is CJK. A compound's run-together form
     shares its last part's position (so it follows the part before, and precedes the next word)."""
@@ -54,26 +73,28 @@ def adjacent(text: str) -> Iterator[tuple[str, str, str, str]]:
         if CJK_RUN.match(term):  # its position stays empty: no pair reaches across it
             continue
         stemmed = stem(term)
-        common = stemmed in COMMON
+        is_common = stemmed in common
         for word, word_stem, word_common in before:
-            if common or word_common:
+            if is_common or word_common:
                 yield word, word_stem, term, stemmed
-        here.append((term, stemmed, common))
+        here.append((term, stemmed, is_common))
 
 
-def body_keys(text: str) -> set[str]:
+def body_keys(text: str, common: frozenset[str] = COMMON) -> set[str]:
     """The keys of a passage's own text: its pairs as written, and their stems where they differ."""
     keys = set()
-    for a, stem_a, b, stem_b in adjacent(text):
+    for a, stem_a, b, stem_b in adjacent(text, common):
         keys.add(f"{BODY_EXACT}:{a}_{b}")
         if stem_a != a or stem_b != b:
             keys.add(f"{BODY_STEMS}:{stem_a}_{stem_b}")
     return keys
 
 
-def heading_keys(text: str | None, prefix: str) -> set[str]:
+def heading_keys(text: str | None, prefix: str, common: frozenset[str] = COMMON) -> set[str]:
     """The keys of a title (TITLE) or heading (HEADING): their stemmed pairs."""
-    return {f"{prefix}:{stem_a}_{stem_b}" for _, stem_a, _, stem_b in adjacent(text)} if text else set()
+    if not text:
+        return set()
+    return {f"{prefix}:{stem_a}_{stem_b}" for _, stem_a, _, stem_b in adjacent(text, common)}
 
 
 def document_value(keys: set[str]) -> str | None:
@@ -81,18 +102,20 @@ def document_value(keys: set[str]) -> str | None:
     return " ".join(sorted(keys)) or None
 
 
-def query_keys(fieldname: str, words: list[str]) -> list[tuple[str, ...] | None]:
+def query_keys(
+    fieldname: str, words: list[str], common: frozenset[str] = COMMON
+) -> list[tuple[str, ...] | None]:
     """For each pair of adjacent words of a phrase searched in `fieldname` (words analysed for
     that field), the keys any of which a document with that pair has; None where the pair is not
-    indexed (no common word, a CJK word, or a field without pairs)."""
+    indexed (no common word, a CJK word, or a field without pairs). `common`: the index's."""
     prefix = PREFIX.get(fieldname)
-    return [_keys(prefix, a, b) if prefix else None for a, b in pairwise(words)]
+    return [_keys(prefix, a, b, common) if prefix else None for a, b in pairwise(words)]
 
 
-def _keys(prefix: str, a: str, b: str) -> tuple[str, ...] | None:
+def _keys(prefix: str, a: str, b: str, common: frozenset[str]) -> tuple[str, ...] | None:
     # The words of stemmed fields are stems already (and a stem's own stem may differ from it).
     stem_a, stem_b = (stem(a), stem(b)) if prefix == BODY_EXACT else (a, b)
-    if CJK_RUN.match(a) or CJK_RUN.match(b) or (stem_a not in COMMON and stem_b not in COMMON):
+    if CJK_RUN.match(a) or CJK_RUN.match(b) or (stem_a not in common and stem_b not in common):
         return None
     if prefix == BODY_STEMS and stem(a) == a and stem(b) == b:
         # a passage whose words are their own stems keeps only the pair as written
