@@ -16,7 +16,7 @@ common word's positions are what a phrase check cannot afford to read, while two
 short posting lists to check. Indexing every pair doubled the terms of the index and made the
 build 67% slower (20,000 passages: 132 -> 221 s); pairs with a function word 35% (177-183 s).
 Common are the function words and the 100 words most frequent in the index's own corpus when it
-was created (189-210 s): phrases like "class method" in a manual or "Xi Jinping" in a China
+was created (210 s): phrases like "class method" in a manual or "Xi Jinping" in a China
 archive took 0.2-1 s on positions at 130,000 passages (on 20,000: p50 69 -> 35 ms, slowest
 179 -> 53 ms). The set is kept in the index and never changes for it, since which pairs it holds
 must not. Pairs with a CJK bigram are not indexed: those phrases are read on positions.
