@@ -237,3 +237,17 @@ def test_a_citation_never_depends_on_the_articles_cited_before(seed):
     fresh_citations(seed)
     assert fresh_citations(other) == alone
     assert alone["ieee"].citation_text == "[1, p. 116]"
+
+
+def test_a_corrected_article_is_cited_as_corrected(seed):
+    """The citation engine never keeps an article it cited: after a reindex that corrects the
+    title or the date, the citation says what the bibliography entry says."""
+    from dataclasses import replace
+
+    locator = Locator("page", "117")
+    citations(seed, locator, ("chicago", "apa"))
+    fixed = citations(
+        replace(seed, title="A Corrected Title", date="2021-03-01"), locator, ("chicago", "apa")
+    )
+    assert "A Corrected Title" in fixed["chicago"].citation_text
+    assert "2021" in fixed["apa"].citation_text and "2019" not in fixed["apa"].citation_text

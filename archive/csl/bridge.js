@@ -58,6 +58,12 @@ function archiveCitation(id, itemsJson, citesJson) {
   if (!style.numbered) {
     if (!ARCHIVE.citers[id]) ARCHIVE.citers[id] = archiveNewEngine(id);
     var engine = ARCHIVE.citers[id];
+    // Forget the items it looked up before: citeproc-js keeps each item it retrieves (refhash)
+    // for the life of the engine, so a corrected article would be cited as it was, and the
+    // engine would grow with every article cited.
+    engine.tmp.loadedItemIDs = {};
+    engine.tmp.taintedItemIDs = {};
+    engine.registry.refhash = {};
     engine.archiveSys.items = {};
     JSON.parse(itemsJson).forEach(function (item) { engine.archiveSys.items[item.id] = item; });
     try {
