@@ -219,9 +219,9 @@ def index_common_words(batch: writing.Batch, known: dict, files: list[Path]) -> 
     with it. They never change while it has articles (its pairs were written with them)."""
     if known:
         return common_words(batch.stored(COMMON_ID))
-    words = pairs.frequent_stems(sample_texts(files))
-    batch.put(common_document(words))
-    return pairs.COMMON | words
+    words = pairs.COMMON | pairs.frequent_stems(sample_texts(files))
+    batch.put(common_document(words))  # whole: a later version's function words must not count
+    return words
 
 
 SAMPLE_FILES, SAMPLE_BYTES = 200, 200_000  # what is read of a corpus to find its frequent words

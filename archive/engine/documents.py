@@ -201,22 +201,20 @@ COMMON_ID = "config:common-words"
 
 
 def common_document(words: frozenset[str]) -> dict:
-    """The corpus's own common words (pairs.frequent_stems), kept with the index built with them."""
+    """The index's common words (see pairs.py), kept with the index built with them."""
     return {"id": COMMON_ID, "doctype": "config", "payload": json.dumps(sorted(words)).encode("utf-8")}
 
 
 def common_words(stored: dict | None) -> frozenset[str]:
-    """An index's common words: the function words, and its corpus's own (the stored fields of
-    its common_document) when it has them."""
+    """An index's common words (the stored fields of its common_document); the function words for
+    an index without them (or with them damaged), as it was built."""
     try:
-        words = json.loads(stored["payload"].decode("utf-8")) if stored else []
+        words = json.loads(stored["payload"].decode("utf-8")) if stored else None
     except (KeyError, AttributeError, UnicodeDecodeError, ValueError):
-        words = []
-    return (
-        pairs.COMMON | frozenset(w for w in words if isinstance(w, str))
-        if isinstance(words, list)
-        else pairs.COMMON
-    )
+        words = None
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+        return pairs.COMMON
+    return frozenset(words)
 
 
 def iso_date(value) -> str | None:

@@ -67,7 +67,7 @@ def adjacent(text: str, common: frozenset[str] = COMMON) -> Iterator[tuple[str, 
     shares its last part's position (so it follows the part before, and precedes the next word)."""
     before: list[tuple[str, str, bool]] = []  # the terms at the previous position
     here: list[tuple[str, str, bool]] = []
-    for term, _, _, _, whole in indexed_pieces(text):
+    for term, _, _, _, whole in indexed_pieces(text, True):  # the analyzers' cache entry
         if not whole:
             before, here = here, []
         if CJK_RUN.match(term):  # its position stays empty: no pair reaches across it
