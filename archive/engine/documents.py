@@ -173,11 +173,10 @@ def payload_document(article: Article) -> dict:
     }
 
 
-def documents(
-    article: Article, digest: str, indexed: str, common: frozenset[str] = pairs.COMMON
-) -> Iterator[dict]:
+def documents(article: Article, digest: str, indexed: str, common: frozenset[str]) -> Iterator[dict]:
     """Every Whoosh document of one article: record, payload, passages, sections. `common`: the
-    index's common words (see pairs.py and common_words)."""
+    index's common words (see pairs.py and common_words); no default, since documents written
+    with other words than the index's would lack the pairs its phrase queries look up."""
     yield article_document(article, digest, indexed)
     yield payload_document(article)
     title_keys = pairs.heading_keys(article.title, pairs.TITLE, common)
