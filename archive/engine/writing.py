@@ -12,7 +12,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from ..isolation import die_with_parent
-from . import trust
+from . import postings, trust
 from .documents import make_schema
 from .folder import index_state, open_index, write_marker
 from .index import count_live
@@ -21,6 +21,8 @@ WRITER_MB = 384  # per writer process, before Whoosh spills sorted postings to d
 # of 130,000 passages peaked at 1.4 GB a process with 1,024
 SUBWRITER_WAIT = 120  # seconds a finished sub-writer may take to hand over its segment
 MAX_WRITER_PROCESSES = 4
+
+postings.install()  # before any writer process forks
 
 
 def open_or_create(index_dir: Path, **marker):

@@ -1,0 +1,281 @@
+"""Postings of new segments: pooled by term while documents are added, and written into Whoosh's
+W3 segment files a term at a time, in Whoosh's own format.
+
+Whoosh pools every posting as a tuple, sorts them all, and past its memory limit pickles and
+unpickles each one through temporary runs; at the flush it hands the block writer one posting
+per call and looks the document's field length up again for each. A real archive writes about
+400 postings a passage. Here postings are grouped by term as they come (documents arrive in
+document order, so a term's postings need no sorting), runs hold whole terms pickled in
+chunks, and each term's blocks are written at once, their statistics taken from a table of the
+field's lengths read once per segment."""
+
+from __future__ import annotations
+
+import heapq
+import pickle
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator
+from itertools import pairwise
+from operator import itemgetter
+from pickle import dumps
+
+from whoosh import writing
+from whoosh.codec import whoosh3
+from whoosh.codec.base import OutOfOrderError
+from whoosh.filedb.filetables import _lengths as _LENGTHS
+from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import length_to_byte
+
+# Blocks whose pickle is shorter are written uncompressed (the block says so; readers follow it):
+# zlib's set-up costs ~20 µs a call, more than a short block saves, and most terms are rare.
+COMPRESS_FROM = 256
+SPELLING = -1  # Whoosh's marker for a word of the spelling graph, which is not a posting
+# Memory a pooled term and a pooled posting take (CPython 3.11, 64-bit), beyond their bytes
+TERM_BYTES, POSTING_BYTES = 260, 110
+RUN_CHUNK = 4096  # terms pickled together in a run
+
+# A term's postings: (fieldname, btext, document numbers, weights, values)
+Term = tuple[str, bytes, list, list, list]
+
+
+class TermPool(writing.PostingPool):
+    """Whoosh's PostingPool, keyed by term: each term's postings in one flat list (document,
+    weight, value, document, ...), saved to a run on disk in term order when the pool is full."""
+
+    def __init__(self, tempstore, segment, limitmb=128, **kwargs):
+        super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
+        self.terms: dict[tuple[str, bytes], list] = {}
+
+    def add(self, item) -> None:
+        fieldname, btext, docnum, weight, value = item
+        key = (fieldname, btext)
+        postings = self.terms.get(key)
+        if postings is None:
+            postings = self.terms[key] = []
+            self.fieldnames.add(fieldname)
+            self.currentsize += TERM_BYTES + len(btext)
+        postings += (docnum, weight, value)
+        self.currentsize += POSTING_BYTES + len(value or b"")
+        if self.currentsize > self.limit:
+            self.save()
+
+    def save(self) -> None:
+        if not self.terms:
+            return
+        path, run = self._new_run()
+        with run:
+            records = sorted(self.terms.items())
+            for start in range(0, len(records), RUN_CHUNK):
+                pickle.dump(records[start : start + RUN_CHUNK], run, pickle.HIGHEST_PROTOCOL)
+        self.runs.append(path)
+        self.terms, self.currentsize = {}, 0
+
+    def _read_run(self, path) -> Iterator[tuple]:
+        with self._open_run(path) as run:
+            while True:
+                try:
+                    yield from pickle.load(run)  # a run this process wrote
+                except EOFError:
+                    break
+        self._remove_run(path)
+
+    def iter_postings(self) -> TermPostings:
+        return TermPostings(self)
+
+    def sorted_terms(self) -> Iterator[Term]:
+        """Every term's postings in term order, documents in order within each."""
+        if not self.runs:
+            records: Iterable = sorted(self.terms.items())
+        else:
+            self.save()
+            runs, self.runs = self.runs, []
+            # merge() keeps the runs' order among equal terms: the order the documents came in
+            records = _joined(heapq.merge(*(self._read_run(path) for path in runs), key=itemgetter(0)))
+        for (fieldname, btext), postings in records:
+            yield fieldname, btext, postings[0::3], postings[1::3], postings[2::3]
+
+
+def _joined(records: Iterator[tuple]) -> Iterator[tuple]:
+    """Consecutive records of the same term as one."""
+    key, postings = None, None
+    for next_key, next_postings in records:
+        if next_key == key:
+            postings += next_postings
+            continue
+        if key is not None:
+            yield key, _in_document_order(postings)
+        key, postings = next_key, next_postings
+    if key is not None:
+        yield key, _in_document_order(postings)
+
+
+def _in_document_order(postings: list) -> list:
+    """A term's flat postings sorted by document (they already are unless documents were added
+    out of order)."""
+    ids = postings[0::3]
+    if all(a < b for a, b in pairwise(ids)):
+        return postings
+    triples = sorted(zip(ids, postings[1::3], postings[2::3], strict=True), key=itemgetter(0))
+    return [part for triple in triples for part in triple]
+
+
+class TermPostings:
+    """A TermPool's postings: by term for add_postings below, one at a time for anyone else."""
+
+    def __init__(self, pool: TermPool):
+        self.pool = pool
+
+    def terms(self) -> Iterator[Term]:
+        return self.pool.sorted_terms()
+
+    def __iter__(self):
+        for fieldname, btext, ids, weights, values in self.terms():
+            for docnum, weight, value in zip(ids, weights, values, strict=True):
+                yield fieldname, btext, docnum, weight, value
+
+
+def field_lengths(lengths, fieldname: str) -> list[int]:
+    """Each document's length of the field as the segment's length reader gives it (0 for a
+    field that keeps none), by document number."""
+    if lengths is None:
+        return []
+    length_of = lengths.doc_field_length
+    return [length_of(docnum, fieldname) or 0 for docnum in range(lengths.doc_count_all())]
+
+
+def add_postings(self, schema, lengths, items) -> None:
+    """W3FieldWriter.add_postings: `items` are a TermPool's postings, or (fieldname, btext,
+    docnum, weight, vbytes) tuples sorted by field, term and document."""
+    terms = items.terms() if isinstance(items, TermPostings) else _terms(items)
+    fieldname = btext = None
+    table: list[int] = []
+    for term_field, term_text, ids, weights, values in terms:
+        if term_field != fieldname:
+            if fieldname is not None:
+                if term_field < fieldname:
+                    raise OutOfOrderError(f"Field {fieldname!r} .. {term_field!r}")
+                self.finish_field()
+            self.start_field(term_field, schema[term_field])
+            table = field_lengths(lengths, term_field)
+        elif term_text <= btext:
+            raise OutOfOrderError(f"Term {fieldname}:{btext!r} .. {term_field}:{term_text!r}")
+        fieldname, btext = term_field, term_text
+        _write_term(self, btext, ids, weights, values, table)
+    if fieldname is not None:
+        self.finish_field()
+
+
+def _terms(items) -> Iterator[Term]:
+    """Sorted postings grouped by term (Whoosh's spelling words left out)."""
+    key, ids, weights, values = None, [], [], []
+    for fieldname, btext, docnum, weight, value in items:
+        if (fieldname, btext) != key:
+            if ids:
+                yield (*key, ids, weights, values)
+            key, ids, weights, values = (fieldname, btext), [], [], []
+        if docnum != SPELLING:
+            ids.append(docnum)
+            weights.append(weight)
+            values.append(value)
+    if ids:
+        yield (*key, ids, weights, values)
+
+
+def _write_term(self, btext: bytes, ids, weights, values, table: list[int]) -> None:
+    """One term's postings as W3PostingsWriter and W3TermInfo write them when given one at a time:
+    a header, full blocks of `blocklimit` postings, the last one (never empty) closing the term,
+    then the term's statistics and its postings' extent in the terms table."""
+    postwriter = self._postwriter
+    limit, level = postwriter._blocklimit, postwriter._compression
+    fixedsize = self._format.fixed_value_size()
+    postfile = self._postfile
+    offset = postfile.tell()
+    parts = [whoosh3.WHOOSH3_HEADER_MAGIC]
+    total, maxweight, minlength, maxlength = 0.0, 0, None, 0
+    for start in range(0, len(ids), limit):
+        end = start + limit
+        block_ids, block_weights = ids[start:end], weights[start:end]
+        stored = array("f", block_weights)  # the precision the block keeps
+        total += sum(stored)
+        present = [table[docnum] for docnum in block_ids if table[docnum]] if table else ()
+        block_min = min(present) if present else None
+        block_max = max(present) if present else 0
+        block_maxweight = max(0, max(block_weights))
+        data = dumps(
+            (_deltas(block_ids), _mini_weights(stored), _mini_values(values[start:end], fixedsize)), 2
+        )
+        compression = level if len(data) >= COMPRESS_FROM else 0
+        if compression:
+            data = zlib.compress(data, compression)
+        info = dumps(
+            (
+                len(block_ids),
+                block_ids[-1],
+                block_maxweight,
+                compression,
+                length_to_byte(block_min),
+                length_to_byte(block_max),
+            ),
+            2,
+        )
+        size = len(info) + len(data)
+        parts += (pack_int(-size if end >= len(ids) else size), info, data)
+        maxweight = max(maxweight, block_maxweight)
+        minlength = block_min if minlength is None else min(minlength, block_min)
+        maxlength = max(maxlength, block_max)
+    written = b"".join(parts)
+    postfile.write(written)
+    terminfo = whoosh3.W3TermInfo._struct.pack(
+        False,
+        total,
+        len(ids),
+        0 if minlength is None else length_to_byte(minlength),
+        length_to_byte(maxlength),
+        maxweight,
+        ids[0],
+        ids[-1],
+    )
+    _add_key(
+        self._tindex,
+        pack_ushort(self._fieldid) + btext,
+        terminfo + pack_long(offset) + pack_int(len(written)),
+    )
+
+
+def _deltas(ids: list[int]) -> tuple[int, ...]:
+    return tuple(b - a for a, b in pairwise([0, *ids]))
+
+
+def _mini_weights(weights: array):
+    """W3PostingsWriter._mini_weights: None when all are 1, one number when all are equal."""
+    first = weights[0]
+    if all(w == first for w in weights):
+        return None if first == 1.0 else first
+    return tuple(weights)
+
+
+def _mini_values(values: list[bytes], fixedsize):
+    present = [value for value in values if value]
+    if fixedsize is None or fixedsize < 0:
+        return tuple(present)
+    return None if fixedsize == 0 else b"".join(present)
+
+
+def _add_key(table, key: bytes, value: bytes) -> None:
+    """OrderedHashWriter.add, in one write."""
+    if key <= table.lastkey:
+        raise ValueError(f"Keys must increase: {table.lastkey!r}..{key!r}")
+    dbfile = table.dbfile
+    position = dbfile.tell()
+    table.index.append(position)
+    dbfile.write(_LENGTHS.pack(len(key), len(value)) + key + value)
+    digest = table.hashfn(key)
+    table.buckets[digest & 255].append((digest, position))
+    table.lastkey = key
+
+
+def install() -> None:
+    """Make every segment written in this process (and the processes it forks) use them."""
+    writing.PostingPool = TermPool
+    whoosh3.W3FieldWriter.add_postings = add_postings

@@ -1,0 +1,149 @@
+"""The term-at-a-time posting writer writes the very bytes Whoosh's own writer does."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from whoosh import writing
+from whoosh.codec import whoosh3
+from whoosh.codec.base import FieldWriter, OutOfOrderError
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+
+from archive.engine import postings
+from archive.engine.documents import make_schema
+
+WORDS = [f"w{n}" for n in range(40)] + ["common"] * 30  # "common" reaches several blocks
+
+
+def small_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        body=TEXT(stored=True),
+        boosted=TEXT(field_boost=1.3),  # weights float32 cannot hold exactly
+        tags=KEYWORD(scorable=False),
+        scored_tags=KEYWORD(scorable=True, lowercase=True),
+    )
+
+
+def random_documents(seed: int, count: int) -> list[dict]:
+    rng = random.Random(seed)
+    documents = []
+    for n in range(count):
+        document = {"id": f"d{n}", "body": " ".join(rng.choices(WORDS, k=rng.randint(1, 300)))}
+        if rng.random() < 0.7:  # documents without some fields: lengths of 0, values absent
+            document["boosted"] = " ".join(rng.choices(WORDS, k=rng.randint(1, 4)))
+        if rng.random() < 0.5:
+            document["tags"] = " ".join(rng.sample(WORDS[:40], rng.randint(1, 5)))
+            document["scored_tags"] = document["tags"].upper()
+        documents.append(document)
+    return documents
+
+
+WHOOSH_POOL = postings.TermPool.__bases__[0]
+
+
+def segment_files(
+    folder: Path, schema: Schema, documents: list[dict], ours: bool, limitmb=64
+) -> dict[str, bytes]:
+    """The segment's files by extension, written by Whoosh's pool and field writer or by ours;
+    `limitmb`: the pool's memory, past which it saves runs to disk."""
+    saved = writing.PostingPool, whoosh3.W3FieldWriter.add_postings
+    writing.PostingPool = postings.TermPool if ours else WHOOSH_POOL
+    whoosh3.W3FieldWriter.add_postings = postings.add_postings if ours else FieldWriter.add_postings
+    try:
+        folder.mkdir()
+        ix = FileStorage(str(folder)).create_index(schema)
+        writer = ix.writer(compound=False, limitmb=limitmb)  # one file per kind, as the archive
+        for document in documents:
+            writer.add_document(**document)
+        writer.commit()
+    finally:
+        writing.PostingPool, whoosh3.W3FieldWriter.add_postings = saved
+    return {path.name.split(".", 1)[1]: path.read_bytes() for path in folder.glob("MAIN_*.*")}
+
+
+@pytest.fixture
+def always_compressed(monkeypatch):
+    """Blocks compressed whatever their size, as Whoosh writes them."""
+    monkeypatch.setattr(postings, "COMPRESS_FROM", 0)
+
+
+@pytest.mark.parametrize(("seed", "limitmb"), [(0, 64), (1, 64), (2, 0.2), (3, 0.05)])
+def test_segments_are_the_bytes_whoosh_writes(tmp_path, monkeypatch, seed, limitmb, always_compressed):
+    """Also when both pools save runs to disk (a small `limitmb`), in several chunks each."""
+    runs = []
+    monkeypatch.setattr(postings, "RUN_CHUNK", 5)
+    monkeypatch.setattr(
+        postings.TermPool, "_new_run", lambda pool: runs.append(1) or WHOOSH_POOL._new_run(pool)
+    )
+    documents = random_documents(seed, 400)
+    theirs = segment_files(tmp_path / "whoosh", small_schema(), documents, False, limitmb)
+    ours = segment_files(tmp_path / "ours", small_schema(), documents, True, limitmb)
+    assert len(runs) > 3 if limitmb < 1 else not runs
+    assert set(ours) == set(theirs) and "trm" in ours and "pst" in ours
+    assert all(ours[name] == theirs[name] for name in theirs), [n for n in theirs if ours[n] != theirs[n]]
+
+
+def test_archive_documents_give_the_bytes_whoosh_writes(tmp_path, seed, always_compressed):
+    from archive.engine import pairs
+    from archive.engine.documents import documents
+
+    prepared = list(documents(seed, "digest", "2026-01-01T00:00:00Z", pairs.COMMON))
+    theirs = segment_files(tmp_path / "whoosh", make_schema(), prepared, ours=False)
+    ours = segment_files(tmp_path / "ours", make_schema(), prepared, ours=True)
+    assert ours == theirs
+
+
+def all_postings(folder: Path) -> list[tuple]:
+    """Every term's statistics and postings as Whoosh's reader gives them."""
+    with FileStorage(str(folder)).open_index().reader() as reader:
+        found = []
+        for fieldname, btext in reader.all_terms():
+            info = reader.term_info(fieldname, btext)
+            matcher = reader.postings(fieldname, btext)
+            postings = []
+            while matcher.is_active():
+                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length())
+            found.append((fieldname, btext, stats, info.max_weight(), info.min_id(), postings))
+        return found
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_short_blocks_uncompressed_read_back_as_whoosh_wrote_them(tmp_path, seed):
+    documents = random_documents(seed, 300)
+    theirs = segment_files(tmp_path / "whoosh", small_schema(), documents, ours=False)
+    ours = segment_files(tmp_path / "ours", small_schema(), documents, ours=True)
+    assert ours["pst"] != theirs["pst"]  # some blocks were written uncompressed
+    assert all_postings(tmp_path / "ours") == all_postings(tmp_path / "whoosh")
+
+
+def test_postings_out_of_order_are_refused(tmp_path):
+    ix = FileStorage(str(tmp_path)).create_index(small_schema())
+    writer = ix.writer()
+    items = [("body", b"b", 0, 1.0, b""), ("body", b"a", 1, 1.0, b"")]
+    with pytest.raises(OutOfOrderError):
+        postings.add_postings(writer.fieldwriter, writer.schema, None, iter(items))
+    writer.cancel()
+
+
+def test_a_term_pooled_out_of_document_order_is_written_in_order(tmp_path):
+    """Documents come in order from the writer; anything else is sorted, never written as is."""
+    ix = FileStorage(str(tmp_path)).create_index(small_schema())
+    pool = postings.TermPool(ix.storage, None, limitmb=64)
+    for docnum in (5, 9):
+        pool.add(("body", b"word", docnum, 1.0, b"a"))
+    pool.save()
+    for docnum in (2, 7):
+        pool.add(("body", b"word", docnum, 2.0, b"b"))
+    assert list(pool.iter_postings()) == [
+        ("body", b"word", 2, 2.0, b"b"),
+        ("body", b"word", 5, 1.0, b"a"),
+        ("body", b"word", 7, 2.0, b"b"),
+        ("body", b"word", 9, 1.0, b"a"),
+    ]
+    assert not pool.runs
