@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import writing
-from whoosh.codec import whoosh3
-from whoosh.codec.base import FieldWriter, OutOfOrderError
+from whoosh.codec.base import OutOfOrderError
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
@@ -42,17 +41,14 @@ def random_documents(seed: int, count: int) -> list[dict]:
     return documents
 
 
-WHOOSH_POOL = postings.TermPool.__bases__[0]
-
-
 def segment_files(
     folder: Path, schema: Schema, documents: list[dict], ours: bool, limitmb=64
 ) -> dict[str, bytes]:
-    """The segment's files by extension, written by Whoosh's pool and field writer or by ours;
-    `limitmb`: the pool's memory, past which it saves runs to disk."""
-    saved = writing.PostingPool, whoosh3.W3FieldWriter.add_postings
-    writing.PostingPool = postings.TermPool if ours else WHOOSH_POOL
-    whoosh3.W3FieldWriter.add_postings = postings.add_postings if ours else FieldWriter.add_postings
+    """The segment's files by extension, written by Whoosh's pool, formats and field writer or by
+    ours; `limitmb`: the pool's memory, past which it saves runs to disk."""
+    saved = {key: getattr(*key) for key in postings.OURS}
+    for (owner, name), replacement in (postings.OURS if ours else postings.WHOOSH).items():
+        setattr(owner, name, replacement)
     try:
         folder.mkdir()
         ix = FileStorage(str(folder)).create_index(schema)
@@ -61,7 +57,8 @@ def segment_files(
             writer.add_document(**document)
         writer.commit()
     finally:
-        writing.PostingPool, whoosh3.W3FieldWriter.add_postings = saved
+        for (owner, name), replacement in saved.items():
+            setattr(owner, name, replacement)
     return {path.name.split(".", 1)[1]: path.read_bytes() for path in folder.glob("MAIN_*.*")}
 
 
@@ -77,7 +74,9 @@ def test_segments_are_the_bytes_whoosh_writes(tmp_path, monkeypatch, seed, limit
     runs = []
     monkeypatch.setattr(postings, "RUN_CHUNK", 5)
     monkeypatch.setattr(
-        postings.TermPool, "_new_run", lambda pool: runs.append(1) or WHOOSH_POOL._new_run(pool)
+        postings.TermPool,
+        "_new_run",
+        lambda pool: runs.append(1) or postings.WHOOSH[writing, "PostingPool"]._new_run(pool),
     )
     documents = random_documents(seed, 400)
     theirs = segment_files(tmp_path / "whoosh", small_schema(), documents, False, limitmb)

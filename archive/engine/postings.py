@@ -275,7 +275,15 @@ def _add_key(table, key: bytes, value: bytes) -> None:
     table.lastkey = key
 
 
+# What install() replaces, and Whoosh's originals
+OURS = {
+    (writing, "PostingPool"): TermPool,
+    (whoosh3.W3FieldWriter, "add_postings"): add_postings,
+}
+WHOOSH = {(owner, name): getattr(owner, name) for owner, name in OURS}
+
+
 def install() -> None:
     """Make every segment written in this process (and the processes it forks) use them."""
-    writing.PostingPool = TermPool
-    whoosh3.W3FieldWriter.add_postings = add_postings
+    for (owner, name), replacement in OURS.items():
+        setattr(owner, name, replacement)
