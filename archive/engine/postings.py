@@ -16,8 +16,7 @@ import pickle
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
-from itertools import pairwise
-from operator import itemgetter
+from operator import itemgetter, sub
 from pickle import dumps
 
 from whoosh import writing
@@ -41,7 +40,9 @@ Term = tuple[str, bytes, list, list, list]
 
 class TermPool(writing.PostingPool):
     """Whoosh's PostingPool, keyed by term: each term's postings in one flat list (document,
-    weight, value, document, ...), saved to a run on disk in term order when the pool is full."""
+    weight, value, document, ...), saved to a run on disk in term order when the pool is full.
+    A writer adds postings in document order (add_document numbers documents as they come,
+    add_reader renumbers a segment's in their order), so each list is in document order."""
 
     def __init__(self, tempstore, segment, limitmb=128, **kwargs):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
@@ -97,26 +98,25 @@ class TermPool(writing.PostingPool):
 
 
 def _joined(records: Iterator[tuple]) -> Iterator[tuple]:
-    """Consecutive records of the same term as one."""
-    key, postings = None, None
+    """Consecutive records of the same term as one. A record's postings are in document order
+    (they were added so: see TermPool); where one record's first document does not come after
+    the previous one's last, the term's postings are sorted."""
+    key, postings, ordered = None, None, True
     for next_key, next_postings in records:
         if next_key == key:
+            ordered = ordered and postings[-3] < next_postings[0]
             postings += next_postings
             continue
         if key is not None:
-            yield key, _in_document_order(postings)
-        key, postings = next_key, next_postings
+            yield key, postings if ordered else _in_document_order(postings)
+        key, postings, ordered = next_key, next_postings, True
     if key is not None:
-        yield key, _in_document_order(postings)
+        yield key, postings if ordered else _in_document_order(postings)
 
 
 def _in_document_order(postings: list) -> list:
-    """A term's flat postings sorted by document (they already are unless documents were added
-    out of order)."""
-    ids = postings[0::3]
-    if all(a < b for a, b in pairwise(ids)):
-        return postings
-    triples = sorted(zip(ids, postings[1::3], postings[2::3], strict=True), key=itemgetter(0))
+    """A term's flat postings sorted by document."""
+    triples = sorted(zip(postings[0::3], postings[1::3], postings[2::3], strict=True), key=itemgetter(0))
     return [part for triple in triples for part in triple]
 
 
@@ -244,7 +244,7 @@ def _write_term(self, btext: bytes, ids, weights, values, table: list[int]) -> N
 
 
 def _deltas(ids: list[int]) -> tuple[int, ...]:
-    return tuple(b - a for a, b in pairwise([0, *ids]))
+    return tuple(map(sub, ids, [0, *ids[:-1]]))
 
 
 def _mini_weights(weights: array):
