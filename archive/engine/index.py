@@ -45,8 +45,18 @@ whoosh3.W3PerDocReader._cached_reader = _cached_reader
 
 
 def count_live(searcher: Searcher, doctype: str) -> int:
-    """Documents of a type, deleted ones excluded (doc_frequency counts them until a merge)."""
-    return sum(1 for _ in searcher.document_numbers(doctype=doctype))
+    """Documents of a type, deleted ones excluded: doc_frequency counts them until a merge, so
+    the deleted documents of the type are taken off it (they are few; listing the live ones took
+    0.2 s at 20,000 passages after every reindex)."""
+    total = 0
+    for leaf, _ in searcher.reader().leaf_readers():
+        if ("doctype", doctype) not in leaf:
+            continue
+        total += leaf.doc_frequency("doctype", doctype)
+        if leaf.has_deletions():
+            deleted = leaf.deleted_docs_set
+            total -= sum(1 for docnum in deleted if leaf.stored_fields(docnum).get("doctype") == doctype)
+    return total
 
 
 class IndexHandle:
