@@ -146,3 +146,16 @@ def test_a_term_pooled_out_of_document_order_is_written_in_order(tmp_path):
         ("body", b"word", 9, 1.0, b"a"),
     ]
     assert not pool.runs
+
+
+def test_a_cancelled_writer_leaves_no_runs(tmp_path):
+    ix = FileStorage(str(tmp_path)).create_index(small_schema())
+    writer = ix.writer(limitmb=0.01)
+    assert isinstance(writer.pool, postings.TermPool)  # installed by the engine
+    for document in random_documents(5, 100):
+        writer.add_document(**document)
+    runs = list(writer.pool.runs)
+    assert runs and all(writer.pool.tempstore.file_exists(run) for run in runs)
+    writer.pool.cleanup()
+    assert not any(writer.pool.tempstore.file_exists(run) for run in runs)
+    writer.cancel()

@@ -11,6 +11,7 @@ field's lengths read once per segment."""
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import pickle
 import zlib
@@ -80,6 +81,14 @@ class TermPool(writing.PostingPool):
                 except EOFError:
                     break
         self._remove_run(path)
+
+    def cleanup(self) -> None:
+        """Runs removed from the writer's temporary storage (Whoosh's removes them by a path
+        relative to the working directory, that is not at all)."""
+        for path in self.runs:
+            with contextlib.suppress(OSError):
+                self._remove_run(path)
+        self.runs = []
 
     def iter_postings(self) -> TermPostings:
         return TermPostings(self)
