@@ -52,16 +52,21 @@ def test_derived_structures_are_rebuilt_for_a_new_generation_only(tmp_path):
 
 
 def test_live_counts_leave_out_replaced_and_removed_documents(tmp_index, corpus_dir):
-    """Deleted documents stay in doc_frequency until a merge; the counts take them off."""
+    """Deleted documents stay in doc_frequency until a merge; the counts take them off, also in
+    a segment whose documents were all replaced since."""
     from archive.engine.index import count_live
     from archive.reindex import reindex
 
     seed = corpus_dir / "cc-2019-09-china-russia.md"
-    seed.write_text(seed.read_text(encoding="utf-8") + "\n\nA paragraph added later.\n", encoding="utf-8")
+    original = seed.read_text(encoding="utf-8")
     next(p for p in corpus_dir.glob("*.html")).unlink()
-    reindex(corpus_dir, tmp_index)
-    handle = IndexHandle(tmp_index)
-    searcher = handle.searcher()
-    assert searcher.reader().has_deletions()
-    for doctype in ("article", "payload", "passage", "section", "tombstone", "history"):
-        assert count_live(searcher, doctype) == sum(1 for _ in searcher.document_numbers(doctype=doctype))
+    for text in (original + "\n\nA paragraph added later.\n", original, original + "\n\nAnother.\n"):
+        seed.write_text(text, encoding="utf-8")
+        reindex(corpus_dir, tmp_index)
+        handle = IndexHandle(tmp_index)
+        searcher = handle.searcher()
+        assert searcher.reader().has_deletions()
+        for doctype in ("article", "payload", "passage", "section", "tombstone", "history"):
+            listed = sum(1 for _ in searcher.document_numbers(doctype=doctype))
+            assert count_live(searcher, doctype) == listed, doctype
+        handle.close()

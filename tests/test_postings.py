@@ -70,18 +70,33 @@ def always_compressed(monkeypatch):
 
 @pytest.mark.parametrize(("seed", "limitmb"), [(0, 64), (1, 64), (2, 0.2), (3, 0.05)])
 def test_segments_are_the_bytes_whoosh_writes(tmp_path, monkeypatch, seed, limitmb, always_compressed):
-    """Also when both pools save runs to disk (a small `limitmb`), in several chunks each."""
-    runs = []
-    monkeypatch.setattr(postings, "RUN_CHUNK", 5)
-    monkeypatch.setattr(
-        postings.TermPool,
-        "_new_run",
-        lambda pool: runs.append(1) or postings.WHOOSH[writing, "PostingPool"]._new_run(pool),
-    )
+    """Also when both pools save runs to disk (a small `limitmb`), in several chunks each, and
+    merge them in several turns."""
+    runs, reading = [], [0, 0]  # runs written; runs open for reading now, and at most
+    whoosh_pool = postings.WHOOSH[writing, "PostingPool"]
+
+    def new_run(pool):
+        runs.append(1)
+        return whoosh_pool._new_run(pool)
+
+    def open_run(pool, path):
+        reading[0] += 1
+        reading[1] = max(reading)
+        return whoosh_pool._open_run(pool, path)
+
+    def remove_run(pool, path):
+        reading[0] -= 1
+        return whoosh_pool._remove_run(pool, path)
+
+    monkeypatch.setattr(postings, "RUN_CHUNK_BYTES", 2000)
+    monkeypatch.setattr(postings, "MAX_OPEN_RUNS", 3)  # runs merged in turns before the flush
+    for name, replacement in (("_new_run", new_run), ("_open_run", open_run), ("_remove_run", remove_run)):
+        monkeypatch.setattr(postings.TermPool, name, replacement)
     documents = random_documents(seed, 400)
     theirs = segment_files(tmp_path / "whoosh", small_schema(), documents, False, limitmb)
     ours = segment_files(tmp_path / "ours", small_schema(), documents, True, limitmb)
     assert len(runs) > 3 if limitmb < 1 else not runs
+    assert reading[1] <= 3
     assert set(ours) == set(theirs) and "trm" in ours and "pst" in ours
     assert all(ours[name] == theirs[name] for name in theirs), [n for n in theirs if ours[n] != theirs[n]]
 
@@ -130,22 +145,52 @@ def test_postings_out_of_order_are_refused(tmp_path):
     writer.cancel()
 
 
-def test_a_term_pooled_out_of_document_order_is_written_in_order(tmp_path):
-    """Documents come in order from the writer; anything else is sorted, never written as is."""
+@pytest.mark.parametrize("saved", [False, True])
+def test_postings_pooled_out_of_order_come_out_as_whoosh_sorts_them(tmp_path, saved):
+    """Writers add documents in order; anything else is sorted (by document, weight, value),
+    whether it stayed in memory or met in runs, never written as it came."""
     ix = FileStorage(str(tmp_path)).create_index(small_schema())
     pool = postings.TermPool(ix.storage, None, limitmb=64)
     for docnum in (5, 9):
         pool.add(("body", b"word", docnum, 1.0, b"a"))
-    pool.save()
-    for docnum in (2, 7):
-        pool.add(("body", b"word", docnum, 2.0, b"b"))
+    if saved:
+        pool.save()
+    for docnum, weight in ((2, 2.0), (7, 2.0), (7, 1.0)):
+        pool.add(("body", b"word", docnum, weight, b"b"))
     assert list(pool.iter_postings()) == [
         ("body", b"word", 2, 2.0, b"b"),
         ("body", b"word", 5, 1.0, b"a"),
+        ("body", b"word", 7, 1.0, b"b"),
         ("body", b"word", 7, 2.0, b"b"),
         ("body", b"word", 9, 1.0, b"a"),
     ]
     assert not pool.runs
+
+
+def test_whooshs_one_segment_parallel_writer_still_writes_what_whoosh_writes(tmp_path):
+    """Whoosh's MpWriter with one segment merges its sub-writers' runs a posting at a time (the
+    archive writes a segment per process; the pool must serve both)."""
+    from whoosh.multiproc import SerialMpWriter
+
+    documents = random_documents(7, 300)
+    found = {}
+    for ours in (False, True):
+        folder = tmp_path / str(ours)
+        folder.mkdir()
+        saved = {key: getattr(*key) for key in postings.OURS}
+        for (owner, name), replacement in (postings.OURS if ours else postings.WHOOSH).items():
+            setattr(owner, name, replacement)
+        try:
+            ix = FileStorage(str(folder)).create_index(small_schema())
+            writer = SerialMpWriter(ix, procs=2, batchsize=40, limitmb=0.05)
+            for document in documents:
+                writer.add_document(**document)
+            writer.commit()
+        finally:
+            for (owner, name), replacement in saved.items():
+                setattr(owner, name, replacement)
+        found[ours] = all_postings(folder)
+    assert found[True] == found[False]
 
 
 def test_a_cancelled_writer_leaves_no_runs(tmp_path):

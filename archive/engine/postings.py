@@ -33,7 +33,8 @@ COMPRESS_FROM = 256
 SPELLING = -1  # Whoosh's marker for a word of the spelling graph, which is not a posting
 # Memory a pooled term and a pooled posting take (CPython 3.11, 64-bit), beyond their bytes
 TERM_BYTES, POSTING_BYTES = 260, 110
-RUN_CHUNK = 4096  # terms pickled together in a run
+RUN_CHUNK_BYTES = 1 << 20  # pickled together in a run: merging holds one chunk of each run
+MAX_OPEN_RUNS = 64  # runs merged at once (Whoosh: 128)
 
 # A term's postings: (fieldname, btext, document numbers, weights, values)
 Term = tuple[str, bytes, list, list, list]
@@ -42,38 +43,61 @@ Term = tuple[str, bytes, list, list, list]
 class TermPool(writing.PostingPool):
     """Whoosh's PostingPool, keyed by term: each term's postings in one flat list (document,
     weight, value, document, ...), saved to a run on disk in term order when the pool is full.
-    A writer adds postings in document order (add_document numbers documents as they come,
-    add_reader renumbers a segment's in their order), so each list is in document order."""
+    Writers add postings in document order (add_document numbers documents as they come,
+    add_reader renumbers a segment's in their order); a term whose postings came otherwise is
+    sorted as Whoosh sorts them (by document, weight, value) before it is written."""
 
     def __init__(self, tempstore, segment, limitmb=128, **kwargs):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
         self.terms: dict[tuple[str, bytes], list] = {}
+        self.unordered: set[tuple[str, bytes]] = set()
 
     def add(self, item) -> None:
         fieldname, btext, docnum, weight, value = item
+        if docnum == SPELLING:
+            return
         key = (fieldname, btext)
         postings = self.terms.get(key)
         if postings is None:
             postings = self.terms[key] = []
             self.fieldnames.add(fieldname)
             self.currentsize += TERM_BYTES + len(btext)
+        elif postings[-3] >= docnum:
+            self.unordered.add(key)
         postings += (docnum, weight, value)
         self.currentsize += POSTING_BYTES + len(value or b"")
         if self.currentsize > self.limit:
             self.save()
 
+    def pooled(self) -> list[tuple]:
+        """The terms in memory as (key, postings) records in term order, the pool emptied."""
+        records = sorted(self.terms.items())
+        if self.unordered:
+            records = [(key, _sorted_postings(p) if key in self.unordered else p) for key, p in records]
+        self.terms, self.unordered, self.currentsize = {}, set(), 0
+        return records
+
     def save(self) -> None:
-        if not self.terms:
-            return
+        if self.terms:
+            self.runs.append(self._write_records(self.pooled()))
+
+    def _write_records(self, records: Iterable[tuple]) -> str:
+        """A new run of (key, postings) records, pickled in chunks of about RUN_CHUNK_BYTES."""
         path, run = self._new_run()
         with run:
-            records = sorted(self.terms.items())
-            for start in range(0, len(records), RUN_CHUNK):
-                pickle.dump(records[start : start + RUN_CHUNK], run, pickle.HIGHEST_PROTOCOL)
-        self.runs.append(path)
-        self.terms, self.currentsize = {}, 0
+            chunk, size = [], 0
+            for record in records:
+                chunk.append(record)
+                size += TERM_BYTES + len(record[1]) // 3 * POSTING_BYTES
+                if size >= RUN_CHUNK_BYTES:
+                    pickle.dump(chunk, run, pickle.HIGHEST_PROTOCOL)
+                    chunk, size = [], 0
+            if chunk:
+                pickle.dump(chunk, run, pickle.HIGHEST_PROTOCOL)
+        return path
 
-    def _read_run(self, path) -> Iterator[tuple]:
+    def _read_records(self, path) -> Iterator[tuple]:
+        """A run's records, its file removed once read."""
         with self._open_run(path) as run:
             while True:
                 try:
@@ -81,6 +105,24 @@ class TermPool(writing.PostingPool):
                 except EOFError:
                     break
         self._remove_run(path)
+
+    def _read_run(self, path) -> Iterator[tuple]:
+        """A run's postings one at a time, as Whoosh's writers read a pool's runs (MpWriter
+        merges its sub-writers' runs so when it writes one segment)."""
+        for (fieldname, btext), postings in self._read_records(path):
+            for i in range(0, len(postings), 3):
+                yield fieldname, btext, postings[i], postings[i + 1], postings[i + 2]
+
+    def _merged(self, paths: list[str]) -> Iterator[tuple]:
+        # merge() keeps the runs' order among equal terms: the order the documents came in
+        return _joined(heapq.merge(*(self._read_records(path) for path in paths), key=itemgetter(0)))
+
+    def reduce_to(self, target: int, k: int) -> None:
+        """Merge runs, at most `k` at a time and oldest first (so documents stay in order),
+        until `target` remain."""
+        while len(self.runs) > target:
+            merged = self._write_records(self._merged(self.runs[:k]))
+            self.runs = [merged, *self.runs[k:]]
 
     def cleanup(self) -> None:
         """Runs removed from the writer's temporary storage (Whoosh's removes them by a path
@@ -96,20 +138,19 @@ class TermPool(writing.PostingPool):
     def sorted_terms(self) -> Iterator[Term]:
         """Every term's postings in term order, documents in order within each."""
         if not self.runs:
-            records: Iterable = sorted(self.terms.items())
+            records: Iterable = self.pooled()
         else:
             self.save()
+            self.reduce_to(MAX_OPEN_RUNS, MAX_OPEN_RUNS)
             runs, self.runs = self.runs, []
-            # merge() keeps the runs' order among equal terms: the order the documents came in
-            records = _joined(heapq.merge(*(self._read_run(path) for path in runs), key=itemgetter(0)))
+            records = self._merged(runs)
         for (fieldname, btext), postings in records:
             yield fieldname, btext, postings[0::3], postings[1::3], postings[2::3]
 
 
 def _joined(records: Iterator[tuple]) -> Iterator[tuple]:
-    """Consecutive records of the same term as one. A record's postings are in document order
-    (they were added so: see TermPool); where one record's first document does not come after
-    the previous one's last, the term's postings are sorted."""
+    """Consecutive records of the same term as one. Each record is in order; where one's first
+    document does not come after the previous one's last, the term's postings are sorted."""
     key, postings, ordered = None, None, True
     for next_key, next_postings in records:
         if next_key == key:
@@ -117,15 +158,15 @@ def _joined(records: Iterator[tuple]) -> Iterator[tuple]:
             postings += next_postings
             continue
         if key is not None:
-            yield key, postings if ordered else _in_document_order(postings)
+            yield key, postings if ordered else _sorted_postings(postings)
         key, postings, ordered = next_key, next_postings, True
     if key is not None:
-        yield key, postings if ordered else _in_document_order(postings)
+        yield key, postings if ordered else _sorted_postings(postings)
 
 
-def _in_document_order(postings: list) -> list:
-    """A term's flat postings sorted by document."""
-    triples = sorted(zip(postings[0::3], postings[1::3], postings[2::3], strict=True), key=itemgetter(0))
+def _sorted_postings(postings: list) -> list:
+    """A term's flat postings sorted as Whoosh's pool sorts them: by document, weight, value."""
+    triples = sorted(zip(postings[0::3], postings[1::3], postings[2::3], strict=True))
     return [part for triple in triples for part in triple]
 
 
@@ -144,10 +185,10 @@ class TermPostings:
                 yield fieldname, btext, docnum, weight, value
 
 
-def field_lengths(lengths, fieldname: str) -> list[int]:
-    """Each document's length of the field as the segment's length reader gives it (0 for a
-    field that keeps none), by document number."""
-    if lengths is None:
+def field_lengths(lengths, fieldobj, fieldname: str) -> list[int]:
+    """Each document's length of the field as the segment's length reader gives it, by document
+    number; none for a field that keeps no lengths (only scorable fields do)."""
+    if lengths is None or not fieldobj.scorable:
         return []
     length_of = lengths.doc_field_length
     return [length_of(docnum, fieldname) or 0 for docnum in range(lengths.doc_count_all())]
@@ -156,6 +197,8 @@ def field_lengths(lengths, fieldname: str) -> list[int]:
 def add_postings(self, schema, lengths, items) -> None:
     """W3FieldWriter.add_postings: `items` are a TermPool's postings, or (fieldname, btext,
     docnum, weight, vbytes) tuples sorted by field, term and document."""
+    if self._codec._inlinelimit > 1:  # a codec that inlines short lists: Whoosh's writer does that
+        return WHOOSH[whoosh3.W3FieldWriter, "add_postings"](self, schema, lengths, items)
     terms = items.terms() if isinstance(items, TermPostings) else _terms(items)
     fieldname = btext = None
     table: list[int] = []
@@ -166,7 +209,7 @@ def add_postings(self, schema, lengths, items) -> None:
                     raise OutOfOrderError(f"Field {fieldname!r} .. {term_field!r}")
                 self.finish_field()
             self.start_field(term_field, schema[term_field])
-            table = field_lengths(lengths, term_field)
+            table = field_lengths(lengths, schema[term_field], term_field)
         elif term_text <= btext:
             raise OutOfOrderError(f"Term {fieldname}:{btext!r} .. {term_field}:{term_text!r}")
         fieldname, btext = term_field, term_text
