@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,24 +42,31 @@ def random_documents(seed: int, count: int) -> list[dict]:
     return documents
 
 
-def segment_files(
-    folder: Path, schema: Schema, documents: list[dict], ours: bool, limitmb=64
-) -> dict[str, bytes]:
-    """The segment's files by extension, written by Whoosh's pool, formats and field writer or by
-    ours; `limitmb`: the pool's memory, past which it saves runs to disk."""
+@contextmanager
+def writer_parts(ours: bool):
+    """Segments written with the archive's pool and field writer, or with Whoosh's own."""
     saved = {key: getattr(*key) for key in postings.OURS}
     for (owner, name), replacement in (postings.OURS if ours else postings.WHOOSH).items():
         setattr(owner, name, replacement)
     try:
-        folder.mkdir()
+        yield
+    finally:
+        for (owner, name), replacement in saved.items():
+            setattr(owner, name, replacement)
+
+
+def segment_files(
+    folder: Path, schema: Schema, documents: list[dict], ours: bool, limitmb=64
+) -> dict[str, bytes]:
+    """The segment's files by extension, written by Whoosh's pool and field writer or by ours;
+    `limitmb`: the pool's memory, past which it saves runs to disk."""
+    folder.mkdir()
+    with writer_parts(ours):
         ix = FileStorage(str(folder)).create_index(schema)
         writer = ix.writer(compound=False, limitmb=limitmb)  # one file per kind, as the archive
         for document in documents:
             writer.add_document(**document)
         writer.commit()
-    finally:
-        for (owner, name), replacement in saved.items():
-            setattr(owner, name, replacement)
     return {path.name.split(".", 1)[1]: path.read_bytes() for path in folder.glob("MAIN_*.*")}
 
 
@@ -177,18 +185,12 @@ def test_whooshs_one_segment_parallel_writer_still_writes_what_whoosh_writes(tmp
     for ours in (False, True):
         folder = tmp_path / str(ours)
         folder.mkdir()
-        saved = {key: getattr(*key) for key in postings.OURS}
-        for (owner, name), replacement in (postings.OURS if ours else postings.WHOOSH).items():
-            setattr(owner, name, replacement)
-        try:
+        with writer_parts(ours):
             ix = FileStorage(str(folder)).create_index(small_schema())
             writer = SerialMpWriter(ix, procs=2, batchsize=40, limitmb=0.05)
             for document in documents:
                 writer.add_document(**document)
             writer.commit()
-        finally:
-            for (owner, name), replacement in saved.items():
-                setattr(owner, name, replacement)
         found[ours] = all_postings(folder)
     assert found[True] == found[False]
 
