@@ -195,7 +195,7 @@ def test_whooshs_one_segment_parallel_writer_still_writes_what_whoosh_writes(tmp
     assert found[True] == found[False]
 
 
-def test_a_cancelled_writer_leaves_no_runs(tmp_path):
+def test_cleanup_removes_the_runs_from_the_writers_temporary_storage(tmp_path):
     ix = FileStorage(str(tmp_path)).create_index(small_schema())
     writer = ix.writer(limitmb=0.01)
     assert isinstance(writer.pool, postings.TermPool)  # installed by the engine

@@ -17,8 +17,8 @@ from .documents import make_schema
 from .folder import index_state, open_index, write_marker
 from .index import count_live
 
-WRITER_MB = 384  # per writer process, before Whoosh spills sorted postings to disk: a build
-# of 130,000 passages peaked at 1.4 GB a process with 1,024
+WRITER_MB = 384  # per writer process, before its pool (postings.py) saves terms to disk: a build
+# of 130,000 passages peaked at 1.4 GB a process with 1,024 (Whoosh's pool), 483 MB with this
 SUBWRITER_WAIT = 120  # seconds a finished sub-writer may take to hand over its segment
 MAX_WRITER_PROCESSES = 4
 
