@@ -12,7 +12,7 @@ from whoosh import query as q
 
 from archive.engine.analysis import analyze
 from archive.engine.index import IndexHandle
-from archive.engine.matching import postings_cache
+from archive.engine.matching import Matches, intersect, member, postings_cache, union
 from archive.engine.query import build_query
 from archive.reindex import reindex
 from archive.search import Request, search
@@ -240,3 +240,33 @@ def test_block_ids_and_weights_read_by_hand_as_whoosh_pickles_them(ids, kind, we
     for cut in range(len(data)):  # cut short anywhere: nothing, or exactly what was written
         read = plain_ids_and_weights(data[:cut], len(ids))
         assert read is None or (read[0].tolist() == ids and read[1].tolist() == weights)
+
+
+sorted_ids = st.lists(st.integers(0, 2_000), max_size=400, unique=True).map(
+    lambda ids: np.array(sorted(ids), dtype=np.int64)
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(sorted_ids, min_size=1, max_size=4), sorted_ids)
+def test_set_operations_agree_with_sets_on_every_path(lists, other):
+    """Binary searches for a few ids in many, NumPy's sorting otherwise, and dense arrays for long
+    unions: each gives the documents and summed scores of plain set arithmetic."""
+    each = [Matches(ids, ids / 7.0) for ids in lists]
+    expected: dict[int, float] = {}
+    for ids in lists:
+        for i in ids.tolist():
+            expected[i] = expected.get(i, 0.0) + i / 7.0
+    for size in (0, 2_001):  # without and with the index's size (the dense path for long lists)
+        found = union(each, size)
+        assert found.ids.tolist() == sorted(expected)
+        assert np.allclose(found.scores, [expected[i] for i in sorted(expected)])
+    common = set.intersection(*(set(ids.tolist()) for ids in lists))
+    both = intersect(each)
+    assert both.ids.tolist() == sorted(common)
+    assert np.allclose(both.scores, [len(lists) * i / 7.0 for i in sorted(common)])
+    assert member(lists[0], other).tolist() == [i in set(other.tolist()) for i in lists[0].tolist()]
+    assert each[0].without(other).ids.tolist() == sorted(set(lists[0].tolist()) - set(other.tolist()))
+    mask = np.zeros(2_001, dtype=bool)
+    mask[other] = True
+    assert each[0].within(mask).ids.tolist() == each[0].within(other).ids.tolist()

@@ -54,26 +54,61 @@ class Matches:
         return cls(ids, np.zeros(len(ids)))
 
     def without(self, ids: np.ndarray) -> Matches:
-        keep = ~np.isin(self.ids, ids, assume_unique=True)
+        """These matches less the documents in `ids` (sorted)."""
+        keep = ~member(self.ids, ids)
         return Matches(self.ids[keep], self.scores[keep])
 
     def within(self, ids: np.ndarray) -> Matches:
-        keep = np.isin(self.ids, ids, assume_unique=True)
+        """These matches in the documents of `ids` (sorted), or of a mask over all documents."""
+        keep = ids[self.ids] if ids.dtype == bool else member(self.ids, ids)
         return Matches(self.ids[keep], self.scores[keep])
 
 
+# Beyond this share of the other array's length, NumPy's sort-based isin beats a binary search
+# per element (measured: 5,000 of 140,000 took 0.3 ms searched and 0.6 ms sorted; 50,000 took
+# 1.9 and 0.5 ms).
+SEARCH_SHARE = 1 / 16
+
+
+def member(needles: np.ndarray, haystack: np.ndarray) -> np.ndarray:
+    """Which of the needles are in the sorted, unique haystack."""
+    if not len(needles) or not len(haystack):
+        return np.zeros(len(needles), dtype=bool)
+    if len(needles) > SEARCH_SHARE * len(haystack):
+        return np.isin(needles, haystack, assume_unique=True)
+    at = np.minimum(np.searchsorted(haystack, needles), len(haystack) - 1)
+    return haystack[at] == needles
+
+
 def intersect(matches: list[Matches]) -> Matches:
+    """Documents in all the matches, their scores added."""
     result = matches[0]
     for other in matches[1:]:
-        ids, mine, theirs = np.intersect1d(result.ids, other.ids, assume_unique=True, return_indices=True)
-        result = Matches(ids, result.scores[mine] + other.scores[theirs])
+        small, big = (result, other) if len(result) <= len(other) else (other, result)
+        if len(small) > SEARCH_SHARE * len(big):
+            ids, mine, theirs = np.intersect1d(small.ids, big.ids, assume_unique=True, return_indices=True)
+        else:  # a binary search of the few in the many (intersect1d sorts both)
+            mine = np.flatnonzero(member(small.ids, big.ids))
+            ids = small.ids[mine]
+            theirs = np.searchsorted(big.ids, ids)
+        result = Matches(ids, small.scores[mine] + big.scores[theirs])
     return result
 
 
-def union(matches: list[Matches]) -> Matches:
+def union(matches: list[Matches], size: int = 0) -> Matches:
+    """Documents in any of the matches, their scores added. With `size` (how many documents the
+    index has), long lists are merged on arrays of that size: NumPy's unique sorts them all, 18 ms
+    for four lists of 50,000 documents, against 1 to 4 ms."""
     matches = [m for m in matches if len(m)]
     if len(matches) <= 1:
         return matches[0] if matches else Matches.empty()
+    if size and sum(len(m) for m in matches) > size // 8:
+        present, scores = np.zeros(size, dtype=bool), np.zeros(size)
+        for m in matches:  # a list's documents are unique: plain assignment adds each once
+            present[m.ids] = True
+            scores[m.ids] += m.scores
+        ids = np.flatnonzero(present).astype(IDS)
+        return Matches(ids, scores[ids])
     ids, where = np.unique(np.concatenate([m.ids for m in matches]), return_inverse=True)
     scores = np.bincount(where, weights=np.concatenate([m.scores for m in matches]), minlength=len(ids))
     return Matches(ids, scores)
@@ -193,7 +228,7 @@ class Evaluator:
     def matches(self, query: q.Query) -> Matches:
         """Live documents matching the query, with their scores."""
         found = self._eval(query)
-        return found.within(self.universe)
+        return found.within(self.table.live)
 
     def _eval(self, node: q.Query) -> Matches:
         if isinstance(node, q.Term):
@@ -201,7 +236,7 @@ class Evaluator:
         if isinstance(node, q.And):
             return self._and(node.subqueries)
         if isinstance(node, q.Or):
-            return union([self._eval(sub) for sub in node.subqueries])
+            return union([self._eval(sub) for sub in node.subqueries], self.table.size)
         if isinstance(node, q.Not):
             return Matches.unscored(self.universe).without(self._eval(node.query).ids)
         if isinstance(node, q.AndNot):
@@ -361,11 +396,19 @@ class Table:
 
     generation: int
     universe: np.ndarray
+    # The universe as a mask over every document number, deleted ones included: a match's
+    # documents are kept in one lookup each (NumPy's isin sorted them with the universe).
+    live: np.ndarray
     facets: dict[str, Facet]
     numbers: dict[str, np.ndarray]  # numeric sort keys, as stored
     ranges: dict[str, np.ndarray]  # numbers and dates as their sortable column values
     lengths: dict[str, np.ndarray]
     common: frozenset[str] = pairs.COMMON  # the words whose pairs are indexed (pairs.py)
+
+    @property
+    def size(self) -> int:
+        """How many documents the index has, deleted ones included (document numbers are below)."""
+        return len(self.live)
 
     @classmethod
     def build(
@@ -378,9 +421,13 @@ class Table:
     ) -> Table:
         """`searchable`: the terms of the documents a search may return."""
         schema = searcher.schema
+        universe = live_documents(searcher, searchable)
+        live = np.zeros(searcher.doc_count_all(), dtype=bool)
+        live[universe] = True
         return cls(
             generation=searcher.reader().generation(),
-            universe=live_documents(searcher, searchable),
+            universe=universe,
+            live=live,
             facets={name: facet(searcher, name) for name in facets},
             numbers={name: numeric_column(searcher, name).astype(np.int64) for name in numbers},
             ranges={name: numeric_column(searcher, name) for name in ranges},

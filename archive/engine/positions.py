@@ -15,6 +15,7 @@ from itertools import accumulate
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import wrappers
+from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
 from .trust import restricted_loads
@@ -25,11 +26,23 @@ EMPTY_IDS = np.empty(0, dtype=IDS)
 
 def leaf_matcher(reader, fieldname: str, text):
     """The raw posting matcher of a term in one segment (deleted documents are removed later,
-    by intersecting with the live documents), or None when the segment lacks the term."""
-    if (fieldname, text) not in reader:
+    by intersecting with the live documents), or None when the segment lacks the term. The term
+    is looked up once: Whoosh's `in` and then `postings` looked it up twice, and wrapped the
+    matcher in a deletion filter that read ahead past deleted documents (a third of the time of
+    a related-passages query)."""
+    terms = getattr(reader, "_terms", None)
+    if terms is None or not hasattr(terms, "_codec"):  # not a Whoosh 3 segment: Whoosh's way
+        if (fieldname, text) not in reader:
+            return None
+        matcher = reader.postings(fieldname, text)
+        return matcher.child if isinstance(matcher, wrappers.FilterMatcher) else matcher
+    try:
+        tbytes = reader._text_to_bytes(fieldname, text)
+        info = terms.term_info(fieldname, tbytes)
+    except TermNotFound:
         return None
-    matcher = reader.postings(fieldname, text)
-    return matcher.child if isinstance(matcher, wrappers.FilterMatcher) else matcher
+    field_format = reader.schema[fieldname].format
+    return terms._codec.postings_reader(terms._postfile, info, field_format, term=(fieldname, tbytes))
 
 
 def leaves(searcher):
