@@ -16,7 +16,10 @@ def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
     """Character spans of text to mark, merged where they overlap (CJK bigrams, phrases)."""
     if not terms:
         return []
-    every = analysis_spans(text, whole=True)  # compounds' run-together forms included
+    # Compounds' run-together forms included. Without a phrase (which needs every position),
+    # only the words that may start like one of the query's are analysed: highlighting the hits
+    # was a fifth of a search's time, most of it analysing words that could not match.
+    every = analysis_spans(text, whole=True, initials=None if terms.phrases else initials(terms))
     prefixes = terms.prefixes
     spans = [
         (start, end)
@@ -36,6 +39,15 @@ def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
             ):
                 spans.append((start, window[-1][3]))
     return merge_spans(spans)
+
+
+def initials(terms: MatchTerms) -> frozenset[str] | None:
+    """The first characters of the words the query looks for; None when any word may match (an
+    empty prefix)."""
+    words = (*terms.stems, *terms.exact, *terms.prefixes)
+    if not all(words):
+        return None
+    return frozenset(word[0].lower() for word in words)
 
 
 def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

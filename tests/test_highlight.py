@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from archive.engine.analysis import spans as analysis_spans
 from archive.engine.query import MatchTerms
-from archive.highlight import highlight_html, match_spans, snippet
+from archive.highlight import highlight_html, match_spans, merge_spans, snippet
 
 TEXT = "Xi said the sanctions & <tariffs> hurt; a strategic partnership with Russia's leaders followed."
 TERMS = MatchTerms(
@@ -45,3 +46,21 @@ def test_chinese_is_marked_by_its_bigrams():
     assert (
         snippet("战略互信很重要", MatchTerms(stems=frozenset({"互信"})), 40) == "战略<mark>互信</mark>很重要"
     )
+
+
+TRICKY = (
+    "Élite forces of the U.S. and China-Russia talks on S-400s cost $80,000 (1.5% of GDP); "
+    "Xi’s visit to Оренбурге and 战略互信 followed. The e-commerce élite applied, applying again."
+)
+
+
+def test_only_words_that_may_match_are_analysed_yet_every_match_is_marked():
+    """Words are skipped by their first character: accented, Cyrillic, Chinese and compound words
+    never are, so each term is marked exactly where a full analysis marks it."""
+    every = analysis_spans(TRICKY, whole=True)
+    for term, stem, _, _, _ in every:
+        for terms in (MatchTerms(stems=frozenset({stem})), MatchTerms(exact=frozenset({term}))):
+            full = merge_spans([(s, e) for w, st, s, e, _ in every if st in terms.stems or w in terms.exact])
+            assert match_spans(TRICKY, terms) == full, (term, stem)
+    accented = TRICKY.index("élite")
+    assert match_spans(TRICKY, MatchTerms(prefixes=("elit",))) == [(0, 5), (accented, accented + 5)]

@@ -245,19 +245,30 @@ Span = tuple[str, str, int, int, bool]
 CACHED_WORD_CHARS = 40  # longer tokens (a run of Chinese is one) are analysed, not kept
 
 
-def spans(text: str, whole: bool = False) -> list[Span]:
+def spans(text: str, whole: bool = False, initials: frozenset[str] | None = None) -> list[Span]:
     """(exact term, stemmed term, start, end, is the run-together form) of every token: the
     analyzers' output with offsets, computed without Whoosh's token machinery (highlighting runs
     this on every hit, so each word's analysis is kept). Parts follow one another; `whole` adds
-    compounds' run-together forms."""
+    compounds' run-together forms. With `initials`, only the tokens whose terms may start with one
+    of them are analysed (see may_start_with); the others are left out."""
     out = []
     for match in TOKEN.finditer(text):
         word, offset = match.group(0), match.start()
+        if initials is not None and not may_start_with(word, initials):
+            continue
         analysed = word_spans(word) if len(word) <= CACHED_WORD_CHARS else _word_spans(word)
         for term, stemmed, start, end, is_whole in analysed:
             if whole or not is_whole:
                 out.append((term, stemmed, offset + start, offset + end, is_whole))
     return out
+
+
+def may_start_with(word: str, initials: frozenset[str]) -> bool:
+    """Whether a token's terms may begin with one of these (lowercase) characters. Lowercasing
+    and stemming keep a word's first character when it is ASCII; folding changes only others
+    (é -> e), and a compound's later parts start elsewhere: those tokens always may."""
+    first = word[0]
+    return not first.isascii() or first.lower() in initials or not JOINER_CHARS.isdisjoint(word)
 
 
 def _word_spans(word: str) -> tuple[Span, ...]:
