@@ -70,10 +70,15 @@ class Matches:
 SEARCH_SHARE = 1 / 16
 
 
-def member(needles: np.ndarray, haystack: np.ndarray) -> np.ndarray:
-    """Which of the needles are in the sorted, unique haystack."""
+def member(needles: np.ndarray, haystack: np.ndarray, size: int = 0) -> np.ndarray:
+    """Which of the needles are in the sorted, unique haystack. With `size` (every value is
+    below it: the index's document count), long lists are compared on a mask of that size."""
     if not len(needles) or not len(haystack):
         return np.zeros(len(needles), dtype=bool)
+    if size and len(haystack) > size // 64:
+        mask = np.zeros(size, dtype=bool)
+        mask[haystack] = True
+        return mask[needles]
     if len(needles) > SEARCH_SHARE * len(haystack):
         return np.isin(needles, haystack, assume_unique=True)
     at = np.minimum(np.searchsorted(haystack, needles), len(haystack) - 1)
@@ -403,6 +408,9 @@ class Table:
     numbers: dict[str, np.ndarray]  # numeric sort keys, as stored
     ranges: dict[str, np.ndarray]  # numbers and dates as their sortable column values
     lengths: dict[str, np.ndarray]
+    # Each document's place, its article and section heading, numbered from 0: a section match
+    # is shown only when no paragraph of its place matches (shaping.py).
+    places: np.ndarray
     common: frozenset[str] = pairs.COMMON  # the words whose pairs are indexed (pairs.py)
 
     @property
@@ -422,18 +430,31 @@ class Table:
         """`searchable`: the terms of the documents a search may return."""
         schema = searcher.schema
         universe = live_documents(searcher, searchable)
+        built_facets = {name: facet(searcher, name) for name in facets}
         live = np.zeros(searcher.doc_count_all(), dtype=bool)
         live[universe] = True
         return cls(
             generation=searcher.reader().generation(),
             universe=universe,
             live=live,
-            facets={name: facet(searcher, name) for name in facets},
+            facets=built_facets,
             numbers={name: numeric_column(searcher, name).astype(np.int64) for name in numbers},
             ranges={name: numeric_column(searcher, name) for name in ranges},
             lengths={name: field_lengths(searcher, name) for name, field in schema.items() if field.scorable},
+            places=places(built_facets),
             common=common_words(searcher.document(id=COMMON_ID)),
         )
+
+
+def places(facets: dict[str, Facet]) -> np.ndarray:
+    """Every document's (article, section heading) as one small number (zeros without those
+    facets)."""
+    if "article" not in facets or "section_key" not in facets:
+        codes = next(iter(facets.values())).codes if facets else np.empty(0)
+        return np.zeros(len(codes), dtype=np.int64)
+    articles, sections = facets["article"], facets["section_key"]
+    place = articles.codes.astype(np.int64) * len(sections.labels) + sections.codes
+    return np.unique(place, return_inverse=True)[1].astype(np.int64).reshape(-1)
 
 
 def live_documents(searcher, terms: list[tuple[str, str]]) -> np.ndarray:

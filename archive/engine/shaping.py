@@ -9,7 +9,7 @@ from collections.abc import Callable
 import numpy as np
 from whoosh import query as q
 
-from .matching import Matches, Table
+from .matching import Matches, Table, member
 from .query import positive_leaves
 
 OWN_FIELDS = ("text", "exact")  # what a passage itself says, not its section's or article's names
@@ -21,16 +21,21 @@ def shown(table: Table, built: q.Query, found: Matches, matches: Callable[[q.Que
     its heading). A passage with none of the words in its own text, matching only through its
     section heading, stands for its section (the best one is kept), and one matching only through
     its article's title or author stands for its article."""
-    kinds, articles, sections = table.facets["kind"], table.facets["article"], table.facets["section_key"]
+    kinds, articles = table.facets["kind"], table.facets["article"]
     is_section = kinds.codes[found.ids] == kinds.by_text.get("section", -1)
-    place = articles.codes[found.ids].astype(np.int64) * len(sections.labels) + sections.codes[found.ids]
-    covered = is_section & np.isin(place, place[~is_section])
+    place = table.places[found.ids]
+    # Places with a matching paragraph, on a mask (NumPy's isin sorted every match's place).
+    with_paragraph = np.zeros(int(place.max()) + 1 if len(place) else 0, dtype=bool)
+    with_paragraph[place[~is_section]] = True
+    covered = is_section & with_paragraph[place]
     own = words_in(built, OWN_FIELDS)
     if own is None:  # nothing was asked of the text itself (only filters): keep every passage
         return found.without(found.ids[covered])
-    borrowed = ~is_section & ~np.isin(found.ids, matches(own).ids)
+    borrowed = ~is_section & ~member(found.ids, matches(own).ids, table.size)
     heading = words_in(built, ("section",))
-    by_heading = borrowed & np.isin(found.ids, matches(heading).ids) if heading else np.zeros_like(borrowed)
+    by_heading = (
+        borrowed & member(found.ids, matches(heading).ids, table.size) if heading else np.zeros_like(borrowed)
+    )
     by_article = borrowed & ~by_heading
     extra = (by_heading & ~best_per_group(place, found.scores, by_heading)) | (
         by_article & ~best_per_group(articles.codes[found.ids], found.scores, by_article)
