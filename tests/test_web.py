@@ -64,6 +64,41 @@ def test_facet_links_toggle_filters(client):
     assert active.get_text(strip=True) == "chronology" and "kind=" not in active["href"]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=Russia",
+        "q=Russia&page=3",
+        "q=a+b%26c%3D%C3%A9+%E6%88%98%E7%95%A5&kind=chronology&kind=section&year=2019",
+        "kind=chronology&q=%22strategic+partnership%22&article=x%2Fy&page=2&style=apa",
+        "q=&kind=",
+    ],
+)
+def test_facet_links_are_the_links_url_for_builds(client, query):
+    """Facet links are built from the request's arguments encoded once: each is the address
+    url_for makes of the same arguments (order, repeats, encoding, the page dropped)."""
+    from flask import url_for
+
+    from archive.web.helpers import facet_url
+
+    app = client.application
+    with app.test_request_context(f"/search?{query}"):
+        from flask import request
+
+        for name, value in [
+            ("kind", "chronology"),
+            ("kind", "section"),
+            ("year", "2020"),
+            ("article", "x/y é"),
+        ]:
+            args = request.args.to_dict(flat=False)
+            values = args.get(name, [])
+            args[name] = [v for v in values if v != value] if value in values else [*values, value]
+            args.pop("page", None)
+            assert facet_url(name, value) == url_for("search.results", **args)
+
+
 def test_pagination_links(client):
     page = soup(client.get("/search?q=Russia&size=5"))
     assert page.select_one(".pagination a[rel=next]")["href"].endswith("page=2")

@@ -9,6 +9,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -120,7 +121,11 @@ def results():
 @bp.app_template_global()
 def hit_url(hit, query: str = "") -> str:
     """Where a hit is read: its place in the article, with the search's words marked."""
-    return f"{url_for('reader.article', article_id=hit.article, q=query or None)}#{hit.anchor}"
+    articles = g.setdefault("article_urls", {})  # a hit links there twice, an article's hits alike
+    key = (hit.article, query)
+    if key not in articles:
+        articles[key] = url_for("reader.article", article_id=hit.article, q=query or None)
+    return f"{articles[key]}#{hit.anchor}"
 
 
 def shown_hits(found):
