@@ -50,7 +50,8 @@ def test_chinese_is_marked_by_its_bigrams():
 
 TRICKY = (
     "Élite forces of the U.S. and China-Russia talks on S-400s cost $80,000 (1.5% of GDP); "
-    "Xi’s visit to Оренбурге and 战略互信 followed. The e-commerce élite applied, applying again."
+    "Xi’s visit to Оренбурге and 战略互信 followed. The e-commerce élite applied, applying again. "
+    "两国 关系 and 互信战略."
 )
 
 

@@ -245,16 +245,21 @@ Span = tuple[str, str, int, int, bool]
 CACHED_WORD_CHARS = 40  # longer tokens (a run of Chinese is one) are analysed, not kept
 
 
-def spans(text: str, whole: bool = False, initials: frozenset[str] | None = None) -> list[Span]:
+def spans(
+    text: str, whole: bool = False, initials: frozenset[str] | None = None, placeholders: bool = False
+) -> list[Span]:
     """(exact term, stemmed term, start, end, is the run-together form) of every token: the
     analyzers' output with offsets, computed without Whoosh's token machinery (highlighting runs
     this on every hit, so each word's analysis is kept). Parts follow one another; `whole` adds
     compounds' run-together forms. With `initials`, only the tokens whose terms may start with one
-    of them are analysed (see may_start_with); the others are left out."""
+    of them are analysed (see may_start_with); the others are left out, or with `placeholders`
+    stand as terms "" (which match nothing), one per position, so phrases still see them."""
     out = []
     for match in TOKEN.finditer(text):
         word, offset = match.group(0), match.start()
         if initials is not None and not may_start_with(word, initials):
+            if placeholders:
+                out.extend([("", "", offset, match.end(), False)] * positions_of(word))
             continue
         analysed = word_spans(word) if len(word) <= CACHED_WORD_CHARS else _word_spans(word)
         for term, stemmed, start, end, is_whole in analysed:
@@ -263,12 +268,25 @@ def spans(text: str, whole: bool = False, initials: frozenset[str] | None = None
     return out
 
 
+def positions_of(word: str) -> int:
+    """How many positions a token that may_start_with turned down takes: one for a word (none
+    when too long to be indexed), one per bigram for a run of Chinese."""
+    if CJK_RUN.match(word):
+        return len(cjk_pieces(word))
+    return 1 if len(word) <= MAX_WORD_CHARS else 0
+
+
 def may_start_with(word: str, initials: frozenset[str]) -> bool:
     """Whether a token's terms may begin with one of these (lowercase) characters. Lowercasing
     and stemming keep a word's first character when it is ASCII; folding changes only others
-    (é -> e), and a compound's later parts start elsewhere: those tokens always may."""
+    (é -> e), and a compound's later parts start elsewhere: those tokens always may. A run of
+    Chinese is bigrams, each starting at one of its characters."""
     first = word[0]
-    return not first.isascii() or first.lower() in initials or not JOINER_CHARS.isdisjoint(word)
+    if first.isascii():
+        return first.lower() in initials or not JOINER_CHARS.isdisjoint(word)
+    if CJK_RUN.match(first):
+        return not initials.isdisjoint(word)
+    return True
 
 
 def _word_spans(word: str) -> tuple[Span, ...]:
