@@ -65,3 +65,14 @@ def test_only_words_that_may_match_are_analysed_yet_every_match_is_marked():
             assert match_spans(TRICKY, terms) == full, (term, stem)
     accented = TRICKY.index("élite")
     assert match_spans(TRICKY, MatchTerms(prefixes=("elit",))) == [(0, 5), (accented, accented + 5)]
+
+
+def test_phrases_are_marked_as_a_full_analysis_marks_them(monkeypatch):
+    """Words skipped for their first character still hold their positions: every two- and
+    three-word phrase of the text is marked where it is marked with every word analysed."""
+    parts = [t for t in analysis_spans(TRICKY, whole=True) if not t[4]]
+    phrases = [tuple(t[1] for t in parts[i : i + n]) for n in (2, 3) for i in range(len(parts) - n + 1)]
+    skipping = [match_spans(TRICKY, MatchTerms(phrases=(phrase,))) for phrase in phrases]
+    monkeypatch.setattr("archive.highlight.initials", lambda terms: None)
+    assert skipping == [match_spans(TRICKY, MatchTerms(phrases=(phrase,))) for phrase in phrases]
+    assert all(skipping)
