@@ -28,8 +28,8 @@ def leaf_matcher(reader, fieldname: str, text):
     """The raw posting matcher of a term in one segment (deleted documents are removed later,
     by intersecting with the live documents), or None when the segment lacks the term. The term
     is looked up once: Whoosh's `in` and then `postings` looked it up twice, and wrapped the
-    matcher in a deletion filter that read ahead past deleted documents (a third of the time of
-    a related-passages query)."""
+    matcher in a deletion filter that read ahead past deleted documents (together a fifth of a
+    related-passages query)."""
     terms = getattr(reader, "_terms", None)
     if terms is None or not hasattr(terms, "_codec"):  # not a Whoosh 3 segment: Whoosh's way
         if (fieldname, text) not in reader:
@@ -123,7 +123,7 @@ PROTOCOL_2 = b"\x80\x02"
 def plain_ids_and_weights(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
     """(document numbers, weights) from the front of a block's pickle, or None when it is not in
     the plain form this reads. Most terms are rare: their one block of one to three postings is
-    read here too (the unpickler took a twentieth of a search's time on them)."""
+    read here too, not by the unpickler."""
     short = count in SHORT_TUPLES
     if count < 1 or not data.startswith(PROTOCOL_2 if short else BLOCK_START):
         return None
