@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 
 import numpy as np
@@ -240,6 +241,20 @@ def test_block_ids_and_weights_read_by_hand_as_whoosh_pickles_them(ids, kind, we
     for cut in range(len(data)):  # cut short anywhere: nothing, or exactly what was written
         read = plain_ids_and_weights(data[:cut], len(ids))
         assert read is None or (read[0].tolist() == ids and read[1].tolist() == weights)
+
+
+def test_a_short_block_whose_weights_are_not_all_floats_goes_to_the_unpickler():
+    """Whoosh writes floats only; anything else in a short block's weights is left to pickle."""
+    from archive.engine.positions import plain_ids_and_weights
+
+    for block, count in [(((0, 0), (0.0, 1), None), 2), (((0, 0), (2.5,), None), 2), (((3,), 2.0, None), 1)]:
+        read = plain_ids_and_weights(pickle.dumps(block, 2), count)
+        expected = pickle.loads(pickle.dumps(block, 2))
+        if read is not None:
+            assert read[0].tolist() == list(np.cumsum(expected[0])) and len(read[1]) == count
+            assert read[1].tolist() == [expected[1]] * count  # one float for all: the only kind read
+    assert plain_ids_and_weights(pickle.dumps(((0, 0), (0.0, 1), None), 2), 2) is None
+    assert plain_ids_and_weights(pickle.dumps(((0, 0), (2.5,), None), 2), 2) is None
 
 
 sorted_ids = st.lists(st.integers(0, 2_000), max_size=400, unique=True).map(

@@ -278,13 +278,14 @@ def positions_of(word: str) -> int:
 
 def may_start_with(word: str, initials: frozenset[str]) -> bool:
     """Whether a token's terms may begin with one of these (lowercase) characters. Lowercasing
-    and stemming keep a word's first character when it is ASCII; folding changes only others
-    (é -> e), and a compound's later parts start elsewhere: those tokens always may. A run of
-    Chinese is bigrams, each starting at one of its characters."""
-    first = word[0]
-    if first.isascii():
-        return first.lower() in initials or not JOINER_CHARS.isdisjoint(word)
-    if CJK_RUN.match(first):
+    and English stemming keep an ASCII word's first character; a word with any other character
+    may change it (folding: é -> e; the Russian stemmer, used for a word with Cyrillic in it,
+    turns the Latin K of a mistyped Kремль into к), and a compound's later parts start
+    elsewhere: those tokens always may. A run of Chinese is bigrams, each starting at one of its
+    characters."""
+    if word.isascii():
+        return word[0].lower() in initials or not JOINER_CHARS.isdisjoint(word)
+    if CJK_RUN.match(word):
         return not initials.isdisjoint(word)
     return True
 

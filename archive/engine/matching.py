@@ -71,8 +71,8 @@ SEARCH_SHARE = 1 / 16
 
 
 def member(needles: np.ndarray, haystack: np.ndarray, size: int = 0) -> np.ndarray:
-    """Which of the needles are in the sorted, unique haystack. With `size` (every value is
-    below it: the index's document count), long lists are compared on a mask of that size."""
+    """Which of the (unique) needles are in the sorted, unique haystack. With `size` (every
+    value is below it: the index's document count), long lists are compared on a mask of it."""
     if not len(needles) or not len(haystack):
         return np.zeros(len(needles), dtype=bool)
     if size and len(haystack) > size // 64:

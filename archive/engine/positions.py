@@ -176,15 +176,20 @@ def _weights(data: bytes, i: int, count: int) -> np.ndarray | None:
     return np.frombuffer(data, FLOATS, count, i + 1)["value"].astype(np.float64)
 
 
+# What may follow a float inside a tuple (a number, a boolean, the tuple's end), never the values.
+TUPLE_ITEMS = frozenset(b"GKMJIL\x88\x89\x85\x86\x87")
+
+
 def _short_weights(data: bytes, i: int, count: int) -> np.ndarray | None:
     """The weights of a block of one to three postings: None, one float, or a float each and
-    the tuple's opcode (one float is followed by the values, which never start with one)."""
+    the tuple's opcode (one float is followed by the values, which never start like a tuple's
+    next item)."""
     op = data[i]
     if op == 0x4E:  # None: every weight is 1
         return np.ones(count)
     if op != 0x47:
         return None
-    if data[i + 9] != 0x47:  # one float for all (IndexError when cut short)
+    if data[i + 9] not in TUPLE_ITEMS:  # one float for all (IndexError when cut short)
         return np.full(count, np.frombuffer(data, ">f8", 1, i + 1)[0], dtype=np.float64)
     end = i + 9 * count
     if data[i:end:9] != b"G" * count or data[end] != SHORT_TUPLES[count]:
