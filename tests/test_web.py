@@ -99,6 +99,31 @@ def test_facet_links_are_the_links_url_for_builds(client, query):
             assert facet_url(name, value) == url_for("search.results", **args)
 
 
+def test_facet_links_are_built_for_each_request_and_any_argument_name(client):
+    """The encoded arguments belong to one request, even when an app context outlives it, and
+    names url_for reserves (_anchor, _external, endpoint) are kept as plain arguments."""
+    app = client.application
+    with app.app_context():
+        first = soup(client.get("/search?q=Russia"))
+        second = soup(client.get("/search?q=Putin&_anchor=top&endpoint=x"))
+    assert all("q=Russia" in a["href"] for a in first.select(".facets a"))
+    links = [a["href"] for a in second.select(".facets a")]
+    assert links and all("q=Putin&_anchor=top&endpoint=x" in href for href in links)
+
+
+@pytest.mark.parametrize("name", ["endpoint", "_anchor", "_external", "_scheme", "_method", "values"])
+@pytest.mark.parametrize(
+    "path", ["/search?q=Russia", "/search?q=Russia&page=2", "/browse", "/browse/authors"]
+)
+def test_argument_names_url_for_reserves_are_plain_arguments(client, path, name):
+    """An address carrying endpoint=, _anchor=, _scheme=… (a pasted link, a probe) gets its page,
+    with those arguments kept in its links, never a server error."""
+    response = client.get(f"{path}&{name}=x" if "?" in path else f"{path}?{name}=x")
+    assert response.status_code == 200
+    hrefs = [a["href"] for a in soup(response).select("a[href*='?']") if "q=Russia" in a["href"]]
+    assert all(f"{name}=x" in href for href in hrefs if "/search" in href or "/export" in href)
+
+
 def test_pagination_links(client):
     page = soup(client.get("/search?q=Russia&size=5"))
     assert page.select_one(".pagination a[rel=next]")["href"].endswith("page=2")

@@ -9,7 +9,7 @@ from .. import browse
 from ..addresses import pages as page_range
 from ..models import Article
 from .cache import cached
-from .helpers import int_arg
+from .helpers import int_arg, link
 from .store import get_handle
 
 bp = Blueprint("browse", __name__, url_prefix="/browse")
@@ -163,7 +163,7 @@ PAGES = {
 
 def html_view(data_function, endpoint: str):
     def view(**values):
-        twin = url_for(f"browse_api.{endpoint}", **values, **request.args.to_dict())
+        twin = link(f"browse_api.{endpoint}", request.args.to_dict(flat=False), **values)
         return render_template("browse.html", page=data_function(**values), twin=twin)
 
     return cached(view)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -18,7 +19,16 @@ def page_url(page: int) -> str:
     """The current search at another page."""
     args = request.args.to_dict(flat=False)
     args["page"] = [str(page)]
-    return url_for(request.endpoint, **args)
+    return link(request.endpoint, args, **(request.view_args or {}))
+
+
+def link(endpoint: str, args: Mapping[str, list[str]], **values) -> str:
+    """The address of an endpoint (with its path's `values`) and these query arguments, each one
+    a plain argument: url_for takes some names for its own (endpoint, _anchor, _external,
+    _scheme, _method), and a search's address carrying one failed or linked elsewhere."""
+    path = url_for(endpoint, **values)
+    query = "&".join(part for part in (query_string(name, args[name]) for name in args) if part)
+    return f"{path}?{query}" if query else path
 
 
 def facet_url(name: str, value: str) -> str:
@@ -37,12 +47,13 @@ def search_link() -> tuple[str, dict[str, list[str]], dict[str, str]]:
     """The search page's address, the current search's arguments (but its page) and each one
     encoded, worked out once per request: a results page links to forty facet values, and
     building each link with url_for took a twentieth of the page's time."""
-    if "search_link" not in g:
+    memo = request.environ  # the request's own: `g` outlives it when an app context is kept open
+    if "archive.search_link" not in memo:
         args = request.args.to_dict(flat=False)
         args.pop("page", None)
         encoded = {key: query_string(key, values) for key, values in args.items()}
-        g.search_link = (url_for("search.results"), args, encoded)
-    return g.search_link
+        memo["archive.search_link"] = (url_for("search.results"), args, encoded)
+    return memo["archive.search_link"]
 
 
 def query_string(name: str, values: list[str]) -> str:
@@ -132,4 +143,4 @@ def export_url(fmt: str, **extra) -> str:
     args = request.args.to_dict(flat=False)
     args.pop("page", None)
     args.update(format=[fmt], **{k: [v] for k, v in extra.items()})
-    return url_for("search.export_results", **args)
+    return link("search.export_results", args)

@@ -9,7 +9,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -121,7 +120,8 @@ def results():
 @bp.app_template_global()
 def hit_url(hit, query: str = "") -> str:
     """Where a hit is read: its place in the article, with the search's words marked."""
-    articles = g.setdefault("article_urls", {})  # a hit links there twice, an article's hits alike
+    # A hit links there twice, an article's hits alike; kept with the request (see search_link).
+    articles = request.environ.setdefault("archive.article_urls", {})
     key = (hit.article, query)
     if key not in articles:
         articles[key] = url_for("reader.article", article_id=hit.article, q=query or None)
