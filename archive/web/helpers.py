@@ -26,8 +26,12 @@ def link(endpoint: str, args: Mapping[str, list[str]], **values) -> str:
     """The address of an endpoint (with its path's `values`) and these query arguments, each one
     a plain argument: url_for takes some names for its own (endpoint, _anchor, _external,
     _scheme, _method), and a search's address carrying one failed or linked elsewhere."""
-    path = url_for(endpoint, **values)
-    query = "&".join(part for part in (query_string(name, args[name]) for name in args) if part)
+    return with_query(url_for(endpoint, **values), [query_string(name, args[name]) for name in args])
+
+
+def with_query(path: str, parts: list[str]) -> str:
+    """The path with the encoded arguments that are not empty, or the path alone."""
+    query = "&".join(part for part in parts if part)
     return f"{path}?{query}" if query else path
 
 
@@ -39,8 +43,7 @@ def facet_url(name: str, value: str) -> str:
     parts = [encoded[key] if key != name else query_string(name, toggled) for key in args]
     if name not in args:
         parts.append(query_string(name, toggled))
-    query = "&".join(part for part in parts if part)
-    return f"{path}?{query}" if query else path
+    return with_query(path, parts)
 
 
 def search_link() -> tuple[str, dict[str, list[str]], dict[str, str]]:
