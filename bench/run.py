@@ -226,11 +226,14 @@ def start(command: list[str], port: int) -> subprocess.Popen:
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            connection.getresponse().read()
-            return process
+            connection.request("GET", "/readyz")  # 200 once every worker has warmed up
+            response = connection.getresponse()
+            response.read()
+            if response.status == 200:
+                return process
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     stop(process)
     raise RuntimeError(f"server on port {port} did not start")
 
@@ -283,7 +286,7 @@ def serve_archive(index_dir: Path) -> tuple[subprocess.Popen, int]:
 HELLO = """
 from flask import Flask
 app = Flask(__name__)
-@app.get("/healthz")
+@app.get("/readyz")
 @app.get("/")
 def hello():
     return "hello"

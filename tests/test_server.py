@@ -53,7 +53,7 @@ def served(seed_index, tmp_path_factory):
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             try:
-                if ask(port, "/healthz")[0] == 200:
+                if ask(port, "/readyz")[0] == 200:  # its one worker has warmed up
                     break
             except OSError:
                 time.sleep(0.2)
@@ -63,6 +63,10 @@ def served(seed_index, tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_ready_once_warm(served):
+    assert ask(served, "/readyz") == (200, '{"status":"ready","workers":1,"warm":1}\n')
 
 
 def test_a_long_pasted_query_is_served(served):

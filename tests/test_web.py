@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 import archive.web.search
 from archive.reindex import reindex
-from archive.web import create_app
+from archive.web import create_app, store
 
 SEED = "cc-2019-09-china-russia"
 
@@ -281,6 +281,39 @@ def test_opensearch_and_health(client):
     assert 'template="http://localhost/search?q={searchTerms}"' in xml.get_data(as_text=True)
     health = client.get("/healthz").get_json()
     assert health["status"] == "ok" and health["passages"] == 88
+    ready = client.get("/readyz")  # no production server, so nothing to wait for
+    assert ready.status_code == 200 and ready.get_json() == {"status": "ready", "workers": 1, "warm": 1}
+
+
+def test_ready_only_once_every_worker_has_warmed(seed_index):
+    from archive.web.server import Warmth
+
+    warmth = Warmth(2)
+    app = create_app(
+        {"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False, "WARMTH": warmth}
+    )
+    client = app.test_client()
+    try:
+        for warm in (0, 1):
+            answer = client.get("/readyz")
+            assert answer.status_code == 503 and answer.get_json() == {
+                "status": "warming",
+                "workers": 2,
+                "warm": warm,
+            }
+            assert client.get("/healthz").status_code == 200  # alive all the while
+            warmth.add()
+        assert client.get("/readyz").get_json()["status"] == "ready"
+        warmth.add()  # a worker gunicorn restarted warms again
+        assert client.get("/readyz").get_json() == {"status": "ready", "workers": 2, "warm": 2}
+    finally:
+        store.close(app)
+
+
+def test_not_ready_when_the_index_cannot_be_read(tmp_path):
+    app = create_app({"INDEX": str(tmp_path / "none"), "CORPUS": str(tmp_path), "BUILD_MISSING_INDEX": False})
+    answer = app.test_client().get("/readyz")
+    assert answer.status_code == 503 and answer.get_json()["status"] == "error"
 
 
 @pytest.mark.parametrize(

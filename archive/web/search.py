@@ -185,3 +185,19 @@ def healthz():
         current_app.logger.exception("health check failed")
         return jsonify({"status": "error", "error": str(error)}), 503
     return jsonify({"status": "ok", **stats})
+
+
+@bp.route("/readyz")
+def readyz():
+    """200 once every worker of the server has warmed up (see web/server.Warmth), for a load
+    balancer or a benchmark to wait on; 503 while they warm or when the index cannot be read."""
+    warmth = current_app.config.get("WARMTH")  # absent outside the production server: no warm-up
+    workers = warmth.workers if warmth else 1
+    warm = warmth.count() if warmth else 1
+    try:
+        get_handle().stats()
+    except Exception as error:
+        current_app.logger.exception("readiness check failed")
+        return jsonify({"status": "error", "error": str(error), "workers": workers, "warm": warm}), 503
+    status = "ready" if warm >= workers else "warming"
+    return jsonify({"status": status, "workers": workers, "warm": warm}), 200 if status == "ready" else 503
