@@ -9,9 +9,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .isolation import Budget, run_isolated
+from .isolation import Budget, Pool, run_isolated
 from .models import PASSAGE_KINDS, Article, ParseError
-from .parse import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, parse_file
+from .parse import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, parse_file, warm_parser
 from .synonyms import SYNONYMS_FILE
 
 EXPECTED_FIELDS = ("authors", "journal", "volume", "issue", "date", "first_page", "last_page")
@@ -134,11 +134,23 @@ def check_file(path: Path) -> FileReport:
 
 
 def check_files(
-    paths: Iterable[Path], budget: Budget | None = None, close_fds: tuple[int, ...] = ()
+    paths: Iterable[Path],
+    budget: Budget | None = None,
+    close_fds: tuple[int, ...] = (),
+    pool: Pool | None = None,
 ) -> Iterator[FileReport]:
-    """A report per file, in order, each parsed in a worker within its time and memory budget."""
-    for outcome in run_isolated(check_file, paths, budget, close_fds):
+    """A report per file, in order, each parsed in a worker within its time and memory budget
+    (the workers of `pool` when given: see parsers())."""
+    paths = list(paths)
+    outcomes = pool.map(paths) if pool is not None else run_isolated(check_file, paths, budget, close_fds)
+    for outcome in outcomes:
         yield outcome.value if outcome.error is None else FileReport(outcome.path, error=outcome.error)
+
+
+def parsers(close_fds: tuple[int, ...] = ()) -> Pool:
+    """Parsing workers for check_files, the first forked now and warming up its parser while the
+    caller finds out which files need parsing (use it in a `with` block)."""
+    return Pool(check_file, Budget.from_environment(), close_fds, warm=warm_parser, started=1)
 
 
 def claim(report: FileReport, claimed: dict[str, Path]) -> FileReport:

@@ -75,34 +75,40 @@ def run_isolated(
     paths = list(paths)
     if not paths:
         return
-    budget = budget or Budget.from_environment()
-    workers = min(os.cpu_count() or 1, MAX_WORKERS, len(paths))
-    with Pool(function, workers, budget, close_fds) as pool:
+    with Pool(function, budget or Budget.from_environment(), close_fds) as pool:
         yield from pool.map(paths)
 
 
 class Worker:
     """One forked parsing process and the file it is working on."""
 
-    def __init__(self, function: Callable, budget: Budget, close_fds: tuple[int, ...]):
+    def __init__(
+        self, function: Callable, budget: Budget, close_fds: tuple[int, ...], warm: Callable[[], None] | None
+    ):
         context = multiprocessing.get_context("fork")
         self.conn, child_conn = context.Pipe()
         self.process = context.Process(
-            target=serve, args=(function, child_conn, budget.memory, close_fds, os.getpid()), daemon=True
+            target=serve,
+            args=(function, child_conn, budget.memory, close_fds, os.getpid(), warm),
+            daemon=True,
         )
         self.process.start()
         child_conn.close()
         self.task: int | None = None
         self.deadline = 0.0
+        self.used = False
 
     def give(self, task: int, path: Path, seconds: float) -> None:
-        self.task, self.deadline = task, time.monotonic() + seconds
+        self.task, self.deadline, self.used = task, time.monotonic() + seconds, True
         self.conn.send(str(path))
 
     def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            self.conn.send(None)
-        self.process.join(timeout=1)
+        """Let the worker finish and exit; one never given a file is killed at once (it may still
+        be warming up, and holds nothing)."""
+        if self.used:
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
+            self.process.join(timeout=1)
         self.kill()
 
     def kill(self) -> None:
@@ -113,14 +119,30 @@ class Worker:
 
 
 class Pool:
-    """Workers handing back outcomes in input order; a stuck or dead worker is replaced."""
+    """Workers handing back outcomes in input order; a stuck or dead worker is replaced.
 
-    def __init__(self, function: Callable, size: int, budget: Budget, close_fds: tuple[int, ...]):
-        self.function, self.budget, self.close_fds = function, budget, close_fds
-        self.workers = [self.worker() for _ in range(size)]
+    `warm`, when given, is run by each worker as soon as it is forked: a pool started before the
+    caller knows its files gets them parsed by a worker that warmed up meanwhile on another core
+    (see reindex.update_index). `started` workers are forked at once; map() adds what it needs."""
+
+    def __init__(
+        self,
+        function: Callable,
+        budget: Budget,
+        close_fds: tuple[int, ...] = (),
+        warm: Callable[[], None] | None = None,
+        started: int = 0,
+    ):
+        self.function, self.budget, self.close_fds, self.warm = function, budget, close_fds, warm
+        self.workers: list[Worker] = []
+        self.grow(started)
 
     def worker(self) -> Worker:
-        return Worker(self.function, self.budget, self.close_fds)
+        return Worker(self.function, self.budget, self.close_fds, self.warm)
+
+    def grow(self, size: int) -> None:
+        while len(self.workers) < size:
+            self.workers.append(self.worker())
 
     def __enter__(self) -> Pool:
         return self
@@ -130,6 +152,9 @@ class Pool:
             worker.stop()
 
     def map(self, paths: list[Path]) -> Iterator[Outcome]:
+        if not paths:
+            return
+        self.grow(min(os.cpu_count() or 1, MAX_WORKERS, len(paths)))
         done: dict[int, Outcome] = {}
         todo = iter(enumerate(paths))
         following = 0
@@ -180,14 +205,24 @@ def describe_exit(code: int | None) -> str:
     return f"exit status {code}"
 
 
-def serve(function: Callable, conn: Connection, memory: int, close_fds: tuple[int, ...], parent: int) -> None:
-    """A worker's life: apply `function` to the paths it is sent, until told to stop."""
+def serve(
+    function: Callable,
+    conn: Connection,
+    memory: int,
+    close_fds: tuple[int, ...],
+    parent: int,
+    warm: Callable[[], None] | None = None,
+) -> None:
+    """A worker's life: warm up, then apply `function` to the paths it is sent, until told to stop."""
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     for fd in close_fds:
         with contextlib.suppress(OSError):
             os.close(fd)
     limit_memory(memory)
+    if warm is not None:
+        with contextlib.suppress(Exception):  # only a head start: the files still get parsed
+            warm()
     while True:
         try:
             path = conn.recv()

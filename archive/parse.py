@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import stat
+import tempfile
 import unicodedata
 from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
@@ -322,3 +324,34 @@ def _read_sidecar(path: Path, warnings: list[str]) -> Metadata:
 
 def _title_from_name(path: Path) -> str:
     return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or path.name
+
+
+# What a parsing worker parses before its first file: each text format once, so the first real
+# file does not pay for importing the Markdown extensions and YAML and compiling the parsers'
+# regular expressions (a one-article reindex's file took 88 ms cold, 27 ms warm).
+WARM_UP_FILES = {
+    "warm-up.md": (
+        "---\ntitle: A warm-up\nauthors: [A. Writer]\ndate: 2020-01-02\njournal: J\nvolume: 1\n---\n\n"
+        "## 1. A heading\n\nA paragraph with *emphasis*, a [link](https://example.org) and a note.[^1]\n\n"
+        "- an item\n- another\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> A quotation.\n\n"
+        "中文段落，说明文字。\n\n[^1]: The note.\n"
+    ),
+    "warm-up.html": (
+        '<!doctype html><html lang="en"><head><title>A warm-up</title>'
+        '<meta name="citation_title" content="A warm-up"><meta name="citation_author" content="A. Writer">'
+        '<meta name="citation_date" content="2020/01/02"></head><body><article><h1>A warm-up</h1>'
+        "<h2>A heading</h2><p>A paragraph of a web page.</p><figure><figcaption>Figure 1. A caption."
+        "</figcaption></figure></article></body></html>"
+    ),
+}
+
+
+def warm_parser() -> None:
+    """Parse a small file of each text format (written to a folder of its own), ignoring any
+    failure: it only makes the next parse faster."""
+    with tempfile.TemporaryDirectory(prefix="archive-warm-up-") as folder:
+        for name, text in WARM_UP_FILES.items():
+            path = Path(folder) / name
+            path.write_text(text, encoding="utf-8")
+            with contextlib.suppress(Exception):
+                parse_file(path)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .check import CorpusScan, FileReport, check_files, claim, scan_corpus
+from .check import CorpusScan, FileReport, check_files, claim, parsers, scan_corpus
 from .engine import pairs, writing
 from .engine.documents import (
     COMMON_ID,
@@ -171,7 +171,14 @@ class Job:
 
 
 def update_index(job: Job, index_dir: Path, kept=()) -> None:
-    """The reindex itself, under the lock; `kept` are documents to carry over (see rebuild)."""
+    """The reindex itself, under the lock; `kept` are documents to carry over (see rebuild).
+    A parsing worker starts first and warms up on another core while the corpus is listed and
+    compared with the index."""
+    with parsers(close_fds=job.close_fds) as pool:
+        update_with(job, index_dir, kept, pool)
+
+
+def update_with(job: Job, index_dir: Path, kept, pool) -> None:
     scan = scan_corpus(job.corpus_dir)
     files = scan.files
     job.report.skipped = [(str(path), reason) for path, reason in scan.skipped]
@@ -181,7 +188,7 @@ def update_index(job: Job, index_dir: Path, kept=()) -> None:
     known = indexed_articles(ix)
     report = job.report
     plan = Plan.make(files, known, job.full, remembered_digests(index_dir))
-    parsed = check_files([path for path, _ in plan.todo], close_fds=job.close_fds)
+    parsed = check_files([path for path, _ in plan.todo], pool=pool)
     try:
         batch = writing.Batch(
             ix, index_dir, job.wait, parallel=len(plan.todo) >= PARALLEL_FROM, close_fds=job.close_fds
