@@ -69,6 +69,23 @@ class TermPool(writing.PostingPool):
         if self.currentsize > self.limit:
             self.save()
 
+    def add_term(self, fieldname: str, btext: bytes, ids: list, weights, values) -> None:
+        """A term's postings at once, in document order (see add_postings_to_pool)."""
+        key = (fieldname, btext)
+        postings = self.terms.get(key)
+        if postings is None:
+            postings = self.terms[key] = []
+            self.fieldnames.add(fieldname)
+            self.currentsize += TERM_BYTES + len(btext)
+        elif postings[-3] >= ids[0]:
+            self.unordered.add(key)
+        flat = [None] * (3 * len(ids))
+        flat[0::3], flat[1::3], flat[2::3] = ids, weights, values
+        postings += flat
+        self.currentsize += POSTING_BYTES * len(ids) + sum(len(value or b"") for value in values)
+        if self.currentsize > self.limit:
+            self.save()
+
     def pooled(self) -> list[tuple]:
         """The terms in memory as (key, postings) records in term order, the pool emptied."""
         records = sorted(self.terms.items())
@@ -314,6 +331,61 @@ def _mini_values(values: list[bytes], fixedsize):
     return None if fixedsize == 0 else b"".join(present)
 
 
+def add_postings_to_pool(self, reader, startdoc: int, docmap: dict | None) -> None:
+    """SegmentWriter.add_postings_to_pool, for a merge: a Whoosh 3 segment's terms are read in
+    the order its terms table keeps them, each posting list a block at a time, and pooled a term
+    at a time. Whoosh looked each term up again by its hash, filtered deleted documents one
+    posting at a time and pooled each posting alone: merging a one-article segment of 3,400
+    terms took 0.25 s at 130,000 passages."""
+    terms = getattr(reader, "_terms", None)
+    if not isinstance(self.pool, TermPool) or not isinstance(terms, whoosh3.W3TermsReader):
+        return WHOOSH[writing.SegmentWriter, "add_postings_to_pool"](self, reader, startdoc, docmap)
+    schema, pool = self.schema, self.pool
+    deleted = reader.deleted_docs_set
+    for (fieldname, btext), info in terms.items():
+        if fieldname not in schema:
+            continue
+        ids, weights, values = _all_postings(terms, info, schema[fieldname].format, (fieldname, btext))
+        if deleted:
+            kept = [i for i, docnum in enumerate(ids) if docnum not in deleted]
+            ids, weights, values = (
+                [ids[i] for i in kept],
+                [weights[i] for i in kept],
+                [values[i] for i in kept],
+            )
+        if not ids:
+            continue
+        ids = (
+            [docmap[docnum] for docnum in ids]
+            if docmap is not None
+            else [startdoc + docnum for docnum in ids]
+        )
+        pool.add_term(fieldname, btext, ids, weights, values)
+
+
+def _all_postings(terms, info, field_format, term) -> tuple[list, list, list]:
+    """A term's document numbers, weights and values, as its matcher would give them one by one."""
+    matcher = terms._codec.postings_reader(terms._postfile, info, field_format, term=term)
+    if not isinstance(matcher, whoosh3.W3LeafMatcher):  # postings inlined in the terms table
+        ids, weights, values = [], [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            values.append(matcher.value())
+            matcher.next()
+        return ids, weights, values
+    ids, weights, values = [], [], []
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        matcher._read_values()
+        ids += matcher._ids
+        weights += matcher._weights
+        values += matcher._values
+        matcher._next_block()
+    return ids, weights, values
+
+
 def _add_key(table, key: bytes, value: bytes) -> None:
     """OrderedHashWriter.add, in one write."""
     if key <= table.lastkey:
@@ -331,6 +403,7 @@ def _add_key(table, key: bytes, value: bytes) -> None:
 OURS = {
     (writing, "PostingPool"): TermPool,
     (whoosh3.W3FieldWriter, "add_postings"): add_postings,
+    (writing.SegmentWriter, "add_postings_to_pool"): add_postings_to_pool,
 }
 WHOOSH = {(owner, name): getattr(owner, name) for owner, name in OURS}
 
