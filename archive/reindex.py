@@ -22,6 +22,7 @@ from .engine import pairs, writing
 from .engine.documents import (
     COMMON_ID,
     SYNONYMS_ID,
+    catalog_document,
     common_document,
     common_words,
     documents,
@@ -120,7 +121,15 @@ class Indexed:
     indexed: str | None
 
 
-def indexed_articles(ix) -> dict[str, Indexed]:
+def indexed_articles(ix) -> tuple[dict[str, Indexed], bool]:
+    """What the index holds of each article, and whether its catalog document said so (else it
+    was read from every article record, and the catalog is written again)."""
+    if (entries := writing.stored_catalog(ix)) is not None:
+        return {article_id: Indexed(*entry) for article_id, entry in entries.items()}, True
+    return records_of_articles(ix), False
+
+
+def records_of_articles(ix) -> dict[str, Indexed]:
     return {
         d["article"]: Indexed(d["source"], d["digest"], d.get("indexed"))
         for d in writing.stored_records(ix, "article")
@@ -185,7 +194,7 @@ def update_with(job: Job, index_dir: Path, kept, pool) -> None:
     ix = writing.open_or_create(index_dir, created=now(), index_id=secrets.token_hex(8))
     if removed := writing.remove_leftovers(index_dir):
         job.report.warnings.append((str(index_dir), f"removed {len(removed)} files of an unfinished commit"))
-    known = indexed_articles(ix)
+    known, cataloged = indexed_articles(ix)
     report = job.report
     plan = Plan.make(files, known, job.full, remembered_digests(index_dir))
     parsed = check_files([path for path, _ in plan.todo], pool=pool)
@@ -203,7 +212,9 @@ def update_with(job: Job, index_dir: Path, kept, pool) -> None:
         update.remove(unseen)
         update.keep(kept, seen)
         synonyms_changed = update.synonyms(job.corpus_dir)
-        if job.full or kept or synonyms_changed or report.added or report.changed or report.removed:
+        changed = synonyms_changed or report.added or report.changed or report.removed
+        if job.full or kept or changed or not cataloged:  # an index written before catalogs: once
+            batch.put(catalog_document(update.catalog))
             batch.commit(optimize=job.full)
         else:  # nothing changed: no new generation, so open searchers stay current
             batch.cancel()
@@ -419,6 +430,8 @@ class Update:
         self.batch, self.known, self.report = batch, known, report
         self.common = common  # the index's common words (see engine/pairs.py)
         self.stamp = now()
+        # What the index will hold of each article after the commit (documents.catalog_document)
+        self.catalog = {key: (record.source, record.digest, record.indexed) for key, record in known.items()}
 
     def files(self, plan: Plan, parsed: Iterator[FileReport], progress) -> set[str]:
         """Parsed added and changed files into the writer; returns the article ids still present.
@@ -481,6 +494,8 @@ class Update:
             self.remember(previous, {p.fingerprint for p in article.passages})
         for document in prepared:
             self.batch.add(document)
+            if document["doctype"] == "article":  # the record, as written
+                self.catalog[article.id] = (document["source"], document["digest"], document["indexed"])
         self.report.warnings.extend((article.source, w) for w in article.warnings)
         (self.report.changed if article.id in self.known else self.report.added).append(article.source)
 
@@ -521,6 +536,7 @@ class Update:
         for article_id in article_ids:
             old = self.batch.stored(f"payload:{article_id}")
             self.batch.delete_article(article_id)
+            self.catalog.pop(article_id, None)
             if old is not None:
                 self.batch.put(
                     {

@@ -28,6 +28,35 @@ def index_key(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def catalog_checked(monkeypatch):
+    """After every reindex of every test (hostile folders, failures, renames, removals), the
+    catalog document a reindex reads instead of the article records says what the records say."""
+    import archive.reindex
+
+    def checked(index_dir: Path, states) -> None:
+        remember(index_dir, states)
+        assert_catalog_matches_records(index_dir)
+
+    remember = archive.reindex.remember_digests
+    monkeypatch.setattr(archive.reindex, "remember_digests", checked)
+
+
+def assert_catalog_matches_records(index_dir: Path) -> None:
+    from archive.engine.documents import CATALOG_ID, catalog_entries
+    from archive.engine.folder import open_index
+    from archive.engine.writing import stored_records
+
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        stored = searcher.document(id=CATALOG_ID)
+    records = {
+        r["article"]: (r["source"], r["digest"], r.get("indexed")) for r in stored_records(ix, "article")
+    }
+    assert stored is None or catalog_entries(stored) == records
+    ix.close()
+
+
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return SEED

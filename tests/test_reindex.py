@@ -489,3 +489,28 @@ def test_files_changed_just_before_a_reindex_are_hashed_again_next_time(tmp_inde
     monkeypatch.setattr(module, "source_digest", lambda path: hashed.append(path.name) or original(path))
     assert len(reindex(corpus_dir, tmp_index).unchanged) == 3
     assert len(hashed) == 3  # not remembered: read again
+
+
+def test_a_reindex_reads_the_catalog_and_falls_back_to_the_records_when_it_disagrees(tmp_index, corpus_dir):
+    from archive.engine.documents import catalog_document, catalog_entries
+    from archive.engine.folder import open_index
+    from archive.engine.writing import stored_catalog, stored_records
+    from archive.reindex import indexed_articles
+
+    (corpus_dir / "regular-markdown.md").write_text("# Changed\n\nA changed paragraph.\n", encoding="utf-8")
+    reindex(corpus_dir, tmp_index)  # a commit writes the catalog
+    ix = open_index(tmp_index)
+    records = {r["article"]: (r["source"], r["digest"], r["indexed"]) for r in stored_records(ix, "article")}
+    assert stored_catalog(ix) == records and len(records) > 2
+    writer = ix.writer()
+    writer.update_document(**catalog_document(dict(list(records.items())[1:])))  # one article short
+    writer.commit()
+    assert stored_catalog(ix) is None  # it does not count what the index holds: not used
+    known, cataloged = indexed_articles(ix)
+    assert {k: (v.source, v.digest, v.indexed) for k, v in known.items()} == records and not cataloged
+    ix.close()
+    report = reindex(corpus_dir, tmp_index)
+    assert not report.added and not report.changed and not report.removed  # nothing re-parsed
+    assert stored_catalog(open_index(tmp_index)) == records  # and the catalog written again
+    for damaged in ({"payload": b"not zlib"}, {"payload": b"x\x9c\x03\x00\x00\x00\x00\x01"}, {}, None):
+        assert catalog_entries(damaged) is None

@@ -13,7 +13,7 @@ from whoosh.writing import SegmentWriter
 
 from ..isolation import die_with_parent
 from . import postings, trust
-from .documents import make_schema
+from .documents import CATALOG_ID, catalog_entries, make_schema
 from .folder import index_state, open_index, write_marker
 from .index import count_live
 
@@ -42,6 +42,16 @@ def stored_records(ix, doctype: str, names: tuple[str, ...] | None = None) -> li
             {name: fields[name] for name in names if name in fields} if names else dict(fields)
             for fields in searcher.documents(doctype=doctype)
         ]
+
+
+def stored_catalog(ix) -> dict[str, tuple] | None:
+    """The catalog document's entries (documents.catalog_document), when it lists as many
+    articles as the index holds; None otherwise (an index written before it existed)."""
+    with ix.searcher() as searcher:
+        entries = catalog_entries(searcher.document(id=CATALOG_ID))
+        if entries is None or len(entries) != count_live(searcher, "article"):
+            return None
+        return entries
 
 
 def kept_records(index_dir: Path) -> list[dict]:
