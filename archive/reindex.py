@@ -32,7 +32,7 @@ from .engine.documents import (
 from .engine.folder import LOCK, IndexUnavailable, index_state, write_marker
 from .faults import fault
 from .models import Article
-from .parse import MAX_BYTES, existing_sidecar
+from .parse import MAX_BYTES, existing_sidecar, sidecar_name, sidecar_status
 from .synonyms import SYNONYMS_FILE, parse_synonyms, read_synonyms_text
 
 PARALLEL_FROM = 16  # files: below this, starting worker processes costs more than it saves
@@ -343,10 +343,10 @@ def file_state(path: Path) -> list[int] | None:
     and the change time, which the kernel sets on every write and no copying tool can set back.
     None when it cannot be read (then it is hashed, or reported)."""
     try:
+        name = os.fspath(path)
         state = []
-        for each in (path, existing_sidecar(path)):
-            if each is not None:
-                info = each.stat()
+        for info in (os.stat(name), sidecar_status(sidecar_name(name, path.suffix))):
+            if info is not None:  # a regular sidecar: its lstat is its stat
                 state += [info.st_size, info.st_ino, info.st_ctime_ns, info.st_mtime_ns]
         return state
     except OSError:
