@@ -285,3 +285,56 @@ def test_set_operations_agree_with_sets_on_every_path(lists, other):
     mask = np.zeros(2_001, dtype=bool)
     mask[other] = True
     assert each[0].within(mask).ids.tolist() == each[0].within(other).ids.tolist()
+
+
+@pytest.fixture(scope="module")
+def many_blocks(tmp_path_factory):
+    """A segment whose common words fill several posting blocks (Whoosh's are 128 postings)."""
+    from whoosh.fields import ID, KEYWORD, TEXT, Schema
+    from whoosh.filedb.filestore import FileStorage
+
+    rng = np.random.default_rng(3)
+    words = [f"w{n}" for n in range(60)]
+    schema = Schema(
+        id=ID(stored=True), body=TEXT, tags=KEYWORD(scorable=False), boosted=TEXT(field_boost=1.7)
+    )
+    ix = FileStorage(str(tmp_path_factory.mktemp("blocks"))).create_index(schema)
+    writer = ix.writer()
+    for n in range(900):
+        body = " ".join(
+            rng.choice(
+                words,
+                size=int(rng.integers(1, 40)),
+                p=np.linspace(2, 0.1, 60) / np.linspace(2, 0.1, 60).sum(),
+            )
+        )
+        writer.add_document(id=str(n), body=body, tags=" ".join(words[: n % 7]), boosted=body[:20])
+    writer.commit()
+    return ix
+
+
+def test_posting_lists_read_whole_as_their_matchers_read_them(many_blocks):
+    """Every term's (document, weight) list, split into blocks by hand, as the matcher reads it;
+    a list cut short gives its ids and weights whole or nothing, a damaged one never an error."""
+    from archive.engine.positions import extent_postings, leaf_matcher, leaf_postings, read_postings
+
+    with many_blocks.reader() as reader:
+        lengths = []
+        for fieldname, btext in reader.all_terms():
+            expected = read_postings(leaf_matcher(reader, fieldname, btext))
+            found = leaf_postings(reader, fieldname, btext)
+            assert np.array_equal(found[0], expected[0]) and np.array_equal(found[1], expected[1])
+            lengths.append(len(expected[0]))
+            info = reader._terms.term_info(fieldname, btext)
+            extent = reader._terms._postfile.get(info._offset, info._length[0])
+            assert extent_postings(extent) is not None
+            for cut in range(0, len(extent), max(1, len(extent) // 40)):
+                read = extent_postings(extent[:cut])  # the ids and weights whole, or nothing
+                assert read is None or (
+                    np.array_equal(read[0], expected[0]) and np.array_equal(read[1], expected[1])
+                )
+                damaged = extent[:cut] + bytes([extent[cut] ^ 0x55]) + extent[cut + 1 :]
+                read = extent_postings(damaged)
+                assert read is None or len(read[0]) == len(read[1])
+        assert max(lengths) > 3 * 128  # several blocks
+        assert leaf_postings(reader, "body", "absent") is None

@@ -23,7 +23,7 @@ from whoosh.util.numeric import byte_to_length
 from ..lru import LRU
 from . import pairs
 from .documents import COMMON_ID, common_words
-from .positions import EMPTY_IDS, IDS, leaf_matcher, leaves, phrase_documents, read_postings
+from .positions import EMPTY_IDS, IDS, leaf_postings, leaves, phrase_documents
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
@@ -137,11 +137,10 @@ def term_postings(searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.n
     """(document numbers, weights) of a term across all segments, deleted documents included."""
     ids, weights = [], []
     for sub, offset in leaves(searcher):
-        matcher = leaf_matcher(sub.reader(), fieldname, text)
-        if matcher is not None:
-            leaf_ids, leaf_weights = read_postings(matcher)
-            ids.append(leaf_ids + offset)
-            weights.append(leaf_weights)
+        read = leaf_postings(sub.reader(), fieldname, text)
+        if read is not None:
+            ids.append(read[0] + offset)
+            weights.append(read[1])
     return (np.concatenate(ids), np.concatenate(weights)) if ids else (EMPTY_IDS, np.empty(0))
 
 
