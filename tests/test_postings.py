@@ -6,13 +6,14 @@ import random
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh import writing
 from whoosh.codec.base import OutOfOrderError
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from archive.engine import postings
+from archive.engine import postings, trailers
 from archive.engine.documents import make_schema
 
 WORDS = [f"w{n}" for n in range(40)] + ["common"] * 30  # "common" reaches several blocks
@@ -72,8 +73,9 @@ def segment_files(
 
 @pytest.fixture
 def always_compressed(monkeypatch):
-    """Blocks compressed whatever their size, as Whoosh writes them."""
+    """Blocks compressed whatever their size, and no trailers (trailers.py): as Whoosh writes them."""
     monkeypatch.setattr(postings, "COMPRESS_FROM", 0)
+    monkeypatch.setattr(trailers, "TRAILER_FROM", 10**9)
 
 
 @pytest.mark.parametrize(("seed", "limitmb"), [(0, 64), (1, 64), (2, 0.2), (3, 0.05)])
@@ -261,3 +263,51 @@ def test_postings_inlined_in_the_terms_table_are_merged_as_read():
         [1.0, 2.5],
         [b"a", b"b"],
     )
+
+
+def test_trailers_are_not_seen_by_whooshs_readers(tmp_path):
+    """Long lists carry their arrays after their blocks (trailers.py); Whoosh reads every term's
+    statistics and postings as from the segment Whoosh writes."""
+    documents = random_documents(4, 500)
+    segment_files(tmp_path / "whoosh", small_schema(), documents, ours=False)
+    ours = segment_files(tmp_path / "ours", small_schema(), documents, ours=True)
+    assert ours["pst"].count(trailers.MAGIC) >= 3  # "common" and the commonest words
+    assert all_postings(tmp_path / "ours") == all_postings(tmp_path / "whoosh")
+
+
+def test_a_trailer_gives_the_blocks_numbers_and_a_damaged_one_is_not_used(tmp_path):
+    from archive.engine.positions import leaf_matcher, read_postings
+
+    documents = random_documents(5, 600)
+    segment_files(tmp_path / "ours", small_schema(), documents, ours=True)
+    with FileStorage(str(tmp_path / "ours")).open_index().reader() as reader:
+        terms, checked = reader._terms, 0
+        for (fieldname, btext), info in terms.items():
+            expected = read_postings(leaf_matcher(reader, fieldname, btext))
+            offset, length = info._offset, info._length[0]
+            read = trailers.trailer_postings(terms._postfile, offset, length, reader.doc_count_all())
+            if len(expected[0]) < trailers.TRAILER_FROM:
+                assert read is None
+                continue
+            checked += 1
+            assert np.array_equal(read[0], expected[0]) and np.array_equal(read[1], expected[1])
+            extent = terms._postfile.get(offset, length)
+            for at in range(len(extent) - 1, max(0, len(extent) - 400), -3):  # the footer and arrays
+                damaged = Extent(extent[:at] + bytes([extent[at] ^ 0x5A]) + extent[at + 1 :])
+                found = trailers.trailer_postings(damaged, 0, length, reader.doc_count_all())
+                if found is not None:  # sound enough to use: ordered numbers inside the segment
+                    assert len(found[0]) == len(found[1]) and (np.diff(found[0]) > 0).all()
+                    assert found[0][0] >= 0 and found[0][-1] < reader.doc_count_all()
+            assert trailers.trailer_postings(Extent(extent), 0, length, int(expected[0][-1])) is None
+            assert trailers.trailer_postings(Extent(extent[:-1]), 0, length - 1, 10**6) is None
+        assert checked >= 3
+
+
+class Extent:
+    """A posting list's bytes, read as a segment file is (get)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def get(self, position: int, length: int) -> bytes:
+        return self.data[position : position + length]

@@ -18,6 +18,7 @@ from whoosh.matching import wrappers
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
+from .trailers import trailer_postings
 from .trust import restricted_loads
 
 IDS = np.int64
@@ -47,8 +48,9 @@ def leaf_matcher(reader, fieldname: str, text):
 
 def leaf_postings(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray] | None:
     """(document numbers, weights) of a term in one segment, deleted documents included; None
-    when the segment lacks the term. A Whoosh 3 posting list is read as one slice of the postings
-    file and its blocks split by hand (see extent_postings); anything else through its matcher."""
+    when the segment lacks the term. A Whoosh 3 posting list is read from its trailer (trailers.py),
+    else as one slice of the postings file split into blocks by hand (see extent_postings);
+    anything else through its matcher."""
     terms = getattr(reader, "_terms", None)
     if terms is None or not hasattr(terms, "_codec"):
         matcher = leaf_matcher(reader, fieldname, text)
@@ -60,7 +62,10 @@ def leaf_postings(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]
     if not info.is_inlined():
         length = info._length  # W3TermInfo.from_bytes leaves it a 1-tuple
         length = length[0] if isinstance(length, tuple) else length
-        read = extent_postings(terms._postfile.get(info._offset, length))
+        postfile = terms._postfile
+        read = trailer_postings(postfile, info._offset, length, reader.doc_count_all())
+        if read is None:
+            read = extent_postings(postfile.get(info._offset, length))
         if read is not None:
             return read
     field_format = reader.schema[fieldname].format

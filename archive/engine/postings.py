@@ -27,6 +27,8 @@ from whoosh.filedb.filetables import _lengths as _LENGTHS
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
+from . import trailers
+
 # Blocks whose pickle is shorter are written uncompressed (the block says so; readers follow it):
 # zlib's set-up costs ~20 µs a call, more than a short block saves, and most terms are rare.
 COMPRESS_FROM = 256
@@ -293,6 +295,8 @@ def _write_term(self, btext: bytes, ids, weights, values, table: list[int]) -> N
         maxweight = max(maxweight, block_maxweight)
         minlength = block_min if minlength is None else min(minlength, block_min)
         maxlength = max(maxlength, block_max)
+    if len(ids) >= trailers.TRAILER_FROM:
+        parts.append(trailers.trailer(ids, array("f", weights)))
     written = b"".join(parts)
     postfile.write(written)
     terminfo = whoosh3.W3TermInfo._struct.pack(
