@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from archive.engine.index import IndexHandle
 
 SEED_ID = "cc-2019-09-china-russia"
@@ -51,11 +53,21 @@ def test_derived_structures_are_rebuilt_for_a_new_generation_only(tmp_path):
     assert handle.derived("probe", build) == 2 and builds[1] > builds[0]
 
 
-def test_live_counts_leave_out_replaced_and_removed_documents(tmp_index, corpus_dir):
+@pytest.mark.parametrize("trailer_from", [None, 2])
+def test_live_counts_leave_out_replaced_and_removed_documents(
+    tmp_path, corpus_dir, monkeypatch, trailer_from
+):
     """Deleted documents stay in doc_frequency until a merge; the counts take them off, also in
-    a segment whose documents were all replaced since."""
+    a segment whose documents were all replaced since; from posting lists read from their
+    trailers too (engine/trailers.py: lists of two postings or more have one here)."""
+    from archive.engine import trailers
     from archive.engine.index import count_live
     from archive.reindex import reindex
+
+    if trailer_from:
+        monkeypatch.setattr(trailers, "TRAILER_FROM", trailer_from)
+    tmp_index = tmp_path / "index"
+    reindex(corpus_dir, tmp_index)
 
     seed = corpus_dir / "cc-2019-09-china-russia.md"
     original = seed.read_text(encoding="utf-8")
