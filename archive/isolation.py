@@ -28,6 +28,7 @@ from .settings import setting
 MAX_WORKERS = 4
 PDF_BUDGET_FACTOR = 3  # a PDF's time when no ARCHIVE_PDF_SECONDS is given
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+WARM_UP_SECONDS = 2  # added to a new worker's first file's time: it may still be warming up
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,9 @@ class Worker:
         self.used = False
 
     def give(self, task: int, path: Path, seconds: float) -> None:
-        self.task, self.deadline, self.used = task, time.monotonic() + seconds, True
+        """The file to parse in `seconds`, and the time a new worker's warm-up may still take."""
+        grace = 0 if self.used else WARM_UP_SECONDS
+        self.task, self.deadline, self.used = task, time.monotonic() + seconds + grace, True
         self.conn.send(str(path))
 
     def stop(self) -> None:
@@ -158,10 +161,14 @@ class Pool:
         done: dict[int, Outcome] = {}
         todo = iter(enumerate(paths))
         following = 0
-        for worker in self.workers:
-            feed(worker, todo, self.budget)
+        for slot in range(len(self.workers)):
+            self.feed(slot, todo, done)
         while following < len(paths):
             busy = [w for w in self.workers if w.task is not None]
+            if not busy:  # every file left was reported by feed: no worker could take it
+                yield done.pop(following)
+                following += 1
+                continue
             ready = wait(
                 [w.conn for w in busy], timeout=max(0.0, min(w.deadline for w in busy) - time.monotonic())
             )
@@ -173,11 +180,32 @@ class Pool:
                 done[task] = self.collect(worker, paths[task], answered)
                 if not answered or not worker.process.is_alive():
                     worker.kill()
-                    worker = self.workers[slot] = self.worker()
-                feed(worker, todo, self.budget)
+                    self.workers[slot] = self.worker()
+                self.feed(slot, todo, done)
             while following in done:
                 yield done.pop(following)
                 following += 1
+
+    def feed(self, slot: int, todo: Iterator[tuple[int, Path]], done: dict[int, Outcome]) -> None:
+        """The worker in `slot` its next file, if any is left. A worker that died meanwhile (it
+        may have waited since the pool started: see reindex.update_index) is replaced; a file
+        that no new worker takes either is reported in `done`, and the next one tried."""
+        self.workers[slot].task = None
+        for number, path in todo:
+            if self.handed(slot, number, path):
+                return
+            done[number] = Outcome(path, error="no parser process could be started for it; skipped")
+
+    def handed(self, slot: int, number: int, path: Path) -> bool:
+        for _ in range(2):
+            try:
+                self.workers[slot].give(number, path, self.budget.seconds_for(path))
+                return True
+            except OSError:  # its pipe is closed: the worker is gone
+                self.workers[slot].kill()
+                self.workers[slot] = self.worker()
+        self.workers[slot].task = None
+        return False
 
     def collect(self, worker: Worker, path: Path, answered: bool) -> Outcome:
         """The worker's outcome, or why it gave none."""
@@ -189,14 +217,6 @@ class Pool:
             worker.process.join(timeout=1)
             died = describe_exit(worker.process.exitcode)
             return Outcome(path, error=f"its parser process died ({died}); skipped")
-
-
-def feed(worker: Worker, todo: Iterator[tuple[int, Path]], budget: Budget) -> None:
-    """The worker's next file, if any is left."""
-    task = next(todo, None)
-    worker.task = None
-    if task is not None:
-        worker.give(task[0], task[1], budget.seconds_for(task[1]))
 
 
 def describe_exit(code: int | None) -> str:

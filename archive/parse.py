@@ -7,7 +7,6 @@ import hashlib
 import os
 import re
 import stat
-import tempfile
 import unicodedata
 from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
@@ -359,11 +358,11 @@ WARM_UP_FILES = {
 
 
 def warm_parser() -> None:
-    """Parse a small file of each text format (written to a folder of its own), ignoring any
-    failure: it only makes the next parse faster."""
-    with tempfile.TemporaryDirectory(prefix="archive-warm-up-") as folder:
-        for name, text in WARM_UP_FILES.items():
-            path = Path(folder) / name
-            path.write_text(text, encoding="utf-8")
-            with contextlib.suppress(Exception):
-                parse_file(path)
+    """Parse a small text of each format, ignoring any failure: it only makes the next parse
+    faster. Nothing is written to disk (a worker never given a file is killed mid-way): the texts
+    are parsed as if they were files in /dev, where no sidecar can be."""
+    for name, text in WARM_UP_FILES.items():
+        path = Path(os.devnull).with_name(f"archive-{name}")
+        data = text.encode("utf-8")
+        with contextlib.suppress(Exception):
+            article_from_source(path, Source(path, text, hashlib.sha256(data).hexdigest(), ()))

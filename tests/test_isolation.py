@@ -44,3 +44,26 @@ def test_a_pool_given_no_files_stops_its_worker():
         assert list(pool.map([])) == []
         worker = pool.workers[0]
     assert not worker.process.is_alive() and worker.process.exitcode is not None
+
+
+def test_a_worker_that_died_before_its_first_file_is_replaced(tmp_path):
+    """The first worker waits while the reindex lists the corpus; if it dies meanwhile (killed,
+    out of memory), a new one parses the files."""
+    with Pool(who_parsed, BUDGET, started=1) as pool:
+        first = pool.workers[0]
+        first.process.kill()
+        first.process.join()
+        outcomes = list(pool.map([Path("a.md"), Path("b.md")]))
+    assert [o.value[0] for o in outcomes] == ["a.md", "b.md"] and all(o.error is None for o in outcomes)
+    assert first.process.pid not in [o.value[1] for o in outcomes]
+
+
+def dying_warm() -> None:
+    os._exit(3)
+
+
+def test_workers_that_die_warming_up_fail_their_files_not_the_run():
+    with Pool(who_parsed, BUDGET, warm=dying_warm, started=1) as pool:
+        outcomes = list(pool.map([Path(f"{n}.md") for n in range(3)]))
+    assert [o.path.name for o in outcomes] == ["0.md", "1.md", "2.md"]
+    assert all(o.value is None and ("died" in o.error or "could be started" in o.error) for o in outcomes)
