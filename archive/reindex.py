@@ -214,7 +214,7 @@ def update_with(job: Job, index_dir: Path, kept, pool) -> None:
         synonyms_changed = update.synonyms(job.corpus_dir)
         changed = synonyms_changed or report.added or report.changed or report.removed
         if job.full or kept or changed or not cataloged:  # an index written before catalogs: once
-            batch.put(catalog_document(update.catalog))
+            batch.put(catalog_document(update.catalog, batch.generation))
             batch.commit(optimize=job.full)
         else:  # nothing changed: no new generation, so open searchers stay current
             batch.cancel()

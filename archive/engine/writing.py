@@ -45,13 +45,15 @@ def stored_records(ix, doctype: str, names: tuple[str, ...] | None = None) -> li
 
 
 def stored_catalog(ix) -> dict[str, tuple] | None:
-    """The catalog document's entries (documents.catalog_document), when it lists as many
-    articles as the index holds; None otherwise (an index written before it existed)."""
+    """The catalog document's entries (documents.catalog_document), when the commit that made
+    the index's current generation wrote it and it lists as many articles as the index holds;
+    None otherwise (an index written before catalogs, or since by an older version)."""
     with ix.searcher() as searcher:
-        entries = catalog_entries(searcher.document(id=CATALOG_ID))
-        if entries is None or len(entries) != count_live(searcher, "article"):
+        found = catalog_entries(searcher.document(id=CATALOG_ID))
+        if found is None or found[1] != searcher.reader().generation():
             return None
-        return entries
+        entries = found[0]
+        return entries if len(entries) == count_live(searcher, "article") else None
 
 
 def kept_records(index_dir: Path) -> list[dict]:
@@ -103,6 +105,11 @@ class Batch:
     def delete_article(self, article_id: str) -> None:
         """Every document of an article: its record, payload, passages and sections."""
         self.writer.delete_by_term("article", article_id)
+
+    @property
+    def generation(self) -> int:
+        """The generation the commit will make."""
+        return self.writer.generation
 
     def commit(self, optimize: bool = False) -> None:
         self.writer.commit(optimize=optimize)
