@@ -224,8 +224,8 @@ def start(command: list[str], port: int) -> subprocess.Popen:
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/readyz")  # 200 once every worker has warmed up
             response = connection.getresponse()
             response.read()
@@ -233,6 +233,8 @@ def start(command: list[str], port: int) -> subprocess.Popen:
                 return process
         except OSError:
             pass
+        finally:
+            connection.close()
         time.sleep(0.2)
     stop(process)
     raise RuntimeError(f"server on port {port} did not start")

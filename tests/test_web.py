@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 
@@ -286,6 +287,9 @@ def test_opensearch_and_health(client):
 
 
 def test_ready_only_once_every_worker_has_warmed(seed_index):
+    import subprocess
+    import sys
+
     from archive.web.server import Warmth
 
     warmth = Warmth(2)
@@ -293,8 +297,12 @@ def test_ready_only_once_every_worker_has_warmed(seed_index):
         {"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False, "WARMTH": warmth}
     )
     client = app.test_client()
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     try:
-        for warm in (0, 1):
+        for number, pid, warm in ((1, int(gone.stdout), 0), (2, os.getpid(), 1), (3, os.getpid(), 1)):
+            warmth.add(number, pid)  # one that died since is not counted, one twice is one
             answer = client.get("/readyz")
             assert answer.status_code == 503 and answer.get_json() == {
                 "status": "warming",
@@ -302,10 +310,10 @@ def test_ready_only_once_every_worker_has_warmed(seed_index):
                 "warm": warm,
             }
             assert client.get("/healthz").status_code == 200  # alive all the while
-            warmth.add()
-        assert client.get("/readyz").get_json()["status"] == "ready"
-        warmth.add()  # a worker gunicorn restarted warms again
+        warmth.add(4, os.getppid())
         assert client.get("/readyz").get_json() == {"status": "ready", "workers": 2, "warm": 2}
+        warmth.remove(os.getppid())  # a worker that stops
+        assert client.get("/readyz").get_json() == {"status": "warming", "workers": 2, "warm": 1}
     finally:
         store.close(app)
 

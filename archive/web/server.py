@@ -71,22 +71,40 @@ class ArchiveWorker(ThreadWorker):
 
 
 class Warmth:
-    """How many of a server's workers have warmed up, counted in memory the master shares with the
-    workers it forks. `/readyz` answers 200 only once each has: until then a query sent as soon as
-    one worker answers competes for the CPU with the others' warm-up (a first query took 93 ms
-    then at 130,000 passages, 52 ms once both workers were warm)."""
+    """Which of a server's workers have warmed up: their process ids, in memory the master shares
+    with the workers it forks (each writes its own slot, by gunicorn's worker number). `/readyz`
+    answers 200 only once `workers` live processes have: until then a query sent as soon as one
+    worker answers competes for the CPU with the others' warm-up (a first query took 93 ms then at
+    130,000 passages, 32-49 ms once both workers were warm). A worker that stops is taken off; one
+    that died is not counted; a restarted one counts once warm again."""
+
+    SLOTS = 64
 
     def __init__(self, workers: int):
         self.workers = workers
-        self._warm = multiprocessing.Value("i", 0)
+        self._pids = multiprocessing.RawArray("i", self.SLOTS)
 
-    def add(self) -> None:
-        with self._warm.get_lock():
-            self._warm.value += 1
+    def add(self, number: int, pid: int) -> None:
+        self._pids[number % self.SLOTS] = pid
+
+    def remove(self, pid: int) -> None:
+        for slot, each in enumerate(self._pids):
+            if each == pid:
+                self._pids[slot] = 0
 
     def count(self) -> int:
-        """Workers warmed up; a worker gunicorn restarts warms again, so at most `workers`."""
-        return min(self._warm.value, self.workers)
+        """Live workers warmed up, at most `workers`."""
+        return min(self.workers, len({pid for pid in self._pids if pid and _alive(pid)}))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process took the number
+        return False
+    return True
 
 
 def _warm(worker) -> None:
@@ -104,13 +122,14 @@ def _warm(worker) -> None:
     try:
         warm_pages(worker.wsgi)
     finally:  # a worker that could not warm still serves, with each page's own message
-        worker.wsgi.config["WARMTH"].add()
+        worker.wsgi.config["WARMTH"].add(worker.age, worker.pid)
 
 
 def _close(server, worker) -> None:
     """Close the index's searchers when a worker stops (not when its app failed to load)."""
     app = getattr(worker, "wsgi", None)  # absent when the app failed to load, or in the master
     if "archive" in getattr(app, "extensions", {}):
+        app.config["WARMTH"].remove(worker.pid)
         store.close(app)
 
 
