@@ -63,21 +63,22 @@ def leaf_postings(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]
         length = info._length  # W3TermInfo.from_bytes leaves it a 1-tuple
         length = length[0] if isinstance(length, tuple) else length
         postfile = terms._postfile
-        read = trailer_postings(postfile, info._offset, length, reader.doc_count_all())
+        documents = reader.doc_count_all()
+        read = trailer_postings(postfile, info._offset, length, documents)
         if read is None:
-            read = extent_postings(postfile.get(info._offset, length))
+            read = extent_postings(postfile.get(info._offset, length), documents)
         if read is not None:
             return read
     field_format = reader.schema[fieldname].format
     return read_postings(terms._codec.postings_reader(terms._postfile, info, field_format))
 
 
-def extent_postings(extent: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+def extent_postings(extent: bytes, documents: int) -> tuple[np.ndarray, np.ndarray] | None:
     """A posting list's blocks split by hand: after Whoosh's 4-byte tag, each block is its length
     (negative for the last), the pickle of its (count, last id, top weight, compression, shortest
     and longest length) and its data. None for anything else (the matcher reads it then). The
-    matcher sought, read and unpickled each block's header on its own: a third of the time a new
-    query of common words spent reading its postings."""
+    matcher sought, read and unpickled each block's header on its own. Document numbers out of
+    order or outside the segment's `documents` (a damaged segment file) give None too."""
     if not extent.startswith(WHOOSH3_HEADER_MAGIC):
         return None
     i, ids, weights = len(WHOOSH3_HEADER_MAGIC), [], []
@@ -90,6 +91,8 @@ def extent_postings(extent: bytes) -> tuple[np.ndarray, np.ndarray] | None:
             if header is None:
                 return None
             count, compression, start = header
+            if not 0 < count <= MAX_BLOCK:
+                return None
             data = zlib.decompress(extent[start:end]) if compression else extent[start:end]
             read = plain_ids_and_weights(data, count)
             if read is None:
@@ -101,9 +104,13 @@ def extent_postings(extent: bytes) -> tuple[np.ndarray, np.ndarray] | None:
             i = end
     except (IndexError, zlib.error):
         return None
-    return np.concatenate(ids), np.concatenate(weights)
+    ids = np.concatenate(ids)
+    if ids[0] < 0 or ids[-1] >= documents or (len(ids) > 1 and (np.diff(ids) <= 0).any()):
+        return None
+    return ids, np.concatenate(weights)
 
 
+MAX_BLOCK = 2**16  # postings a block may hold here (Whoosh writes 128)
 ITEM_SIZES = {0x4B: 2, 0x4D: 3, 0x4A: 5, 0x47: 9}  # K, M, J: ints of 1, 2, 4 bytes; G: a float
 
 
