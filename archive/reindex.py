@@ -31,6 +31,7 @@ from .engine.documents import (
 )
 from .engine.folder import LOCK, IndexUnavailable, index_state, write_marker
 from .faults import fault
+from .isolation import Pool
 from .models import Article
 from .parse import MAX_BYTES, existing_sidecar, sidecar_name, sidecar_status
 from .synonyms import SYNONYMS_FILE, parse_synonyms, read_synonyms_text
@@ -187,7 +188,8 @@ def update_index(job: Job, index_dir: Path, kept=()) -> None:
         update_with(job, index_dir, kept, pool)
 
 
-def update_with(job: Job, index_dir: Path, kept, pool) -> None:
+def update_with(job: Job, index_dir: Path, kept, pool: Pool) -> None:
+    """update_index with its parsing workers started."""
     scan = scan_corpus(job.corpus_dir)
     files = scan.files
     job.report.skipped = [(str(path), reason) for path, reason in scan.skipped]
@@ -213,7 +215,7 @@ def update_with(job: Job, index_dir: Path, kept, pool) -> None:
         update.keep(kept, seen)
         synonyms_changed = update.synonyms(job.corpus_dir)
         changed = synonyms_changed or report.added or report.changed or report.removed
-        if job.full or kept or changed or not cataloged:  # an index written before catalogs: once
+        if job.full or kept or changed or not cataloged:  # no catalog of this generation: write it
             batch.put(catalog_document(update.catalog, batch.generation))
             batch.commit(optimize=job.full)
         else:  # nothing changed: no new generation, so open searchers stay current
