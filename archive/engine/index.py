@@ -55,7 +55,7 @@ def count_live(searcher: Searcher, doctype: str) -> int:
         if not leaf.doc_count_all():
             continue
         if not leaf.has_deletions():
-            total += leaf.doc_frequency("doctype", doctype) if (("doctype", doctype) in leaf) else 0
+            total += leaf.doc_frequency("doctype", doctype)  # 0 for a type the segment lacks
             continue
         postings = leaf_postings(leaf, "doctype", doctype)  # a trailer's arrays, for passages
         if postings is not None:
