@@ -100,9 +100,7 @@ class Warmth:
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process took the number
+    except (ProcessLookupError, PermissionError):  # gone, or its number taken by another user's
         return False
     return True
 
