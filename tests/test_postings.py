@@ -13,9 +13,10 @@ from whoosh.codec.base import OutOfOrderError
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from archive.engine import postings, trailers
+from archive.engine import adding, postings, trailers
 from archive.engine.documents import make_schema
 
+ENCODED_LISTS, REMEMBERED_VALUES = adding.ENCODED_LISTS, adding.REMEMBERED_VALUES
 WORDS = [f"w{n}" for n in range(40)] + ["common"] * 30  # "common" reaches several blocks
 
 
@@ -69,6 +70,17 @@ def segment_files(
             writer.add_document(**document)
         writer.commit()
     return {path.name.split(".", 1)[1]: path.read_bytes() for path in folder.glob("MAIN_*.*")}
+
+
+@pytest.fixture(autouse=True)
+def values_not_shared(monkeypatch):
+    """Each posting's value its own bytes object, as Whoosh's writer makes them. The archive's
+    (adding.py) shares one object between postings with the same positions; a block's pickle
+    then refers back to the first instead of repeating it, and is no longer Whoosh's bytes
+    (test_shared_values_read_back_as_whoosh_wrote_them)."""
+    monkeypatch.setattr(adding, "ENCODED_LISTS", 0)
+    monkeypatch.setattr(adding, "REMEMBERED_VALUES", 0)
+    adding._encoded.clear()
 
 
 @pytest.fixture
@@ -144,6 +156,24 @@ def test_short_blocks_uncompressed_read_back_as_whoosh_wrote_them(tmp_path, seed
     ours = segment_files(tmp_path / "ours", small_schema(), documents, ours=True)
     assert ours["pst"] != theirs["pst"]  # some blocks were written uncompressed
     assert all_postings(tmp_path / "ours") == all_postings(tmp_path / "whoosh")
+
+
+def test_shared_values_read_back_as_whoosh_wrote_them(tmp_path, monkeypatch, seed, always_compressed):
+    from archive.engine import pairs
+    from archive.engine.documents import documents
+
+    monkeypatch.setattr(adding, "ENCODED_LISTS", ENCODED_LISTS)  # shared, as the archive writes them
+    monkeypatch.setattr(adding, "REMEMBERED_VALUES", REMEMBERED_VALUES)
+    for schema, prepared in (
+        (make_schema(), list(documents(seed, "digest", "2026-01-01T00:00:00Z", pairs.COMMON))),
+        (small_schema(), random_documents(8, 400)),
+    ):
+        folder = tmp_path / str(len(prepared))
+        folder.mkdir()
+        theirs = segment_files(folder / "whoosh", schema, prepared, ours=False)
+        ours = segment_files(folder / "ours", schema, prepared, ours=True)
+        assert len(ours["pst"]) < len(theirs["pst"])  # a value repeated in a block is referred back to
+        assert all_postings(folder / "ours") == all_postings(folder / "whoosh")
 
 
 def test_postings_out_of_order_are_refused(tmp_path):

@@ -1,0 +1,170 @@
+"""A document's postings as SegmentWriter.add_document makes them, a field at a time.
+
+Whoosh runs each field through its analyzer's token objects, a format that counts them and
+pickles each term's positions alone, and hands the pool one posting per call. A passage's text is
+three such fields, and each of an article's passages repeats its title, author and section. Here
+the archive's analyzer gives a field's terms and positions in one loop, a term's positions are
+encoded once per distinct list, short values the segment has seen (a title, a section heading,
+a year) reuse their postings, and the pool takes a field's postings at once. The postings, and so
+the segment's bytes, are the ones Whoosh's writer makes (tests/test_postings.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pickle import dumps
+
+from whoosh import formats, writing
+from whoosh.analysis import RegexTokenizer
+from whoosh.system import pack_uint
+
+from .analysis import CJK_RUN, MixedScriptAnalyzer, indexed_pieces, stem
+
+# Values this short (a title, a heading, an author, an id) are remembered with their postings
+# for the rest of the segment; most are repeated in each of an article's passages.
+REMEMBERED_CHARS = 300
+REMEMBERED_VALUES = 50_000  # then the memory starts over (0: nothing remembered)
+ENCODED_LISTS = 100_000  # position lists whose encoding is kept, likewise
+
+# A field's postings of one document: (term bytes, frequency, weight, value bytes)
+Posting = tuple[bytes, int, float, bytes]
+_encoded: dict[int | tuple[int, ...], bytes] = {}  # by the positions (one: the number)
+
+
+def add_document(self, **fields) -> None:
+    """SegmentWriter.add_document, for schemas without spelling words or term vectors (the
+    archive's); the others are added by Whoosh's own."""
+    if not _plain(self.schema):
+        return WHOOSH_ADD(self, **fields)
+    self._check_state()
+    perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
+    docboost = self._doc_boost(fields)
+    fieldnames = sorted(name for name in fields if not name.startswith("_"))
+    self._check_fields(schema, fieldnames)
+    remembered = self.__dict__.setdefault("_remembered_postings", {})
+    perdocwriter.start_doc(docnum)
+    try:
+        for fieldname in fieldnames:
+            value = fields[fieldname]
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                boost = self._field_boost(fields, fieldname, docboost)
+                found = field_postings(field, fieldname, value, remembered)
+                length = _pool_adder(self.pool)(fieldname, docnum, found, boost, field.scorable)
+            stored = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
+            if field.column_type and stored is not None:
+                perdocwriter.add_column_value(fieldname, field.column_type, field.to_column_value(stored))
+    except Exception:
+        perdocwriter.cancel_doc()
+        raise
+    perdocwriter.finish_doc()
+    self._added = True
+    self.docnum += 1
+
+
+def _plain(schema) -> bool:
+    return not any(field.vector or field.separate_spelling() for _, field in schema.items())
+
+
+def _pool_adder(pool) -> Callable[..., int]:
+    """How the pool takes one field's postings of a document; returns the field's length."""
+    adder = getattr(pool, "add_field_postings", None)
+    return adder if adder is not None else lambda *args: _add_one_by_one(pool, *args)
+
+
+def _add_one_by_one(pool, fieldname: str, docnum: int, found, boost: float, scorable: bool) -> int:
+    length = 0
+    for btext, freq, weight, value in found:
+        if scorable:
+            length += freq
+        pool.add((fieldname, btext, docnum, weight * boost, value))
+    return length
+
+
+def field_postings(field, fieldname: str, value, remembered: dict) -> list[Posting]:
+    """What field.index(value) gives, as a list; remembered in `remembered` for a short value."""
+    if isinstance(value, str) and len(value) > REMEMBERED_CHARS:
+        return _postings(field, value)
+    try:
+        key = (fieldname, type(value), value)
+        found = remembered.get(key)
+    except TypeError:  # a list of values: not hashable
+        return _postings(field, value)
+    if found is None:
+        if len(remembered) >= REMEMBERED_VALUES:
+            remembered.clear()
+        found = _postings(field, value)
+        if REMEMBERED_VALUES:
+            remembered[key] = found
+    return found
+
+
+def _postings(field, value) -> list[Posting]:
+    if isinstance(value, str):
+        kind, analyzer = type(field.format), field.analyzer
+        if kind is formats.Positions and type(analyzer) is MixedScriptAnalyzer:
+            return _positions_postings(analyzer, field.format.field_boost, value)
+        if kind is formats.Frequency and _splits_on_pattern(analyzer):
+            return _frequency_postings(analyzer.expression.findall(value), field.format.field_boost)
+    return list(field.index(value))
+
+
+def _splits_on_pattern(analyzer) -> bool:
+    """A tokenizer whose tokens are its pattern's matches, as they are (KEYWORD's default)."""
+    return type(analyzer) is RegexTokenizer and not analyzer.gaps and analyzer.expression.groups == 0
+
+
+def _positions_postings(analyzer: MixedScriptAnalyzer, field_boost: float, value: str) -> list[Posting]:
+    """formats.Positions.word_values over the analyzer's tokens (see MixedScriptAnalyzer.__call__:
+    the same pieces, positions and stems). The pieces are those with CJK bigrams, whichever the
+    analyzer: the other analysis of the text is already cached (analysis.indexed_pieces), and
+    an analyzer that leaves CJK out takes the place of each bigram, as its own pieces do."""
+    positions: dict[str, list[int]] = {}
+    pos, stemmed, skip_cjk = 0, analyzer.stemmed, not analyzer.indexes_cjk
+    for text, _, _, _, whole in indexed_pieces(value, True):
+        if not text or (skip_cjk and CJK_RUN.match(text)):  # a piece left out keeps its position
+            pos += 1
+            continue
+        term = stem(text) if stemmed else text
+        at = positions.get(term)
+        if at is None:
+            positions[term] = [pos - 1 if whole else pos]
+        else:
+            at.append(pos - 1 if whole else pos)
+        pos += not whole
+    # Every token's boost is 1.0: a term's weight is its frequency times the field's boost
+    return [
+        (term.encode("utf-8"), len(at), float(len(at)) * field_boost, _encoded_positions(at))
+        for term, at in positions.items()
+    ]
+
+
+def _encoded_positions(positions: list[int]) -> bytes:
+    """formats.Positions.encode: the count, then the pickled gaps between positions."""
+    key = positions[0] if len(positions) == 1 else tuple(positions)
+    encoded = _encoded.get(key)
+    if encoded is None:
+        if len(_encoded) >= ENCODED_LISTS:
+            _encoded.clear()
+        gaps = [b - a for a, b in zip([0, *positions], positions, strict=False)]
+        encoded = pack_uint(len(gaps)) + dumps(gaps, 2)
+        if ENCODED_LISTS:
+            _encoded[key] = encoded
+    return encoded
+
+
+def _frequency_postings(tokens: list[str], field_boost: float) -> list[Posting]:
+    """formats.Frequency.word_values over tokens whose boost is 1.0."""
+    counts: dict[str, int] = {}
+    for token in tokens:
+        counts[token] = counts.get(token, 0) + 1
+    return [
+        (token.encode("utf-8"), count, float(count) * field_boost, pack_uint(count))
+        for token, count in counts.items()
+    ]
+
+
+WHOOSH_ADD = writing.SegmentWriter.add_document
