@@ -5,8 +5,9 @@ pickles each term's positions alone, and hands the pool one posting per call. A 
 three such fields, and each of an article's passages repeats its title, author and section. Here
 the archive's analyzer gives a field's terms and positions in one loop, a term's positions are
 encoded once per distinct list, short values the segment has seen (a title, a section heading,
-a year) reuse their postings, and the pool takes a field's postings at once. The postings, and so
-the segment's bytes, are the ones Whoosh's writer makes (tests/test_postings.py)."""
+a year) reuse their postings, and the pool takes a field's postings at once. The postings are the
+ones Whoosh's writer makes; a block whose postings share one value object pickles it once and
+refers back to it (tests/test_postings.py)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ from whoosh.system import pack_uint
 from .analysis import CJK_RUN, MixedScriptAnalyzer, indexed_pieces, stem
 
 # Values this short (a title, a heading, an author, an id) are remembered with their postings
-# for the rest of the segment; most are repeated in each of an article's passages.
+# for the rest of the segment; most are repeated in each of an article's passages. Short
+# passages are remembered too, and rarely repeated: at most a few kilobytes each, 4,096 of them.
 REMEMBERED_CHARS = 300
-REMEMBERED_VALUES = 50_000  # then the memory starts over (0: nothing remembered)
+REMEMBERED_VALUES = 4_096  # then the memory starts over (0: nothing remembered)
 ENCODED_LISTS = 100_000  # position lists whose encoding is kept, likewise
 
 # A field's postings of one document: (term bytes, frequency, weight, value bytes)
