@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import pickle
 import random
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -341,3 +344,40 @@ class Extent:
 
     def get(self, position: int, length: int) -> bytes:
         return self.data[position : position + length]
+
+
+@pytest.mark.parametrize("compress_from", [0, postings.COMPRESS_FROM])
+def test_lists_read_by_hand_for_a_merge_are_what_the_matcher_reads(tmp_path, monkeypatch, compress_from):
+    monkeypatch.setattr(postings, "COMPRESS_FROM", compress_from)
+    segment_files(tmp_path / "ours", small_schema(), random_documents(6, 600), ours=True)
+    with FileStorage(str(tmp_path / "ours")).open_index().reader() as reader:
+        terms, several_blocks = reader._terms, 0
+        for (fieldname, btext), info in terms.items():
+            fixedsize = reader.schema[fieldname].format.fixed_value_size()
+            read = postings._postings_read_by_hand(terms._postfile, info, fixedsize)
+            matcher = reader.postings(fieldname, btext)
+            expected = ([], [], [])
+            while matcher.is_active():
+                for found, part in zip(
+                    expected, (matcher.id(), matcher.weight(), matcher.value()), strict=True
+                ):
+                    found.append(part)
+                matcher.next()
+            assert read == expected, (fieldname, btext)
+            several_blocks += len(read[0]) > 128
+        assert several_blocks >= 3
+
+
+def test_a_damaged_list_raises_only_what_leaves_it_to_its_matcher(tmp_path):
+    segment_files(tmp_path / "ours", small_schema(), random_documents(7, 50), ours=True)
+    with FileStorage(str(tmp_path / "ours")).open_index().reader() as reader:
+        (_, info), *_ = reader._terms.items()
+        extent = reader._terms._postfile.get(info._offset, info._length[0])
+        for at in range(len(extent)):  # any byte changed, the list cut short anywhere
+            damaged = extent[:at] + bytes([extent[at] ^ 0x5A]) + extent[at + 1 :]
+            for data in (damaged, extent[:at]):
+                with contextlib.suppress(
+                    IndexError, ValueError, TypeError, zlib.error, pickle.UnpicklingError
+                ):
+                    read = postings._postings_read_by_hand(Extent(data), info, None)
+                    assert read is None or len(read[0]) == len(read[1])

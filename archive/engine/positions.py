@@ -87,7 +87,7 @@ def extent_postings(extent: bytes, documents: int) -> tuple[np.ndarray, np.ndarr
             length = int.from_bytes(extent[i : i + 4], "big", signed=True)
             i += 4
             end = i + abs(length)
-            header = _block_header(extent, i)
+            header = block_header(extent, i)
             if header is None:
                 return None
             count, compression, start = header
@@ -114,7 +114,7 @@ MAX_BLOCK = 2**16  # postings a block may hold here (Whoosh writes 128)
 ITEM_SIZES = {0x4B: 2, 0x4D: 3, 0x4A: 5, 0x47: 9}  # K, M, J: ints of 1, 2, 4 bytes; G: a float
 
 
-def _block_header(data: bytes, i: int) -> tuple[int, int, int] | None:
+def block_header(data: bytes, i: int) -> tuple[int, int, int] | None:
     """(count, compression, where the block's data starts) from its header's pickle, when it is
     the plain six-number tuple Whoosh writes (PROTO 2, MARK, items, TUPLE, BINPUT, STOP)."""
     if data[i : i + 3] != b"\x80\x02(":
