@@ -25,7 +25,7 @@ from .analysis import CJK_RUN, MixedScriptAnalyzer, indexed_pieces, stem
 # passages are remembered too, and rarely repeated: at most a few kilobytes each, 4,096 of them.
 REMEMBERED_CHARS = 300
 REMEMBERED_VALUES = 4_096  # then the memory starts over (0: nothing remembered)
-ENCODED_LISTS = 100_000  # position lists whose encoding is kept, likewise
+ENCODED_LISTS = 100_000  # lists of one or two positions whose encoding is kept, likewise
 
 # A field's postings of one document: (term bytes, frequency, weight, value bytes)
 Posting = tuple[bytes, int, float, bytes]
@@ -35,7 +35,10 @@ _encoded: dict[int | tuple[int, ...], bytes] = {}  # by the positions (one: the 
 def add_document(self, **fields) -> None:
     """SegmentWriter.add_document, for schemas without spelling words or term vectors (the
     archive's); the others are added by Whoosh's own."""
-    if not _plain(self.schema):
+    plain = self.__dict__.get("_plain_schema")
+    if plain is None:
+        plain = self.__dict__["_plain_schema"] = _plain(self.schema)
+    if not plain:
         return WHOOSH_ADD(self, **fields)
     self._check_state()
     perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
@@ -88,13 +91,13 @@ def _add_one_by_one(pool, fieldname: str, docnum: int, found, boost: float, scor
 
 def field_postings(field, fieldname: str, value, remembered: dict) -> list[Posting]:
     """What field.index(value) gives, as a list; remembered in `remembered` for a short value."""
-    if isinstance(value, str) and len(value) > REMEMBERED_CHARS:
+    kind = type(value)
+    if kind is not int and (kind is not str or len(value) > REMEMBERED_CHARS):
+        # Not a float, datetime or tuple: values equal to each other may index differently
+        # (0.0 and -0.0, one instant in two time zones)
         return _postings(field, value)
-    try:
-        key = (fieldname, type(value), value)
-        found = remembered.get(key)
-    except TypeError:  # a list of values: not hashable
-        return _postings(field, value)
+    key = (fieldname, kind, value)
+    found = remembered.get(key)
     if found is None:
         if len(remembered) >= REMEMBERED_VALUES:
             remembered.clear()
@@ -126,8 +129,10 @@ def _positions_postings(analyzer: MixedScriptAnalyzer, field_boost: float, value
     an analyzer that leaves CJK out takes the place of each bigram, as its own pieces do."""
     positions: dict[str, list[int]] = {}
     pos, stemmed, skip_cjk = 0, analyzer.stemmed, not analyzer.indexes_cjk
-    for text, _, _, _, whole in indexed_pieces(value, True):
-        if not text or (skip_cjk and CJK_RUN.match(text)):  # a piece left out keeps its position
+    for text, original, _, _, whole in indexed_pieces(value, True):
+        # left out, keeping its position: decided on the text as written, as the analyzer does
+        # (halfwidth katakana fold into CJK, and are words)
+        if not text or (skip_cjk and CJK_RUN.match(original)):
             pos += 1
             continue
         term = stem(text) if stemmed else text
@@ -146,16 +151,21 @@ def _positions_postings(analyzer: MixedScriptAnalyzer, field_boost: float, value
 
 def _encoded_positions(positions: list[int]) -> bytes:
     """formats.Positions.encode: the count, then the pickled gaps between positions."""
+    if len(positions) > 2:  # rarely the same twice: not kept
+        return pack_uint(len(positions)) + dumps(_gaps(positions), 2)
     key = positions[0] if len(positions) == 1 else tuple(positions)
     encoded = _encoded.get(key)
     if encoded is None:
         if len(_encoded) >= ENCODED_LISTS:
             _encoded.clear()
-        gaps = [b - a for a, b in zip([0, *positions], positions, strict=False)]
-        encoded = pack_uint(len(gaps)) + dumps(gaps, 2)
+        encoded = pack_uint(len(positions)) + dumps(_gaps(positions), 2)
         if ENCODED_LISTS:
             _encoded[key] = encoded
     return encoded
+
+
+def _gaps(positions: list[int]) -> list[int]:
+    return [b - a for a, b in zip([0, *positions], positions, strict=False)]
 
 
 def _frequency_postings(tokens: list[str], field_boost: float) -> list[Posting]:

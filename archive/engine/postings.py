@@ -298,7 +298,7 @@ def _write_term(self, btext: bytes, ids, weights, values, table: list[int]) -> N
     length bytes, the files' own write and tell, one block without a loop) that give the same
     bytes."""
     postwriter = self._postwriter
-    if len(ids) <= postwriter._blocklimit:
+    if len(ids) <= postwriter._blocklimit and len(ids) < trailers.TRAILER_FROM:
         return _write_one_block(self, btext, ids, weights, values, table)
     limit, level = postwriter._blocklimit, postwriter._compression
     fixedsize = self._format.fixed_value_size()
@@ -449,10 +449,12 @@ def add_postings_to_pool(self, reader, startdoc: int, docmap: dict | None) -> No
 def _all_postings(terms, info, field_format, term) -> tuple[list, list, list]:
     """A term's document numbers, weights and values, as its matcher would give them one by one."""
     if not info.is_inlined():
-        with contextlib.suppress(IndexError, ValueError, TypeError, zlib.error, pickle.UnpicklingError):
+        try:
             read = _postings_read_by_hand(terms._postfile, info, field_format.fixed_value_size())
-            if read is not None:
-                return read
+        except Exception:  # damaged: its matcher reads it, and says what is wrong
+            read = None
+        if read is not None:
+            return read
     matcher = terms._codec.postings_reader(terms._postfile, info, field_format, term=term)
     if not isinstance(matcher, whoosh3.W3LeafMatcher):  # postings inlined in the terms table
         ids, weights, values = [], [], []
@@ -496,9 +498,10 @@ def _postings_read_by_hand(postfile, info, fixedsize) -> tuple[list, list, list]
         count, compression, start = header
         data = zlib.decompress(extent[start:end]) if compression else extent[start:end]
         deltas, block_weights, block_values = restricted_loads(data)
-        if len(deltas) != count:
+        block_ids = list(accumulate(deltas))  # each block's numbers count from 0
+        if not _ordered_numbers(block_ids, count, ids[-1] if ids else -1):
             return None
-        ids += accumulate(deltas)  # each block's numbers count from 0
+        ids += block_ids
         if block_weights is None:
             weights += array("f", [1.0]) * count
         elif isinstance(block_weights, float):
@@ -509,11 +512,22 @@ def _postings_read_by_hand(postfile, info, fixedsize) -> tuple[list, list, list]
             values += block_values
         elif fixedsize == 0:
             values += (None,) * count
-        else:
+        elif isinstance(block_values, bytes):
             values += [block_values[k : k + fixedsize] for k in range(0, len(block_values), fixedsize)]
+        else:
+            return None
         if size < 0:
             return ids, weights, values
         i = end
+
+
+def _ordered_numbers(block_ids: list, count: int, before: int) -> bool:
+    """Whether a block's document numbers are `count` integers, each above the one before."""
+    return (
+        len(block_ids) == count
+        and all(type(number) is int for number in block_ids)
+        and all(a < b for a, b in zip([before, *block_ids], block_ids, strict=False))
+    )
 
 
 def _md5_hash(key: bytes) -> int:
