@@ -386,25 +386,14 @@ def test_lists_read_by_hand_for_a_merge_are_what_the_matcher_reads(tmp_path, mon
 
 
 def matcher_postings(data: bytes, field_format) -> tuple[list, list, list] | None:
-    """What Whoosh's matcher reads from a posting list's bytes, block by block; None when it
-    raises."""
+    """What Whoosh's matcher reads from a posting list's bytes; None when it raises."""
     from whoosh.codec.whoosh3 import W3LeafMatcher
     from whoosh.filedb.structfile import BufferFile
 
     try:
-        matcher = W3LeafMatcher(BufferFile(data), 0, len(data), field_format)
-        ids, weights, values = [], [], []
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            matcher._read_values()
-            ids += matcher._ids
-            weights += matcher._weights
-            values += matcher._values
-            matcher._next_block()
+        return postings.matcher_postings(W3LeafMatcher(BufferFile(data), 0, len(data), field_format))
     except Exception:
         return None
-    return ids, weights, values
 
 
 def test_a_damaged_list_read_by_hand_reads_as_its_matcher_or_is_left_to_it(tmp_path):

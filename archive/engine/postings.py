@@ -464,6 +464,11 @@ def _all_postings(terms, info, field_format, term) -> tuple[list, list, list]:
             values.append(matcher.value())
             matcher.next()
         return ids, weights, values
+    return matcher_postings(matcher)
+
+
+def matcher_postings(matcher: whoosh3.W3LeafMatcher) -> tuple[list, list, list]:
+    """A posting list's document numbers, weights and values, as its matcher reads its blocks."""
     ids, weights, values = [], [], []
     while matcher.is_active():
         matcher._read_ids()
