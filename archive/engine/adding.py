@@ -93,7 +93,7 @@ def field_postings(field, fieldname: str, value, remembered: dict) -> list[Posti
     """What field.index(value) gives, as a list; remembered in `remembered` for a short value."""
     kind = type(value)
     if kind is not int and (kind is not str or len(value) > REMEMBERED_CHARS):
-        # Not a float, datetime or tuple: values equal to each other may index differently
+        # Only strings and integers: other values equal to each other may index differently
         # (0.0 and -0.0, one instant in two time zones)
         return _postings(field, value)
     key = (fieldname, kind, value)
@@ -150,16 +150,15 @@ def _positions_postings(analyzer: MixedScriptAnalyzer, field_boost: float, value
 
 
 def _encoded_positions(positions: list[int]) -> bytes:
-    """formats.Positions.encode: the count, then the pickled gaps between positions."""
-    if len(positions) > 2:  # rarely the same twice: not kept
-        return pack_uint(len(positions)) + dumps(_gaps(positions), 2)
-    key = positions[0] if len(positions) == 1 else tuple(positions)
+    """formats.Positions.encode: the count, then the pickled gaps between positions. Lists of
+    one or two positions are kept (longer ones rarely recur)."""
+    key = (positions[0] if len(positions) == 1 else tuple(positions)) if len(positions) <= 2 else None
     encoded = _encoded.get(key)
     if encoded is None:
-        if len(_encoded) >= ENCODED_LISTS:
-            _encoded.clear()
         encoded = pack_uint(len(positions)) + dumps(_gaps(positions), 2)
-        if ENCODED_LISTS:
+        if key is not None and ENCODED_LISTS:
+            if len(_encoded) >= ENCODED_LISTS:
+                _encoded.clear()
             _encoded[key] = encoded
     return encoded
 
