@@ -6,6 +6,7 @@ import html
 import re
 
 from .engine.analysis import spans as analysis_spans
+from .engine.analysis import spans_from
 from .engine.query import MatchTerms
 
 SNIPPET_CHARS = 280
@@ -17,9 +18,8 @@ def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
     if not terms:
         return []
     # Compounds' run-together forms included. Only the words that may start like one of the
-    # query's are analysed (the others hold their positions for phrases): highlighting the hits
-    # was a fifth of a search's time, most of it analysing words that could not match.
-    every = analysis_spans(text, whole=True, initials=initials(terms), placeholders=bool(terms.phrases))
+    # query's (a phrase's first word) are analysed; a phrase reads on from its first word.
+    every = analysis_spans(text, whole=True, initials=initials(terms))
     prefixes = terms.prefixes
     spans = [
         (start, end)
@@ -28,14 +28,11 @@ def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
         or word in terms.exact
         or (prefixes and any(word.startswith(p) for p in prefixes))
     ]
-    if not terms.phrases:
-        return merge_spans(spans)
-    tokens = [t for t in every if not t[4]]  # consecutive positions, for phrases
-    for i, (word, stem, start, _end, _) in enumerate(tokens):
+    for word, stem, start, _end, is_whole in every if terms.phrases else ():
         for phrase in terms.phrases:
-            if phrase[0] != stem and phrase[0] != word:  # the cheap test first: most tokens fail it
+            if is_whole or (phrase[0] != stem and phrase[0] != word):  # most words fail here
                 continue
-            window = tokens[i : i + len(phrase)]
+            window = spans_from(text, start, len(phrase))
             if len(window) == len(phrase) and (
                 tuple(t[1] for t in window) == phrase or tuple(t[0] for t in window) == phrase
             ):
@@ -44,14 +41,9 @@ def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
 
 
 def initials(terms: MatchTerms) -> frozenset[str] | None:
-    """The first characters of the words the query looks for; None when any word may match (an
-    empty prefix)."""
-    words = (
-        *terms.stems,
-        *terms.exact,
-        *terms.prefixes,
-        *(word for phrase in terms.phrases for word in phrase),
-    )
+    """The first characters of the words the query looks for (of a phrase, its first word's);
+    None when any word may match (an empty prefix)."""
+    words = (*terms.stems, *terms.exact, *terms.prefixes, *(phrase[0] for phrase in terms.phrases))
     if not all(words):
         return None
     return frozenset(word[0].lower() for word in words)

@@ -6,10 +6,13 @@ from hypothesis import strategies as st
 
 from archive.engine.analysis import (
     CJK_RUN,
+    TOKEN,
     analyze,
+    candidate_tokens,
     exact_analyzer,
     iter_pieces,
     spans,
+    spans_from,
     stem,
     stemming_analyzer,
 )
@@ -148,3 +151,39 @@ def test_spans_are_the_analyzers_pieces_word_by_word(text, whole):
     ]
     assert spans(text, whole) == expected
     assert spans(text, whole) == expected  # from the cache
+
+
+# Tokens of every kind, run together in any order: words in either case, compounds (hyphen, dot,
+# slash, ampersand, a comma between digits), apostrophes, accents, Cyrillic (one word with a
+# Latin first letter), Chinese, underscores, curly quotes, over-long words.
+TOKEN_PIECES = st.sampled_from(
+    ["China", "-", "Russia", " ", ".", "U", "S", "1", ",", "000", "'", "’s", "Xi", "战略", "互信", "é",
+     "Élite", "Kремль", "Оренбурге", "&", "/", "running", "x" * 45, "y" * 101, "e", "–", "\n", "_",
+     "9", "“", "”", "iPhoneы", "s", "ab"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TOKEN_PIECES, max_size=30).map("".join), st.data())
+def test_candidate_tokens_are_every_token_whose_terms_may_start_with_an_initial(text, data):
+    """Found by their characters, not by stepping through every token: the same tokens as
+    TOKEN finds, and none with a term starting with an initial left out."""
+    tokens = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+    terms = {span[i][:1] for span in spans(text, whole=True) for i in (0, 1)} - {""}
+    initials = frozenset(data.draw(st.sets(st.sampled_from(sorted(terms | {"q"})))) if terms else {"q"})
+    found = [(m.start(), m.end()) for m in candidate_tokens(text, initials)]
+    assert set(found) <= set(tokens) and found == sorted(found)
+    needed = {
+        (m.start(), m.end())
+        for m in TOKEN.finditer(text)
+        if any(span[0][:1] in initials or span[1][:1] in initials for span in spans(m.group(0), whole=True))
+    }
+    assert needed <= set(found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TOKEN_PIECES, max_size=30).map("".join), st.integers(1, 4))
+def test_spans_from_a_word_are_the_words_that_follow_it(text, count):
+    parts = spans(text)
+    for i, span in enumerate(parts):
+        assert spans_from(text, span[2], count) == parts[i : i + count]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from archive.engine.analysis import spans as analysis_spans
 from archive.engine.query import MatchTerms
 from archive.highlight import highlight_html, match_spans, merge_spans, snippet
@@ -77,3 +80,44 @@ def test_phrases_are_marked_as_a_full_analysis_marks_them(monkeypatch):
     monkeypatch.setattr("archive.highlight.initials", lambda terms: None)
     assert skipping == [match_spans(TRICKY, MatchTerms(phrases=(phrase,))) for phrase in phrases]
     assert all(skipping)
+
+
+def marked_by_full_analysis(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
+    """What match_spans marks, from every word analysed: its terms, and each phrase as a run of
+    consecutive words."""
+    every = analysis_spans(text, whole=True)
+    found = [(s, e) for w, st_, s, e, _ in every if st_ in terms.stems or w in terms.exact]
+    parts = [t for t in every if not t[4]]
+    for phrase in terms.phrases:
+        for i in range(len(parts) - len(phrase) + 1):
+            window = parts[i : i + len(phrase)]
+            if tuple(t[1] for t in window) == phrase or tuple(t[0] for t in window) == phrase:
+                found.append((window[0][2], window[-1][3]))
+    return merge_spans(found)
+
+
+WORDS = st.sampled_from(
+    ["China", "-", "Russia", " ", ".", "U", "S", "1", ",", "000", "'s", "’s", "Xi", "战略", "互信", "é",
+     "Élite", "Kремль", "&", "/", "running", "runs", "x" * 101, "–", "_", "“", "ran", "Run"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, max_size=25).map("".join), st.data())
+def test_any_text_is_marked_as_a_full_analysis_marks_it(text, data):
+    """Terms and phrases of two or three words, drawn from the text itself."""
+    every = analysis_spans(text, whole=True)
+    parts = [t for t in every if not t[4]]
+    if not every:
+        return
+    term = data.draw(st.sampled_from(every))
+    start = data.draw(st.integers(0, len(parts) - 1)) if parts else 0
+    phrase = tuple(
+        t[data.draw(st.sampled_from((0, 1)))] for t in parts[start : start + data.draw(st.integers(2, 3))]
+    )
+    for terms in (
+        MatchTerms(stems=frozenset({term[1]})),
+        MatchTerms(exact=frozenset({term[0]})),
+        MatchTerms(phrases=(phrase,)) if len(phrase) > 1 else MatchTerms(exact=frozenset({term[0]})),
+    ):
+        assert match_spans(text, terms) == marked_by_full_analysis(text, terms)

@@ -245,49 +245,84 @@ Span = tuple[str, str, int, int, bool]
 CACHED_WORD_CHARS = 40  # longer tokens (a run of Chinese is one) are analysed, not kept
 
 
-def spans(
-    text: str, whole: bool = False, initials: frozenset[str] | None = None, placeholders: bool = False
-) -> list[Span]:
+def spans(text: str, whole: bool = False, initials: frozenset[str] | None = None) -> list[Span]:
     """(exact term, stemmed term, start, end, is the run-together form) of every token: the
     analyzers' output with offsets, computed without Whoosh's token machinery (highlighting runs
     this on every hit, so each word's analysis is kept). Parts follow one another; `whole` adds
     compounds' run-together forms. With `initials`, only the tokens whose terms may start with one
-    of them are analysed (see may_start_with); the others are left out, or with `placeholders`
-    stand as terms "" (which match nothing), one per position, so phrases still see them."""
+    of them are analysed (see candidate_tokens), so positions do not follow: see spans_from."""
     out = []
-    for match in TOKEN.finditer(text):
-        word, offset = match.group(0), match.start()
-        if initials is not None and not may_start_with(word, initials):
-            if placeholders:
-                out.extend([("", "", offset, match.end(), False)] * positions_of(word))
-            continue
-        analysed = word_spans(word) if len(word) <= CACHED_WORD_CHARS else _word_spans(word)
-        for term, stemmed, start, end, is_whole in analysed:
-            if whole or not is_whole:
-                out.append((term, stemmed, offset + start, offset + end, is_whole))
+    for match in TOKEN.finditer(text) if initials is None else candidate_tokens(text, initials):
+        out.extend(_token_spans(match, whole))
     return out
 
 
-def positions_of(word: str) -> int:
-    """How many positions a token that may_start_with turned down takes: one for a word (none
-    when too long to be indexed), one per bigram for a run of Chinese."""
-    if CJK_RUN.match(word):
-        return len(cjk_pieces(word))
-    return 1 if len(word) <= MAX_WORD_CHARS else 0
+def _token_spans(match: re.Match, whole: bool) -> list[Span]:
+    word, offset = match.group(0), match.start()
+    analysed = word_spans(word) if len(word) <= CACHED_WORD_CHARS else _word_spans(word)
+    return [
+        (term, stemmed, offset + start, offset + end, is_whole)
+        for term, stemmed, start, end, is_whole in analysed
+        if whole or not is_whole
+    ]
 
 
-def may_start_with(word: str, initials: frozenset[str]) -> bool:
-    """Whether a token's terms may begin with one of these (lowercase) characters. Lowercasing
-    and English stemming keep an ASCII word's first character; a word with any other character
-    may change it (folding: é -> e; the Russian stemmer, used for a word with Cyrillic in it,
-    turns the Latin K of a mistyped Kремль into к), and a compound's later parts start
-    elsewhere: those tokens always may. A run of Chinese is bigrams, each starting at one of its
-    characters."""
-    if word.isascii():
-        return word[0].lower() in initials or not JOINER_CHARS.isdisjoint(word)
-    if CJK_RUN.match(word):
-        return not initials.isdisjoint(word)
-    return True
+def spans_from(text: str, offset: int, count: int) -> list[Span]:
+    """The first `count` spans of spans(text) (run-together forms left out) from the one that
+    starts at `offset`: the words a phrase beginning there would cover."""
+    out: list[Span] = []
+    # Tokens never hold a space: TOKEN finds the same tokens from the last one as from the start.
+    for match in TOKEN.finditer(text, text.rfind(" ", 0, offset) + 1):
+        if match.end() > offset:
+            out.extend(span for span in _token_spans(match, False) if span[2] >= offset)
+            if len(out) >= count:
+                return out[:count]
+    return out
+
+
+# Every character outside ASCII but the CJK ranges: a token with one may become any term.
+NOT_ASCII_NOR_CJK = "\x80-\u303f\u3100-\u33ff\u4dc0-\u4dff\ua000-\uf8ff\ufb00-\U0010ffff"
+
+
+def candidate_tokens(text: str, initials: frozenset[str]) -> Iterator[re.Match]:
+    """The tokens of `text` (as TOKEN.finditer finds them) whose terms may start with one of
+    `initials` (lowercase characters), found without stepping through the others: highlighting
+    spent most of its time stepping through words that could not match.
+
+    Lowercasing and English stemming keep an ASCII word's first character, and a compound's
+    terms start where its parts start; so an ASCII token is a candidate when one of its parts
+    begins with an initial. A token with any other character may begin with anything (folding:
+    é -> e; the Russian stemmer, used for a word with Cyrillic in it, turns the Latin K of a
+    mistyped Kремль into к). A run of Chinese is bigrams, each starting at one of its characters.
+    So the tokens are found around those characters (see _finder); a few found cannot match
+    (an initial after an apostrophe), none that may is missed."""
+    cursor = 0
+    for hit in _finder(initials).finditer(text):
+        at = hit.start()
+        if at < cursor:  # inside the token just given
+            continue
+        for token in TOKEN.finditer(text, max(cursor, text.rfind(" ", 0, at) + 1)):
+            if token.end() > at:
+                break
+        else:
+            return  # no token from here on
+        if token.start() <= at:
+            yield token
+            cursor = token.end()
+        else:  # a character between tokens (a curly quote, a dash)
+            cursor = at + 1
+
+
+@lru_cache(maxsize=1024)
+def _finder(initials: frozenset[str]) -> re.Pattern:
+    """Where candidate tokens are: an ASCII initial, either case, not following a letter or digit
+    of the same token; any character outside ASCII and CJK; a CJK initial anywhere."""
+    ascii_initials = "".join(re.escape(c + c.upper()) for c in sorted(initials) if c.isascii())
+    cjk_initials = "".join(c for c in sorted(initials) if CJK_RUN.match(c))
+    pattern = f"[{ascii_initials}{NOT_ASCII_NOR_CJK}{cjk_initials}]"
+    if ascii_initials:
+        pattern += rf"(?<![^\W_{CJK_CHARS}][{ascii_initials}])"
+    return re.compile(pattern)
 
 
 def _word_spans(word: str) -> tuple[Span, ...]:
