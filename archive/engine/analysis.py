@@ -280,8 +280,9 @@ def spans_from(text: str, offset: int, count: int) -> list[Span]:
     return out
 
 
-# Every character outside ASCII but the CJK ranges: a token with one may become any term.
-NOT_ASCII_NOR_CJK = "\x80-\u303f\u3100-\u33ff\u4dc0-\u4dff\ua000-\uf8ff\ufb00-\U0010ffff"
+# Any character outside ASCII but CJK: the token holding it is a candidate whatever the query.
+# Compiled once: Python takes milliseconds to compile a class of wide ranges.
+NOT_ASCII_NOR_CJK = re.compile("[\x80-\u303f\u3100-\u33ff\u4dc0-\u4dff\ua000-\uf8ff\ufb00-\U0010ffff]")
 
 
 def candidate_tokens(text: str, initials: frozenset[str]) -> Iterator[re.Match]:
@@ -294,13 +295,16 @@ def candidate_tokens(text: str, initials: frozenset[str]) -> Iterator[re.Match]:
     begins with an initial. A token with any other character may begin with anything (folding:
     é -> e; the Russian stemmer, used for a word with Cyrillic in it, turns the Latin K of a
     mistyped Kремль into к). A run of Chinese is bigrams, each starting at one of its characters.
-    So the tokens are found around those characters (see _finder); a few found cannot match
-    (an initial after an apostrophe), none that may is missed."""
+    So the tokens are found around those characters (_finder, NOT_ASCII_NOR_CJK); a few found
+    cannot match (an initial after an apostrophe), none that may is missed."""
+    hits = [m.start() for m in _finder(initials).finditer(text)]
+    if not text.isascii():
+        hits = sorted(hits + [m.start() for m in NOT_ASCII_NOR_CJK.finditer(text)])
     cursor = 0
-    for hit in _finder(initials).finditer(text):
-        at = hit.start()
+    for at in hits:
         if at < cursor:  # inside the token just given
             continue
+        # Tokens never hold a space: TOKEN finds the same tokens from the last one as from the start.
         for token in TOKEN.finditer(text, max(cursor, text.rfind(" ", 0, at) + 1)):
             if token.end() > at:
                 break
@@ -315,14 +319,15 @@ def candidate_tokens(text: str, initials: frozenset[str]) -> Iterator[re.Match]:
 
 @lru_cache(maxsize=1024)
 def _finder(initials: frozenset[str]) -> re.Pattern:
-    """Where candidate tokens are: an ASCII initial, either case, not following a letter or digit
-    of the same token; any character outside ASCII and CJK; a CJK initial anywhere."""
+    """An ASCII initial, either case, not after an ASCII letter or digit (so starting a token or
+    a compound's part, or inside a token with other characters); a CJK initial anywhere. Without
+    wide ranges, so quick to compile."""
     ascii_initials = "".join(re.escape(c + c.upper()) for c in sorted(initials) if c.isascii())
     cjk_initials = "".join(c for c in sorted(initials) if CJK_RUN.match(c))
-    pattern = f"[{ascii_initials}{NOT_ASCII_NOR_CJK}{cjk_initials}]"
-    if ascii_initials:
-        pattern += rf"(?<![^\W_{CJK_CHARS}][{ascii_initials}])"
-    return re.compile(pattern)
+    alternatives = [f"[{ascii_initials}](?<![A-Za-z0-9][{ascii_initials}])"] if ascii_initials else []
+    if cjk_initials:
+        alternatives.append(f"[{cjk_initials}]")
+    return re.compile("|".join(alternatives) or "(?!)")
 
 
 def _word_spans(word: str) -> tuple[Span, ...]:
