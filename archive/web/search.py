@@ -120,12 +120,23 @@ def results():
 @bp.app_template_global()
 def hit_url(hit, query: str = "") -> str:
     """Where a hit is read: its place in the article, with the search's words marked."""
-    # A hit links there twice, an article's hits alike; kept with the request (see search_link).
+    return f"{article_url(hit.article, query)}#{hit.anchor}"
+
+
+@bp.app_template_global()
+def passage_link(hit) -> str:
+    """A passage hit's own page (/a/<article>/p/14: its citations and context)."""
+    return f"{article_url(hit.article)}/{hit.segment}/{hit.position}"
+
+
+def article_url(article_id: str, query: str = "") -> str:
+    """The article's address (with the search's words to mark), kept with the request: each hit
+    links to it three times, and an article's hits alike (see search_link)."""
     articles = request.environ.setdefault("archive.article_urls", {})
-    key = (hit.article, query)
+    key = (article_id, query)
     if key not in articles:
-        articles[key] = url_for("reader.article", article_id=hit.article, q=query or None)
-    return f"{articles[key]}#{hit.anchor}"
+        articles[key] = url_for("reader.article", article_id=article_id, q=query or None)
+    return articles[key]
 
 
 def shown_hits(found):
