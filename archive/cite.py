@@ -165,10 +165,17 @@ def format_citation(style: str, item: dict, locator: Locator | None, corpus: Pat
     """One item's citation at a locator, and its bibliography entry, in any CSL style (by id or
     short name), exactly as citeproc-js prints them."""
     found = find_style(STYLES.get(style, style), corpus)
+    return _citation(style, engine().render(found, [_for_style(item, found)], [_cite(item, locator)]))
+
+
+def _cite(item: dict, locator: Locator | None) -> dict:
     cite = {"id": item["id"]}
     if locator:
         cite.update(locator=locator.value, label=locator.label)
-    rendered = engine().render(found, [_for_style(item, found)], [cite])
+    return cite
+
+
+def _citation(style: str, rendered) -> Citation:
     entry_html = rendered.entries_html[0] if rendered.entries_html else ""
     return Citation(
         style,
@@ -186,8 +193,24 @@ def citations(
     corpus: Path | None = None,
 ) -> dict[str, Citation]:
     """The article's citation at one locator in each style (Chicago, APA and MLA by default)."""
+    return citation_table(article, (locator,), styles, corpus)[locator]
+
+
+def citation_table(
+    article: Article,
+    locators: tuple[Locator | None, ...],
+    styles: tuple[str, ...] = tuple(STYLES),
+    corpus: Path | None = None,
+) -> dict[Locator | None, dict[str, Citation]]:
+    """The article's citation at each locator in each style, rendered together (see
+    citeproc_js.Engine.render_many)."""
     item = csl_item(article)
-    return {style: format_citation(style, item, locator, corpus) for style in styles}
+    found = {style: find_style(STYLES.get(style, style), corpus) for style in styles}
+    requests = [
+        (found[s], [_for_style(item, found[s])], [_cite(item, place)]) for place in locators for s in styles
+    ]
+    rendered = iter(engine().render_many(requests))
+    return {place: {style: _citation(style, next(rendered)) for style in styles} for place in locators}
 
 
 SAMPLE_ITEM = {

@@ -19,10 +19,10 @@ import re
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
-from functools import lru_cache
 from html import unescape
 from pathlib import Path
 
+from .lru import LRU
 from .styles import CSL_DIR, DEFAULT_LOCALE, Style, locale_file
 
 CITEPROC_JS = CSL_DIR / "node_modules" / "citeproc" / "citeproc_commonjs.js"
@@ -68,6 +68,7 @@ class Engine:
         self._context = None
         self._styles: set[str] = set()
         self._locales: set[str] = set(LOCALES)
+        self._cache = LRU(CACHE_SIZE)  # (bridge function, its key) -> rendered string
 
     def _run(self, function, *arguments):
         """`function(*arguments)` on the engine's thread, started on first use in this process."""
@@ -102,38 +103,88 @@ class Engine:
         return context
 
     def render(self, style: Style, items: list[dict], cites: list[dict]) -> Rendered:
-        """The citation of `cites` (may be empty) and the bibliography of `items` in `style`.
-        Each part is cached on its own: a passage's page cites one item at two locators in three
-        styles, and each style's bibliography entry is made once."""
-        items_json = json.dumps(items, sort_keys=True, ensure_ascii=False)
-        where = (style.id, f"{style.path}", str(style.path.stat().st_mtime_ns), items_json)
-        citation = (
-            _cached(self, "archiveCitation", (*where, json.dumps(cites, sort_keys=True))) if cites else None
-        )
-        entries = json.loads(_cached(self, "archiveBibliography", where))
-        return Rendered(
-            citation,
-            plain(citation) if citation is not None else None,
-            tuple(entry.strip() for entry in entries),
-            tuple(plain(entry).strip() for entry in entries),
-        )
+        """The citation of `cites` (may be empty) and the bibliography of `items` in `style`."""
+        return self.render_many([(style, items, cites)])[0]
 
-    def call(self, function: str, key: tuple[str, ...]) -> str:
-        """One bridge function of archive/csl/bridge.js on a style's engine."""
-        return self._run(self._call, function, key)
+    def render_many(self, requests: list[tuple[Style, list[dict], list[dict]]]) -> list[Rendered]:
+        """render() of each (style, items, cites), the parts not cached rendered in one call into
+        V8: a passage's page cites one item at one or two locators in three styles, and each
+        call into V8 and back waited for the interpreter lock (up to 5 ms while the page's other
+        thread finds related passages). Each part is cached on its own, and each style's
+        bibliography entry is made once."""
+        parts = []  # (function, key) of each request's citation (or None) and bibliography
+        for style, items, cites in requests:
+            items_json = json.dumps(items, sort_keys=True, ensure_ascii=False)
+            where = (style.id, f"{style.path}", str(style.path.stat().st_mtime_ns), items_json)
+            citation = ("archiveCitation", (*where, json.dumps(cites, sort_keys=True))) if cites else None
+            parts.append((citation, ("archiveBibliography", where)))
+        wanted = list(dict.fromkeys(part for pair in parts for part in pair if part is not None))
+        done = {part: self._cache.get(part) for part in wanted}
+        missing = [part for part, value in done.items() if value is None]
+        if missing:
+            for part, value in zip(missing, self._run(self._call_many, missing), strict=True):
+                self._cache.put(part, value)
+                done[part] = value
+        rendered = []
+        for citation, bibliography in parts:
+            html = done[citation] if citation else None
+            entries = json.loads(done[bibliography])
+            rendered.append(
+                Rendered(
+                    html,
+                    plain(html) if html is not None else None,
+                    tuple(entry.strip() for entry in entries),
+                    tuple(plain(entry).strip() for entry in entries),
+                )
+            )
+        return rendered
+
+    def forget(self) -> None:
+        """Drop every rendered string, so that the next are rendered again (tests)."""
+        self._cache = LRU(CACHE_SIZE)
+
+    def _call_many(self, parts: list[tuple[str, tuple[str, ...]]]) -> list[str]:
+        """Bridge calls made in one call into V8 (archiveBatch), each style loaded first. When
+        the batch fails as a whole (a style out of time or memory), each is called on its own,
+        so that only the broken style's fails."""
+        from py_mini_racer import JSEvalException, JSOOMException, JSTimeoutException
+
+        if len(parts) == 1:
+            return [self._call(*parts[0])]
+        batch = [[function, style_id, *arguments] for function, (style_id, _, _, *arguments) in parts]
+        try:
+            context = self._ready()
+            for _, (style_id, path, version, *_arguments) in parts:
+                self._load(context, style_id, path, version)
+            results = json.loads(
+                context.call("archiveBatch", json.dumps(batch), timeout_sec=CALL_SECONDS * len(parts))
+            )
+        except (UnicodeDecodeError, JSEvalException, JSTimeoutException, JSOOMException) as error:
+            if isinstance(error, (JSOOMException, JSTimeoutException)):
+                self._reset()
+            return [self._call(*part) for part in parts]
+        if any("error" in result for result in results):  # raised as that style's own call raises it
+            return [self._call(*part) for part in parts]
+        return [result["value"] for result in results]
+
+    def _load(self, context, style_id: str, path: str, version: str) -> None:
+        """The style into the context, unless this version of it is there (a style file edited
+        on disk is loaded again)."""
+        loaded = f"{style_id}@{version}"
+        if loaded not in self._styles:
+            xml = Path(path).read_text(encoding="utf-8")
+            self._add_locale(context, xml)
+            context.call("archiveAddStyle", style_id, xml, None)
+            self._styles = {s for s in self._styles if not s.startswith(f"{style_id}@")} | {loaded}
 
     def _call(self, function: str, key: tuple[str, ...]) -> str:
         style_id, path, version, *arguments = key
         from py_mini_racer import JSEvalException, JSOOMException, JSTimeoutException
 
         context = self._ready()
-        loaded = f"{style_id}@{version}"  # a style file edited on disk is loaded again
+        loaded = f"{style_id}@{version}"
         try:
-            if loaded not in self._styles:
-                xml = Path(path).read_text(encoding="utf-8")
-                self._add_locale(context, xml)
-                context.call("archiveAddStyle", style_id, xml, None)
-                self._styles = {s for s in self._styles if not s.startswith(f"{style_id}@")} | {loaded}
+            self._load(context, style_id, path, version)
             return context.call(function, style_id, *arguments, timeout_sec=CALL_SECONDS)
         except UnicodeDecodeError as error:
             raise CiteprocError(f"citation style {style_id!r} is not UTF-8 text ({error.reason})") from error
@@ -177,11 +228,6 @@ def _serve(tasks: queue.Queue) -> None:
             done.set_result(function(*arguments))
         except BaseException as error:  # handed to the caller, who raises it
             done.set_exception(error)
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def _cached(engine: Engine, function: str, key: tuple[str, ...]) -> str:
-    return engine.call(function, key)
 
 
 def plain(fragment: str) -> str:

@@ -13,6 +13,7 @@ from .cite import (
     SKIP_WORDS,
     STYLES,
     Locator,
+    citation_table,
     citations,
     csl_citation,
     date_parts,
@@ -252,6 +253,7 @@ def citation_bundle(
     """Everything needed to cite one passage: each locator in each style, and the records."""
     options = locators(passage)
     first = options[0] if options else None
+    table = citation_table(article, tuple(options), styles, corpus)
     return {
         "locators": [
             {
@@ -264,7 +266,7 @@ def citation_bundle(
                         "citation_text": c.citation_text,
                         "entry_text": c.entry_text,
                     }
-                    for style, c in citations(article, locator, styles, corpus).items()
+                    for style, c in table[locator].items()
                 },
             }
             for locator in options

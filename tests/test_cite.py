@@ -11,6 +11,7 @@ import pytest
 
 from archive.cite import (
     Locator,
+    citation_table,
     citations,
     csl_citation,
     csl_item,
@@ -18,7 +19,7 @@ from archive.cite import (
     locators,
     text_fragment,
 )
-from archive.citeproc_js import CiteprocError
+from archive.citeproc_js import CiteprocError, Engine, engine
 from archive.cli import cli
 from archive.models import fingerprint
 from archive.styles import SHIPPED_DIR as STYLES_DIR
@@ -164,6 +165,35 @@ def test_broken_style_file_is_a_clear_error(seed, tmp_path):
     assert citations(seed, None)["chicago"].entry  # the engine still works for the others
 
 
+def test_citations_rendered_together_equal_each_rendered_alone(seed, monkeypatch):
+    """A passage's citations in several styles at two locators cross into V8 once (archiveBatch),
+    and are the strings each call made alone gives."""
+    styles, places = ("chicago", "apa", "mla", "ieee"), (Locator("page", "116"), Locator("paragraph", "14"))
+    alone_calls = []
+    call = Engine._call
+    monkeypatch.setattr(Engine, "_call", lambda self, *part: alone_calls.append(part) or call(self, *part))
+    engine().forget()
+    together = citation_table(seed, places, styles)
+    assert alone_calls == []  # one batch
+    monkeypatch.setattr(Engine, "_call_many", lambda self, parts: [self._call(*part) for part in parts])
+    engine().forget()
+    assert together == {place: {s: citations(seed, place, (s,))[s] for s in styles} for place in places}
+    assert len(alone_calls) == 2 * len(styles) * len(places) - len(styles)  # one bibliography a style
+
+
+def test_a_broken_style_in_a_batch_fails_alone(seed, tmp_path):
+    """A batch with a broken style is made again call by call: that style's error is raised, and
+    the engine still renders the others."""
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "broken.csl").write_text(
+        "<style><citation><layout><text variable=", encoding="utf-8"
+    )
+    engine().forget()
+    with pytest.raises(CiteprocError, match="'broken' could not be rendered"):
+        citations(seed, Locator("page", "116"), ("chicago", "broken", "apa"), tmp_path)
+    assert citations(seed, Locator("page", "116"), ("chicago", "apa"))["apa"].citation == "(Yu, 2019, p. 116)"
+
+
 def test_styles_are_listed_by_words_of_id_or_title():
     found = list_styles(query="cite them right")
     assert "harvard-cite-them-right" in [s.id for s in found]
@@ -229,7 +259,7 @@ def test_a_citation_never_depends_on_the_articles_cited_before(seed):
     styles, locator = ("chicago", "apa", "mla", "ieee"), Locator("page", "116")
 
     def fresh_citations(article):
-        citeproc_js._cached.cache_clear()  # rendered again, not read from the cache
+        citeproc_js.engine().forget()  # rendered again, not read from the cache
         return citations(article, locator, styles)
 
     citeproc_js.engine().close()  # a new V8 context: nothing cited yet
