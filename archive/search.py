@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -151,7 +151,29 @@ class SearchResults:
         )
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """dataclasses.asdict(self), without its deep copy of every value: it was a tenth of an
+        API answer's time. Containers are new; their strings and numbers are shared."""
+        data = {name: getattr(self, name) for name in RESULT_FIELDS}
+        data["hits"] = tuple(hit_dict(hit) for hit in self.hits)
+        data["facets"] = {name: dict(counts) for name, counts in self.facets.items()}
+        data["facet_sizes"] = dict(self.facet_sizes)
+        data["filters"] = dict(self.filters)
+        if self.partial is not None:
+            partial = self.partial
+            data["partial"] = {
+                "have": partial.have,
+                "of": partial.of,
+                "hits": tuple(map(hit_dict, partial.hits)),
+            }
+        return data
+
+
+def hit_dict(hit: Hit) -> dict:
+    return {name: getattr(hit, name) for name in HIT_FIELDS}
+
+
+HIT_FIELDS = tuple(f.name for f in fields(Hit))
+RESULT_FIELDS = tuple(f.name for f in fields(SearchResults))
 
 
 @dataclass(frozen=True)

@@ -303,3 +303,17 @@ def test_a_phrase_never_jumps_across_chinese_text(tmp_path):
     assert search(handle, "Xi Putin").total == 1
     assert search(handle, '"Xi Putin"').total == 0
     assert search(handle, '"习近平 Putin"').total == 1
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [Request("Putin Xi zeppelin"), Request("sanctions", filters={"kind": ("paragraph",)}), Request("")],
+)
+def test_results_as_data_are_the_dataclass_as_a_dict(handle, asked):
+    """to_dict is asdict without its deep copies: the same data, hits, partial matches and facets."""
+    from dataclasses import asdict
+
+    results = search(handle, asked)
+    assert results.to_dict() == asdict(results)
+    data = results.to_dict()
+    assert not asked.query or data["hits"] or data["partial"]["hits"]

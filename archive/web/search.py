@@ -74,7 +74,6 @@ class ResultsPage:
     asked: Request
     found: SearchResults | None  # None: nothing asked yet (the page shows the search form)
     titles: dict[str, str]  # article id -> title, the article facet's labels
-    articles: dict[str, Article | None]  # citation data of the articles of the hits shown
     empty_archive: bool = False
 
     @property
@@ -88,16 +87,24 @@ def results_page(always: bool = False) -> ResultsPage:
     """The request's search, run (an empty one too when `always`)."""
     asked = search_request()
     if not always and not asked.query.strip() and not asked.filters:
-        return ResultsPage(asked, None, {}, {})
+        return ResultsPage(asked, None, {})
     handle = get_handle()
     found = search(handle, asked)
     return ResultsPage(
         asked,
         found,
         handle.article_titles(),
-        {hit.article: handle.article_metadata(hit.article) for hit in shown_hits(found)},
         empty_archive=not found.total and not handle.stats()["articles"],
     )
+
+
+def cited_articles(found: SearchResults | None) -> dict[str, Article | None]:
+    """The citation data of the articles of the hits shown (their COinS, for Zotero): read for
+    the page only, not for the API's answer (a quarter of it, for articles not read before)."""
+    if found is None:
+        return {}
+    handle = get_handle()
+    return {hit.article: handle.article_metadata(hit.article) for hit in shown_hits(found)}
 
 
 @bp.route("/search")
@@ -110,7 +117,7 @@ def results():
             results=page.found,
             asked=page.asked,
             titles=page.titles,
-            articles=page.articles,
+            articles=cited_articles(page.found),
             empty_archive=page.empty_archive,
         ),
         page.status,
