@@ -146,6 +146,10 @@ def test_deleted_and_replaced_documents_are_never_found(tmp_path, corpus_dir):
         same_as_whoosh(handle, text, scores=False)
     assert len(handle.evaluator().matches(q.Term("text", "putin"))) == 0
     searcher, evaluator = handle.searcher(), handle.evaluator()
+    assert all(  # each segment's documents read from their own segment
+        evaluator.fields(docnum) == searcher.stored_fields(docnum)
+        for docnum in range(searcher.doc_count_all())
+    )
     for docnum in list(searcher.document_numbers(doctype="passage"))[:60:3]:  # related passages' words
         text = searcher.stored_fields(docnum)["text"]
         ours = [(word, round(weight, 9)) for word, weight, _ in evaluator.key_terms(text, 12)]

@@ -169,10 +169,17 @@ class Evaluator:
         # Leaves evaluated by this evaluator (one request): a results page evaluates some twice
         # (the query, then which of its words a passage has itself; see shaping.py).
         self.leaves: dict[str, Matches] = {}
+        self.segments = leaves(searcher)  # (segment searcher, its first document number)
 
     def fields(self, docnum) -> dict:
-        """The stored fields of a document found by `matches`."""
-        return self.searcher.stored_fields(int(docnum))
+        """The stored fields of a document found by `matches`, read from its segment's column:
+        Whoosh's stored_fields also checked each against the schema, a third of the read (the
+        archive never removes a field from its schema)."""
+        docnum = int(docnum)
+        for sub, offset in reversed(self.segments):
+            if docnum >= offset:
+                return sub.reader()._perdoc.stored_fields(docnum - offset)
+        raise IndexError(docnum)
 
     def like(self, document_id: str, numterms: int) -> Matches:
         """Passages most like a document (Whoosh's more_like: the OR of its key terms, ranked like
