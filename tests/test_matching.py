@@ -156,6 +156,20 @@ def test_deleted_and_replaced_documents_are_never_found(tmp_path, corpus_dir):
         assert ours == [(w, round(weight, 9)) for w, weight in searcher.key_terms_from_text("text", text, 12)]
 
 
+def test_term_totals_are_whoosh_term_info(handle):
+    """Every term's total weight and document count, read from its terms-table entry's head,
+    are what Whoosh's term_info reads (inlined postings and long lists alike)."""
+    from archive.engine.positions import term_totals
+
+    reader = handle.searcher().reader().leaf_readers()[0][0]
+    for fieldname in ("text", "exact", "title"):
+        for text in map(reader.schema[fieldname].from_bytes, reader.lexicon(fieldname)):
+            info = reader.term_info(fieldname, text)
+            assert term_totals(reader, fieldname, text) == (info.weight(), info.doc_frequency())
+    assert term_totals(reader, "text", "zzzznothing") is None
+    assert term_totals(reader, "no-such-field", "putin") is None
+
+
 def test_postings_cache_is_bounded_in_bytes():
     cache = postings_cache(max_bytes=8000)
     for i in range(20):

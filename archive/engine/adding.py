@@ -18,7 +18,7 @@ from whoosh import formats, writing
 from whoosh.analysis import RegexTokenizer
 from whoosh.system import pack_uint
 
-from .analysis import CJK_RUN, MixedScriptAnalyzer, indexed_pieces, stem
+from .analysis import MixedScriptAnalyzer, term_positions
 
 # Values this short (a title, a heading, an author, an id) are remembered with their postings
 # for the rest of the segment; most are repeated in each of an article's passages. Short
@@ -123,29 +123,11 @@ def _splits_on_pattern(analyzer) -> bool:
 
 
 def _positions_postings(analyzer: MixedScriptAnalyzer, field_boost: float, value: str) -> list[Posting]:
-    """formats.Positions.word_values over the analyzer's tokens (see MixedScriptAnalyzer.__call__:
-    the same pieces, positions and stems). The pieces are those with CJK bigrams, whichever the
-    analyzer: the other analysis of the text is already cached (analysis.indexed_pieces), and
-    an analyzer that leaves CJK out takes the place of each bigram, as its own pieces do."""
-    positions: dict[str, list[int]] = {}
-    pos, stemmed, skip_cjk = 0, analyzer.stemmed, not analyzer.indexes_cjk
-    for text, original, _, _, whole in indexed_pieces(value, True):
-        # left out, keeping its position: decided on the text as written, as the analyzer does
-        # (halfwidth katakana fold into CJK, and are words)
-        if not text or (skip_cjk and CJK_RUN.match(original)):
-            pos += 1
-            continue
-        term = stem(text) if stemmed else text
-        at = positions.get(term)
-        if at is None:
-            positions[term] = [pos - 1 if whole else pos]
-        else:
-            at.append(pos - 1 if whole else pos)
-        pos += not whole
+    """formats.Positions.word_values over the analyzer's tokens (see term_positions)."""
     # Every token's boost is 1.0: a term's weight is its frequency times the field's boost
     return [
         (term.encode("utf-8"), len(at), float(len(at)) * field_boost, _encoded_positions(at))
-        for term, at in positions.items()
+        for term, at in term_positions(analyzer, value).items()
     ]
 
 

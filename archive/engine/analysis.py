@@ -134,6 +134,30 @@ def iter_pieces(text: str, whole: bool = True, cjk: bool = True) -> Iterator[Pie
                 yield "".join(u for u, _, _ in units), word, offset, match.end(), True
 
 
+def term_positions(analyzer: MixedScriptAnalyzer, value: str) -> dict[str, list[int]]:
+    """Each term the analyzer makes of a text being indexed, with its positions, in order of
+    first appearance: its tokens (see __call__: the same pieces, positions and stems) without a
+    token object each. The pieces are those with CJK bigrams, whichever the analyzer: the other
+    analysis of the text is already cached (indexed_pieces), and an analyzer that leaves CJK out
+    takes the place of each bigram, as its own pieces do."""
+    positions: dict[str, list[int]] = {}
+    pos, stemmed, skip_cjk = 0, analyzer.stemmed, not analyzer.indexes_cjk
+    for text, original, _, _, whole in indexed_pieces(value, True):
+        # left out, keeping its position: decided on the text as written, as the analyzer does
+        # (halfwidth katakana fold into CJK, and are words)
+        if not text or (skip_cjk and CJK_RUN.match(original)):
+            pos += 1
+            continue
+        term = stem(text) if stemmed else text
+        at = positions.get(term)
+        if at is None:
+            positions[term] = [pos - 1 if whole else pos]
+        else:
+            at.append(pos - 1 if whole else pos)
+        pos += not whole
+    return positions
+
+
 @lru_cache(maxsize=8)
 def indexed_pieces(text: str, cjk: bool = True) -> tuple[Piece, ...]:
     """iter_pieces of a text being indexed, kept for the few texts indexed at once: a passage's

@@ -13,17 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh import formats
 from whoosh import query as q
 from whoosh.classify import Bo1Model
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.columns import NumericColumn
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from ..lru import LRU
 from . import pairs
+from .analysis import MixedScriptAnalyzer, term_positions
 from .documents import COMMON_ID, common_words
-from .positions import EMPTY_IDS, IDS, leaf_postings, leaves, phrase_documents
+from .positions import EMPTY_IDS, IDS, leaf_postings, leaves, phrase_documents, term_totals
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
@@ -159,6 +160,20 @@ def field_lengths(searcher, fieldname: str) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0)
 
 
+def term_weights(field, text: str) -> dict[str, float]:
+    """Each term of a text as the field indexes it, with its weight (Whoosh's field.index, summed
+    by term): the archive's analyzer without a token object a word (a sixth of finding related
+    passages), any other through Whoosh."""
+    if type(field.format) is formats.Positions and type(field.analyzer) is MixedScriptAnalyzer:
+        boost = field.format.field_boost
+        return {term: len(at) * boost for term, at in term_positions(field.analyzer, text).items()}
+    weights: dict[str, float] = {}
+    for btext, _, weight, _ in field.index(text):
+        word = field.from_bytes(btext)
+        weights[word] = weights.get(word, 0.0) + weight
+    return weights
+
+
 class Evaluator:
     """Evaluates queries on one searcher; `universe` is the live documents a search may return."""
 
@@ -200,11 +215,7 @@ class Evaluator:
         key_terms_from_text (the Bo1 model, normalised), with each word's statistics read once
         per segment and kept per generation (Whoosh looked each word up three times a segment:
         half of a paragraph page's related passages)."""
-        field = self.searcher.schema["text"]
-        weights: dict[str, float] = {}
-        for btext, _, weight, _ in field.index(text):
-            word = field.from_bytes(btext)
-            weights[word] = weights.get(word, 0.0) + weight
+        weights = term_weights(self.searcher.schema["text"], text)
         total = sum(weights.values())
         model = Bo1Model(self.searcher.doc_count_all(), self.searcher.field_length("text"))
         scored = []
@@ -226,12 +237,10 @@ class Evaluator:
         cached = self.cache.get(key)
         if cached is None:
             frequency, count = 0.0, 0
-            for sub, _offset in leaves(self.searcher):
-                try:
-                    info = sub.reader().term_info(fieldname, text)
-                except TermNotFound:
-                    continue
-                frequency, count = frequency + info.weight(), count + info.doc_frequency()
+            for sub, _offset in self.segments:
+                totals = term_totals(sub.reader(), fieldname, text)
+                if totals is not None:
+                    frequency, count = frequency + totals[0], count + totals[1]
             cached = (np.array([frequency, count]),)
             self.cache.put(key, cached)
         return float(cached[0][0]), int(cached[0][1])

@@ -13,7 +13,7 @@ import zlib
 from itertools import accumulate
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo
 from whoosh.matching import wrappers
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
@@ -71,6 +71,27 @@ def leaf_postings(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]
             return read
     field_format = reader.schema[fieldname].format
     return read_postings(terms._codec.postings_reader(terms._postfile, info, field_format))
+
+
+def term_totals(reader, fieldname: str, text) -> tuple[float, int] | None:
+    """(total weight, documents) of a term in one segment, None when the segment lacks it: read
+    from the head of its entry in the terms table. Whoosh's term_info also unpickled the postings
+    a rare term keeps in that entry (most terms), through more layers: three quarters of finding
+    a passage's key words (related passages)."""
+    terms = getattr(reader, "_terms", None)
+    if terms is None or not hasattr(terms, "_codec"):
+        try:
+            info = reader.term_info(fieldname, text)
+        except TermNotFound:
+            return None
+        return info.weight(), info.doc_frequency()
+    try:
+        key = terms._keycoder(fieldname, reader._text_to_bytes(fieldname, text))
+        position, _ = terms._tindex.range_for_key(key)
+    except (KeyError, TermNotFound):
+        return None
+    values = W3TermInfo._struct.unpack(terms._dbfile.get(position, W3TermInfo._struct.size))
+    return values[1], values[2]  # as W3TermInfo.from_bytes reads them
 
 
 def extent_postings(extent: bytes, documents: int) -> tuple[np.ndarray, np.ndarray] | None:
