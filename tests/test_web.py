@@ -563,3 +563,18 @@ def test_the_reader_steps_from_match_to_match(client):
     note = page.select_one(".query-note")
     assert note.get_text(" ", strip=True).startswith(f"{len(marked)} passages match")
     assert note.select_one("a")["href"] == f"#{marked[0]}"
+
+
+def test_a_kept_coins_follows_the_record(app, seed):
+    """The app keeps each article's COinS, for the record as it is: a corrected title gives the
+    corrected COinS at once."""
+    from dataclasses import replace
+
+    from archive.records import coins
+    from archive.web.helpers import article_coins
+
+    corrected = replace(seed, title="A Corrected Title")
+    with app.test_request_context("/search"):
+        url = f"http://localhost/a/{seed.id}"
+        assert article_coins(seed) == coins(seed, url) == article_coins(seed)
+        assert parse_qs(article_coins(corrected))["rft.atitle"] == ["A Corrected Title"]

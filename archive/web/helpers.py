@@ -11,6 +11,7 @@ from flask import Flask, current_app, g, request, url_for
 from ..cite import STYLES, check_style, citations
 from ..citeproc_js import CiteprocError, CiteprocMissing
 from ..dates import human_date
+from ..lru import LRU
 from ..records import coins
 from ..styles import StyleNotFound, find_style
 
@@ -127,12 +128,30 @@ def article_citation(article) -> str:
     return citations(article, None)["chicago"].entry
 
 
+COINS = "archive-coins"  # the app's COinS of articles (article_coins)
+COINS_KEPT = 4096
+
+
+def article_coins(article) -> str:
+    """The article's COinS (for Zotero), kept by the app for the record as it is (every field
+    COinS reads is part of an Article's hash): a results page shows about ten, each encoding a
+    whole record."""
+    url = url_for("reader.article", article_id=article.id, _external=True)
+    key = (article, url)
+    made = current_app.extensions[COINS].get(key)
+    if made is None:
+        made = coins(article, url)
+        current_app.extensions[COINS].put(key, made)
+    return made
+
+
 def init_app(app: Flask) -> None:
+    app.extensions[COINS] = LRU(COINS_KEPT)
     app.jinja_env.filters["human_date"] = human_date
     app.jinja_env.globals.update(
         page_url=page_url,
         facet_url=facet_url,
-        coins=coins,
+        article_coins=article_coins,
         article_citation=article_citation,
         style_labels=style_labels,
         style_name=style_name,
