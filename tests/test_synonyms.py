@@ -50,6 +50,7 @@ def test_synonyms_are_applied_and_shown(with_synonyms):
 
 
 def test_a_changed_synonyms_file_is_a_change_to_the_index(with_synonyms, corpus_dir, tmp_index):
+    assert "soybeans" not in with_synonyms.parse("beans").interpreted  # parsed, and kept by the handle
     (corpus_dir / "synonyms.txt").write_text("soybeans, beans\n", encoding="utf-8")
     reindex(corpus_dir, tmp_index)
     assert "soybean" not in search(with_synonyms, "soya").terms

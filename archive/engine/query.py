@@ -332,16 +332,17 @@ def build_query(searcher, text: str, synonyms: Synonyms | None = None):
     return built.query, built.interpreted, built.messages, built.error
 
 
-@dataclass
+@dataclass(frozen=True)
 class Built:
-    """A query string made into a query: its words, its filters and the whole, or why it cannot be."""
+    """A query string made into a query: its words, its filters and the whole, or why it cannot
+    be. Kept and shared by the index's handle (see IndexHandle.parse): nothing may change it."""
 
     query: q.Query | None
     words: q.Query | None
     labels: tuple[str, ...]  # the user's words, one per clause of `words` when they line up
     interpreted: str  # in the user's words, with the operators made explicit
     terms: str  # the terms searched: stems, phrase parts and filters
-    messages: list[str]
+    messages: tuple[str, ...]
     error: str | None = None
     filters: tuple[q.Query, ...] = ()
 
@@ -359,13 +360,13 @@ def build_parts(searcher, text: str, synonyms: Synonyms | None = None) -> Built:
         if words is not q.NullQuery:
             problem = wildcard_problem(words, searcher.reader())
             if problem:
-                return Built(None, None, (), "", "", cleaned.messages, problem)
+                return Built(None, None, (), "", "", tuple(cleaned.messages), problem)
             parts.insert(0, words)
             terms = describe(parse_words(make_parser(searcher.schema, ("text",)), given)[0])
             described.insert(0, explain(cleaned.text, synonyms))
     if not parts:
         return Built(
-            None, None, (), "", "", cleaned.messages, "Type one or more words to search the archive."
+            None, None, (), "", "", tuple(cleaned.messages), "Type one or more words to search the archive."
         )
     if all(isinstance(p, q.Not) for p in parts):
         parts.insert(0, q.Every())
@@ -373,7 +374,9 @@ def build_parts(searcher, text: str, synonyms: Synonyms | None = None) -> Built:
     interpreted = " AND ".join(d for d in described if d)
     terms = " AND ".join(d for d in [terms, *described[1:]] if d) if words is not None else interpreted
     labels = user_words(cleaned.text)
-    return Built(built, words, labels, interpreted, terms, cleaned.messages, None, tuple(cleaned.filters))
+    return Built(
+        built, words, labels, interpreted, terms, tuple(cleaned.messages), None, tuple(cleaned.filters)
+    )
 
 
 def with_acronyms(built: q.Query, text: str) -> q.Query:
