@@ -200,3 +200,31 @@ def test_minus_works_inside_an_or_group(handle):
     either = search(handle, Request('"strategic partnership" OR (Lavrov -Wang)', page_size=100))
     assert not either.messages and either.total > 0
     assert not any("Lavrov" in h.text and "Wang" in h.text for h in either.hits)
+
+
+PLAIN = st.lists(
+    st.sampled_from(["Putin", "china", "RUNNING", "sanctions", "1990", "x", "AND", "OR", "NOT", "and", "S",
+                     "400", "Xi", "TO", "a" * 101, "Arctic", "ANDMAYBE"]),
+    min_size=1, max_size=6,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=PLAIN)
+def test_plain_words_make_the_parsers_query_without_it(handle, text, monkeypatch):
+    """Plain words are made into the query Whoosh's parser makes of them (each field, its boost,
+    OR-ed; words AND-ed), without the parser; operators and words a field does not make one term
+    of go to the parser. The whole Built is the same either way."""
+    from archive.engine import query
+
+    schema = handle.searcher().schema
+    for fields in (query.SEARCH_FIELDS, ("text",)):
+        made = query.plain_query(schema, text, fields)
+        parsed = query.parse_words(query.make_parser(schema, fields), text)[0]
+        assert made is None or made == parsed
+        plain = set(text.split()).isdisjoint(query.OPERATORS) and "a" * 101 not in text
+        assert (made is not None) == plain
+    fast = query.build_parts(handle.searcher(), text)
+    with monkeypatch.context() as patched:
+        patched.setattr(query, "plain_query", lambda *args: None)
+        assert query.build_parts(handle.searcher(), text) == fast

@@ -243,6 +243,31 @@ def parse_words(parser: qparser.QueryParser, text: str) -> tuple[q.Query, str | 
         )
 
 
+PLAIN_WORDS = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+
+
+def plain_query(schema, text: str, fields: tuple[str, ...] = SEARCH_FIELDS) -> q.Query | None:
+    """The query make_parser's parser makes of plain words (ASCII letters and digits, one space
+    between, no operator): each word in each field, OR-ed, the words AND-ed, with the fields'
+    boosts. None for anything else, and for a word a field does not make one term of: the parser
+    then. Whoosh's parser took 0.7 ms for three such words, twice a query (see build_parts)."""
+    if not PLAIN_WORDS.fullmatch(text):
+        return None
+    groups = []
+    for word in text.split(" "):
+        if word in OPERATORS:
+            return None
+        terms = []
+        for name in fields:
+            made = list(schema[name].process_text(word, mode="query"))
+            if len(made) != 1:
+                return None
+            terms.append(q.Term(name, made[0], boost=FIELD_BOOSTS.get(name, 1.0)))
+        groups.append(q.Or(terms))
+    return q.And(groups).normalize()
+
+
 def wildcard_problem(query: q.Query, reader) -> str | None:
     """A message when a wildcard would expand to too many words (or to every word)."""
     for sub in _leaves(query):
@@ -354,7 +379,9 @@ def build_parts(searcher, text: str, synonyms: Synonyms | None = None) -> Built:
     words, terms = None, ""
     if cleaned.text:
         given = parser_text(cleaned.text, synonyms)
-        words, problem = parse_words(make_parser(searcher.schema), given)
+        words, problem = plain_query(searcher.schema, given), None
+        if words is None:
+            words, problem = parse_words(make_parser(searcher.schema), given)
         if problem:
             cleaned.messages.append(problem)
         if words is not q.NullQuery:
@@ -362,7 +389,10 @@ def build_parts(searcher, text: str, synonyms: Synonyms | None = None) -> Built:
             if problem:
                 return Built(None, None, (), "", "", tuple(cleaned.messages), problem)
             parts.insert(0, words)
-            terms = describe(parse_words(make_parser(searcher.schema, ("text",)), given)[0])
+            on_text = plain_query(searcher.schema, given, ("text",))
+            if on_text is None:
+                on_text = parse_words(make_parser(searcher.schema, ("text",)), given)[0]
+            terms = describe(on_text)
             described.insert(0, explain(cleaned.text, synonyms))
     if not parts:
         return Built(
