@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import shutil
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -361,3 +362,38 @@ def test_posting_lists_read_whole_as_their_matchers_read_them(many_blocks):
                 assert read is None or (np.diff(read[0]) > 0).all()
         assert max(lengths) > 3 * 128  # several blocks
         assert leaf_postings(reader, "body", "absent") is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.dates(min_value=date(2018, 1, 1), max_value=date(2020, 12, 31)),
+    st.integers(0, 400),
+    st.booleans(),
+    st.integers(2017, 2021),
+)
+def test_narrow_ranges_read_from_the_columns_order_find_what_comparing_finds(
+    handle, start, days, open_end, year
+):
+    """A range of dates or years finds the same documents through the columns' order (a narrow
+    one) as by comparing every value (a wide one)."""
+    from archive.engine import matching
+
+    evaluator = handle.evaluator()
+    end = None if open_end else datetime.combine(start + timedelta(days=days), datetime.min.time())
+    nodes = [
+        q.DateRange("date_start", datetime.combine(start, datetime.min.time()), end),
+        q.DateRange("date_end", None, end),
+        q.NumericRange("year", year, year + days % 3),
+        q.NumericRange("year", -(2**31), 2**31 - 1),  # the column type's whole range
+        q.DateRange("date_start", datetime(1, 1, 1), datetime(9999, 12, 31)),
+        q.NumericRange("year", year, year - 1),  # empty
+    ]
+    kept = matching.NARROW_RANGE
+    try:
+        for node in nodes:
+            matching.NARROW_RANGE = 1  # every range read from the order
+            narrow = evaluator.numeric_range(node)
+            matching.NARROW_RANGE = 10**9  # every range compared
+            assert np.array_equal(narrow, evaluator.numeric_range(node))
+    finally:
+        matching.NARROW_RANGE = kept

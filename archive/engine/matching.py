@@ -27,6 +27,7 @@ from .documents import COMMON_ID, common_words
 from .positions import EMPTY_IDS, IDS, leaf_postings, leaves, phrase_documents, term_totals
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
+NARROW_RANGE = 16  # a range of fewer than 1/16 of the documents is read from the columns' order
 LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 # Term postings kept decoded, per worker: a posting block costs 0.3 ms to unpickle (Whoosh pickles
 # each posting's positions with it), so a common word's list costs tens of ms every time it is read.
@@ -357,7 +358,16 @@ class Evaluator:
         )
         low = field.to_column_value(start) + node.startexcl if start is not None else 0
         high = field.to_column_value(end) - node.endexcl if end is not None else absent - 1
-        return np.flatnonzero((values >= low) & (values <= high) & (values != absent)).astype(IDS)
+        order, in_order = self.table.range_order[node.fieldname]
+        first, last = 0, len(values)
+        if np.issubdtype(in_order.dtype, np.integer):
+            first = np.searchsorted(in_order, _clamped(low, in_order.dtype), "left")
+            last = np.searchsorted(in_order, _clamped(high, in_order.dtype), "right")
+        if last - first > len(values) // NARROW_RANGE:  # wide: sorting would cost more than comparing
+            return np.flatnonzero((values >= low) & (values <= high) & (values != absent)).astype(IDS)
+        found = order[first:last]
+        kept = values[found]
+        return np.sort(found[(kept >= low) & (kept <= high) & (kept != absent)]).astype(IDS)
 
     def whoosh_docs(self, node: q.Query) -> np.ndarray:
         """Documents Whoosh's own matcher finds, cached like postings: paging through the
@@ -422,6 +432,9 @@ class Table:
     facets: dict[str, Facet]
     numbers: dict[str, np.ndarray]  # numeric sort keys, as stored
     ranges: dict[str, np.ndarray]  # numbers and dates as their sortable column values
+    # Each range column's document numbers in the order of their values, and the values in that
+    # order: a narrow range (a month) is two binary searches instead of comparing every value.
+    range_order: dict[str, tuple[np.ndarray, np.ndarray]]
     lengths: dict[str, np.ndarray]
     # Each document's place, its article and section heading, numbered from 0: a section match
     # is shown only when no paragraph of its place matches (shaping.py).
@@ -448,17 +461,33 @@ class Table:
         built_facets = {name: facet(searcher, name) for name in facets}
         live = np.zeros(searcher.doc_count_all(), dtype=bool)
         live[universe] = True
+        columns = {name: numeric_column(searcher, name) for name in ranges}
         return cls(
             generation=searcher.reader().generation(),
             universe=universe,
             live=live,
             facets=built_facets,
             numbers={name: numeric_column(searcher, name).astype(np.int64) for name in numbers},
-            ranges={name: numeric_column(searcher, name) for name in ranges},
+            ranges=columns,
+            range_order={name: value_order(values) for name, values in columns.items()},
             lengths={name: field_lengths(searcher, name) for name, field in schema.items() if field.scorable},
             places=places(built_facets),
             common=common_words(searcher.document(id=COMMON_ID)),
         )
+
+
+def _clamped(value: int, dtype: np.dtype) -> np.generic:
+    """A bound as a number of the column's type (given a Python int, NumPy converted the whole
+    column first), within its range: beyond it, the column's first or last value finds the same
+    documents (the absent value, the largest, is left out after)."""
+    limits = np.iinfo(dtype)
+    return dtype.type(min(max(value, limits.min), limits.max))
+
+
+def value_order(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers in the order of their values, the values in that order)."""
+    order = np.argsort(values, kind="stable")
+    return order, values[order]
 
 
 def places(facets: dict[str, Facet]) -> np.ndarray:
