@@ -274,10 +274,10 @@ def test_a_corrected_article_is_cited_as_corrected(seed):
     title or the date, the citation says what the bibliography entry says."""
     from dataclasses import replace
 
-    locator = Locator("page", "117")
-    citations(seed, locator, ("chicago", "apa"))
-    fixed = citations(
-        replace(seed, title="A Corrected Title", date="2021-03-01"), locator, ("chicago", "apa")
-    )
+    locator, styles = Locator("page", "117"), ("chicago", "apa", "mla", "ieee")
+    citations(seed, locator, styles)
+    fixed = citations(replace(seed, title="A Corrected Title", date="2021-03-01"), locator, styles)
     assert "A Corrected Title" in fixed["chicago"].citation_text
     assert "2021" in fixed["apa"].citation_text and "2019" not in fixed["apa"].citation_text
+    for style in styles:  # the bibliography entry too (a numbered style's citation is made from it)
+        assert "A Corrected Title" in fixed[style].entry_text and "2019" not in fixed[style].entry_text

@@ -47,6 +47,12 @@ function archiveUse(id, itemsJson) {
   var engine = archiveEngine(id);
   if (engine.archiveItems !== itemsJson) {  // the registry already holds these items otherwise
     var items = JSON.parse(itemsJson);
+    // Registered afresh: citeproc-js keeps each item it retrieved, so an article corrected under
+    // the same id would be cited as it was (only the sort keys' pass looked its data up again).
+    engine.updateItems([]);
+    engine.registry.refhash = {};
+    engine.tmp.loadedItemIDs = {};
+    engine.tmp.taintedItemIDs = {};
     engine.archiveSys.items = {};
     items.forEach(function (item) { engine.archiveSys.items[item.id] = item; });
     engine.setOutputFormat('html');
