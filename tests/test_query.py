@@ -204,7 +204,7 @@ def test_minus_works_inside_an_or_group(handle):
 
 PLAIN = st.lists(
     st.sampled_from(["Putin", "china", "RUNNING", "sanctions", "1990", "x", "AND", "OR", "NOT", "and", "S",
-                     "400", "Xi", "TO", "a" * 101, "Arctic", "ANDMAYBE"]),
+                     "400", "Xi", "TO", "a" * 101, "Arctic", "ANDMAYBE", "REQUIRE", "ANDNOT", "require"]),
     min_size=1, max_size=6,
 ).map(" ".join)  # fmt: skip
 

@@ -237,14 +237,16 @@ def parse_words(parser: qparser.QueryParser, text: str) -> tuple[q.Query, str | 
         return parser.parse(text), None
     except Exception:  # Whoosh raises assorted errors on odd operator sequences
         plain = " ".join(re.sub(r"[^\w\s]", " ", text).split())
-        plain = re.sub(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b", lambda m: m[0].lower(), plain)
+        plain = re.sub(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE)\b", lambda m: m[0].lower(), plain)
         return parser.parse(plain) if plain else q.NullQuery, (
             "Some symbols in your query could not be understood and were ignored."
         )
 
 
 PLAIN_WORDS = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
-OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+OPERATORS = frozenset(
+    {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"}
+)  # see qparser.OperatorsPlugin
 
 
 def plain_query(schema, text: str, fields: tuple[str, ...] = SEARCH_FIELDS) -> q.Query | None:
