@@ -31,6 +31,9 @@ _WORD = rf"[^\W_{CJK_CHARS}]++(?:['’][^\W_{CJK_CHARS}]++)*+"
 JOINER = "-‐‑–/.&"
 _JOIN = rf"(?:[{JOINER}]|(?<=\d),(?=\d))"
 TOKEN = re.compile(rf"[{CJK_CHARS}]++|{_WORD}(?:{_JOIN}{_WORD})*+")
+CJK_TOKEN = re.compile(rf"[{CJK_CHARS}]++")
+# A character a token other than a run of CJK may hold: before it, a token may still go on.
+TOKEN_CHAR = re.compile(rf"[^\W_{CJK_CHARS}]|[{JOINER}'’,]")
 SPLIT = re.compile(rf"({_JOIN})")
 CJK_RUN = re.compile(rf"[{CJK_CHARS}]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -295,13 +298,24 @@ def spans_from(text: str, offset: int, count: int) -> list[Span]:
     """The first `count` spans of spans(text) (run-together forms left out) from the one that
     starts at `offset`: the words a phrase beginning there would cover."""
     out: list[Span] = []
-    # Tokens never hold a space: TOKEN finds the same tokens from the last one as from the start.
-    for match in TOKEN.finditer(text, text.rfind(" ", 0, offset) + 1):
+    start = offset
+    run = CJK_TOKEN.match(text, offset)
+    if run:  # a run of Chinese: its bigrams from here on are those of the rest of the run
+        start = run.end()
+        if start - offset == 1:  # a run of one character is its own piece
+            bounds = [(offset, start)]
+        else:  # the next `count` bigrams only: a run can be thousands of characters
+            bounds = [(i, i + 2) for i in range(offset, min(start - 1, offset + count))]
+        out = [(text[a:b], text[a:b], a, b, False) for a, b in bounds]
+    else:  # back to where the token holding it starts (not across CJK: a Latin token stops there)
+        while start and TOKEN_CHAR.match(text, start - 1):
+            start -= 1
+    for match in TOKEN.finditer(text, start) if len(out) < count else ():
         if match.end() > offset:
             out.extend(span for span in _token_spans(match, False) if span[2] >= offset)
             if len(out) >= count:
-                return out[:count]
-    return out
+                break
+    return out[:count]
 
 
 # Any character outside ASCII but CJK: the token holding it is a candidate whatever the query.
