@@ -99,6 +99,16 @@ function archiveBibliography(id, itemsJson) {
   return JSON.stringify(bibliography ? bibliography[1] : []);
 }
 
+// Builds a style's engines now, in a call of its own (and its own time), so that a batch of calls
+// only renders: the first engine of a style takes up to seconds on a cold context.
+function archivePrepare(id) {
+  var style = ARCHIVE.styles[id];
+  archiveEngine(id);
+  if (style.numbered === undefined) style.numbered = ARCHIVE_NUMBERED.test(style.xml);
+  if (!style.numbered && !ARCHIVE.citers[id]) ARCHIVE.citers[id] = archiveNewEngine(id);
+  return true;
+}
+
 // Several bridge calls in one call from Python ([function, style id, arguments...] each), so that
 // a passage's citations in three styles cross into V8 and back once. Each result is
 // {value: ...} or {error: message}.
