@@ -286,7 +286,8 @@ def metadata_from_front_matter(data: dict, source: str = "front matter") -> Meta
         meta.update(first_page=_int(first), last_page=_int(last or first))
         if meta.first_page is None:  # "A4", "e1234": a page CSL cites as written
             meta.extra["page"] = pages[:MAX_SHORT_FIELD]
-    meta.set_date(_text(value("date", "published", "pubdate", "issued", "date_published")), source)
+    stated = _text(value("date", "published", "pubdate", "issued", "date_published"))
+    meta.set_date(stated or permalink_date(value("path", "permalink", "url", "aliases")), source)
     if accessed := _text(value("accessed", "access-date", "access_date", "retrieved")):
         meta.update(accessed=parse_issue_date(accessed))
     meta.extra.update(csl_variables(data))
@@ -318,6 +319,20 @@ def csl_variables(data: dict) -> dict:
 def is_csl_variable(key: str) -> bool:
     name = CSL_CASE.get(key.lower().replace("_", "-"), key.lower().replace("_", "-"))
     return name in CSL_NAME_VARIABLES | CSL_DATE_VARIABLES | CSL_TEXT_VARIABLES | HANDLED_VARIABLES
+
+
+# A permalink holding the date as Zola, Hugo and Jekyll write it: /2019/05/15/title/, /blog/2019/05/15/
+PERMALINK_DATE = re.compile(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})(?=/|$|\.)")
+
+
+def permalink_date(paths) -> str | None:
+    """YYYY-MM-DD from the first of a page's addresses (its path, permalink or aliases) that
+    holds a date as /YYYY/MM/DD, for front matter that states the date only there."""
+    for path in paths if isinstance(paths, list) else [paths]:
+        found = PERMALINK_DATE.search(path.strip()) if isinstance(path, str) else None
+        if found and parse_issue_date("-".join(found.groups())):  # not a real date: not one
+            return "-".join(found.groups())
+    return None
 
 
 def _lookup(data: dict):

@@ -87,3 +87,20 @@ def test_front_matter_fields_and_csl_variables():
     assert [a.name for a in meta.authors] == ["Jane Doe", "RAND Corporation"] and meta.authors[1].literal
     assert (meta.date, meta.volume, meta.issue, meta.doi) == ("2019-07-05", "3", "2", "10.1000/x1")
     assert meta.extra == {"editor": [{"family": "Itor", "given": "Ed"}], "ISSN": "1234-5678"}
+
+
+@pytest.mark.parametrize(
+    ("front", "date"),
+    [
+        ({"path": "2019/05/15/4-Years-Of-Rust"}, "2019-05-15"),  # Zola
+        ({"aliases": ["/tags/x/", "2018/03/12/roadmap.html"]}, "2018-03-12"),
+        ({"permalink": "https://blog.example.org/2021/11/02/post/"}, "2021-11-02"),
+        ({"path": "2019/05/15/x", "date": "2020-01-02"}, "2020-01-02"),  # a stated date comes first
+        ({"path": "2019/13/45/x"}, None),  # not a real date: no date, and no complaint
+        ({"url": "/blog/2019/05/15.html"}, "2019-05-15"),
+        ({"path": "posts/12019/05/15/x", "url": "/2019/05/150/"}, None),  # parts of longer numbers
+    ],
+)
+def test_a_date_only_in_a_permalink_is_the_articles_date(front, date):
+    meta = metadata_from_front_matter({"title": "T", **front})
+    assert meta.date == date and not meta.problems
