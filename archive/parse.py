@@ -32,6 +32,11 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JATS_SUFFIXES = frozenset({".xml"})
 PDF_SUFFIXES = frozenset({".pdf"})
+# What a file parses into, versioned: an index built by an earlier version has every file parsed
+# again by its next reindex, so that an upgrade's fixes reach articles whose files did not
+# change. Bump it with any change to the articles, passages or metadata a file gives.
+# 1: dates stated only in a page's permalink.
+PARSER_VERSION = 1
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

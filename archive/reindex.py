@@ -29,11 +29,11 @@ from .engine.documents import (
     synonyms_document,
     unpack,
 )
-from .engine.folder import LOCK, IndexUnavailable, index_state, write_marker
+from .engine.folder import LOCK, IndexUnavailable, index_state, read_marker, write_marker
 from .faults import fault
 from .isolation import Pool
 from .models import Article
-from .parse import MAX_BYTES, existing_sidecar, sidecar_name, sidecar_status
+from .parse import MAX_BYTES, PARSER_VERSION, existing_sidecar, sidecar_name, sidecar_status
 from .synonyms import SYNONYMS_FILE, parse_synonyms, read_synonyms_text
 
 PARALLEL_FROM = 16  # files: below this, starting worker processes costs more than it saves
@@ -198,7 +198,8 @@ def update_with(job: Job, index_dir: Path, kept, pool: Pool) -> None:
         job.report.warnings.append((str(index_dir), f"removed {len(removed)} files of an unfinished commit"))
     known, cataloged = indexed_articles(ix)
     report = job.report
-    plan = Plan.make(files, known, job.full, remembered_digests(index_dir))
+    reparse = job.full or (bool(known) and older_parser(index_dir, report))
+    plan = Plan.make(files, known, reparse, remembered_digests(index_dir))
     parsed = check_files([path for path, _ in plan.todo], pool=pool)
     try:
         batch = writing.Batch(
@@ -215,7 +216,7 @@ def update_with(job: Job, index_dir: Path, kept, pool: Pool) -> None:
         update.keep(kept, seen)
         synonyms_changed = update.synonyms(job.corpus_dir)
         changed = synonyms_changed or report.added or report.changed or report.removed
-        if job.full or kept or changed or not cataloged:  # no catalog of this generation: write it
+        if reparse or kept or changed or not cataloged:  # no catalog of this generation: write it
             batch.put(catalog_document(update.catalog, batch.generation))
             batch.commit(optimize=job.full)
         else:  # nothing changed: no new generation, so open searchers stay current
@@ -229,8 +230,26 @@ def update_with(job: Job, index_dir: Path, kept, pool: Pool) -> None:
     finally:
         parsed.close()  # stops the parsing workers, also on an error
         batch.close()
-    write_marker(index_dir, updated=now())
+    write_marker(index_dir, updated=now(), parser_version=PARSER_VERSION)
     remember_digests(index_dir, plan.states)
+
+
+def older_parser(index_dir: Path, report: ReindexReport) -> bool:
+    """Whether the index's articles were parsed by another version of the parser (an index built
+    before parsers had versions says none): their files are then parsed again, changed or not,
+    and the report says why."""
+    version = (read_marker(index_dir) or {}).get("parser_version")
+    if version == PARSER_VERSION:
+        return False
+    then = f"version {version}" if version is not None else "an unversioned one"
+    report.warnings.append(
+        (
+            str(index_dir),
+            f"its articles were parsed by {then} of the parser, this is version "
+            f"{PARSER_VERSION}: every file was parsed again",
+        )
+    )
+    return True
 
 
 def index_common_words(batch: writing.Batch, known: dict, files: list[Path]) -> frozenset[str]:

@@ -20,6 +20,7 @@ from archive.engine import trust
 from archive.engine.folder import SCHEMA_VERSION, IndexUnavailable, read_marker
 from archive.engine.index import IndexHandle
 from archive.engine.writing import count_passages
+from archive.parse import PARSER_VERSION
 from archive.reindex import (
     PARALLEL_FROM,
     ReindexBusy,
@@ -520,3 +521,24 @@ def test_a_reindex_reads_the_catalog_and_falls_back_to_the_records_when_it_disag
     ix.close()
     for damaged in ({"payload": b"not zlib"}, {"payload": b"x\x9c\x03\x00\x00\x00\x00\x01"}, {}, None):
         assert catalog_entries(damaged) is None
+
+
+def test_an_index_parsed_by_another_parser_version_has_every_file_parsed_again(tmp_index, corpus_dir):
+    """An upgrade's parser fixes reach the articles whose files did not change, once."""
+    marker = tmp_index / "archive-index.json"
+    values = json.loads(marker.read_text(encoding="utf-8"))
+    assert values["parser_version"] == PARSER_VERSION
+    del values["parser_version"]  # as an index built before parsers had versions
+    marker.write_text(json.dumps(values), encoding="utf-8")
+    before = IndexHandle(tmp_index).article(SEED_ID)
+
+    report = reindex(corpus_dir, tmp_index)
+
+    assert report.ok and len(report.changed) == 3 and not report.unchanged
+    assert [w for _, w in report.warnings if "parsed by an unversioned one of the parser" in w]
+    assert read_marker(tmp_index)["parser_version"] == PARSER_VERSION
+    handle = IndexHandle(tmp_index)
+    assert handle.stats()["passages"] == SEED_PASSAGES + OTHER_PASSAGES
+    assert handle.article(SEED_ID) == before
+    again = reindex(corpus_dir, tmp_index)  # once only
+    assert (again.changed, len(again.unchanged), again.warnings) == ([], 3, [])
