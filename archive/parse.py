@@ -10,13 +10,14 @@ import stat
 import unicodedata
 from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
+from locale import locale_alias
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 
 from . import metadata as meta_mod
-from .formats.html import metadata_layers, page_title
+from .formats.html import language_tag, metadata_layers, page_title
 from .formats.jats import is_jats, jats_document
 from .formats.markdown import markdown_to_html
 from .formats.pdf import read_pdf
@@ -35,8 +36,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # What a file parses into, versioned: an index built by an earlier version has every file parsed
 # again by its next reindex, so that an upgrade's fixes reach articles whose files did not
 # change. Bump it with any change to the articles, passages or metadata a file gives.
-# 1: dates stated only in a page's permalink.
-PARSER_VERSION = 1
+# 1: dates stated only in a page's permalink; 2: translations' ids and languages from their names.
+PARSER_VERSION = 2
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand
@@ -100,9 +101,26 @@ BUNDLE_NAMES = frozenset({"index", "_index", "readme"})
 
 def article_id(path: Path) -> str:
     """A URL-safe slug from the file name: 'CC 2019/09 China–Russia.md' -> 'cc-2019-09-china-russia';
-    from its folder's name for a bundle's index file: 'my-article/index.md' -> 'my-article'."""
-    name = path.parent.name if path.stem.lower() in BUNDLE_NAMES and path.parent.name else path.stem
+    from its folder's name for a bundle's index file: 'my-article/index.md' -> 'my-article', and
+    its translations: 'my-article/index.zh-cn.md' -> 'my-article-zh-cn'."""
+    first, _, rest = path.stem.partition(".")
+    name = path.stem
+    if first.lower() in BUNDLE_NAMES and path.parent.name:
+        name = f"{path.parent.name}-{rest}" if rest else path.parent.name
     return slug(name) or "article-" + hashlib.sha1(path.name.encode()).hexdigest()[:8]
+
+
+# Hugo names a translation for its language: my-post.fr.md, post/index.zh-cn.md
+NAMED_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?")
+
+
+def file_language(path: Path) -> meta_mod.Metadata:
+    """The language a file's name states (Hugo's translations), as the weakest metadata layer:
+    only a code whose language Python's locale tables know ('fr', 'zh-cn', 'pt_BR'; not 'old'
+    or 'v2'). Without it, a French translation would be cited as English (title-cased)."""
+    _, dot, code = path.stem.rpartition(".")
+    known = dot and NAMED_LANGUAGE.fullmatch(code) and re.split("[-_]", code)[0].lower() in locale_alias
+    return meta_mod.Metadata(language=language_tag(code) if known else None, label="the file name")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -215,6 +233,7 @@ def article_from_source(path: Path, source: Source) -> Article:
     blocks = walked.blocks
     if len(blocks) > MAX_BLOCKS:
         raise ValueError(f"it has {len(blocks):,} blocks of text, over the limit of {MAX_BLOCKS:,}")
+    layers.insert(0, file_language(path))
     layers.append(meta_mod.metadata_from_front_matter(front))
     if sidecar := existing_sidecar(path):
         layers.append(_read_sidecar(sidecar, warnings))
@@ -235,7 +254,7 @@ def article_from_pdf(path: Path, data: bytes) -> Article:
     if len(blocks) > MAX_BLOCKS:
         raise ValueError(f"it has {len(blocks):,} blocks of text, over the limit of {MAX_BLOCKS:,}")
     warnings: list[str] = []
-    layers = list(read.metadata)
+    layers = [file_language(path), *read.metadata]
     if sidecar := existing_sidecar(path):
         layers.append(_read_sidecar(sidecar, warnings))
     structure = build_passages(article_id(path), blocks, layers, structured=_has_headings(blocks))

@@ -344,6 +344,41 @@ def test_article_ids_are_url_safe_slugs():
     assert article_id(Path("content/organization/_index.md")) == "organization"
     assert article_id(Path("reports/2019-sanctions/README.md")) == "2019-sanctions"
     assert article_id(Path("index.md")) == "index"  # a folder-less name keeps its own
+    # Hugo's translations in a bundle: each language its own article, named by the folder
+    assert article_id(Path("posts/arms-control/index.zh-cn.md")) == "arms-control-zh-cn"
+    assert article_id(Path("posts/arms-control/index.fr.md")) == "arms-control-fr"
+    assert article_id(Path("posts/arms-control/_index.de.md")) == "arms-control-de"
+    assert article_id(Path("posts/arms-control/index.old.md")) == "arms-control-old"
+    assert article_id(Path("posts/sanctions.fr.md")) == "sanctions-fr"
+
+
+@pytest.mark.parametrize(
+    ("name", "language"),
+    [
+        ("index.fr.md", "fr"),
+        ("index.zh-cn.md", "zh-CN"),
+        ("sanctions.pt_BR.md", "pt-BR"),
+        ("report.de.html", "de"),
+        ("index.old.md", "en"),  # not a language: the default
+        ("report.v2.md", "en"),
+        ("index.md", "en"),
+    ],
+)
+def test_a_translation_is_in_the_language_its_file_name_states(tmp_path, name, language):
+    folder = tmp_path / "arms-control"
+    folder.mkdir()
+    text = "# Arms control\n\nA paragraph of the article, long enough to be a passage of it.\n"
+    if name.endswith(".html"):
+        text = "<html><body><h1>Arms control</h1><p>A paragraph of the article, long enough.</p></body></html>"
+    (folder / name).write_text(text, encoding="utf-8")
+    assert parse_file(folder / name).language == language
+
+
+def test_the_language_a_file_states_wins_over_its_name(tmp_path):
+    path = tmp_path / "index.fr.md"
+    path.write_text("---\ntitle: Arms control\nlang: de\n---\n\nEin Absatz des Artikels.\n", encoding="utf-8")
+    article = parse_file(path)
+    assert article.language == "de" and article.metadata_sources["language"] == "front matter"
 
 
 def test_huge_file_is_refused(tmp_path, monkeypatch):

@@ -101,7 +101,7 @@ def page_layer(soup: BeautifulSoup, meta: _MetaTags) -> Metadata:
         title=page_title(soup),
         authors=authors,
         authors_et_al=et_al,
-        language=_language(html_tag.get("lang") if html_tag else None),
+        language=language_tag(html_tag.get("lang") if html_tag else None),
         description=meta.first("description"),
         url=absolute_url(canonical.get("href") if canonical else None),
     )
@@ -119,7 +119,7 @@ def opengraph_layer(meta: _MetaTags) -> Metadata:
         description=meta.first("og:description"),
         authors=authors,
         authors_et_al=et_al,
-        language=_language(meta.first("og:locale")),
+        language=language_tag(meta.first("og:locale")),
     )
     layer.set_date(meta.first("article:published_time", "og:published_time"), "OpenGraph")
     return layer
@@ -134,7 +134,7 @@ def dublin_core_layer(meta: _MetaTags) -> Metadata:
         authors=authors,
         authors_et_al=et_al,
         publisher=meta.first("dc.publisher", "dcterms.publisher"),
-        language=_language(meta.first("dc.language", "dcterms.language")),
+        language=language_tag(meta.first("dc.language", "dcterms.language")),
         description=meta.first("dc.description", "dcterms.abstract", "dcterms.description"),
         doi=next((d for d in map(clean_doi, identifiers) if d), None),
         type=item_type(meta.first("dc.type", "dcterms.type")),
@@ -164,7 +164,7 @@ def highwire_layer(meta: _MetaTags) -> Metadata:
         url=absolute_url(
             meta.first("citation_abstract_html_url", "citation_fulltext_html_url", "citation_public_url")
         ),
-        language=_language(meta.first("citation_language")),
+        language=language_tag(meta.first("citation_language")),
         description=meta.first("citation_abstract"),
         type=(
             "article-journal"
@@ -205,7 +205,7 @@ def json_ld_layer(soup: BeautifulSoup) -> Metadata:
         description=_string(item.get("description") or item.get("abstract")),
         publisher=_name(item.get("publisher")),
         url=absolute_url(_string(item.get("url") or item.get("mainEntityOfPage"))),
-        language=_language(_string(item.get("inLanguage"))),
+        language=language_tag(_string(item.get("inLanguage"))),
         doi=clean_doi(_string(item.get("doi") or item.get("identifier") or item.get("sameAs"))),
         type=next((JSON_LD_TYPES[k] for k in kind if JSON_LD_TYPES.get(k)), None),
         journal=part_of.get("journal"),
@@ -305,7 +305,7 @@ def _page(value: str | None) -> int | None:
     return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 7 else None
 
 
-def _language(value) -> str | None:
+def language_tag(value) -> str | None:
     """'en_US', 'en-GB' -> 'en-US', 'en-GB'; 'EN' -> 'en'."""
     if not isinstance(value, str) or not re.match(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$", value.strip()):
         return None
