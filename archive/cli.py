@@ -102,20 +102,19 @@ def parse(path: Path, as_json: bool) -> None:
 
 @cli.command()
 @click.argument(
-    "corpus",
-    required=False,
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="ARCHIVE_CORPUS",
-    default="corpus",
+    "folder", metavar="[CORPUS]", required=False, type=click.Path(file_okay=False, path_type=Path)
 )
+@corpus_option
 @click.option("--json", "as_json", is_flag=True, help="Print a report per file and a summary as JSON.")
-def check(corpus: Path, as_json: bool) -> None:
+def check(folder: Path | None, corpus: Path, as_json: bool) -> None:
     """Lint every file of a corpus: passages, metadata, pages, warnings.
 
-    Exits with status 1 when any file cannot be parsed.
+    The folder is given as CORPUS or --corpus, like every command's. Exits with status 1 when
+    any file cannot be parsed.
 
     Example: archive check corpus/ --json
     """
+    corpus = folder or Path(corpus)
     if not corpus.is_dir():
         raise click.ClickException(f"corpus folder {corpus} does not exist")
     reports = check_corpus(corpus)

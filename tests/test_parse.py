@@ -369,7 +369,9 @@ def test_a_translation_is_in_the_language_its_file_name_states(tmp_path, name, l
     folder.mkdir()
     text = "# Arms control\n\nA paragraph of the article, long enough to be a passage of it.\n"
     if name.endswith(".html"):
-        text = "<html><body><h1>Arms control</h1><p>A paragraph of the article, long enough.</p></body></html>"
+        text = (
+            "<html><body><h1>Arms control</h1><p>A paragraph of the article, long enough.</p></body></html>"
+        )
     (folder / name).write_text(text, encoding="utf-8")
     assert parse_file(folder / name).language == language
 
@@ -413,6 +415,19 @@ def test_check_reports_every_file_and_keeps_going(corpus_dir, runner):
     assert "pages: inferred 113–122" in result.output
     assert "skipped" in result.output and "image.png" in result.output
     assert "4 files, 3 parsed, 1 failed" in result.output
+
+
+def test_check_takes_the_corpus_as_every_command_does(corpus_dir, runner, monkeypatch, tmp_path):
+    """CORPUS, --corpus or $ARCHIVE_CORPUS, as the README says of every command."""
+    as_argument = runner.invoke(cli, ["check", str(corpus_dir)])
+    as_option = runner.invoke(cli, ["check", "--corpus", str(corpus_dir)])
+    monkeypatch.setenv("ARCHIVE_CORPUS", str(corpus_dir))
+    from_environment = runner.invoke(cli, ["check"])
+    assert as_argument.exit_code == as_option.exit_code == from_environment.exit_code == 0
+    assert as_argument.output == as_option.output == from_environment.output
+    assert "3 files, 3 parsed, 0 failed" in as_option.output
+    missing = runner.invoke(cli, ["check", "--corpus", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 1 and "does not exist" in missing.output
 
 
 def test_check_flags_two_files_with_one_id(corpus_dir):
