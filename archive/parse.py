@@ -37,7 +37,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # again by its next reindex, so that an upgrade's fixes reach articles whose files did not
 # change. Bump it with any change to the articles, passages or metadata a file gives.
 # 1: dates stated only in a page's permalink; 2: translations' ids and languages from their names.
-PARSER_VERSION = 2
+# 3: PDF text sized by its matrix, columns under a full-width top and on short last pages.
+PARSER_VERSION = 3
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

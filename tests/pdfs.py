@@ -50,6 +50,11 @@ def page_break() -> Item:
     return Item("break")
 
 
+def two_columns() -> Item:
+    """From here on, two columns (a first page's body under its full-width title and abstract)."""
+    return Item("columns")
+
+
 @dataclass
 class Placed:
     """Where a block ended up: its text as a reader sees it and its printed pages."""
@@ -98,6 +103,7 @@ class Typesetter:
         gutter: float = 24.0,
         title: str | None = None,
         author: str | None = None,
+        unit_fonts: bool = False,  # Distiller's and Word's way: "1 Tf", the size in the text matrix
     ):
         self.canvas = canvas.Canvas(str(path), pagesize=page_size, pageCompression=0)
         if title:
@@ -105,6 +111,7 @@ class Typesetter:
         if author:
             self.canvas.setAuthor(author)
         self.width, self.height = page_size
+        self.unit_fonts = unit_fonts
         self.margin = 72.0
         self.gutter = gutter
         self.columns = columns
@@ -114,7 +121,7 @@ class Typesetter:
         self.page = first_page
         self.first_page = first_page
         self.column = 0
-        self.y = self.top
+        self.y = self.column_top = self.top  # columns start at the top, or under a full-width top
         self.placed: list[Placed] = []
         self.page_notes: list[tuple[str, str]] = []
         self.started = False
@@ -158,12 +165,12 @@ class Typesetter:
         self.page += 1
         self.page_notes = []
         self.column = 0
-        self.y = self.top
+        self.y = self.column_top = self.top
 
     def next_column(self) -> None:
         if self.column + 1 < self.columns:
             self.column += 1
-            self.y = self.top
+            self.y = self.column_top
         else:
             self.finish_page()
 
@@ -228,13 +235,24 @@ class Typesetter:
                 continue
             for run in runs_of(piece):
                 font = font_for(run.strip() or "a", bold)
-                c.setFont(font, size)
-                c.drawString(x, self.y, run)
+                if self.unit_fonts:
+                    text = c.beginText()
+                    text.setFont(font, 1)
+                    text.setTextTransform(size, 0, 0, size, x, self.y)
+                    text.textOut(run)
+                    c.drawText(text)
+                else:
+                    c.setFont(font, size)
+                    c.drawString(x, self.y, run)
                 x += pdfmetrics.stringWidth(run, font, size)
 
     def place(self, item: Item) -> None:
         if item.kind == "break":
             self.finish_page()
+            return
+        if item.kind == "columns":
+            self.columns, self.column = 2, 0
+            self.y = self.column_top = self.y - 12
             return
         size, bold = item.size, item.bold
         leading = size * 1.25

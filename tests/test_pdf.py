@@ -4,10 +4,12 @@ the text of every passage and the printed pages it stands on are known exactly."
 from __future__ import annotations
 
 import random
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pdfs import caption, heading, page_break, paragraph, typeset
+from pdfs import caption, heading, page_break, paragraph, two_columns, typeset
 
 from archive.models import ParseError
 from archive.parse import parse_file
@@ -96,6 +98,27 @@ def test_every_passage_and_its_printed_pages(tmp_path, columns, gutter):
     )
     assert placed[-1].last_page > 114  # the article runs over several pages
     assert any(b.first_page != b.last_page for b in placed)  # and a paragraph crosses a page break
+    assert read_back(path) == expected_passages(placed)
+
+
+def test_text_sized_by_its_matrix_reads_as_words_and_columns(tmp_path):
+    """Distiller, Word and Elsevier's tools set every font at 1 point and scale the text matrix:
+    the words, columns, headings and pages come out as with sized fonts (they came out as
+    "C o n v o y s" when the size was taken from the font alone)."""
+    path = tmp_path / "unit-fonts.pdf"
+    placed = typeset(path, article_items(), first_page=113, columns=2, gutter=14, unit_fonts=True)
+    assert read_back(path) == expected_passages(placed)
+    assert [s.title for s in parse_file(path).sections] == ["Convoys and corridors", "Treaties", "References"]
+
+
+def test_a_full_width_top_over_two_columns_is_read_top_first_then_each_column(tmp_path):
+    """A journal's first page: title and a long abstract across the page, then two columns."""
+    abstract = paragraph("Abstract. " + prose(9, 12))
+    # Without notes: this typesetter sets a note under the column that calls it, over the other's
+    title, *body = [replace(item, text=re.sub(r"\^\d+", "", item.text), notes={}) for item in article_items()]
+    path = tmp_path / "first-page.pdf"
+    placed = typeset(path, [title, abstract, two_columns(), *body], gutter=14, unit_fonts=True)
+    assert placed[-1].last_page == 3 and placed[-2].last_page == 3  # a short last page
     assert read_back(path) == expected_passages(placed)
 
 

@@ -32,7 +32,7 @@ from ...metadata import Metadata, clean_doi
 from ...names import author_from_name, names_and_et_al
 from ...walk import Block
 from .blocks import HEADING_SIZE, Assembler, vocabulary
-from .lines import Line, _Fonts, page_chars, page_lines
+from .lines import Line, _Fonts, document_lines, page_chars
 from .pages import (
     PAGE_ORDER,
     Page,
@@ -119,7 +119,7 @@ def load_pages(data: bytes) -> tuple[list[Page], list[str], dict]:
             raise PdfError("it has no pages")
         if count > MAX_PAGES:
             raise PdfError(f"it has {count:,} pages, over the limit of {MAX_PAGES:,} for one article")
-        fonts, pages, total = _Fonts(), [], 0
+        fonts, page_chars_read, sizes, total = _Fonts(), [], [], 0
         for index in range(count):
             page = pdf[index]
             try:
@@ -134,8 +134,12 @@ def load_pages(data: bytes) -> tuple[list[Page], list[str], dict]:
             total += len(chars)
             if total > MAX_CHARS:
                 raise PdfError(f"it holds over {MAX_CHARS:,} characters, more than one article")
-            lines, gutter = page_lines(index, chars) if chars else ([], None)
-            pages.append(Page(None, width, height, lines, gutter=gutter))
+            page_chars_read.append(chars)
+            sizes.append((width, height))
+        pages = [
+            Page(None, width, height, lines, gutter=gutter)
+            for (width, height), (lines, gutter) in zip(sizes, document_lines(page_chars_read), strict=True)
+        ]
         labels = [pdf.get_page_label(i) for i in range(count)]
         info = pdf.get_metadata_dict(skip_empty=True)
     except pdfium.PdfiumError as error:  # a page or a dictionary PDFium cannot read

@@ -21,6 +21,8 @@ MAX_TEXT_WIDTH = 20_000  # points: wider than any real page (A0 is 2,384)
 MIN_GUTTER = 4.0  # points: the narrowest gutter between columns
 GUTTER_ZONE = 0.2  # a gutter lies within this share of the text's width either side of its middle
 GUTTER_CROSSING_SHARE = 0.15  # rows that may cross a gutter (titles, wide captions)
+TOP_SHARE, TOP_CUTS = 0.6, 6  # where a page's full-width top may end, and how many cuts are tried
+COLUMN_ROWS_SHARE = 0.3  # rows each column of a page holds text on, at least
 GUTTER_EMS = 1.5  # a horizontal gap wider than this (in font sizes) separates columns
 
 
@@ -118,6 +120,7 @@ def page_chars(textpage, fonts: _Fonts) -> list[Char]:
     count = pdfium_c.FPDFText_CountChars(textpage)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    matrix = pdfium_c.FS_MATRIX()
     chars: list[Char] = []
     space = NO_SPACE
     for i in range(count):
@@ -135,11 +138,23 @@ def page_chars(textpage, fonts: _Fonts) -> list[Char]:
             continue  # text set sideways (an arXiv stamp up the margin) is not read as lines
         pdfium_c.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
         pdfium_c.FPDFText_GetCharOrigin(textpage, i, ox, oy)
-        size = pdfium_c.FPDFText_GetFontSize(textpage, i) or (top.value - bottom.value) or 1.0
+        size = _font_size(textpage, i, matrix) or (top.value - bottom.value) or 1.0
         bold, italic = fonts.style(textpage, i)
         chars.append(Char(text, left.value, right.value, oy.value, top.value, size, bold, italic, space))
         space = NO_SPACE
     return chars
+
+
+def _font_size(textpage, index: int, matrix) -> float:
+    """The size a character is drawn at, in points: the font's size (Tf) scaled by the character's
+    matrix. Distiller, Word and Elsevier's tools set "1 Tf" and scale the text matrix instead:
+    taken alone, every size was 1 point, every gap between letters looked like a space, and
+    the text came out as "C o m p l i c a t i o n s"."""
+    size = pdfium_c.FPDFText_GetFontSize(textpage, index)
+    if not pdfium_c.FPDFText_GetMatrix(textpage, index, matrix):
+        return size
+    scale = math.hypot(matrix.c, matrix.d)  # the length of the text's upright unit in points
+    return size * scale if scale > 0 else size
 
 
 def rows_of(chars: list[Char]) -> list[list[Char]]:
@@ -296,13 +311,67 @@ def first_word_width(chars: list[Char]) -> float:
     return end - chars[0].x0
 
 
-def page_lines(page_index: int, chars: list[Char]) -> tuple[list[Line], float | None]:
-    """The page's lines, and the x of the gutter between its two columns if it has one."""
-    rows = rows_of(chars)
-    gutter = find_gutter(rows)
-    segments = [piece for row in rows for piece in split_row(row, gutter)]
+def document_lines(pages: list[list[Char]]) -> list[tuple[list[Line], float | None]]:
+    """Each page's lines, and the x of the gutter between its two columns if it has one. A page
+    whose own lines do not show its gutter (the last page, its right column nearly empty) takes
+    the gutter of the document's other pages when no row crosses it there."""
+    rows = [rows_of(chars) for chars in pages]
+    found = [find_gutter(page_rows) for page_rows in rows]
+    usual = usual_gutter(found)
+    laid_out = []
+    for index, (page_rows, gutter) in enumerate(zip(rows, found, strict=True)):
+        start = 0
+        if gutter is None and usual is not None and is_clear(page_rows, usual):
+            gutter = usual
+        elif gutter is None:
+            gutter, start = gutter_below_top(page_rows)
+        laid_out.append(rows_to_lines(index, page_rows, gutter, start))
+    return laid_out
+
+
+def usual_gutter(found: list[float | None]) -> float | None:
+    """The gutter most of the pages that have one share (within a few points: where it is found
+    moves with each page's lines), if two or more do."""
+    gutters = [gutter for gutter in found if gutter is not None]
+    near = [[other for other in gutters if abs(other - gutter) <= MIN_GUTTER] for gutter in gutters]
+    shared = max(near, key=len, default=[])
+    return statistics.median(shared) if len(shared) >= 2 else None
+
+
+def is_clear(rows: list[list[Char]], x: float) -> bool:
+    """Whether (almost) no row crosses x: no character on it, no word gap narrower than a gutter."""
+    crossing = sum(
+        1
+        for row in rows
+        if any(c.x0 < x < c.x1 for c in row)
+        or any(a.x1 <= x <= b.x0 and b.x0 - a.x1 < MIN_GUTTER / 2 for a, b in itertools.pairwise(row))
+    )
+    return bool(rows) and crossing <= GUTTER_CROSSING_SHARE * len(rows)
+
+
+def rows_to_lines(page_index: int, rows: list[list[Char]], gutter: float | None, start: int):
+    """The page's rows cut into lines, at the gutter from row `start` on."""
+    segments = [
+        piece for i, row in enumerate(rows) for piece in split_row(row, gutter if i >= start else None)
+    ]
     lines = [make_line(page_index, segment) for segment in attach_superscripts(segments) if segment]
     return lines, gutter
+
+
+def gutter_below_top(rows: list[list[Char]]) -> tuple[float | None, int]:
+    """A gutter under a full-width top (a journal's first page: title, authors and abstract across
+    the page, then two columns), with the first row it divides: tried below each of the widest
+    gaps between rows in the page's upper part, topmost first."""
+    upper = len(rows) * TOP_SHARE
+    gaps = sorted(
+        range(1, int(upper)),
+        key=lambda i: rows[i][0].baseline - rows[i - 1][0].baseline,  # baselines fall down the page
+    )[:TOP_CUTS]
+    for start in sorted(gaps):
+        gutter = find_gutter(rows[start:])
+        if gutter is not None:
+            return gutter, start
+    return None, 0
 
 
 def find_gutter(rows: list[list[Char]]) -> float | None:
@@ -338,6 +407,8 @@ def find_gutter(rows: list[list[Char]]) -> float | None:
     if ends[widest] - starts[widest] < MIN_GUTTER:
         return None
     gutter = left + lo + (starts[widest] + ends[widest]) / 2
-    sides = [(any(c.x1 <= gutter for c in row), any(c.x0 >= gutter for c in row)) for row in rows]
-    both = sum(1 for a, b in sides if a and b)
-    return gutter if both >= 0.3 * len(rows) else None
+    # Each column holds text on a good share of the rows; the two columns' baselines need not
+    # line up (a heading in one shifts every line under it), so the sides are counted apart.
+    left_rows = sum(1 for row in rows if row[0].x1 <= gutter)
+    right_rows = sum(1 for row in rows if row[-1].x0 >= gutter)
+    return gutter if min(left_rows, right_rows) >= COLUMN_ROWS_SHARE * len(rows) else None

@@ -189,25 +189,26 @@ def reading_order(page: Page) -> list[list[Line]]:
         middle, margin = page.width / 2, 0.02 * page.width
     left = [line for line in lines if line.x1 <= middle + margin]
     right = [line for line in lines if line.x0 >= middle - margin]
-    if (
-        len(right) < 3
-        or len(left) < 3
-        or not shared_start(right)
-        or len(left) + len(right) < 0.5 * len(lines)
-    ):
+    # Columns guessed at the page's middle must look like columns; a gutter found between the
+    # characters is one, however little its right column holds (an article's last lines).
+    guessed = page.gutter is None and (len(right) < 3 or len(left) < 3 or not shared_start(right))
+    if guessed or not right or len(left) + len(right) < 0.5 * len(lines):
         return [lines] if lines else []
     runs: list[list[Line]] = []
     band_left: list[Line] = []
     band_right: list[Line] = []
+    wide: list[Line] | None = None  # the full-width lines read since the last band
     for line in lines:
-        if line in left:
-            band_left.append(line)
-        elif line in right:
-            band_right.append(line)
+        if line in left or line in right:
+            (band_left if line in left else band_right).append(line)
+            wide = None
+        elif wide is not None:  # an abstract across the page: one run, not a run a line
+            wide.append(line)
         else:  # full width: ends the band above it
             runs.extend(run for run in (band_left, band_right) if run)
             band_left, band_right = [], []
-            runs.append([line])
+            wide = [line]
+            runs.append(wide)
     runs.extend(run for run in (band_left, band_right) if run)
     return runs
 
