@@ -31,14 +31,15 @@ __all__ = ["normalise"]
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-JATS_SUFFIXES = frozenset({".xml"})
+JATS_SUFFIXES = frozenset({".xml", ".nxml"})  # .nxml: PubMed Central's own
 PDF_SUFFIXES = frozenset({".pdf"})
 # What a file parses into, versioned: an index built by an earlier version has every file parsed
 # again by its next reindex, so that an upgrade's fixes reach articles whose files did not
 # change. Bump it with any change to the articles, passages or metadata a file gives.
 # 1: dates stated only in a page's permalink; 2: translations' ids and languages from their names.
 # 3: PDF text sized by its matrix, columns under a full-width top and on short last pages.
-PARSER_VERSION = 3
+# 4: JATS figures and tables out of paragraphs, titles without spaces in markup, H2O as a word.
+PARSER_VERSION = 4
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

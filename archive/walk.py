@@ -486,8 +486,9 @@ class _Reading:
             return
         if node.name == "img":
             return
-        # x<sup>2</sup>, H<sub>2</sub>O: a word of its own to search, never glued to the one before.
-        spaced = node.name in ("sup", "sub")
+        # x<sup>2</sup>: a word of its own to search, never glued to the one before (a raised
+        # number is often a reference); H<sub>2</sub>O, NH<sub>4</sub>: one word, as it is typed.
+        spaced = node.name == "sup"
         if spaced:
             self.text.append(" ")
         for child in node.children:

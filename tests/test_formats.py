@@ -464,6 +464,44 @@ def test_jats_article():
     )
 
 
+JOURNAL_SHAPES = """<?xml version="1.0"?>
+<article xmlns:xlink="http://www.w3.org/1999/xlink"><front><article-meta>
+<title-group><article-title><italic>M</italic>m PPOX binds NH<sub>4</sub>HCO<sub>3</sub><xref ref-type="fn"
+ rid="fn1">1</xref></article-title></title-group>
+<contrib-group><contrib contrib-type="author"><collab>Polar Writing Group<contrib-group><contrib><name>
+<surname>Shearer</surname><given-names>Alistair</given-names></name><email>a@example.org</email></contrib>
+</contrib-group></collab></contrib></contrib-group>
+<pub-date pub-type="epub"><day>14</day><month>9</month><year>2012</year></pub-date>
+<pub-date pub-type="ppub"><month>3</month><year>2013</year></pub-date>
+<volume>24</volume><issue>3</issue><fpage>45</fpage><lpage>67</lpage>
+<related-article><fpage>500</fpage></related-article>
+</article-meta></front><body><sec><title>Results</title>
+<p>The buffer was NH<sub>4</sub>HCO<sub>3</sub> throughout
+<fig id="f7"><label>Figure 7.</label><caption><p>Uptake by season.</p></caption></fig>
+and the yields rose<table-wrap id="t1"><label>Table 1.</label><caption><p>Yields.</p></caption>
+<table><tr><td>Affluent</td><td>1143</td></tr></table></table-wrap> in every plot.</p>
+</sec></body></article>"""
+
+
+def test_jats_as_journals_write_it(tmp_path):
+    """Figures and tables inside a paragraph, inline markup in titles, collaborations listing
+    their members, print and online dates, related articles' pages; PMC's .nxml name."""
+    path = tmp_path / "article.nxml"
+    path.write_text(JOURNAL_SHAPES, encoding="utf-8")
+    article = parse_file(path)
+    assert article.title == "Mm PPOX binds NH4HCO3"
+    assert [(a.name, a.literal) for a in article.authors] == [("Polar Writing Group", True)]
+    assert (article.date, article.volume, article.issue, article.first_page, article.last_page) == (
+        "2013-03", "24", "3", 45, 67,
+    )  # fmt: skip
+    assert [(p.kind, p.text) for p in article.passages] == [
+        ("paragraph", "The buffer was NH4HCO3 throughout and the yields rose in every plot."),
+        ("figure", "Figure 7. Uptake by season."),
+        ("figure", "Table 1. Yields."),
+        ("paragraph", "Affluent | 1143"),  # a table's rows, as in any format
+    ]
+
+
 def test_xml_that_is_not_jats_is_refused_by_name(tmp_path):
     from archive.models import ParseError
 

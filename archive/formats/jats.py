@@ -22,7 +22,16 @@ from ..walk import normalise
 INLINE = {"italic": "em", "bold": "strong", "sup": "sup", "sub": "sub", "sc": None, "monospace": None}
 MAX_SECTION_DEPTH = 5  # h2 … h6
 BACK_PARTS = ["fn-group", "ref-list", "ack", "app", "glossary"]
-PUB_TYPES = ("epub", "ppub", "pub", "collection", "electronic", "print")
+# The issue's date first: it is the year a volume and issue are cited with (an article online in
+# 2012 in the 2013 issue is cited as 2013); online-only journals have only the electronic one.
+PUB_TYPES = ("ppub", "collection", "print", "publication", "pub", "epub-ppub", "epub", "electronic")
+# Blocks JATS allows inside a paragraph: read as blocks of their own after the text before them
+# (pasted into the paragraph they made it run to thousands of characters of captions and cells)
+BLOCKS_IN_PARAGRAPHS = frozenset(
+    {"fig", "fig-group", "table-wrap", "table-wrap-group", "boxed-text", "list", "disp-quote", "preformat",
+     "code", "supplementary-material", "def-list", "statement"}
+)  # fmt: skip
+TITLE_MARKS = ("xref", "fn")  # note calls and notes inside a title: not part of it
 
 
 def is_jats(text: str) -> bool:
@@ -58,16 +67,19 @@ def article_metadata(article: Tag, meta: Tag) -> Metadata:
     found = Metadata(label="JATS article-meta")
     journal = article.find("journal-meta")
     title = meta.find("article-title")
-    authors = [a for a in (contributor(c) for c in meta.find_all("contrib")) if a is not None]
+    # A collaboration's members, listed inside it, are credited there, not authors of their own
+    contribs = [c for c in meta.find_all("contrib") if c.find_parent("collab") is None]
+    authors = [a for a in (contributor(c) for c in contribs) if a is not None]
     found.update(
-        title=normalise(title.get_text(" ")) if title else None,
+        title=title_text(title) if title else None,
         authors=authors,
         journal=_text(journal.find("journal-title")) if journal else None,
         publisher=_text(journal.find("publisher-name")) if journal else None,
         volume=_text(meta.find("volume", recursive=False)) or _text(meta.find("volume")),
         issue=_text(meta.find("issue", recursive=False)) or _text(meta.find("issue")),
-        first_page=_page(_text(meta.find("fpage"))),
-        last_page=_page(_text(meta.find("lpage"))),
+        # The article's own, not a related or cited article's inside article-meta
+        first_page=_page(_text(meta.find("fpage", recursive=False))),
+        last_page=_page(_text(meta.find("lpage", recursive=False))),
         doi=clean_doi(_text(meta.find("article-id", attrs={"pub-id-type": "doi"}))),
         language=article.get("xml:lang") or article.get("lang"),
         type="article-journal",
@@ -90,7 +102,11 @@ def contributor(contrib: Tag) -> Author | None:
     if contrib.get("contrib-type") not in (None, "author"):
         return None
     if collab := contrib.find("collab"):
-        return Author(name=normalise(collab.get_text(" ")), literal=True)
+        # Its own words: a collaboration may list its members (contrib-group), with their
+        # addresses and ORCIDs, inside it
+        own = [part for part in collab.children if not (isinstance(part, Tag) and part.name in COLLAB_PARTS)]
+        name = normalise(" ".join(p.get_text(" ") if isinstance(p, Tag) else str(p) for p in own))
+        return Author(name=name, literal=True) if name else None
     name = contrib.find(["name", "string-name"])
     if name is None:
         return None
@@ -103,6 +119,23 @@ def contributor(contrib: Tag) -> Author | None:
     return Author(
         name=f"{full} {suffix}" if suffix else full, family=family, given=given, family_first=eastern
     )
+
+
+COLLAB_PARTS = frozenset({"contrib-group", "address", "email", "contrib-id", "xref", "aff", "uri"})
+
+
+def title_text(title: Tag) -> str:
+    """A title's words as they read: inline markup joins its text without spaces
+    (<italic>M</italic>m, NH<sub>4</sub>), and note calls and notes are not part of it."""
+    return normalise("".join(_title_strings(title)))
+
+
+def _title_strings(node: Tag):
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            yield str(child)
+        elif child.name not in TITLE_MARKS:
+            yield from _title_strings(child)
 
 
 def publication_date(meta: Tag) -> str | None:
@@ -137,7 +170,9 @@ def block_html(node, depth: int, skip_titles: bool = False) -> str:
             return ""
         level = min(depth + 1, MAX_SECTION_DEPTH + 1)
         return f"<h{level}>{inline_html(node)}</h{level}>"
-    if name in ("p", "disp-quote"):
+    if name == "p":
+        return paragraph_html(node, depth)
+    if name == "disp-quote":
         return f"<p>{inline_html(node)}</p>"
     if name in ("fig", "table-wrap", "fig-group", "boxed-text"):
         return figure_html(node)
@@ -203,11 +238,25 @@ def back_part(node: Tag) -> str:
     return f"<h2>{inline_html(title) if title else default}</h2>{body}"
 
 
-def inline_html(node: Tag, skip_label: bool = False) -> str:
-    """A JATS element's text with inline markup as HTML: emphasis, sub/superscripts, note calls
-    (xref to a footnote) as links, MathML as its text."""
-    out = []
+def paragraph_html(node: Tag, depth: int) -> str:
+    """A paragraph, and any figure, table or list inside it as a block of its own after the text
+    before it (the text after it is the paragraph's too)."""
+    text: list = []
+    blocks: list[str] = []
     for child in node.children:
+        if isinstance(child, Tag) and child.name in BLOCKS_IN_PARAGRAPHS:
+            blocks.append(block_html(child, depth))
+        else:
+            text.append(child)
+    words = inline_html(node, children=text)
+    return (f"<p>{words}</p>" if words.strip() else "") + "".join(blocks)
+
+
+def inline_html(node: Tag, skip_label: bool = False, children=None) -> str:
+    """A JATS element's text (or these of its `children`) with inline markup as HTML: emphasis,
+    sub/superscripts, note calls (xref to a footnote) as links, MathML as its text."""
+    out = []
+    for child in node.children if children is None else children:
         if isinstance(child, NavigableString):
             out.append(html.escape(str(child), quote=False))
             continue
