@@ -427,6 +427,28 @@ def test_odd_pictures_and_template_tags(tmp_path):
     assert texts[2:] == ["{{ page.title }} shown.", "An unclosed tag.", "Next paragraph."]
 
 
+def test_template_syntax_goes_and_what_only_looks_like_it_stays(tmp_path):
+    """Braces of JSON and LaTeX are text; a string piped into a Liquid filter shows the string;
+    template comments and attribute lists go."""
+    path = tmp_path / "post.md"
+    path.write_text(
+        "---\ntitle: Braces\n---\n\n"
+        'Send {"a": {"b": 1}} as the body.\n\n'
+        "Distance $\\sqrt{(x_1-x_2)^{2}}$ between points.\n\n"
+        '*{{ "jeremy" | team_link }} and {{ \'mhz\' | team_link }} contributed.*\n\n'
+        "A sandwich.{.font-alt-xs}\n\n"
+        "{# autoplay disabled #}Video below {{ site.baseurl }} here.\n",
+        encoding="utf-8",
+    )
+    assert [p.text for p in parse_file(path).passages] == [
+        'Send {"a": {"b": 1}} as the body.',
+        "Distance $\\sqrt{(x_1-x_2)^{2}}$ between points.",
+        "jeremy and mhz contributed.",
+        "A sandwich.",
+        "Video below here.",
+    ]
+
+
 def test_jats_article():
     article = parsed("jats-article.xml")
     no_leaked_markup(article)

@@ -57,7 +57,12 @@ UNCLOSED_TAG = re.compile(r"(\{\{[<%]|\{%)(?!.*(?:[>%]\}\}|%\}))")
 MAX_TAG_LINES = 40
 LIQUID_RAW_SPLIT = re.compile(r"(\{%-?\s*(?:end)?raw\s*-?%\})")
 INLINE_CODE = re.compile(r"(`+[^`\n]*?`+)")
-DANGLING_TAG = re.compile(r"\{\{[<%]?|\{%-?|-?%\}|[>%]?\}\}")
+# Only a template tag's own delimiters: a plain "}}" closes JSON objects and LaTeX groups
+DANGLING_TAG = re.compile(r"\{\{[<%]|\{%-?|-?%\}|[>%]\}\}")
+# {{ "jeremy" | team_link }}: a string piped into a filter shows (a form of) that string
+LIQUID_LITERAL = re.compile(r"""\{\{-?\s*(?:"([^"{}]*)"|'([^'{}]*)')\s*\|[^{}]*?-?\}\}""")
+TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}")  # Nunjucks, Jinja and Twig comments
+ATTRIBUTE_LIST = re.compile(r"\s*\{[.#][\w-][^{}\n]*\}\s*$")  # {.float-left}, {#intro .lead} at a line's end
 INDENTED_CODE = re.compile(r"^(?: {4}|\t)")
 KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")  # {: .note .info}, {:toc}: kramdown attribute lists
 PANDOC_SPAN = re.compile(r"\[([^\]\n]+)\]\{[^}\n]*\}")
@@ -173,10 +178,13 @@ def _plain_line(line: str, notes: list[str]) -> str:
         return ""
     line = HUGO_FIGURE.sub(_figure_from_shortcode, line)
     line = HUGO_SHORTCODE.sub("", line)  # before Liquid: {{% x %}} holds what looks like {% x %}
+    line = TEMPLATE_COMMENT.sub("", line)
     line = LIQUID_TAG.sub("", line)
+    line = LIQUID_LITERAL.sub(lambda m: m[1] if m[1] is not None else m[2], line)
     line = LIQUID_OUTPUT.sub("", line)
     line = PANDOC_SPAN.sub(r"\1", line)
     line = KRAMDOWN_IAL.sub("", line)
+    line = ATTRIBUTE_LIST.sub("", line)
     line = DANGLING_TAG.sub("", line)  # an opener whose tag never closes is not text either
 
     def inline_note(match: re.Match) -> str:
