@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 
 from . import metadata as meta_mod
+from .dates import parse_issue_date
 from .formats.html import language_tag, metadata_layers, page_title
 from .formats.jats import is_jats, jats_document
 from .formats.markdown import markdown_to_html
@@ -38,8 +39,9 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # change. Bump it with any change to the articles, passages or metadata a file gives.
 # 1: dates stated only in a page's permalink; 2: translations' ids and languages from their names.
 # 3: PDF text sized by its matrix, columns under a full-width top and on short last pages.
-# 4: JATS figures and tables out of paragraphs, titles without spaces in markup, H2O as a word.
-PARSER_VERSION = 4
+# 4: JATS figures and tables out of paragraphs, titles without spaces in markup, H2O as a word;
+# 5: Jekyll's dates from file names, template braces.
+PARSER_VERSION = 5
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand
@@ -106,23 +108,35 @@ def article_id(path: Path) -> str:
     from its folder's name for a bundle's index file: 'my-article/index.md' -> 'my-article', and
     its translations: 'my-article/index.zh-cn.md' -> 'my-article-zh-cn'."""
     first, _, rest = path.stem.partition(".")
-    name = path.stem
-    if first.lower() in BUNDLE_NAMES and path.parent.name:
-        name = f"{path.parent.name}-{rest}" if rest else path.parent.name
+    name = article_name(path)
+    if first.lower() in BUNDLE_NAMES and rest and path.parent.name:
+        name = f"{name}-{rest}"
     return slug(name) or "article-" + hashlib.sha1(path.name.encode()).hexdigest()[:8]
+
+
+def article_name(path: Path) -> str:
+    """The name that stands for the article: the file's, or its folder's for a bundle's index."""
+    bundle = path.stem.partition(".")[0].lower() in BUNDLE_NAMES and path.parent.name
+    return path.parent.name if bundle else path.stem
 
 
 # Hugo names a translation for its language: my-post.fr.md, post/index.zh-cn.md
 NAMED_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?")
+# Jekyll names a post for its day, and so may a bundle's folder: _posts/2014-09-25-onrr.md
+NAMED_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[-_ .]|$)")
 
 
-def file_language(path: Path) -> meta_mod.Metadata:
-    """The language a file's name states (Hugo's translations), as the weakest metadata layer:
-    only a code whose language Python's locale tables know ('fr', 'zh-cn', 'pt_BR'; not 'old'
-    or 'v2'). Without it, a French translation would be cited as English (title-cased)."""
+def file_name_metadata(path: Path) -> meta_mod.Metadata:
+    """What a file's name states, as the weakest metadata layer: its language (Hugo's
+    translations; only a code whose language Python's locale tables know: 'fr', 'zh-cn',
+    'pt_BR', not 'old' or 'v2') and its day (Jekyll's posts, which state it nowhere else).
+    Without them a French translation was cited as English (title-cased), a post as n.d."""
     _, dot, code = path.stem.rpartition(".")
     known = dot and NAMED_LANGUAGE.fullmatch(code) and re.split("[-_]", code)[0].lower() in locale_alias
-    return meta_mod.Metadata(language=language_tag(code) if known else None, label="the file name")
+    found = meta_mod.Metadata(language=language_tag(code) if known else None, label="the file name")
+    if day := NAMED_DAY.match(article_name(path)):
+        found.update(date=parse_issue_date("-".join(day.groups())))
+    return found
 
 
 def read_bytes(path: Path) -> bytes:
@@ -235,7 +249,7 @@ def article_from_source(path: Path, source: Source) -> Article:
     blocks = walked.blocks
     if len(blocks) > MAX_BLOCKS:
         raise ValueError(f"it has {len(blocks):,} blocks of text, over the limit of {MAX_BLOCKS:,}")
-    layers.insert(0, file_language(path))
+    layers.insert(0, file_name_metadata(path))
     layers.append(meta_mod.metadata_from_front_matter(front))
     if sidecar := existing_sidecar(path):
         layers.append(_read_sidecar(sidecar, warnings))
@@ -256,7 +270,7 @@ def article_from_pdf(path: Path, data: bytes) -> Article:
     if len(blocks) > MAX_BLOCKS:
         raise ValueError(f"it has {len(blocks):,} blocks of text, over the limit of {MAX_BLOCKS:,}")
     warnings: list[str] = []
-    layers = [file_language(path), *read.metadata]
+    layers = [file_name_metadata(path), *read.metadata]
     if sidecar := existing_sidecar(path):
         layers.append(_read_sidecar(sidecar, warnings))
     structure = build_passages(article_id(path), blocks, layers, structured=_has_headings(blocks))
@@ -360,7 +374,9 @@ def _read_sidecar(path: Path, warnings: list[str]) -> Metadata:
 
 
 def _title_from_name(path: Path) -> str:
-    return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or path.name
+    """'2022-04-22-three-million.md' -> 'Three million' (a post's day is not its title)."""
+    name = NAMED_DAY.sub("", article_name(path)) or article_name(path)
+    return re.sub(r"[-_]+", " ", name).strip().capitalize() or path.name
 
 
 # What a parsing worker parses before its first file: each text format once, so the first real

@@ -376,6 +376,25 @@ def test_a_translation_is_in_the_language_its_file_name_states(tmp_path, name, l
     assert parse_file(folder / name).language == language
 
 
+@pytest.mark.parametrize(
+    ("name", "front", "date", "title"),
+    [
+        ("_posts/2014-09-25-design-studio.md", "layout: post", "2014-09-25", "Design studio"),
+        ("_posts/2014-09-25-design-studio.md", "date: 2015-01-02", "2015-01-02", "Design studio"),
+        ("2019-05-15-harbours/index.md", "layout: post", "2019-05-15", "Harbours"),
+        ("2019-13-45-not-a-day.md", "layout: post", None, "Not a day"),
+        ("report-2019.md", "layout: post", None, "Report 2019"),
+    ],
+)
+def test_a_post_named_for_its_day_has_that_date(tmp_path, name, front, date, title):
+    """Jekyll's posts state their day only in their file's name (the front matter's wins)."""
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front}\n---\n\nA paragraph of the post, long enough.\n", encoding="utf-8")
+    article = parse_file(path)
+    assert (article.date, article.title) == (date, title)
+
+
 def test_the_language_a_file_states_wins_over_its_name(tmp_path):
     path = tmp_path / "index.fr.md"
     path.write_text("---\ntitle: Arms control\nlang: de\n---\n\nEin Absatz des Artikels.\n", encoding="utf-8")
