@@ -94,9 +94,23 @@ def is_all_caps(text: str) -> bool:
     return letters > others and re.search(r"[^\W\d_]{3}", text) is not None
 
 
+# Markup authors write into a name field: [Jane Doe](https://…), <a href="…">Jane Doe</a>
+MARKDOWN_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*(?:\([^()\s]*\))?[^()\s]*\)")
+TAG = re.compile(r"<[^<>]*>")
+TRAILING_AFFILIATION = re.compile(r"\s+\([^()]*\)$")  # "Mike Dame (Google)"
+
+
+def plain_names(text: str) -> str:
+    """An author line without the links and tags written into it."""
+    return TAG.sub("", MARKDOWN_LINK.sub(r"\1", text))
+
+
 def author_from_name(name: str, affiliation: str | None = None) -> Author:
     """An Author from a printed name, detecting family-name-first East Asian names."""
-    name = " ".join(name.split()).strip(" ,")
+    name = " ".join(plain_names(name).split()).strip(" ,")
+    if (found := TRAILING_AFFILIATION.search(name)) and found.start() > 0:
+        affiliation = affiliation or found[0].strip(" ()")
+        name = name[: found.start()]
     if name.isupper():
         name = " ".join(_capitalize(p) for p in name.split())
     if is_institution(name):
@@ -143,6 +157,7 @@ def is_institution(name: str) -> bool:
 def split_names(text: str) -> list[str]:
     """'A, B and C' / 'A and B' / 'A & B' -> names ('Family, Given' pairs kept together: alone,
     or in a list separated by semicolons, as 'Smith, John; Doe, Jane')."""
+    text = plain_names(text)
     semicolons = ";" in text
     text = re.sub(r"\s+(?:and|&)\s+(?!others\b|colleagues\b)", "; ", text.strip())
     text = re.sub(r",?\s+(et\.? al\.?|and others|and colleagues)\s*$", r"; \1", text)

@@ -104,3 +104,14 @@ def test_front_matter_fields_and_csl_variables():
 def test_a_date_only_in_a_permalink_is_the_articles_date(front, date):
     meta = metadata_from_front_matter({"title": "T", **front})
     assert meta.date == date and not meta.problems
+
+
+def test_author_fields_written_as_links_give_the_names():
+    """Hugo sites write `author: '[Jane Doe](https://github.com/jd), John Roe'`; an affiliation
+    in parentheses after a name is the affiliation."""
+    front = {"title": "T", "author": "[Haochao Zhuang](https://github.com/dmsolr) (Google), Fei Han"}
+    people = [(a.name, a.family, a.given, a.affiliation) for a in metadata_from_front_matter(front).authors]
+    assert people == [("Haochao Zhuang", "Zhuang", "Haochao", "Google"), ("Fei Han", "Han", "Fei", None)]
+    links = ['<a href="https://x.org">Jane Doe</a>', "[Li Wei](https://x.org/a_(b))"]
+    assert [author_from_name(n).name for n in links] == ["Jane Doe", "Li Wei"]
+    assert author_from_name("Robert (Bob) Smith").family == "Smith"
