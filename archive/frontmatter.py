@@ -13,18 +13,17 @@ MAX_FRONT_MATTER = 256 * 1024  # bytes of YAML or TOML before the body
 
 # Pelican and MultiMarkdown headers: "Title: …" lines at the very top, ended by a blank line.
 HEADER_LINE = re.compile(r"^([A-Za-z][\w -]{0,30}):[ \t]*(.*)$")
-HEADER_KEYS = frozenset(
-    "title author authors date modified category tags slug summary lang language status "
-    "journal volume issue pages doi url publisher type subtitle description keywords".split()
-)
+# A header starts with one of these; its other keys may be any (Pelican's are the site's own:
+# "Number: 308", "Series: …"), as long as every line until the blank one is 'Key: value'.
+FIRST_KEYS = frozenset({"title", "author", "authors", "date"})
 
 
 MAX_HEADER_LINES = 40
 
 
 def key_value_header(text: str) -> tuple[dict, str, list[str]]:
-    """A Pelican/MultiMarkdown header: every line 'Key: value' with a key such tools use,
-    the first one Title, Author or Date, then a blank line."""
+    """A Pelican/MultiMarkdown header: every line 'Key: value', the first one Title, Author or
+    Date, then a blank line."""
     lines = text.lstrip("\ufeff").split("\n", MAX_HEADER_LINES + 1)
     data: dict[str, str] = {}
     for number, line in enumerate(lines[: MAX_HEADER_LINES + 1]):
@@ -34,7 +33,7 @@ def key_value_header(text: str) -> tuple[dict, str, list[str]]:
             break
         match = HEADER_LINE.match(line.rstrip("\r"))
         key = match[1].strip().lower() if match else None
-        if key not in HEADER_KEYS or (not data and key not in ("title", "author", "authors", "date")):
+        if key is None or (not data and key not in FIRST_KEYS):
             break
         data[key] = match[2].strip()
     return {}, text, []

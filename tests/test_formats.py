@@ -219,6 +219,11 @@ def test_pelican_header_is_front_matter():
     assert data == {"title": "A post", "date": "2020-01-02", "author": "Jane Doe"} and not warnings
     assert rest.strip() == "Body: text."
     assert split_front_matter("Note: body text.\n\nMore.")[0] == {}
+    # Pelican takes any key after the first: a site's own ("Number: 308") ends nothing
+    data, rest, _ = split_front_matter("Title: Issue 308\nNumber: 308\nDate: 2019-10-15\n\nHello.\n")
+    assert data == {"title": "Issue 308", "number": "308", "date": "2019-10-15"} and rest.strip() == "Hello."
+    # A first paragraph whose lines are not all 'Key: value' is text
+    assert split_front_matter("Title: a study\nof harbours and their trade.\n\nMore.")[0] == {}
 
 
 def test_check_json_reports_each_file_and_the_folder(runner):
