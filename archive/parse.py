@@ -41,7 +41,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 3: PDF text sized by its matrix, columns under a full-width top and on short last pages.
 # 4: JATS figures and tables out of paragraphs, titles without spaces in markup, H2O as a word;
 # 5: Jekyll's dates from file names, template braces.
-PARSER_VERSION = 5
+# 6: Pelican headers with any key, linked author names, fences with more than a language.
+PARSER_VERSION = 6
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

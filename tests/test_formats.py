@@ -454,6 +454,24 @@ def test_template_syntax_goes_and_what_only_looks_like_it_stays(tmp_path):
     ]
 
 
+def test_fences_with_more_than_a_language_are_code(tmp_path):
+    """```js src/App.js and ```typescript{3} open code blocks; ```code``` on one line is inline."""
+    path = tmp_path / "fences.md"
+    path.write_text(
+        "---\ntitle: Fences\n---\n\nBefore.\n\n```js src/App.js\nconst a = 1;\n```\n\nBetween.\n\n"
+        "```typescript{3}\nlet b = 2;\n```\n\nOne line ```code``` inline.\n\nLast.\n",
+        encoding="utf-8",
+    )
+    assert [(p.kind, p.text) for p in parse_file(path).passages] == [
+        ("paragraph", "Before."),
+        ("code", "const a = 1;"),
+        ("paragraph", "Between."),
+        ("code", "let b = 2;"),
+        ("paragraph", "One line code inline."),
+        ("paragraph", "Last."),
+    ]
+
+
 def test_jats_article():
     article = parsed("jats-article.xml")
     no_leaked_markup(article)

@@ -42,6 +42,7 @@ DROPPED_WITH_CONTENT = {"script", "style", "template", "textarea", "select", "no
 # Excerpt/"more" markers of Jekyll, Hugo, Hexo, WordPress exports: <!--more-->, <!-- more -->.
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+FENCE_LANGUAGE = re.compile(r"[\w+#.-]+")
 LIQUID_HIGHLIGHT = re.compile(r"^\s*\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}\s*$")
 LIQUID_END_HIGHLIGHT = re.compile(r"^\s*\{%-?\s*endhighlight\s*-?%\}\s*$")
 LIQUID_TAG = re.compile(r"\{%.*?%\}")
@@ -118,9 +119,10 @@ def plain_markdown(text: str) -> str:
             )
             out.append("```" if closes and fence == "highlight" else line)
             fence = None if closes else fence
-        elif match := FENCE.match(line):
+        elif (match := FENCE.match(line)) and not (match[1][0] == "`" and "`" in line[match.end() :]):
+            # (a backtick after a backtick fence makes it inline code: ```code``` on one line)
             fence = match[1]
-            out.append(line)
+            out.append(fence_opening(line, match))
         elif match := LIQUID_HIGHLIGHT.match(line) or HUGO_HIGHLIGHT.match(line):
             fence = "highlight"
             out.append("```" + match[1])
@@ -134,6 +136,15 @@ def plain_markdown(text: str) -> str:
     if notes:
         out += ["", *(f"[^inline-{n}]: {note}" for n, note in enumerate(notes, 1))]
     return "\n".join(out)
+
+
+def fence_opening(line: str, match: re.Match) -> str:
+    """A fence's opening line with its language alone: tools write more after it (```js
+    src/App.js, ```typescript{3}, ```Dockerfile base image), which the Markdown reader took for
+    no fence at all, turning the code into prose and the prose after it into code."""
+    language = FENCE_LANGUAGE.match(line[match.end() :].strip())
+    indent = line[: match.start(1)]
+    return f"{indent}{match[1]}{language[0] if language else ''}"
 
 
 def _raw_aware(line: str, raw: bool, notes: list[str]) -> tuple[str, bool]:
