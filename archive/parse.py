@@ -42,7 +42,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 4: JATS figures and tables out of paragraphs, titles without spaces in markup, H2O as a word;
 # 5: Jekyll's dates from file names, template braces.
 # 6: Pelican headers with any key, linked author names, fences with more than a language.
-PARSER_VERSION = 6
+# 7: item types: a site's page is a webpage, a PDF without a journal a report.
+PARSER_VERSION = 7
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand
@@ -317,7 +318,7 @@ def article_from_structure(
         sha256=sha256,
         authors=tuple(fields.authors),
         language=fields.language or "en",
-        type=fields.type or default_type(fields, is_html),
+        type=fields.type or default_type(fields, path),
         csl_extra=dict(fields.extra),
         metadata_sources=dict(fields.sources),
         sections=structure.sections,
@@ -345,12 +346,15 @@ def jats_source(text: str) -> tuple[str, Metadata]:
     return jats_document(DOCTYPE.sub("", text[:MAX_DOCTYPE_SCAN]) + text[MAX_DOCTYPE_SCAN:])
 
 
-def default_type(fields: Metadata, is_html: bool) -> str:
-    """An article in a journal (volume, issue or a journal's name) is article-journal; any
-    other web page is a webpage; other documents are CSL's generic article."""
-    if fields.volume or fields.issue or (fields.journal and not is_html):
+def default_type(fields: Metadata, path: Path) -> str:
+    """An article in a journal (volume, issue, or a journal's name outside a web page) is
+    article-journal; a PDF without one is a report (a think tank's, an agency's); anything else
+    is a site's page. (CSL's generic 'article' is a preprint: Chicago cited every blog post as
+    one.)"""
+    suffix = path.suffix.lower()
+    if fields.volume or fields.issue or (fields.journal and suffix not in HTML_SUFFIXES):
         return "article-journal"
-    return "webpage" if is_html else "article"
+    return "report" if suffix in PDF_SUFFIXES else "webpage"
 
 
 def _first_h1(blocks: list[Block]) -> str | None:

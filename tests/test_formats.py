@@ -74,7 +74,7 @@ def test_hugo_post_with_toml_front_matter():
     no_leaked_markup(article)
     assert article.title == "Grain Corridors After the Blockade"
     assert [a.family for a in article.authors] == ["Lindqvist", "Mori"]
-    assert article.type == "article"  # Hugo's layout type "posts" is not a CSL item type
+    assert article.type == "webpage"  # a site's page: Hugo's layout type "posts" is not a CSL item type
     assert [(s.title, s.level) for s in article.sections] == [
         ("Routes", 1),
         ("Routes › Danube ports", 2),

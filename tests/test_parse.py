@@ -393,6 +393,7 @@ def test_a_post_named_for_its_day_has_that_date(tmp_path, name, front, date, tit
     path.write_text(f"---\n{front}\n---\n\nA paragraph of the post, long enough.\n", encoding="utf-8")
     article = parse_file(path)
     assert (article.date, article.title) == (date, title)
+    assert article.type == "webpage"  # a site's post: not CSL's generic article, a preprint
 
 
 def test_the_language_a_file_states_wins_over_its_name(tmp_path):

@@ -108,7 +108,9 @@ def test_text_sized_by_its_matrix_reads_as_words_and_columns(tmp_path):
     path = tmp_path / "unit-fonts.pdf"
     placed = typeset(path, article_items(), first_page=113, columns=2, gutter=14, unit_fonts=True)
     assert read_back(path) == expected_passages(placed)
-    assert [s.title for s in parse_file(path).sections] == ["Convoys and corridors", "Treaties", "References"]
+    article = parse_file(path)
+    assert [s.title for s in article.sections] == ["Convoys and corridors", "Treaties", "References"]
+    assert article.type == "report"  # a PDF that names no journal
 
 
 def test_a_full_width_top_over_two_columns_is_read_top_first_then_each_column(tmp_path):
