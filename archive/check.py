@@ -6,12 +6,12 @@ import os
 import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .isolation import Budget, Pool, run_isolated
-from .models import PASSAGE_KINDS, Article, ParseError
-from .parse import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, parse_file, warm_parser
+from .models import PASSAGE_KINDS, Article, ParseError, renamed_article, slug
+from .parse import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, article_name, parse_file, warm_parser
 from .synonyms import SYNONYMS_FILE
 
 EXPECTED_FIELDS = ("authors", "journal", "volume", "issue", "date", "first_page", "last_page")
@@ -154,13 +154,51 @@ def parsers(close_fds: tuple[int, ...] = ()) -> Pool:
 
 
 def claim(report: FileReport, claimed: dict[str, Path]) -> FileReport:
-    """The report, or a failure when another file already has its article id (two files, one slug)."""
-    other = claimed.get(report.article.id) if report.article else None
-    if other is not None and other != report.path:
+    """The report, its article renamed when another file already has its id (two files, one
+    slug: a translation in content/ja/ beside content/en/, a yearly post named as last year's),
+    or a failure when no name tells them apart."""
+    article = report.article
+    other = claimed.get(article.id) if article else None
+    if other is None or other == report.path:
+        return report
+    new_id = distinct_id(article.id, report.path, other, claimed)
+    if new_id is None:
         return FileReport(
-            report.path, error=f"its id {report.article.id!r} is already used by {other}; rename one file"
+            report.path, error=f"its id {article.id!r} is already used by {other}; rename one file"
         )
-    return report
+    why = f"another file has the id {article.id!r} ({other}): this one is {new_id!r}"
+    renamed = replace(renamed_article(article, new_id), warnings=(*article.warnings, why))
+    return FileReport(report.path, renamed, notes=article_notes(renamed))
+
+
+def distinct_id(article_id: str, path: Path, other: Path, claimed: dict[str, Path]) -> str | None:
+    """The id qualified by the nearest folder where the file's path and the other's part ways
+    ('ja-apisix', '2023-gc-candidates'); by its suffix when they share their folder."""
+    mine, theirs = _folder_of(path), _folder_of(other)
+    # Only the folders below the two files' common one (never the corpus's own location)
+    shared = (
+        len(Path(os.path.commonpath([mine, theirs])).parts)
+        if mine.is_absolute() == theirs.is_absolute()
+        else 0
+    )
+    own, others = mine.parts[shared:][::-1], theirs.parts[shared:][::-1]  # nearest first
+    qualifiers: list[str] = []  # each folder that differs, nearest last: 'ja-2023-…' if need be
+    for depth, folder in enumerate(own):
+        if depth >= len(others) or others[depth] != folder:
+            qualifiers.insert(0, folder)
+            candidate = slug("-".join([*qualifiers, article_id]))
+            if candidate and candidate not in claimed:
+                return candidate
+    candidate = slug("-".join([*qualifiers, article_id, path.suffix.lstrip(".")]))
+    return candidate if candidate and candidate not in claimed else None
+
+
+def _folder_of(path: Path) -> Path:
+    """The folder a file's article is in, past the one that names it (a bundle's)."""
+    named_by_folder = (
+        article_name(path) == path.parent.name and path.stem.partition(".")[0] != path.parent.name
+    )
+    return path.parent.parent if named_by_folder else path.parent
 
 
 def article_notes(article: Article) -> list[str]:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
 from . import addresses
 from .addresses import PASSAGE_KINDS, anchor, label, position, segment
@@ -183,6 +183,22 @@ class Article:
 
 
 PASSAGE_FIELDS = frozenset(f.name for f in fields(Passage))
+
+
+def renamed_article(article: Article, new_id: str) -> Article:
+    """The article under another id, its passages' ids (which start with it) renamed alike."""
+
+    def moved(passage_id: str | None) -> str | None:
+        if passage_id is None or not passage_id.startswith(article.id):
+            return passage_id
+        return new_id + passage_id[len(article.id) :]
+
+    passages = tuple(
+        replace(p, id=moved(p.id), article_id=new_id, called_from=moved(p.called_from))
+        for p in article.passages
+    )
+    sections = tuple(replace(s, passage_ids=tuple(map(moved, s.passage_ids))) for s in article.sections)
+    return replace(article, id=new_id, passages=passages, sections=sections)
 
 
 def _passage(data: dict) -> Passage:

@@ -440,7 +440,7 @@ def test_template_syntax_goes_and_what_only_looks_like_it_stays(tmp_path):
         "---\ntitle: Braces\n---\n\n"
         'Send {"a": {"b": 1}} as the body.\n\n'
         "Distance $\\sqrt{(x_1-x_2)^{2}}$ between points.\n\n"
-        '*{{ "jeremy" | team_link }} and {{ \'mhz\' | team_link }} contributed.*\n\n'
+        "*{{ \"jeremy\" | team_link }} and {{ 'mhz' | team_link }} contributed.*\n\n"
         "A sandwich.{.font-alt-xs}\n\n"
         "{# autoplay disabled #}Video below {{ site.baseurl }} here.\n",
         encoding="utf-8",

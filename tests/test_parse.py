@@ -13,8 +13,10 @@ import pytest
 from archive import parse as parse_mod
 from archive.check import check_corpus
 from archive.cli import cli
+from archive.engine.index import IndexHandle
 from archive.models import Author, ParseError
 from archive.parse import article_id, parse_file
+from archive.reindex import reindex
 
 SEED_SECTIONS = [
     "Two statements for the “new era”",
@@ -450,10 +452,44 @@ def test_check_takes_the_corpus_as_every_command_does(corpus_dir, runner, monkey
     assert missing.exit_code == 1 and "does not exist" in missing.output
 
 
-def test_check_flags_two_files_with_one_id(corpus_dir):
-    shutil.copy(corpus_dir / "regular-markdown.md", corpus_dir / "Regular Markdown.txt")
-    errors = [r.error for r in check_corpus(corpus_dir) if not r.ok]
-    assert len(errors) == 1 and "is already used by" in errors[0]
+def test_two_files_of_one_name_are_told_apart_by_where_they_differ(tmp_path):
+    """Hugo's translations in content/<language>/ and a year's post named as last year's: the
+    later file's id is qualified by the folders where the two part ways, and check says so."""
+    for name in ("en/blog/2022/apisix/index.md", "ja/blog/2022/apisix/index.md", "en/blog/2022/gc.md",
+                 "en/blog/2023/gc.md", "ja/blog/2023/gc.md", "notes/gc.txt", "notes/GC.md"):  # fmt: skip
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# {name}\n\nA paragraph of {name}, long enough to be one.\n", encoding="utf-8")
+    reports = {str(r.path.relative_to(tmp_path)): r for r in check_corpus(tmp_path)}
+    assert all(r.ok for r in reports.values())
+    ids = {name: r.article.id for name, r in reports.items()}
+    assert ids == {
+        "en/blog/2022/apisix/index.md": "apisix",
+        "en/blog/2022/gc.md": "gc",
+        "en/blog/2023/gc.md": "2023-gc",
+        "ja/blog/2022/apisix/index.md": "ja-apisix",
+        "ja/blog/2023/gc.md": "ja-2023-gc",
+        "notes/GC.md": "notes-gc",
+        "notes/gc.txt": "notes-gc-txt",  # the same folder: its suffix
+    }
+    ja = reports["ja/blog/2022/apisix/index.md"].article
+    assert all(p.id.startswith("ja-apisix-") and p.article_id == "ja-apisix" for p in ja.passages)
+    assert all(i.startswith("ja-apisix-") for s in ja.sections for i in s.passage_ids)
+    assert "another file has the id 'apisix'" in " ".join(reports["ja/blog/2022/apisix/index.md"].notes)
+
+
+def test_ids_told_apart_stay_as_they_were_when_reindexed(tmp_path):
+    corpus = tmp_path / "corpus"
+    for name in ("en/post/index.md", "ja/post/index.md"):
+        (corpus / name).parent.mkdir(parents=True)
+        (corpus / name).write_text(f"# {name}\n\nA paragraph of {name}, long enough.\n", encoding="utf-8")
+    reindex(corpus, tmp_path / "index")
+    (corpus / "ja/post/index.md").write_text("# ja\n\nThe paragraph, corrected since.\n", encoding="utf-8")
+    report = reindex(corpus, tmp_path / "index")
+    assert report.changed == [str(corpus / "ja/post/index.md")] and not report.added and not report.removed
+    handle = IndexHandle(tmp_path / "index")
+    assert handle.article("ja-post").passages[0].text == "The paragraph, corrected since."
+    assert handle.article("post").passages[0].text.startswith("A paragraph of en/post")
 
 
 def test_parse_json_command(runner, seed_path):
