@@ -130,10 +130,10 @@ def write_hostile_corpus(folder: Path, outside: Path, scale: int = 1) -> list[Ca
     put("empty.pdf", b"", "failed")
     put("text-free.pdf", pdf_bytes([]), "failed")
     put("too-many-pages.pdf", pdf_bytes([""] * 2001), "failed")
-    # Names: a long one (its sidecar's name passes 255 bytes) and two files with one id.
+    # Names: a long one (its sidecar's name passes 255 bytes) and two files with one slug.
     put("L" * 245 + ".md", good_markdown("lantern"), "good", "lantern")
     put("same id.md", good_markdown("juniper"), "good", "juniper")
-    put("same-id.md", good_markdown("kumquat"), "failed")
+    put("same-id.md", good_markdown("kumquat"), "good", "kumquat")  # told apart: same-id-md
     # Not corpus files: a symlink out of the corpus, a FIFO, a symlink loop.
     secret = outside / "secret.md"
     secret.write_text("The hemlock secret must never be indexed.\n", encoding="utf-8")
