@@ -23,6 +23,7 @@ from .formats.jats import is_jats, jats_document
 from .formats.markdown import markdown_to_html
 from .formats.pdf import read_pdf
 from .frontmatter import split_front_matter
+from .languages import SAMPLE_CHARS, detect_language
 from .metadata import Metadata
 from .models import Article, ParseError, slug
 from .structure import HEADING_TAGS, build_passages
@@ -42,8 +43,9 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 4: JATS figures and tables out of paragraphs, titles without spaces in markup, H2O as a word;
 # 5: Jekyll's dates from file names, template braces.
 # 6: Pelican headers with any key, linked author names, fences with more than a language.
-# 7: item types: a site's page is a webpage, a PDF without a journal a report.
-PARSER_VERSION = 7
+# 7: item types: a site's page is a webpage, a PDF without a journal a report; 8: languages
+# detected from the text.
+PARSER_VERSION = 8
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand
@@ -310,6 +312,10 @@ def article_from_structure(
         fields.title or _first_h1(blocks) or title_tag or structure.first_heading or _title_from_name(path)
     )
     stated = {name: getattr(fields, name) for name in CARRIED_FIELDS}  # same name, same meaning
+    sources = dict(fields.sources)
+    detected = None if fields.language else detect_language(opening_text(title, structure.passages))
+    if detected:
+        sources["language"] = "the text"
     return Article(
         **stated,
         id=article_id(path),
@@ -317,10 +323,10 @@ def article_from_structure(
         source=str(path),
         sha256=sha256,
         authors=tuple(fields.authors),
-        language=fields.language or "en",
+        language=fields.language or detected or "en",
         type=fields.type or default_type(fields, path),
         csl_extra=dict(fields.extra),
-        metadata_sources=dict(fields.sources),
+        metadata_sources=sources,
         sections=structure.sections,
         passages=structure.passages,
         page_note=structure.page_note,
@@ -344,6 +350,19 @@ def jats_source(text: str) -> tuple[str, Metadata]:
     if not is_jats(text):
         raise ValueError("it is not a JATS article (an .xml article file must have a JATS <article> root)")
     return jats_document(DOCTYPE.sub("", text[:MAX_DOCTYPE_SCAN]) + text[MAX_DOCTYPE_SCAN:])
+
+
+def opening_text(title: str, passages) -> str:
+    """The title and the first passages, as much as language detection reads."""
+    parts, size = [title], len(title)
+    for passage in passages:
+        if passage.kind == "code":
+            continue
+        parts.append(passage.text)
+        size += len(passage.text)
+        if size >= SAMPLE_CHARS:
+            break
+    return "\n".join(parts)
 
 
 def default_type(fields: Metadata, path: Path) -> str:

@@ -98,6 +98,7 @@ def test_seed_article_record(seed):
             "date": "citation note",
             "first_page": "citation note",
             "last_page": "citation note",
+            "language": "the text",
         },
         "page_note": None,
         "page_source": None,  # inferred from page breaks; a PDF states its pages (test_pdf.py)
