@@ -229,6 +229,30 @@ def test_the_xmp_packet_wins_over_the_info_dictionary(tmp_path):
     assert xmp_metadata(b"<x:xmpmeta><unclosed") == xmp_metadata(b"no packet at all")  # nothing, no error
 
 
+@pytest.mark.parametrize(
+    ("value", "placeholder"),
+    [
+        ("paper.dvi", True), ("Microsoft Word - 02. 206.doc", True), ("6489122611071476 1..10", True),
+        ("doi:", True), ("newlogo", True), ("chrisq", True), ("Untitled-3", True), ("", True),
+        ("Harbours and Treaties", False), ("MapReduce", False), ("Anna Falcon", False), ("R2-D2 Report", False),
+    ],
+)  # fmt: skip
+def test_what_programs_write_in_a_title_or_author_field_is_not_one(value, placeholder):
+    from archive.formats.pdf.xmp import is_placeholder
+
+    assert is_placeholder(value) is placeholder
+
+
+def test_a_pictures_xmp_packet_is_not_the_documents(tmp_path):
+    from archive.formats.pdf.xmp import xmp_metadata
+
+    document = XMP.replace("<rdf:Description", '<rdf:Description xmlns:pdf="http://ns.adobe.com/pdf/1.3/"', 1)
+    picture = XMP.replace("Convoys of the North: A Survey", "The Press's Logo")  # no pdf: schema
+    found = xmp_metadata(b"%PDF " + document.encode() + b" stream " + picture.encode())
+    assert found.title == "Convoys of the North: A Survey"
+    assert xmp_metadata(b"%PDF " + picture.encode()).title == "The Press's Logo"  # the only packet
+
+
 def test_chinese_and_russian_text(tmp_path):
     path = tmp_path / "scripts.pdf"
     typeset(path, [paragraph("Оренбург and 战略互信 stand in one paragraph about convoys.")])

@@ -42,7 +42,7 @@ from .pages import (
     remove_furniture,
     take_footnotes,
 )
-from .xmp import xmp_metadata
+from .xmp import is_placeholder, xmp_metadata
 
 MAX_PAGES = 2000  # a longer PDF is a book or a scan bundle, not an article
 MAX_CHARS = 5_000_000  # characters in the whole document
@@ -55,14 +55,6 @@ FRONT_HEADING = re.compile(
 )
 # What stands before "Vol. 3, No. 2" when it is a journal's name (not a date or a page number).
 JOURNAL = re.compile(r"^[^\W\d_][\w&'’.:, -]{2,120}$")
-PLACEHOLDERS = frozenset({"untitled", "anonymous", "unknown", "user", "admin"})
-PLACEHOLDER_STARTS = ("microsoft word", "untitled")  # "Microsoft Word - draft.docx", "Untitled-3"
-
-
-def is_placeholder(value: str) -> bool:
-    """A title or author a program wrote in the PDF's properties, not the article's."""
-    folded = value.lower()
-    return not folded or folded in PLACEHOLDERS or folded.startswith(PLACEHOLDER_STARTS)
 
 
 @dataclass

@@ -7,6 +7,8 @@ data, as untrusted as the rest."""
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from ...metadata import Metadata, clean_doi
@@ -14,6 +16,7 @@ from ...names import author_from_name
 
 OPEN, CLOSE = b"<x:xmpmeta", b"</x:xmpmeta>"
 MAX_PACKET = 256 * 1024
+MAX_PACKETS = 64  # looked at, from the last one back (pictures carry theirs)
 NAMESPACES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -23,7 +26,25 @@ NAMESPACES = {
     "pdfx": "http://ns.adobe.com/pdfx/1.3/",
 }
 MAX_PAGE_DIGITS = 6
+PDF_NAMESPACE = b"http://ns.adobe.com/pdf/1.3/"  # the document's own packet has its Producer
+PLACEHOLDERS = frozenset({"untitled", "anonymous", "unknown", "user", "admin", "doi:"})
+PLACEHOLDER_STARTS = ("microsoft word", "untitled")  # "Microsoft Word - draft.docx", "Untitled-3"
+# What programs put in a title or author field: the source file's name ("paper.dvi",
+# "02. 206.doc"), a job number ("6489122611071476 1..10"), a user name ("chrisq", "newlogo")
+FILE_NAME = re.compile(r"\.(dvi|docx?|pdf|tex|exe|indd|qxd|qxp|rtf|odt|ps|eps|p65|pm6|fm|wpd|txt)$", re.I)
+MIN_LETTER_SHARE = 0.5  # of a title's or name's characters (spaces aside)
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def is_placeholder(value: str) -> bool:
+    """A title or author a program wrote in the PDF's properties, not the article's."""
+    folded = " ".join(value.lower().split())
+    if not folded or folded in PLACEHOLDERS or folded.startswith(PLACEHOLDER_STARTS):
+        return True
+    if FILE_NAME.search(folded) or (" " not in folded and folded == value):  # one lowercase word
+        return True
+    characters = folded.replace(" ", "")
+    return sum(char.isalpha() for char in characters) < MIN_LETTER_SHARE * len(characters)
 
 
 def xmp_metadata(data: bytes) -> Metadata:
@@ -36,9 +57,9 @@ def xmp_metadata(data: bytes) -> Metadata:
         root = etree.fromstring(packet, PARSER)
     except etree.XMLSyntaxError:
         return meta
-    if title := first(root, "dc:title"):
+    if (title := first(root, "dc:title")) and not is_placeholder(title):
         meta.update(title=title)
-    creators = values(root, "dc:creator")
+    creators = [name for name in values(root, "dc:creator") if not is_placeholder(name)]
     if creators:
         meta.update(authors=[author_from_name(name) for name in creators])
     fields = {
@@ -62,13 +83,17 @@ def xmp_metadata(data: bytes) -> Metadata:
 
 
 def last_packet(data: bytes) -> bytes | None:
-    """The file's last XMP packet: an incremental update appends the newer one after the old.
-    Found by plain searches (a regex over megabytes of unclosed tags would take minutes)."""
-    start = data.rfind(OPEN)
-    if start < 0:
-        return None
-    end = data.find(CLOSE, start, start + MAX_PACKET)
-    return data[start : end + len(CLOSE)] if end >= 0 else None
+    """The document's last XMP packet: an incremental update appends the newer one after the old;
+    a packet without the PDF schema (pdf:Producer) is an embedded picture's, read only when the
+    document has none ('newlogo' was one article's title). Found by plain searches (a regex over
+    megabytes of unclosed tags would take minutes)."""
+    packets, stop = [], len(data)
+    while len(packets) < MAX_PACKETS and (start := data.rfind(OPEN, 0, stop)) >= 0:
+        end = data.find(CLOSE, start, start + MAX_PACKET)
+        if end >= 0:
+            packets.append(data[start : end + len(CLOSE)])
+        stop = start
+    return next((p for p in packets if PDF_NAMESPACE in p), packets[0] if packets else None)
 
 
 def prism(root, name: str) -> str | None:
