@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .isolation import Budget, Pool, run_isolated
 from .models import PASSAGE_KINDS, Article, ParseError, renamed_article, slug
-from .parse import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, article_name, parse_file, warm_parser
+from .parse import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, is_bundle_index, parse_file, warm_parser
 from .synonyms import SYNONYMS_FILE
 
 EXPECTED_FIELDS = ("authors", "journal", "volume", "issue", "date", "first_page", "last_page")
@@ -195,10 +195,7 @@ def distinct_id(article_id: str, path: Path, other: Path, claimed: dict[str, Pat
 
 def _folder_of(path: Path) -> Path:
     """The folder a file's article is in, past the one that names it (a bundle's)."""
-    named_by_folder = (
-        article_name(path) == path.parent.name and path.stem.partition(".")[0] != path.parent.name
-    )
-    return path.parent.parent if named_by_folder else path.parent
+    return path.parent.parent if is_bundle_index(path) else path.parent
 
 
 def article_notes(article: Article) -> list[str]:

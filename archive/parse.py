@@ -111,17 +111,19 @@ def article_id(path: Path) -> str:
     """A URL-safe slug from the file name: 'CC 2019/09 China–Russia.md' -> 'cc-2019-09-china-russia';
     from its folder's name for a bundle's index file: 'my-article/index.md' -> 'my-article', and
     its translations: 'my-article/index.zh-cn.md' -> 'my-article-zh-cn'."""
-    first, _, rest = path.stem.partition(".")
-    name = article_name(path)
-    if first.lower() in BUNDLE_NAMES and rest and path.parent.name:
-        name = f"{name}-{rest}"
+    rest = path.stem.partition(".")[2]
+    name = f"{article_name(path)}-{rest}" if is_bundle_index(path) and rest else article_name(path)
     return slug(name) or "article-" + hashlib.sha1(path.name.encode()).hexdigest()[:8]
+
+
+def is_bundle_index(path: Path) -> bool:
+    """An index file (index.md, _index.fr.md, README.md) named by the folder it is in."""
+    return path.stem.partition(".")[0].lower() in BUNDLE_NAMES and bool(path.parent.name)
 
 
 def article_name(path: Path) -> str:
     """The name that stands for the article: the file's, or its folder's for a bundle's index."""
-    bundle = path.stem.partition(".")[0].lower() in BUNDLE_NAMES and path.parent.name
-    return path.parent.name if bundle else path.stem
+    return path.parent.name if is_bundle_index(path) else path.stem
 
 
 # Hugo names a translation for its language: my-post.fr.md, post/index.zh-cn.md
