@@ -266,7 +266,7 @@ def article_from_source(path: Path, source: Source) -> Article:
         structured=is_html or is_xml or _has_headings(blocks),
         bylines=walked.bylines,
     )
-    return article_from_structure(path, source.sha256, structure, blocks, warnings, is_html, title_tag)
+    return article_from_structure(path, source.sha256, structure, blocks, warnings, title_tag)
 
 
 def article_from_pdf(path: Path, data: bytes) -> Article:
@@ -304,7 +304,6 @@ def article_from_structure(
     structure,
     blocks: list[Block],
     warnings: list[str],
-    is_html: bool = False,
     title_tag: str | None = None,
 ) -> Article:
     if not structure.passages:
