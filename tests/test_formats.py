@@ -472,6 +472,18 @@ def test_fences_with_more_than_a_language_are_code(tmp_path):
     ]
 
 
+def test_github_alerts_and_markdown_in_figure_captions(tmp_path):
+    path = tmp_path / "alerts.md"
+    path.write_text(
+        "---\ntitle: Alerts\n---\n\nIntro.\n\n> [!WARNING]\n> Back up your data first.\n\n"
+        '{{< figure src="x.png" caption="[_Sisyphus_](https://example.org/s) by **Titian**" >}}\n',
+        encoding="utf-8",
+    )
+    passages = parse_file(path).passages
+    assert [p.text for p in passages] == ["Intro.", "Warning: Back up your data first.", "Sisyphus by Titian"]
+    assert passages[2].html == "<em>Sisyphus</em> by <strong>Titian</strong>"
+
+
 def test_jats_article():
     article = parsed("jats-article.xml")
     no_leaked_markup(article)

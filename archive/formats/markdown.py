@@ -53,6 +53,8 @@ HUGO_FIGURE = re.compile(r"\{\{[<%]\s*figure\s+(.*?)\s*/?[>%]\}\}", re.S)
 HUGO_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}", re.S)
 SHORTCODE_PARAM = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 PANDOC_DIV = re.compile(r"^\s*:{3,}.*$")
+# GitHub's alerts: "> [!NOTE]" opens a quoted note; its mark reads as the note's label
+GITHUB_ALERT = re.compile(r"^(\s*>\s*)\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.I)
 # A Liquid tag or Hugo shortcode opened and not closed on its line.
 UNCLOSED_TAG = re.compile(r"(\{\{[<%]|\{%)(?!.*(?:[>%]\}\}|%\}))")
 MAX_TAG_LINES = 40
@@ -187,6 +189,7 @@ def _whole_tag(lines: list[str], i: int) -> tuple[str, int]:
 def _plain_line(line: str, notes: list[str]) -> str:
     if PANDOC_DIV.match(line):
         return ""
+    line = GITHUB_ALERT.sub(lambda m: f"{m[1]}{m[2].capitalize()}: ", line)
     line = HUGO_FIGURE.sub(_figure_from_shortcode, line)
     line = HUGO_SHORTCODE.sub("", line)  # before Liquid: {{% x %}} holds what looks like {% x %}
     line = TEMPLATE_COMMENT.sub("", line)
@@ -205,6 +208,13 @@ def _plain_line(line: str, notes: list[str]) -> str:
     return PANDOC_INLINE_NOTE.sub(inline_note, line)
 
 
+def inline_markdown(text: str) -> str:
+    """A caption's own Markdown (links, emphasis) as HTML without a paragraph around it (it is
+    sanitized with the rest of the page)."""
+    rendered = markdown.markdown(html.escape(text, quote=False)).strip()
+    return rendered.removeprefix("<p>").removesuffix("</p>")
+
+
 def _figure_from_shortcode(match: re.Match) -> str:
     """{{< figure src="…" caption="…" >}} as the HTML figure Hugo renders."""
     params = {
@@ -213,5 +223,5 @@ def _figure_from_shortcode(match: re.Match) -> str:
     }
     caption = " ".join(p for p in (params.get("title"), params.get("caption"), params.get("attr")) if p)
     image = f'<img src="{html.escape(params.get("src", ""))}" alt="{html.escape(params.get("alt", ""))}">'
-    caption_html = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    caption_html = f"<figcaption>{inline_markdown(caption)}</figcaption>" if caption else ""
     return f"<figure>{image}{caption_html}</figure>"
