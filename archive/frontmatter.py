@@ -59,10 +59,24 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
+def _yaml(text: str):
+    """YAML front matter; failing that, the same without whitespace at its lines' ends (a tab
+    left after a value is an error to YAML, and lost a whole block of a real post's metadata)."""
+    try:
+        return yaml.load(text, Loader=FrontMatterLoader)
+    except yaml.YAMLError:
+        trimmed = re.sub(r"[ \t]+$", "", text, flags=re.M)
+        if trimmed == text:
+            raise
+        return yaml.load(trimmed, Loader=FrontMatterLoader)
+
+
 def split_front_matter(text: str) -> tuple[dict, str, list[str]]:
     """Front matter (YAML between --- lines, or TOML between +++), the body, and warnings."""
-    match = re.match(
-        r"\A(---|\+\+\+)[ \t]*\r?\n(?:(.*?)\r?\n)??(---|\.\.\.|\+\+\+)[ \t]*(\r?\n|\Z)", text, re.S
+    match = re.match(  # blank lines before it are allowed (Hugo reads such files)
+        r"\A(?:[ \t]*\r?\n)*(---|\+\+\+)[ \t]*\r?\n(?:(.*?)\r?\n)??(---|\.\.\.|\+\+\+)[ \t]*(\r?\n|\Z)",
+        text,
+        re.S,
     )
     if not match:
         return key_value_header(text)
@@ -75,7 +89,7 @@ def split_front_matter(text: str) -> tuple[dict, str, list[str]]:
         if match[1] == "+++":
             data = tomllib.loads(match[2])
         else:
-            data = yaml.load(match[2], Loader=FrontMatterLoader)
+            data = _yaml(match[2])
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as error:
         reason = str(error).splitlines()[0]
         return {}, body, [f"front matter is not valid and was ignored ({reason})"]

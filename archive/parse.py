@@ -45,8 +45,9 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 6: Pelican headers with any key, linked author names, fences with more than a language.
 # 7: item types: a site's page is a webpage, a PDF without a journal a report; 8: languages
 # detected from the text; 9: PDF titles and authors programs wrote (paper.dvi, a user name) left out.
-# 10: GitHub alerts, Markdown in Hugo figure captions.
-PARSER_VERSION = 10
+# 10: GitHub alerts, Markdown in Hugo figure captions; 11: front matter after blank lines or with
+# a tab after a value.
+PARSER_VERSION = 11
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

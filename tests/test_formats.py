@@ -222,6 +222,9 @@ def test_pelican_header_is_front_matter():
     # Pelican takes any key after the first: a site's own ("Number: 308") ends nothing
     data, rest, _ = split_front_matter("Title: Issue 308\nNumber: 308\nDate: 2019-10-15\n\nHello.\n")
     assert data == {"title": "Issue 308", "number": "308", "date": "2019-10-15"} and rest.strip() == "Hello."
+    # YAML after blank lines, and with a tab left after a value, is still the front matter
+    data, rest, warnings = split_front_matter("\n\n---\ntitle: A\nauthors:\n  - melody\t\n---\nBody.\n")
+    assert (data, rest, warnings) == ({"title": "A", "authors": ["melody"]}, "Body.\n", [])
     # A first paragraph whose lines are not all 'Key: value' is text
     assert split_front_matter("Title: a study\nof harbours and their trade.\n\nMore.")[0] == {}
 
