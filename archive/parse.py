@@ -46,8 +46,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 7: item types: a site's page is a webpage, a PDF without a journal a report; 8: languages
 # detected from the text; 9: PDF titles and authors programs wrote (paper.dvi, a user name) left out.
 # 10: GitHub alerts, Markdown in Hugo figure captions; 11: front matter after blank lines or with
-# a tab after a value.
-PARSER_VERSION = 11
+# a tab after a value; 12: indented headings, MDX comments, page titles not an SVG's or a site's.
+PARSER_VERSION = 12
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

@@ -487,6 +487,23 @@ def test_github_alerts_and_markdown_in_figure_captions(tmp_path):
     assert passages[2].html == "<em>Sisyphus</em> by <strong>Titian</strong>"
 
 
+def test_indented_headings_mdx_comments_and_svg_titles(tmp_path):
+    """CommonMark's headings indented up to three spaces, React's {/*id*/} heading marks, and a
+    page whose only <title> besides its own is an SVG picture's."""
+    post = tmp_path / "post.md"
+    post.write_text(
+        "---\ntitle: T\n---\n\nIntro.\n\n ### Rust-Analyzer {/*ra*/}\n\nBody.\n", encoding="utf-8"
+    )
+    assert [s.title for s in parse_file(post).sections] == ["Rust-Analyzer"]
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Augmented RNNs | Distill</title></head><body><svg><title>rnn</title></svg>"
+        "<p>A paragraph of the page, long enough to be one.</p></body></html>",
+        encoding="utf-8",
+    )
+    assert parse_file(page).title == "Augmented RNNs"
+
+
 def test_jats_article():
     article = parsed("jats-article.xml")
     no_leaked_markup(article)

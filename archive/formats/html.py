@@ -316,8 +316,14 @@ def language_tag(value) -> str | None:
 def page_title(soup: BeautifulSoup) -> str | None:
     """The <title> without the site's name beside it ("Article | Site", "Site - Article"): the
     longest of the parts a separator makes."""
-    if not soup.title:
+    # The page's own <title>: not one of an inline SVG picture ("rnn" titled a Distill article)
+    element = next((t for t in soup.find_all("title") if t.find_parent("svg") is None), None)
+    if element is None:
         return None
-    title = normalise(soup.title.get_text())
+    title = normalise(element.get_text())
     parts = [p for p in re.split(r"\s+[|–—·»]\s+|\s+-\s+", title) if p]
+    if len(parts) > 1 and (heading := soup.find("h1")):  # "Mozilla - Wikipedia": the part the page heads
+        named = normalise(heading.get_text())
+        if named in parts:
+            return named
     return max(parts, key=len) if parts else None

@@ -64,7 +64,8 @@ INLINE_CODE = re.compile(r"(`+[^`\n]*?`+)")
 DANGLING_TAG = re.compile(r"\{\{[<%]|\{%-?|-?%\}|[>%]\}\}")
 # {{ "jeremy" | team_link }}: a string piped into a filter shows (a form of) that string
 LIQUID_LITERAL = re.compile(r"""\{\{-?\s*(?:"([^"{}]*)"|'([^'{}]*)')\s*\|[^{}]*?-?\}\}""")
-TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}")  # Nunjucks, Jinja and Twig comments
+TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{/\*.*?\*/\}")  # Nunjucks, Jinja, Twig and MDX comments
+INDENTED_HEADING = re.compile(r"^ {1,3}(#{1,6}\s)")  # CommonMark allows three spaces before a heading
 ATTRIBUTE_LIST = re.compile(r"\s*\{[.#][\w-][^{}\n]*\}\s*$")  # {.float-left}, {#intro .lead} at a line's end
 INDENTED_CODE = re.compile(r"^(?: {4}|\t)")
 KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")  # {: .note .info}, {:toc}: kramdown attribute lists
@@ -193,6 +194,7 @@ def _plain_line(line: str, notes: list[str]) -> str:
     line = HUGO_FIGURE.sub(_figure_from_shortcode, line)
     line = HUGO_SHORTCODE.sub("", line)  # before Liquid: {{% x %}} holds what looks like {% x %}
     line = TEMPLATE_COMMENT.sub("", line)
+    line = INDENTED_HEADING.sub(r"\1", line)
     line = LIQUID_TAG.sub("", line)
     line = LIQUID_LITERAL.sub(lambda m: m[1] if m[1] is not None else m[2], line)
     line = LIQUID_OUTPUT.sub("", line)
