@@ -579,6 +579,37 @@ def test_jats_as_journals_write_it(tmp_path):
     ]
 
 
+ONLINE_JOURNAL = """<?xml version="1.0"?>
+<article><front><article-meta><title-group><article-title>Complexity</article-title></title-group>
+<volume>2</volume><issue>2</issue><elocation-id>e217</elocation-id>
+<abstract><p>What the article finds.</p></abstract>
+<abstract abstract-type="summary"><title>Author Summary</title><p>Mosquito-borne disease, told simply.</p></abstract>
+</article-meta></front><body><p>The body.</p></body><back><ref-list><title>References</title>
+<ref id="r1"><label>1</label><element-citation><person-group><name><surname>McShea</surname><given-names>DW</given-names>
+</name></person-group><year>1996</year><article-title>Metazoan complexity.</article-title><source>Evolution</source>
+<volume>50</volume></element-citation></ref>
+<ref id="r2"><mixed-citation><string-name><surname>Orr</surname>, <given-names>HA</given-names></string-name> (2000)
+<article-title>Adaptation and the cost of complexity</article-title>. <source>Evolution</source></mixed-citation>
+<element-citation><person-group><name><surname>Orr</surname></name></person-group></element-citation></ref>
+</ref-list></back></article>"""
+
+
+def test_jats_of_an_online_journal(tmp_path):
+    """An article number instead of pages, a second abstract (PLOS's author summary), and
+    references structured (parts without spaces) or printed (read once when both are given)."""
+    path = tmp_path / "online.xml"
+    path.write_text(ONLINE_JOURNAL, encoding="utf-8")
+    article = parse_file(path)
+    assert article.first_page is None and article.csl_extra["page"] == "e217"
+    assert [(p.kind, p.section, p.text) for p in article.passages] == [
+        ("lead", None, "What the article finds."),
+        ("paragraph", None, "Author Summary. Mosquito-borne disease, told simply."),
+        ("paragraph", None, "The body."),  # not filed under the summary
+        ("reference", "References", "McShea DW 1996 Metazoan complexity. Evolution 50"),
+        ("reference", "References", "Orr, HA (2000) Adaptation and the cost of complexity. Evolution"),
+    ]
+
+
 def test_xml_that_is_not_jats_is_refused_by_name(tmp_path):
     from archive.models import ParseError
 

@@ -54,8 +54,9 @@ def jats_document(text: str) -> tuple[str, Metadata]:
     meta = article.find("article-meta")
     metadata = article_metadata(article, meta) if meta else Metadata(label="JATS")
     parts = []
-    if meta is not None and (abstract := meta.find("abstract")):
-        parts.append(children_html(abstract, depth=0, skip_titles=True))
+    abstracts = meta.find_all("abstract") if meta is not None else []
+    # The first abstract, then any other (PLOS's author summary, eLife's digest), titled in line
+    parts += [abstract_html(abstract, run_in=bool(i)) for i, abstract in enumerate(abstracts)]
     if body := article.find("body"):
         parts.append(children_html(body, depth=0))
     if back := article.find("back"):
@@ -87,6 +88,8 @@ def article_metadata(article: Tag, meta: Tag) -> Metadata:
     if date := publication_date(meta):
         found.update(date=date)
     extra = {
+        # An online journal's article number stands for its pages (e0046493, 174)
+        "page": None if found.first_page else _text(meta.find("elocation-id", recursive=False)),
         "ISSN": _text(journal.find("issn")) if journal else None,
         "license": _text(meta.find("license-p")) or (meta.find("license") or {}).get("xlink:href"),
         "keyword": "; ".join(normalise(k.get_text(" ")) for k in meta.find_all("kwd")) or None,
@@ -151,6 +154,28 @@ def publication_date(meta: Tag) -> str | None:
         if year and (found := iso_date(year, month, day if month else None)):
             return found
     return None
+
+
+def abstract_html(abstract: Tag, run_in: bool = False) -> str:
+    """An abstract as lead paragraphs. A structured abstract's section titles (Background,
+    Methods …), and a second abstract's own title when `run_in`, start their first paragraph
+    ("<strong>Background.</strong> …") instead of heading sections: under such a heading, the
+    body's untitled opening paragraphs were filed as the abstract's Conclusions."""
+    parts, label = [], None
+    if run_in and (title := abstract.find("title", recursive=False)):
+        label = inline_html(title)
+    for child in abstract.children:
+        if isinstance(child, Tag) and child.name == "sec":
+            parts.append(abstract_html(child, run_in=True))
+            continue
+        if isinstance(child, Tag) and child.name == "title":
+            continue
+        block = block_html(child, 0, skip_titles=True)
+        if label and block.startswith("<p>"):
+            mark = label if label.rstrip().endswith((".", ":", "?")) else f"{label}."
+            block, label = f"<p><strong>{mark}</strong> {block[3:]}", None
+        parts.append(block)
+    return "".join(parts)
 
 
 def children_html(node: Tag, depth: int, skip_titles: bool = False) -> str:
@@ -231,7 +256,7 @@ def back_part(node: Tag) -> str:
         )
         return f'<ol class="footnotes">{items}</ol>'
     if node.name == "ref-list":
-        refs = "".join(f"<p>{inline_html(ref, skip_label=True)}</p>" for ref in node.find_all("ref"))
+        refs = "".join(f"<p>{reference_html(ref)}</p>" for ref in node.find_all("ref"))
         return f"<h2>{inline_html(title) if title else 'References'}</h2>{refs}"
     default = {"ack": "Acknowledgements", "glossary": "Glossary"}.get(node.name, "Appendix")
     body = "".join(block_html(child, 1, skip_titles=True) for child in node.children)
@@ -250,6 +275,19 @@ def paragraph_html(node: Tag, depth: int) -> str:
             text.append(child)
     words = inline_html(node, children=text)
     return (f"<p>{words}</p>" if words.strip() else "") + "".join(blocks)
+
+
+def reference_html(ref: Tag) -> str:
+    """A reference as the journal printed it (a mixed citation, its punctuation included); a
+    structured one (element-citation, or NLM's citation without text of its own), whose parts
+    have no spaces between them, spaced. A reference giving both forms is read once."""
+    citation = ref.find(["mixed-citation", "citation"]) or ref.find("element-citation")
+    if citation is None:
+        return inline_html(ref, skip_label=True).strip()
+    printed = any(isinstance(part, NavigableString) and part.strip() for part in citation.children)
+    if printed:  # its own punctuation and spaces between the parts
+        return inline_html(citation, skip_label=True).strip()
+    return html.escape(normalise(citation.get_text(" ")), quote=False)
 
 
 def inline_html(node: Tag, skip_label: bool = False, children=None) -> str:
