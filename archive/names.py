@@ -77,8 +77,14 @@ def smart_title(text: str) -> str:
     return " ".join(out)
 
 
+# Words of a capitals line that stay in capitals: Roman numerals (II. Basics), words with
+# digits (G20, COVID-19) and words without a vowel, which are read letter by letter (NLP, PDF)
+KEPT_CAPITALS = re.compile(r"^(?:(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})\.?|[A-Z]*\d[A-Z\d]*|[B-DF-HJ-NP-TV-Z]{2,})$")
+
+
 def _capitalize(part: str) -> str:
-    if part.upper() in ACRONYMS:
+    bare = part.strip("“”\"'()[],:;.")
+    if part.upper() in ACRONYMS or (bare.isupper() and KEPT_CAPITALS.match(bare + "." * part.endswith("."))):
         return part.upper()
     lead = len(part) - len(part.lstrip("“”\"'(["))
     return part[:lead] + part[lead:].capitalize()

@@ -115,3 +115,20 @@ def test_author_fields_written_as_links_give_the_names():
     links = ['<a href="https://x.org">Jane Doe</a>', "[Li Wei](https://x.org/a_(b))"]
     assert [author_from_name(n).name for n in links] == ["Jane Doe", "Li Wei"]
     assert author_from_name("Robert (Bob) Smith").family == "Smith"
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("II. BASICS", "II. Basics"),
+        ("IV. RESULTS AND DISCUSSION", "IV. Results and Discussion"),
+        ("THE NLP OF PDF FILES", "The NLP of PDF Files"),
+        ("THE G20 SUMMIT", "The G20 Summit"),
+        ("CIVIL WAR", "Civil War"),  # Roman letters, not a numeral
+        ("MIX OF POLICIES", "Mix of Policies"),
+    ],
+)
+def test_a_heading_in_capitals_keeps_numerals_and_letter_by_letter_words(line, heading):
+    from archive.names import smart_title
+
+    assert smart_title(line) == heading
