@@ -48,8 +48,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 10: GitHub alerts, Markdown in Hugo figure captions; 11: front matter after blank lines or with
 # a tab after a value; 12: indented headings, MDX comments, page titles not an SVG's or a site's.
 # 13: JATS abstracts titled in line, every abstract, references spaced and read once, e-locations.
-# 14: headings in capitals keep Roman numerals and letter-by-letter words.
-PARSER_VERSION = 14
+# 14: headings in capitals keep Roman numerals and letter-by-letter words; 15: JATS floats-group.
+PARSER_VERSION = 15
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

@@ -591,7 +591,8 @@ ONLINE_JOURNAL = """<?xml version="1.0"?>
 <ref id="r2"><mixed-citation><string-name><surname>Orr</surname>, <given-names>HA</given-names></string-name> (2000)
 <article-title>Adaptation and the cost of complexity</article-title>. <source>Evolution</source></mixed-citation>
 <element-citation><person-group><name><surname>Orr</surname></name></person-group></element-citation></ref>
-</ref-list></back></article>"""
+</ref-list></back><floats-group><fig id="f1"><label>Figure 1</label><caption><p>Cases by year.</p>
+</caption></fig></floats-group></article>"""
 
 
 def test_jats_of_an_online_journal(tmp_path):
@@ -605,6 +606,7 @@ def test_jats_of_an_online_journal(tmp_path):
         ("lead", None, "What the article finds."),
         ("paragraph", None, "Author Summary. Mosquito-borne disease, told simply."),
         ("paragraph", None, "The body."),  # not filed under the summary
+        ("figure", None, "Figure 1 Cases by year."),  # from the floats-group
         ("reference", "References", "McShea DW 1996 Metazoan complexity. Evolution 50"),
         ("reference", "References", "Orr, HA (2000) Adaptation and the cost of complexity. Evolution"),
     ]

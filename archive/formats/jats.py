@@ -59,6 +59,8 @@ def jats_document(text: str) -> tuple[str, Metadata]:
     parts += [abstract_html(abstract, run_in=bool(i)) for i, abstract in enumerate(abstracts)]
     if body := article.find("body"):
         parts.append(children_html(body, depth=0))
+    if floats := article.find("floats-group"):  # figures and tables set apart from the text
+        parts.append("".join(block_html(child, 1) for child in floats.children))
     if back := article.find("back"):
         parts.append(back_html(back))
     return "\n".join(parts), metadata
