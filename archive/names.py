@@ -58,7 +58,7 @@ INSTITUTION_WORDS = frozenset(
     """office department ministry institute institution council committee agency center centre
     university college commission bureau association foundation service administration group team
     organization organisation corporation company inc ltd llc society board secretariat staff
-    government parliament congress senate program programme project network forum press""".split()
+    government parliament congress senate program programme project network forum press news""".split()
 )
 
 
@@ -79,7 +79,9 @@ def smart_title(text: str) -> str:
 
 # Words of a capitals line that stay in capitals: Roman numerals (II. Basics), words with
 # digits (G20, COVID-19) and words without a vowel, which are read letter by letter (NLP, PDF)
-KEPT_CAPITALS = re.compile(r"^(?:(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})\.?|[A-Z]*\d[A-Z\d]*|[B-DF-HJ-NP-TV-Z]{2,})$")
+KEPT_CAPITALS = re.compile(
+    r"^(?:(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})\.?|[A-Z]*\d[A-Z\d]*|[B-DF-HJ-NP-TV-Z]{2,})$"
+)
 
 
 def _capitalize(part: str) -> str:
@@ -191,9 +193,16 @@ def is_family_name(text: str) -> bool:
     return bool(words) and all(w.islower() for w in words[:-1])
 
 
+# Degrees written after a name ("Brenda Goodman, MA"), which a list split at its commas leaves
+# at the start of the next entry
+CREDENTIAL = re.compile(r"^(?:MA|MD|PhD|Ph\.D\.?|MS|MSc|MPH|RN|JD|MBA|DDS|DPhil|BA|BSc|LLM|Esq\.?)(?:\s+|$)")
+TRAILING_NUMBERS = re.compile(r"(?:\s+\d+)+$")  # "Lucas Nolan 22": a date's day run into the name
+
+
 def names_and_et_al(text: str) -> tuple[list[str], bool]:
     """The people named in an author line, and whether the line says it is cut short."""
-    names = [BY.sub("", n) for n in split_names(text)]
+    names = [TRAILING_NUMBERS.sub("", CREDENTIAL.sub("", BY.sub("", n))) for n in split_names(text)]
+    names = [name for name in names if name.strip()]
     truncated = any(not_a_name(n) == "et al" for n in names)
     # "Jane Doe, Senior Fellow, Brookings Institution": after a person, a job or an institution
     # is what they are, not another author; and so is everything after it.

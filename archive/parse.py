@@ -49,7 +49,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # a tab after a value; 12: indented headings, MDX comments, page titles not an SVG's or a site's.
 # 13: JATS abstracts titled in line, every abstract, references spaced and read once, e-locations.
 # 14: headings in capitals keep Roman numerals and letter-by-letter words; 15: JATS floats-group.
-PARSER_VERSION = 15
+# 16: news pages: microdata dates, og:title without the site, bylines without dates or degrees.
+PARSER_VERSION = 16
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

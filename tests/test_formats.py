@@ -504,6 +504,25 @@ def test_indented_headings_mdx_comments_and_svg_titles(tmp_path):
     assert parse_file(page).title == "Augmented RNNs"
 
 
+def test_news_pages_as_publishers_write_them(tmp_path):
+    """A date given as microdata (itemprop) or article:published, an og:title ending with the
+    site's name, a byline's date run into the name, a degree after it."""
+    page = tmp_path / "news.html"
+    page.write_text(
+        '<html><head><meta property="og:title" content="Sanctions Lifted - Breitbart">'
+        '<meta property="og:site_name" content="Breitbart">'
+        '<meta property="article:published" itemprop="datePublished" content="2017-01-13T00:00:04-05:00">'
+        '</head><body><article><p class="byline"><span class="by-author">by <a href="/a">Lucas Nolan</a>'
+        '</span><span class="bydate">22 Dec 2016</span></p><p>The sanctions were lifted on Friday, the '
+        "ministry said, after months of talks.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    article = parse_file(page)
+    assert (article.title, article.date) == ("Sanctions Lifted", "2017-01-13")
+    assert [a.name for a in article.authors] == ["Lucas Nolan"]
+    assert names_and_et_al("Brenda Goodman, MA WebMD Health News") == (["Brenda Goodman"], False)
+
+
 def test_jats_article():
     article = parsed("jats-article.xml")
     no_leaked_markup(article)

@@ -63,10 +63,17 @@ class _MetaTags:
     def __init__(self, soup: BeautifulSoup):
         self.values: dict[str, list[str]] = {}
         for tag in soup.find_all("meta"):
-            name = tag.get("name") or tag.get("property")
             content = tag.get("content")
-            if isinstance(name, str) and isinstance(content, str) and content.strip():
-                self.values.setdefault(name.strip().lower(), []).append(normalise(content))
+            if not isinstance(content, str) or not content.strip():
+                continue
+            # A tag may name its value in several vocabularies at once (property and itemprop)
+            names = {
+                n.strip().lower()
+                for n in (tag.get(a) for a in ("name", "property", "itemprop"))
+                if isinstance(n, str)
+            }
+            for name in names:
+                self.values.setdefault(name, []).append(normalise(content))
 
     def all(self, *names: str) -> list[str]:
         return [v for n in names for v in self.values.get(n.lower(), [])]
@@ -105,16 +112,22 @@ def page_layer(soup: BeautifulSoup, meta: _MetaTags) -> Metadata:
         description=meta.first("description"),
         url=absolute_url(canonical.get("href") if canonical else None),
     )
-    layer.set_date(meta.first("parsely-pub-date", "sailthru.date", "date", "pubdate"), "HTML meta")
+    layer.set_date(
+        meta.first(
+            "parsely-pub-date", "sailthru.date", "date", "pubdate", "datepublished", "article:published"
+        ),
+        "HTML meta",
+    )
     return layer
 
 
 def opengraph_layer(meta: _MetaTags) -> Metadata:
     layer = Metadata(label="OpenGraph tags")
     authors, et_al = _authors(meta.all("article:author"))
+    site = meta.first("og:site_name")
     layer.update(
-        title=meta.first("og:title"),
-        journal=meta.first("og:site_name"),
+        title=without_site(meta.first("og:title"), site),
+        journal=site,
         url=absolute_url(meta.first("og:url")),
         description=meta.first("og:description"),
         authors=authors,
@@ -123,6 +136,18 @@ def opengraph_layer(meta: _MetaTags) -> Metadata:
     )
     layer.set_date(meta.first("article:published_time", "og:published_time"), "OpenGraph")
     return layer
+
+
+def without_site(title: str | None, site: str | None) -> str | None:
+    """'Article - Breitbart' -> 'Article', when the site's name stands at an end after a separator."""
+    if not title or not site:
+        return title
+    for separator in (" - ", " | ", " – ", " — ", " · ", " » ", ": "):
+        if title.endswith(separator + site):
+            return title[: -len(separator + site)].strip() or title
+        if title.startswith(site + separator):
+            return title[len(site + separator) :].strip() or title
+    return title
 
 
 def dublin_core_layer(meta: _MetaTags) -> Metadata:
