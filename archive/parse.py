@@ -50,7 +50,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 13: JATS abstracts titled in line, every abstract, references spaced and read once, e-locations.
 # 14: headings in capitals keep Roman numerals and letter-by-letter words; 15: JATS floats-group.
 # 16: news pages: microdata dates, og:title without the site, bylines without dates or degrees.
-PARSER_VERSION = 16
+# 17: web pages through lxml (paragraphs left open), a page's first <h1> as its title.
+PARSER_VERSION = 17
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand
@@ -250,7 +251,9 @@ def article_from_source(path: Path, source: Source) -> Article:
             front.get("excerpt_separator") if isinstance(front.get("excerpt_separator"), str) else None
         )
         document = html_from_markdown(body, separator)
-    soup = BeautifulSoup(document, "html.parser")
+    # Web pages through lxml, which closes what HTML leaves open (<p>a<p>b: two paragraphs;
+    # Python's html.parser nested each in the one before); Markdown's own HTML is well formed.
+    soup = BeautifulSoup(document, "lxml" if is_html else "html.parser")
     if (depth := nesting_depth(soup)) > MAX_DEPTH:
         raise ValueError(f"its HTML nests deeper than {MAX_DEPTH} levels ({depth:,} or more)")
     if is_html:

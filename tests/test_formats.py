@@ -523,6 +523,28 @@ def test_news_pages_as_publishers_write_them(tmp_path):
     assert names_and_et_al("Brenda Goodman, MA WebMD Health News") == (["Brenda Goodman"], False)
 
 
+def test_a_page_whose_paragraphs_are_left_open_keeps_every_one(tmp_path):
+    """HTML lets <p> and <li> close themselves; Distill's articles do, inside custom elements,
+    with their title in an <h1> outside the article and no <title>."""
+    page = tmp_path / "distill.html"
+    # Ever longer paragraphs: nested in each other, the text's densest holder was a late one
+    written = [
+        f"Paragraph {n} of the essay, with words enough to be text." + " More." * 20 * n for n in range(1, 7)
+    ]
+    paragraphs = "".join(f"\n<p>{text}" for text in written)
+    page.write_text(
+        f"<html><body><d-title><h1>Research Debt</h1></d-title><d-article>{paragraphs}"
+        "\n<h2>The Debt</h2>\n<p>Research can also have debt.\n<ul><li>Poor exposition<li>Undigested ideas</ul>"
+        "\n<p>The last paragraph.</d-article></body></html>",
+        encoding="utf-8",
+    )
+    article = parse_file(page)
+    assert article.title == "Research Debt"
+    texts = [p.text for p in article.passages]
+    assert texts[:6] == written
+    assert texts[-1] == "The last paragraph." and "Research can also have debt." in texts
+
+
 def test_jats_article():
     article = parsed("jats-article.xml")
     no_leaked_markup(article)

@@ -340,11 +340,13 @@ def language_tag(value) -> str | None:
 
 def page_title(soup: BeautifulSoup) -> str | None:
     """The <title> without the site's name beside it ("Article | Site", "Site - Article"): the
-    longest of the parts a separator makes."""
+    part the page's heading repeats, else the longest of the parts a separator makes; without a
+    <title>, the page's first <h1>."""
     # The page's own <title>: not one of an inline SVG picture ("rnn" titled a Distill article)
     element = next((t for t in soup.find_all("title") if t.find_parent("svg") is None), None)
-    if element is None:
-        return None
+    if element is None:  # a page without a <title>: its first heading, wherever it stands
+        heading = soup.find("h1")
+        return normalise(heading.get_text(" ")) or None if heading else None
     title = normalise(element.get_text())
     parts = [p for p in re.split(r"\s+[|–—·»]\s+|\s+-\s+", title) if p]
     if len(parts) > 1 and (heading := soup.find("h1")):  # "Mozilla - Wikipedia": the part the page heads
