@@ -62,6 +62,12 @@ MAX_REPEAT_WORDS = 400
 MIN_PIECE_WORDS = 3  # of each part between the ellipses of a trimmed quote
 
 
+# A paragraph repeated word for word (not inside a longer one) is dropped only when this long: a
+# duplicated paragraph of a broken export. Short ones repeat on purpose: a weekly event under
+# each date, "The output should look like this:" before each example, a table's repeated row.
+MIN_DUPLICATE_WORDS = 25
+
+
 MAX_REPEAT_LOOKS = 50  # occurrences of one piece examined (bounds the cost on repetitive files)
 
 
@@ -102,7 +108,8 @@ def _repeated(
     joined: str, piece: str, own: int, words: list[str], starts: list[int], repeats: set[int]
 ) -> bool:
     """True when `piece` stands, on word boundaries, in another paragraph that is longer than
-    paragraph `own` (or as long and earlier) and not itself a repeat."""
+    paragraph `own` (or as long, earlier, and `own` is a long paragraph: MIN_DUPLICATE_WORDS) and
+    not itself a repeat."""
     position, seen = joined.find(piece), 0
     while position != -1 and seen < MAX_REPEAT_LOOKS:
         seen += 1
@@ -113,7 +120,9 @@ def _repeated(
         owner = bisect.bisect_right(starts, position) - 1
         if bounded and owner != own and owner not in repeats:
             longer = len(words[owner]) > len(words[own]) or (
-                len(words[owner]) == len(words[own]) and owner < own
+                len(words[owner]) == len(words[own])
+                and owner < own
+                and words[own].count(" ") + 1 >= MIN_DUPLICATE_WORDS
             )
             if longer:
                 return True

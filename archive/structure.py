@@ -177,11 +177,11 @@ class Walker:
 
     def take_text(self, block: Block, following: str | None) -> None:
         text = block.text
-        if self.pending and self.continues(text, following):
+        if self.pending and not block.listed and self.continues(text, following):
             self.join(block)
         elif is_all_caps(text) and len(text) <= MAX_HEADING_CHARS:
             self.take_caps_line(text)
-        elif not self.structured and looks_like_heading(text, following):
+        elif not self.structured and not block.listed and looks_like_heading(text, following):
             self.start_section(text, None)
         else:
             entry = split_chronology_entry(text) if self.in_chronology else None

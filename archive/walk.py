@@ -88,6 +88,7 @@ class Block:
     calls: tuple[str, ...] = ()
     emphasised: bool = False
     pages: tuple[int | None, int | None] | None = None  # printed pages, when the format knows them (PDF)
+    listed: bool = False  # an item of a list (never a heading, however short)
 
 
 @dataclass
@@ -383,7 +384,9 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
         block = _image(tag, [tag]) if holds(tag, IMAGE) else make_block("p", [tag])
         # WordPress and most CMSs mark captions by class: wp-caption-text, image-caption, credit.
         named_caption = bool(_tokens(tag) & CAPTION_TOKENS)
-        blocks.append(replace(block, emphasised=True) if named_caption and block.tag == "p" else block)
+        if block.tag == "p" and (named_caption or tag.name == "li"):
+            block = replace(block, emphasised=block.emphasised or named_caption, listed=tag.name == "li")
+        blocks.append(block)
     elif tag.name == "tr":
         cells = [make_block("p", [cell]) for cell in tag.find_all(["td", "th"])]
         if any(cell.text for cell in cells):  # a table row reads as its cells, never as a heading
@@ -396,7 +399,10 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
                 )
             )
     else:
+        start = len(blocks)
         _walk(tag, blocks)
+        if tag.name == "li":  # an item holding a list: its own words are an item too
+            blocks[start:] = [replace(b, listed=True) if b.tag == "p" else b for b in blocks[start:]]
 
 
 def _flush(nodes: list, blocks: list[Block]) -> None:

@@ -545,6 +545,28 @@ def test_a_page_whose_paragraphs_are_left_open_keeps_every_one(tmp_path):
     assert texts[-1] == "The last paragraph." and "Research can also have debt." in texts
 
 
+def test_list_items_are_never_headings_or_joined_and_may_repeat(tmp_path):
+    """A post without headings listing events: each item is a passage of its own (not a guessed
+    heading, not joined to the next), and a weekly event named alike under two dates is kept
+    twice (a short repeat is on purpose; only long duplicates are dropped)."""
+    path = tmp_path / "events.md"
+    path.write_text(
+        "---\ntitle: Events\n---\n\nUpcoming events this week.\n\n"
+        "* 2025-05-01 | Virtual | Rust Barcelona\n    * [**Weekly coding session of the Barcelona group**](https://example.org/a)\n"
+        "* 2025-05-08 | Virtual | Rust Barcelona\n    * [**Weekly coding session of the Barcelona group**](https://example.org/b)\n"
+        "* 2025-05-15 | Berlin | Rust Berlin\n    * [**Rust and Tell**](https://example.org/c)\n",
+        encoding="utf-8",
+    )
+    article = parse_file(path)
+    assert not article.sections and not article.dropped
+    assert [p.text for p in article.passages] == [
+        "Upcoming events this week.",
+        "2025-05-01 | Virtual | Rust Barcelona", "Weekly coding session of the Barcelona group",
+        "2025-05-08 | Virtual | Rust Barcelona", "Weekly coding session of the Barcelona group",
+        "2025-05-15 | Berlin | Rust Berlin", "Rust and Tell",
+    ]  # fmt: skip
+
+
 def test_jats_article():
     article = parsed("jats-article.xml")
     no_leaked_markup(article)
