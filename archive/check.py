@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .frontmatter import split_front_matter
 from .isolation import Budget, Pool, run_isolated
 from .models import PASSAGE_KINDS, Article, ParseError, renamed_article, slug
-from .parse import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, is_bundle_index, parse_file, warm_parser
+from .parse import (
+    ARTICLE_SUFFIXES,
+    MARKDOWN_SUFFIXES,
+    SIDECAR_SUFFIX,
+    is_bundle_index,
+    parse_file,
+    warm_parser,
+)
 from .synonyms import SYNONYMS_FILE
 
 EXPECTED_FIELDS = ("authors", "journal", "volume", "issue", "date", "first_page", "last_page")
@@ -98,8 +107,31 @@ def add_file(scan: CorpusScan, entry: os.DirEntry, root: Path, at_root: bool) ->
         scan.ignored.append((path, f"not an article type ({', '.join(sorted(ARTICLE_SUFFIXES))})"))
     elif reason := why_not_read(entry, root):
         scan.skipped.append((path, reason))
+    elif is_empty_list_page(path):
+        scan.skipped.append((path, "a Hugo list page (_index) with no text of its own"))
     else:
         scan.files.append(path)
+
+
+LIST_PAGE_BYTES = 64 * 1024  # an _index file with front matter only is far smaller
+NOT_TEXT = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)  # a list page's own code
+
+
+def is_empty_list_page(path: Path) -> bool:
+    """A Hugo section's _index.md holding front matter and nothing else: the site's list of its
+    posts, not an article (every Hugo site has them; reported as failures, they made every check
+    and reindex of one exit with status 1)."""
+    if not path.name.lower().startswith("_index.") or path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        return False
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(LIST_PAGE_BYTES + 1)
+    except OSError:
+        return False  # read, and reported, like any file
+    if len(data) > LIST_PAGE_BYTES:
+        return False
+    _, body, _ = split_front_matter(data.decode("utf-8", errors="replace"))
+    return not NOT_TEXT.sub("", body).strip()
 
 
 def why_not_read(entry: os.DirEntry, root: Path) -> str | None:
