@@ -103,6 +103,21 @@ def test_facet_links_are_the_links_url_for_builds(client, query):
             assert facet_url(name, value) == url_for("search.results", **args)
 
 
+@pytest.mark.parametrize("query", ["", "Russia", "x/y é & z+1 'q' \"w\" ?#%", "中俄 关系", "a  b\tc"])
+@pytest.mark.parametrize("article_id", ["cc-2019-09-china-russia", "ja-2023-gc", "article-1a2b3c4d"])
+def test_article_links_are_the_links_url_for_builds(client, query, article_id):
+    """Built from one url_for a request, an article's address (relative and absolute, with the
+    search's words or not) is the one url_for builds."""
+    from flask import url_for
+
+    from archive.web.helpers import article_address
+
+    with client.application.test_request_context("/search?q=x", base_url="https://archive.example.org/sub"):
+        for external in (False, True):
+            expected = url_for("reader.article", article_id=article_id, q=query or None, _external=external)
+            assert article_address(article_id, query, external=external) == expected
+
+
 def test_facet_links_are_built_for_each_request_and_any_argument_name(client):
     """The encoded arguments belong to one request, even when an app context outlives it, and
     names url_for reserves (_anchor, _external, endpoint) are kept as plain arguments."""

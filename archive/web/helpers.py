@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, quote_plus
 
 from flask import Flask, current_app, g, request, url_for
 
@@ -60,9 +60,38 @@ def search_link() -> tuple[str, dict[str, list[str]], dict[str, str]]:
     return memo["archive.search_link"]
 
 
+QUERY_SAFE = "!$'()*,/:;?@"  # what Werkzeug's url_for leaves unquoted in a query
+
+
 def query_string(name: str, values: list[str]) -> str:
-    """`name=value&name=value…` encoded as url_for encodes a query (Werkzeug's safe characters)."""
-    return urlencode([(name, value) for value in values], safe="!$'()*,/:;?@")
+    """`name=value&name=value…` encoded as url_for encodes a query (urlencode's quoting, without
+    its checks on each pair: a results page encodes about seventy of these)."""
+    key = quote_plus(name, safe=QUERY_SAFE)
+    return "&".join(f"{key}={quote_plus(value, safe=QUERY_SAFE)}" for value in values)
+
+
+ARTICLE_PLACEHOLDER = "archive-article-id"  # stands for the id in an address built once a request
+
+
+def article_address(article_id: str, query: str = "", external: bool = False) -> str:
+    """The reader's address of an article (with the search's words to mark), as url_for builds it,
+    from one url_for a request: a results page links to its articles some forty times. An id is a
+    slug, so it stands in the path as it is (quoted all the same)."""
+    environ = request.environ  # the request's own, as in search_link
+    key = ("archive.article_address", article_id, query, external)
+    found = environ.get(key)
+    if found is None:
+        base_key = ("archive.article_base", external)
+        base = environ.get(base_key)
+        if base is None:
+            base = environ[base_key] = url_for(
+                "reader.article", article_id=ARTICLE_PLACEHOLDER, _external=external
+            )
+        found = base.replace(ARTICLE_PLACEHOLDER, quote(article_id, safe=""))
+        if query:
+            found = f"{found}?{query_string('q', [query])}"
+        environ[key] = found
+    return found
 
 
 STYLE_LABELS = {"chicago": ("Chicago note", "Chicago bibliography"), "apa": ("APA in-text", "APA reference"),
@@ -136,7 +165,7 @@ def article_coins(article) -> str:
     """The article's COinS (for Zotero), kept by the app for the record as it is (every field
     COinS reads is part of an Article's hash): a results page shows about ten, each encoding a
     whole record."""
-    url = url_for("reader.article", article_id=article.id, _external=True)
+    url = article_address(article.id, external=True)
     key = (article, url)
     made = current_app.extensions[COINS].get(key)
     if made is None:

@@ -24,7 +24,7 @@ from ..models import Article
 from ..search import FACETS, MAX_PAGE_SIZE, Request, SearchResults, search
 from ..styles import StyleNotFound
 from .cache import cached
-from .helpers import corpus_path, int_arg
+from .helpers import article_address, corpus_path, int_arg
 from .store import get_handle
 
 bp = Blueprint("search", __name__)
@@ -137,13 +137,9 @@ def passage_link(hit) -> str:
 
 
 def article_url(article_id: str, query: str = "") -> str:
-    """The article's address (with the search's words to mark), kept with the request: each hit
-    links to it three times, and an article's hits alike (see search_link)."""
-    articles = request.environ.setdefault("archive.article_urls", {})
-    key = (article_id, query)
-    if key not in articles:
-        articles[key] = url_for("reader.article", article_id=article_id, q=query or None)
-    return articles[key]
+    """The article's address (with the search's words to mark): each hit links to it three
+    times, and an article's hits alike (see helpers.article_address)."""
+    return article_address(article_id, query)
 
 
 def shown_hits(found):
