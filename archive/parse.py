@@ -52,7 +52,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 16: news pages: microdata dates, og:title without the site, bylines without dates or degrees.
 # 17: web pages through lxml (paragraphs left open), a page's first <h1> as its title.
 # 18: list items never headings nor joined; short paragraphs may repeat.
-PARSER_VERSION = 18
+# 19: BMC article numbers written as one page.
+PARSER_VERSION = 19
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

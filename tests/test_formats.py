@@ -675,6 +675,22 @@ def test_jats_of_an_online_journal(tmp_path):
     ]
 
 
+def test_an_article_number_written_as_its_one_page_is_no_page(tmp_path):
+    """BMC writes its article numbers as <fpage>174</fpage><lpage>174</lpage>: on an article of
+    forty paragraphs that is no page (every passage was cited 'p. 174'); on a one-page note it is."""
+    for paragraphs, pages in ((40, (None, None, "174")), (3, (174, 174, None))):
+        body = "".join(f"<p>Paragraph {n} of the article.</p>" for n in range(paragraphs))
+        path = tmp_path / f"bmc-{paragraphs}.xml"
+        path.write_text(
+            "<article><front><article-meta><title-group><article-title>T</article-title></title-group>"
+            f"<volume>11</volume><fpage>174</fpage><lpage>174</lpage></article-meta></front><body>{body}</body></article>",
+            encoding="utf-8",
+        )
+        article = parse_file(path)
+        assert (article.first_page, article.last_page, article.csl_extra.get("page")) == pages
+        assert {p.page_start for p in article.passages} == {pages[0]}
+
+
 def test_xml_that_is_not_jats_is_refused_by_name(tmp_path):
     from archive.models import ParseError
 

@@ -89,6 +89,9 @@ def article_metadata(article: Tag, meta: Tag) -> Metadata:
     )
     if date := publication_date(meta):
         found.update(date=date)
+    if is_article_number(article, found):  # BioMed Central's: the number, not a page
+        found.extra["page"] = str(found.first_page)
+        found.first_page = found.last_page = None
     extra = {
         # An online journal's article number stands for its pages (e0046493, 174)
         "page": None if found.first_page else _text(meta.find("elocation-id", recursive=False)),
@@ -100,6 +103,19 @@ def article_metadata(article: Tag, meta: Tag) -> Metadata:
     }
     found.extra.update({k: v for k, v in extra.items() if v})
     return found
+
+
+ONE_PAGE_PARAGRAPHS = 30  # more paragraphs than one printed page holds
+
+
+def is_article_number(article: Tag, found: Metadata) -> bool:
+    """fpage = lpage on an article far longer than a page: an online journal's article number
+    written as its page (BMC's <fpage>174</fpage><lpage>174</lpage>), which cited every passage
+    as 'p. 174'."""
+    if found.first_page is None or found.first_page != found.last_page:
+        return False
+    body = article.find("body")
+    return body is not None and len(body.find_all("p", limit=ONE_PAGE_PARAGRAPHS)) >= ONE_PAGE_PARAGRAPHS
 
 
 def contributor(contrib: Tag) -> Author | None:
