@@ -98,8 +98,14 @@ def is_all_caps(text: str) -> bool:
     if not text.isupper():  # str.isupper is fast and checks the rest
         return False
     letters = sum(1 for c in text if c.isalpha())
+    # str.isupper() holds for Chinese text with one capital word in it ("转向 AI？"): every letter
+    # must be a capital, none a letter without case
+    capitals = sum(1 for c in text if c.isupper())
     others = sum(1 for c in text if not c.isalpha() and not c.isspace())
-    return letters > others and re.search(r"[^\W\d_]{3}", text) is not None
+    stripped = text.strip()
+    if stripped.startswith("(") and stripped.endswith(")"):  # "(TIFF)", a file's kind: no heading
+        return False
+    return capitals == letters and letters > others and re.search(r"[^\W\d_]{3}", text) is not None
 
 
 # Markup authors write into a name field: [Jane Doe](https://…), <a href="…">Jane Doe</a>

@@ -53,7 +53,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 17: web pages through lxml (paragraphs left open), a page's first <h1> as its title.
 # 18: list items never headings nor joined; short paragraphs may repeat.
 # 19: BMC article numbers written as one page.
-PARSER_VERSION = 19
+# 20: a line in capitals has only capitals (not Chinese with one capital word), not in brackets.
+PARSER_VERSION = 20
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

@@ -112,3 +112,35 @@ def test_a_heading_without_text_of_its_own_is_kept_as_a_path(tmp_path):
     path.write_text("# Title\n\n## Part one\n\n### Chapter A\n\nText of chapter A.\n", encoding="utf-8")
     parsed = parse_file(Path(path))
     assert [(p.section, p.text) for p in parsed.passages] == [("Part one › Chapter A", "Text of chapter A.")]
+
+
+@pytest.mark.parametrize(
+    ("line", "caps"),
+    [
+        ("CHRONOLOGY OF EVENTS", True),
+        ("ÉTAT ET SOCIÉTÉ", True),
+        ("前端程序员怎么转向 AI？", False),  # no case in Chinese: one capital word is not a shout
+        ("BIOS 和 ROM 的 64KB", False),
+        ("(TIFF)", False),  # a supplementary file's kind
+    ],
+)
+def test_a_line_in_capitals(line, caps):
+    from archive.names import is_all_caps
+
+    assert is_all_caps(line) is caps
+
+
+def test_chinese_paragraphs_with_a_capital_word_stay_paragraphs_as_written(tmp_path):
+    from archive.parse import parse_file
+
+    path = tmp_path / "weekly.md"
+    path.write_text(
+        "# 周刊\n\n## 文章\n\n第一段文字在这里，很长的一段话。\n\n前端程序员怎么转向 AI？\n\n"
+        "BIOS 和 ROM 的容量是 64KB。\n",
+        encoding="utf-8",
+    )
+    article = parse_file(path)
+    assert [s.title for s in article.sections] == ["文章"]
+    assert [p.text for p in article.passages] == [
+        "第一段文字在这里，很长的一段话。", "前端程序员怎么转向 AI？", "BIOS 和 ROM 的容量是 64KB。",
+    ]  # fmt: skip
