@@ -4,7 +4,7 @@ cased as English is wrong) and so do the page's lang attribute and its citation_
 
 Two clues, each cheap and sure enough to act on: the script of the letters (Han without kana is
 Chinese, kana Japanese, Hangul Korean, and so on), and for Latin script the share of the most
-common function words of each of eight languages. When neither clue is clear, None: the caller
+common function words of each of ten languages. When neither clue is clear, None: the caller
 keeps its default."""
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ SCRIPTS = {
     "ARMENIAN": ("\u0530-\u058f", "hy"),
 }
 LETTERS = {script: re.compile(f"[{ranges}]") for script, (ranges, _) in SCRIPTS.items()}
+# Chinese, Japanese and Korean write a syllable or a word in one character, where Latin script
+# spells it in about four letters: counted alike, one English word outweighed five Chinese ones
+IDEOGRAPHIC = ("CJK", "KANA", "HANGUL")
+LETTERS_PER_CHARACTER = 3
 UKRAINIAN_LETTERS = re.compile("[іїєґІЇЄҐ]")  # Cyrillic letters Russian does not use
 FUNCTION_WORDS = {
     "en": "the and of to is that with for this are was be it on not by from have which",
@@ -47,11 +51,14 @@ FUNCTION_WORDS = {
     "it": "il di che è per non del della con sono gli le un una nel alla anche più come",
     "nl": "de het een en van is dat op te niet met voor zijn die ook als bij aan er",
     "pl": "i w na z się nie do że to jest jak o od po przez dla czy tak ale",
+    "id": "yang dan di ke dari ini itu dengan untuk pada adalah dalam tidak akan oleh sebagai juga",
+    "tr": "ve bir bu da de için ile olarak çok daha gibi olan kadar sonra ama değil",
 }
 # Only the words one language has alone ("de" and "la" are in several): each counts for one
 _SHARED = Counter(word for words in FUNCTION_WORDS.values() for word in set(words.split()))
+# Words of one letter are left out too: "a", "e", "o" are a formula's variables as often
 WORDS = {
-    language: frozenset(word for word in words.split() if _SHARED[word] == 1)
+    language: frozenset(word for word in words.split() if _SHARED[word] == 1 and len(word) > 1)
     for language, words in FUNCTION_WORDS.items()
 }
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -61,6 +68,8 @@ def detect_language(text: str) -> str | None:
     """The text's language as a BCP 47 primary tag ('ja', 'es'), or None when unclear."""
     sample = text[:SAMPLE_CHARS]
     scripts = _script_counts(sample)
+    for script in IDEOGRAPHIC:  # a character is a syllable or a word: weigh it like a word's letters
+        scripts[script] *= LETTERS_PER_CHARACTER
     letters = sum(scripts.values())
     if letters < MIN_LETTERS:
         return None

@@ -22,12 +22,25 @@ SAMPLES = {
     "ru": "Комитет заявил, что договор был подписан в 1992 году и не будет продлен правительством. Это проверка определения языка.",
     "uk": "Комітет заявив, що договір було підписано в 1992 році і його не буде продовжено урядом. Це перевірка визначення мови.",
     "ar": "قالت اللجنة إن المعاهدة وقعت في عام 1992 وإنها لن تجدد من قبل الحكومة. هذا اختبار للكشف عن اللغة في النص.",
+    "id": "Komite mengatakan bahwa perjanjian itu ditandatangani pada tahun 1992 dan tidak akan diperbarui oleh pemerintah yang baru.",
+    "tr": "Komite, antlaşmanın 1992 yılında imzalandığını ve hükümet tarafından yenilenmeyeceğini söyledi, ama bu çok daha sonra oldu.",
 }  # fmt: skip
 
 
 @pytest.mark.parametrize(("language", "text"), SAMPLES.items())
 def test_the_language_of_a_paragraph(language, text):
     assert detect_language(text) == language
+
+
+def test_chinese_among_english_words_and_japanese_among_formulas():
+    """A character is weighed like a word's letters, and one-letter words (a, e, o: variables)
+    vote for no language."""
+    notes = (
+        "MMNote 开发笔记：使用 React Native 和 TypeScript 编写，数据保存在 SQLite 中，同步用 WebDAV 协议。"
+    )
+    assert detect_language(notes) == "zh"
+    formulas = "誤差伝播の式は a = b + e であり、o と e の積を考える。ここで a と o は定数である。"
+    assert detect_language(formulas) == "ja"
 
 
 def test_chinese_with_english_names_in_it_is_chinese():
