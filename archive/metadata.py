@@ -286,7 +286,7 @@ def metadata_from_front_matter(data: dict, source: str = "front matter") -> Meta
         meta.update(first_page=_int(first), last_page=_int(last or first))
         if meta.first_page is None:  # "A4", "e1234": a page CSL cites as written
             meta.extra["page"] = pages[:MAX_SHORT_FIELD]
-    stated = _text(value("date", "published", "pubdate", "issued", "date_published"))
+    stated = _text(stated_date(value("date", "published", "pubdate", "issued", "date_published")))
     meta.set_date(stated or permalink_date(value("path", "permalink", "url", "aliases")), source)
     if accessed := _text(value("accessed", "access-date", "access_date", "retrieved")):
         meta.update(accessed=parse_issue_date(accessed))
@@ -370,6 +370,14 @@ def absolute_url(value: str | None) -> str | None:
 
 
 SCALARS = (str, int, float, Date)
+
+
+def stated_date(value):
+    """A date as front matter states it; MkDocs' blog writes a mapping ({created: 2026-02-18,
+    updated: …}): its creation (publication) date."""
+    if isinstance(value, dict):
+        return next((value[key] for key in ("created", "published", "date") if value.get(key)), None)
+    return value
 
 
 def _text(value) -> str | None:

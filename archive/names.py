@@ -209,6 +209,9 @@ def names_and_et_al(text: str) -> tuple[list[str], bool]:
     """The people named in an author line, and whether the line says it is cut short."""
     names = [TRAILING_NUMBERS.sub("", CREDENTIAL.sub("", BY.sub("", n))) for n in split_names(text)]
     names = [name for name in names if name.strip()]
+    if len(names) > 1 and is_institution(names[0]) and all(len(n.split()) == 1 for n in names[1:]):
+        # "Center for Regulation, Policy and Governance": one institution, its name a list
+        return [BY.sub("", " ".join(text.split())).strip(" ,;")], False
     truncated = any(not_a_name(n) == "et al" for n in names)
     # "Jane Doe, Senior Fellow, Brookings Institution": after a person, a job or an institution
     # is what they are, not another author; and so is everything after it.

@@ -55,7 +55,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 19: BMC article numbers written as one page.
 # 20: a line in capitals has only capitals (not Chinese with one capital word), not in brackets.
 # 21: languages: characters weighed as words, no one-letter function words, Indonesian, Turkish.
-PARSER_VERSION = 21
+# 22: institutions named as lists, JATS language tags, MkDocs blog dates.
+PARSER_VERSION = 22
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

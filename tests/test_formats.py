@@ -643,7 +643,7 @@ def test_jats_as_journals_write_it(tmp_path):
 
 
 ONLINE_JOURNAL = """<?xml version="1.0"?>
-<article><front><article-meta><title-group><article-title>Complexity</article-title></title-group>
+<article xml:lang="EN"><front><article-meta><title-group><article-title>Complexity</article-title></title-group>
 <volume>2</volume><issue>2</issue><elocation-id>e217</elocation-id>
 <abstract><p>What the article finds.</p></abstract>
 <abstract abstract-type="summary"><title>Author Summary</title><p>Mosquito-borne disease, told simply.</p></abstract>
@@ -665,6 +665,7 @@ def test_jats_of_an_online_journal(tmp_path):
     path.write_text(ONLINE_JOURNAL, encoding="utf-8")
     article = parse_file(path)
     assert article.first_page is None and article.csl_extra["page"] == "e217"
+    assert article.language == "en"  # xml:lang="EN", as a language tag
     assert [(p.kind, p.section, p.text) for p in article.passages] == [
         ("lead", None, "What the article finds."),
         ("paragraph", None, "Author Summary. Mosquito-borne disease, told simply."),

@@ -132,3 +132,25 @@ def test_a_heading_in_capitals_keeps_numerals_and_letter_by_letter_words(line, h
     from archive.names import smart_title
 
     assert smart_title(line) == heading
+
+
+def test_an_institution_whose_name_is_a_list_is_one_author():
+    """'Center for Regulation, Policy and Governance' is one institution, not 'Center for
+    Regulation' and two more; an institution beside a person stays two authors."""
+    assert names_and_et_al("Center for Regulation, Policy and Governance") == (
+        ["Center for Regulation, Policy and Governance"],
+        False,
+    )
+    assert names_and_et_al("Center for Strategic Studies and Jane Doe")[0] == [
+        "Center for Strategic Studies",
+        "Jane Doe",
+    ]
+    front = {"title": "T", "author": "Office of Policy, Planning and Research"}
+    (author,) = metadata_from_front_matter(front).authors
+    assert (author.name, author.literal) == ("Office of Policy, Planning and Research", True)
+
+
+def test_a_date_stated_as_mkdocs_blog_states_it():
+    """MkDocs' blog plugin writes `date: {created: …, updated: …}`: the creation date."""
+    front = {"title": "T", "date": {"created": "2026-02-18", "updated": "2026-03-01"}}
+    assert metadata_from_front_matter(front).date == "2026-02-18"

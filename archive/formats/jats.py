@@ -18,6 +18,7 @@ from ..metadata import Metadata, clean_doi
 from ..models import Author
 from ..names import author_from_name
 from ..walk import normalise
+from .html import language_tag
 
 INLINE = {"italic": "em", "bold": "strong", "sup": "sup", "sub": "sub", "sc": None, "monospace": None}
 MAX_SECTION_DEPTH = 5  # h2 … h6
@@ -84,7 +85,7 @@ def article_metadata(article: Tag, meta: Tag) -> Metadata:
         first_page=_page(_text(meta.find("fpage", recursive=False))),
         last_page=_page(_text(meta.find("lpage", recursive=False))),
         doi=clean_doi(_text(meta.find("article-id", attrs={"pub-id-type": "doi"}))),
-        language=article.get("xml:lang") or article.get("lang"),
+        language=language_tag(article.get("xml:lang") or article.get("lang")),  # "EN" -> "en"
         type="article-journal",
     )
     if date := publication_date(meta):
