@@ -81,6 +81,20 @@ def ends_mid_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] not in TERMINAL
 
 
+# A table of contents' entry: leader dots (or ellipses) running to a page number
+CONTENTS_LEADER = re.compile(
+    r"(?:\.\s?){5,}\s*[\divxlc]+\b|…{2,}\s*[\divxlc]+\b|(?:\s\.){5,}\s*[\divxlc]+\b", re.I
+)
+CONTENTS_ENTRY_CHARS = 160  # an entry's words and leaders, at most
+
+
+def is_contents_line(text: str) -> bool:
+    """A line (or lines run together) of a table of contents: made of entries, each ending in
+    leader dots and a page number."""
+    leaders = len(CONTENTS_LEADER.findall(text))
+    return bool(leaders) and len(text) <= CONTENTS_ENTRY_CHARS * leaders
+
+
 def looks_like_heading(text: str, following: str | None) -> bool:
     """A plain short line with no closing punctuation, followed by text that starts a sentence."""
     return (
@@ -114,6 +128,7 @@ class Walker:
         self.breaks = 0
         self.started = False
         self.rules: list[int] = []  # number of drafts before each horizontal rule
+        self.contents = 0  # lines of a table of contents, left out
 
     @property
     def section(self) -> Heading | None:
@@ -177,6 +192,9 @@ class Walker:
 
     def take_text(self, block: Block, following: str | None) -> None:
         text = block.text
+        if is_contents_line(text):  # "Background ........ 1": the report's contents, not its text
+            self.contents += 1
+            return
         if self.pending and not block.listed and self.continues(text, following):
             self.join(block)
         elif is_all_caps(text) and len(text) <= MAX_HEADING_CHARS:
@@ -354,6 +372,10 @@ def build_passages(
     walker.run()
     metadata = merge_metadata(walker, layers)
     drafts, dropped = without_repeats(walker.drafts)
+    if walker.contents:
+        dropped.append(
+            f"a table of contents ({walker.contents} lines with leader dots and pages) is not text"
+        )
     mark_back_matter(drafts, walker.headings, walker.rules)
     first_text = next((d for d in drafts if d.kind == "paragraph"), None)
     if first_text and first_text.section is None and walker.headings:

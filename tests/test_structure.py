@@ -144,3 +144,20 @@ def test_chinese_paragraphs_with_a_capital_word_stay_paragraphs_as_written(tmp_p
     assert [p.text for p in article.passages] == [
         "第一段文字在这里，很长的一段话。", "前端程序员怎么转向 AI？", "BIOS 和 ROM 的容量是 64KB。",
     ]  # fmt: skip
+
+
+def test_a_table_of_contents_is_not_text(tmp_path):
+    """A report's contents (leader dots to page numbers) are left out, and check says so; a
+    sentence with an ellipsis and a number is text."""
+    from archive.parse import parse_file
+
+    path = tmp_path / "report.md"
+    path.write_text(
+        "# Report\n\n## Contents\n\nBackground ........................ 1\n\n"
+        "Methods . . . . . . . . . . 3\n\nLatar Belakang ……… 5\n\n## Background\n\n"
+        "The ministry said... and then 4 more came.\n",
+        encoding="utf-8",
+    )
+    article = parse_file(path)
+    assert [p.text for p in article.passages] == ["The ministry said... and then 4 more came."]
+    assert any("table of contents (3 lines" in why for why in article.dropped)
