@@ -79,14 +79,40 @@ def scan_corpus(corpus: Path) -> CorpusScan:
                 scan.skipped.append(
                     (Path(entry.path), "a link to a folder; links to folders are not followed")
                 )
+        names = {entry.name for entry in entries}
+        for entry in subfolders:
+            if (asset := assets_of(entry.name, names)) and not entry.is_symlink():
+                scan.skipped.append((Path(entry.path), f"the figures and scripts of {asset}, not articles"))
         folders.extend(
-            Path(e.path) for e in reversed(subfolders) if not e.name.startswith(".") and not e.is_symlink()
+            Path(e.path)
+            for e in reversed(subfolders)
+            if not e.name.startswith(".") and not e.is_symlink() and not assets_of(e.name, names)
         )
         for entry in entries:
             if not is_folder(entry):
                 add_file(scan, entry, root, folder == root)
     scan.files.sort()
     return scan
+
+
+# Quarto, R Markdown and Pandoc write a page's figures and scripts beside it, in NAME_files/
+ASSET_SOURCES = (".html", ".htm", ".qmd", ".rmd", ".md", ".ipynb")
+
+
+def assets_of(folder: str, names: set[str]) -> str | None:
+    """The document whose assets a folder holds (paper_files/ beside paper.html or paper.qmd),
+    else None: its figure PDFs and HTML widgets were read as articles titled '2010'."""
+    if not folder.endswith("_files"):
+        return None
+    stem = folder[: -len("_files")]
+    return next(
+        (
+            stem + suffix
+            for suffix in ASSET_SOURCES
+            if stem + suffix in names or stem + suffix.upper() in names
+        ),
+        None,
+    )
 
 
 def is_folder(entry: os.DirEntry) -> bool:

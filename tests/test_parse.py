@@ -496,6 +496,19 @@ def test_a_hugo_list_page_without_text_is_skipped_not_failed(tmp_path, runner):
     assert f"skipped {tmp_path / 'posts' / '_index.fr.md'}" in result.output
 
 
+def test_a_pages_figures_folder_is_not_read_for_articles(tmp_path, runner):
+    """Quarto writes paper.html's figures and scripts in paper_files/; a folder so named without
+    its page beside it is an ordinary folder."""
+    (tmp_path / "paper.html").write_text("<html><body><p>The paper's text, long enough.</p></body></html>")
+    (tmp_path / "paper_files" / "figure-html").mkdir(parents=True)
+    (tmp_path / "paper_files" / "figure-html" / "cell-2.html").write_text("<p>2010</p>")
+    (tmp_path / "old_files").mkdir()
+    (tmp_path / "old_files" / "note.md").write_text("# Note\n\nAn archived note of ours.\n")
+    result = runner.invoke(cli, ["check", str(tmp_path)])
+    assert "2 files, 2 parsed, 0 failed" in result.output, result.output
+    assert f"skipped {tmp_path / 'paper_files'}: the figures and scripts of paper.html" in result.output
+
+
 def test_ids_told_apart_stay_as_they_were_when_reindexed(tmp_path):
     corpus = tmp_path / "corpus"
     for name in ("en/post/index.md", "ja/post/index.md"):
