@@ -567,6 +567,26 @@ def test_list_items_are_never_headings_or_joined_and_may_repeat(tmp_path):
     ]  # fmt: skip
 
 
+def test_mkdocs_admonitions_and_tabs_are_text(tmp_path):
+    """MkDocs Material's admonitions and content tabs: their bodies (indented four spaces) are
+    text, not indented code; a title leads its body's first line; code inside stays code."""
+    path = tmp_path / "cards.md"
+    path.write_text(
+        '---\ntitle: Social cards\n---\n\nIntro.\n\n!!! example "Custom layout"\n\n'
+        "    Copy the default layout.\n\n    ``` sh\n    $ mkdir layouts\n    ```\n\n"
+        '=== "Python"\n\n    Install it with pip.\n\n??? note\n    A collapsible note.\n\nAfter.\n',
+        encoding="utf-8",
+    )
+    assert [(p.kind, p.text) for p in parse_file(path).passages] == [
+        ("paragraph", "Intro."),
+        ("paragraph", "Custom layout: Copy the default layout."),
+        ("code", "$ mkdir layouts"),
+        ("paragraph", "Python: Install it with pip."),
+        ("paragraph", "A collapsible note."),
+        ("paragraph", "After."),
+    ]
+
+
 def test_jats_article():
     article = parsed("jats-article.xml")
     no_leaked_markup(article)
