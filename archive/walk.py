@@ -283,7 +283,8 @@ def take_notes(root: Tag) -> list[Block]:
             continue
         in_notes = target.find_parent(_is_note_container) is not None
         item = target if target.name == "li" else target.find_parent("li") or _note_element(target)
-        item = target if item is None and in_notes else item
+        # Quarto sets each note in the margin as <div id="fn1">, called by a doc-noteref link
+        item = target if item is None and (in_notes or _declared_call(link)) else item
         if item is None or item in link.parents:
             continue
         items[id(item)] = item
@@ -300,6 +301,11 @@ def take_notes(root: Tag) -> list[Block]:
         for backlink in item.find_all("a", href=True):
             if _is_backlink(backlink):
                 backlink.decompose()
+        # A note that prints its own mark first (Quarto: <p><sup>1</sup>&nbsp;The …): the label
+        # is the note's, not its text
+        first = item.find(string=lambda text: bool(text.strip()))
+        if first is not None and first.parent.name == "sup" and normalise(first) == labels[id(item)]:
+            first.parent.decompose()
         block = make_block("note", [item])
         if block.text:
             notes.append(Block("note", block.text, block.html, block.raw, label=labels[id(item)]))
@@ -309,6 +315,11 @@ def take_notes(root: Tag) -> list[Block]:
         if container is not None and not container.decomposed and not container.get_text(strip=True):
             container.decompose()
     return notes
+
+
+def _declared_call(link: Tag) -> bool:
+    """A link its page declares a note's call (role doc-noteref, class footnote-ref)."""
+    return link.get("role") == "doc-noteref" or "footnote-ref" in _tokens(link)
 
 
 def _calls_a_note(link: Tag, target: Tag) -> bool:

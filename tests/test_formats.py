@@ -587,6 +587,27 @@ def test_mkdocs_admonitions_and_tabs_are_text(tmp_path):
     ]
 
 
+def test_quarto_margin_notes_are_notes(tmp_path):
+    """Quarto sets each footnote in the margin as <div id="fn1"><p><sup>1</sup> …</p></div>,
+    called by a doc-noteref link: a note (without its own mark), not a numbered paragraph."""
+    page = tmp_path / "quarto.html"
+    page.write_text(
+        "<html><head><title>The End</title></head><body><main><p>This paper takes no sides."
+        '<a href="#fn1" class="footnote-ref" id="fnref1" role="doc-noteref"><sup>1</sup></a> It asks.</p>'
+        '<div class="no-row-height column-margin column-container"><div id="fn1"><p><sup>1</sup>&nbsp;'
+        "The arguments support a theory like Fusco's.</p></div></div><p>The second paragraph.</p>"
+        "</main></body></html>",
+        encoding="utf-8",
+    )
+    passages = parse_file(page).passages
+    assert [(p.kind, p.text) for p in passages] == [
+        ("paragraph", "This paper takes no sides. It asks."),
+        ("paragraph", "The second paragraph."),
+        ("note", "The arguments support a theory like Fusco's."),
+    ]
+    assert passages[2].called_from == passages[0].id
+
+
 def test_jats_article():
     article = parsed("jats-article.xml")
     no_leaked_markup(article)
