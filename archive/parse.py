@@ -56,7 +56,7 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 20: a line in capitals has only capitals (not Chinese with one capital word), not in brackets.
 # 21: languages: characters weighed as words, no one-letter function words, Indonesian, Turkish.
 # 22: institutions named as lists, JATS language tags, MkDocs blog dates.
-# 23: tables of contents left out; 24: MkDocs admonitions and content tabs. 25: Quarto margin notes.
+# 23: tables of contents left out; 24: MkDocs admonitions and content tabs; 25: Quarto margin notes.
 PARSER_VERSION = 25
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
