@@ -435,20 +435,27 @@ def test_odd_pictures_and_template_tags(tmp_path):
     assert texts[2:] == ["{{ page.title }} shown.", "An unclosed tag.", "Next paragraph."]
 
 
+def written(folder: Path, name: str, text: str):
+    """The article a file of this name and text parses into."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return parse_file(path)
+
+
 def test_template_syntax_goes_and_what_only_looks_like_it_stays(tmp_path):
     """Braces of JSON and LaTeX are text; a string piped into a Liquid filter shows the string;
     template comments and attribute lists go."""
-    path = tmp_path / "post.md"
-    path.write_text(
+    article = written(
+        tmp_path,
+        "post.md",
         "---\ntitle: Braces\n---\n\n"
         'Send {"a": {"b": 1}} as the body.\n\n'
         "Distance $\\sqrt{(x_1-x_2)^{2}}$ between points.\n\n"
         "*{{ \"jeremy\" | team_link }} and {{ 'mhz' | team_link }} contributed.*\n\n"
         "A sandwich.{.font-alt-xs}\n\n"
         "{# autoplay disabled #}Video below {{ site.baseurl }} here.\n",
-        encoding="utf-8",
     )
-    assert [p.text for p in parse_file(path).passages] == [
+    assert [p.text for p in article.passages] == [
         'Send {"a": {"b": 1}} as the body.',
         "Distance $\\sqrt{(x_1-x_2)^{2}}$ between points.",
         "jeremy and mhz contributed.",
@@ -459,13 +466,13 @@ def test_template_syntax_goes_and_what_only_looks_like_it_stays(tmp_path):
 
 def test_fences_with_more_than_a_language_are_code(tmp_path):
     """```js src/App.js and ```typescript{3} open code blocks; ```code``` on one line is inline."""
-    path = tmp_path / "fences.md"
-    path.write_text(
+    article = written(
+        tmp_path,
+        "fences.md",
         "---\ntitle: Fences\n---\n\nBefore.\n\n```js src/App.js\nconst a = 1;\n```\n\nBetween.\n\n"
         "```typescript{3}\nlet b = 2;\n```\n\nOne line ```code``` inline.\n\nLast.\n",
-        encoding="utf-8",
     )
-    assert [(p.kind, p.text) for p in parse_file(path).passages] == [
+    assert [(p.kind, p.text) for p in article.passages] == [
         ("paragraph", "Before."),
         ("code", "const a = 1;"),
         ("paragraph", "Between."),
@@ -476,13 +483,13 @@ def test_fences_with_more_than_a_language_are_code(tmp_path):
 
 
 def test_github_alerts_and_markdown_in_figure_captions(tmp_path):
-    path = tmp_path / "alerts.md"
-    path.write_text(
+    article = written(
+        tmp_path,
+        "alerts.md",
         "---\ntitle: Alerts\n---\n\nIntro.\n\n> [!WARNING]\n> Back up your data first.\n\n"
         '{{< figure src="x.png" caption="[_Sisyphus_](https://example.org/s) by **Titian**" >}}\n',
-        encoding="utf-8",
     )
-    passages = parse_file(path).passages
+    passages = article.passages
     assert [p.text for p in passages] == ["Intro.", "Warning: Back up your data first.", "Sisyphus by Titian"]
     assert passages[2].html == "<em>Sisyphus</em> by <strong>Titian</strong>"
 
@@ -549,15 +556,14 @@ def test_list_items_are_never_headings_or_joined_and_may_repeat(tmp_path):
     """A post without headings listing events: each item is a passage of its own (not a guessed
     heading, not joined to the next), and a weekly event named alike under two dates is kept
     twice (a short repeat is on purpose; only long duplicates are dropped)."""
-    path = tmp_path / "events.md"
-    path.write_text(
+    article = written(
+        tmp_path,
+        "events.md",
         "---\ntitle: Events\n---\n\nUpcoming events this week.\n\n"
         "* 2025-05-01 | Virtual | Rust Barcelona\n    * [**Weekly coding session of the Barcelona group**](https://example.org/a)\n"
         "* 2025-05-08 | Virtual | Rust Barcelona\n    * [**Weekly coding session of the Barcelona group**](https://example.org/b)\n"
         "* 2025-05-15 | Berlin | Rust Berlin\n    * [**Rust and Tell**](https://example.org/c)\n",
-        encoding="utf-8",
     )
-    article = parse_file(path)
     assert not article.sections and not article.dropped
     assert [p.text for p in article.passages] == [
         "Upcoming events this week.",
@@ -570,14 +576,14 @@ def test_list_items_are_never_headings_or_joined_and_may_repeat(tmp_path):
 def test_mkdocs_admonitions_and_tabs_are_text(tmp_path):
     """MkDocs Material's admonitions and content tabs: their bodies (indented four spaces) are
     text, not indented code; a title leads its body's first line; code inside stays code."""
-    path = tmp_path / "cards.md"
-    path.write_text(
+    article = written(
+        tmp_path,
+        "cards.md",
         '---\ntitle: Social cards\n---\n\nIntro.\n\n!!! example "Custom layout"\n\n'
         "    Copy the default layout.\n\n    ``` sh\n    $ mkdir layouts\n    ```\n\n"
         '=== "Python"\n\n    Install it with pip.\n\n??? note\n    A collapsible note.\n\nAfter.\n',
-        encoding="utf-8",
     )
-    assert [(p.kind, p.text) for p in parse_file(path).passages] == [
+    assert [(p.kind, p.text) for p in article.passages] == [
         ("paragraph", "Intro."),
         ("paragraph", "Custom layout: Copy the default layout."),
         ("code", "$ mkdir layouts"),
