@@ -153,6 +153,28 @@ def test_words_hyphenated_at_line_ends_are_joined_but_compounds_keep_their_hyphe
     assert "information" in text and "China-Russia" in text and "well-known" in text and "convoys" in text
 
 
+def test_a_word_broken_where_its_rest_would_have_fitted_goes_on_the_paragraph():
+    """A line broken inside a word ('char-') that ends well before the column's right edge, its
+    rest ('acter') short enough to have fitted after it: not a paragraph's end (a real paper's
+    paragraphs were cut there, and kept 'char-acter')."""
+    from collections import Counter
+
+    from archive.formats.pdf.blocks import Assembler, Paragraph
+    from archive.formats.pdf.lines import Line
+
+    def line(x1: float, baseline: float, text: str, hyphen: bool = False) -> Line:
+        return Line(0, 72.0, x1, baseline, baseline + 10, 10.0, False, False, text, text, (), hyphen, 20.0)
+
+    broken = line(300.0, 700.0, "in this kind of argument if the char-", hyphen=True)
+    rest = line(520.0, 688.0, "acter has firm beliefs about what they will do")
+    assembler = Assembler(10.0, (Counter(), set()))
+    assembler.open = Paragraph([broken], broken.text, broken.html, [], 1, 1)
+    assert not assembler.starts_block(rest, broken, left=72.0, right=540.0, spacing=12.0)
+    ended = line(300.0, 700.0, "in this kind of argument, the end.")
+    assembler.open = Paragraph([ended], ended.text, ended.html, [], 1, 1)
+    assert assembler.starts_block(rest, ended, left=72.0, right=540.0, spacing=12.0)  # stopped short
+
+
 def test_page_numbers_from_page_labels_or_page_order(tmp_path):
     labelled = tmp_path / "labelled.pdf"
     placed = typeset(labelled, article_items(), first_page=45, page_numbers=None, page_labels=True)

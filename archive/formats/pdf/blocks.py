@@ -174,6 +174,8 @@ class Assembler:
             return True
         if abs(line.size - paragraph.lines[-1].size) > 0.1 * line.size:
             return True
+        if paragraph.lines[-1].hyphen and line.text[:1].islower():
+            return False  # a word broken at the line's end goes on ('char-' 'acter …')
         if previous is None:  # the first line of a column or a page
             return not self.continues(paragraph, line, left)
         if previous.baseline - line.baseline > PARAGRAPH_GAP * spacing:
