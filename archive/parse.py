@@ -57,8 +57,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 21: languages: characters weighed as words, no one-letter function words, Indonesian, Turkish.
 # 22: institutions named as lists, JATS language tags, MkDocs blog dates.
 # 23: tables of contents left out; 24: MkDocs admonitions and content tabs; 25: Quarto margin notes.
-# 26: a PDF line broken inside a word never ends its paragraph.
-PARSER_VERSION = 26
+# 26: a PDF line broken inside a word never ends its paragraph; 27: one-word PDF authors are accounts.
+PARSER_VERSION = 27
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

@@ -265,6 +265,15 @@ def test_what_programs_write_in_a_title_or_author_field_is_not_one(value, placeh
     assert is_placeholder(value) is placeholder
 
 
+@pytest.mark.parametrize(
+    ("value", "account"), [("Agus", True), ("hamilton", True), ("OECD", False), ("Anna Falcon", False)]
+)
+def test_a_one_word_author_field_is_the_files_account_not_its_author(value, account):
+    from archive.formats.pdf.xmp import is_account_name
+
+    assert is_account_name(value) is account
+
+
 def test_a_pictures_xmp_packet_is_not_the_documents(tmp_path):
     from archive.formats.pdf.xmp import xmp_metadata
 

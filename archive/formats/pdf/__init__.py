@@ -42,7 +42,7 @@ from .pages import (
     remove_furniture,
     take_footnotes,
 )
-from .xmp import is_placeholder, xmp_metadata
+from .xmp import is_account_name, is_placeholder, xmp_metadata
 
 MAX_PAGES = 2000  # a longer PDF is a book or a scan bundle, not an article
 MAX_CHARS = 5_000_000  # characters in the whole document
@@ -194,7 +194,7 @@ def info_metadata(info: dict) -> Metadata:
     if not is_placeholder(title):
         meta.update(title=title)
     author = (info.get("Author") or "").strip()
-    if not is_placeholder(author):
+    if not is_placeholder(author) and not is_account_name(author):
         names, et_al = names_and_et_al(author)
         meta.update(authors=[author_from_name(n) for n in names], authors_et_al=et_al)
     return meta

@@ -47,6 +47,14 @@ def is_placeholder(value: str) -> bool:
     return sum(char.isalpha() for char in characters) < MIN_LETTER_SHARE * len(characters)
 
 
+def is_account_name(value: str) -> bool:
+    """An author field holding one word that is no acronym ('Agus', 'hamilton'): the name of the
+    account that made the file, more often than the author's (whose byline the first page
+    prints). An institution's acronym (OECD, UNESCO) is kept."""
+    word = value.strip()
+    return bool(word) and " " not in word and not word.isupper()
+
+
 def xmp_metadata(data: bytes) -> Metadata:
     """The article record an XMP packet states (an empty Metadata when there is none)."""
     meta = Metadata(label="XMP")
@@ -59,7 +67,7 @@ def xmp_metadata(data: bytes) -> Metadata:
         return meta
     if (title := first(root, "dc:title")) and not is_placeholder(title):
         meta.update(title=title)
-    creators = [name for name in values(root, "dc:creator") if not is_placeholder(name)]
+    creators = [n for n in values(root, "dc:creator") if not is_placeholder(n) and not is_account_name(n)]
     if creators:
         meta.update(authors=[author_from_name(name) for name in creators])
     fields = {
