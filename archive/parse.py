@@ -58,7 +58,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 22: institutions named as lists, JATS language tags, MkDocs blog dates.
 # 23: tables of contents left out; 24: MkDocs admonitions and content tabs; 25: Quarto margin notes.
 # 26: a PDF line broken inside a word never ends its paragraph; 27: one-word PDF authors are accounts.
-PARSER_VERSION = 27
+# 28: Markdown inside a wrapper <div>.
+PARSER_VERSION = 28
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand

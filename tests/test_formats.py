@@ -614,6 +614,22 @@ def test_quarto_margin_notes_are_notes(tmp_path):
     assert passages[2].called_from == passages[0].id
 
 
+def test_markdown_inside_a_wrapper_div_is_markdown(tmp_path):
+    """A <div> alone on its line around Markdown (a site's wrapper, kramdown's markdown="block"):
+    its headings, emphasis and tables are read as Markdown, not shown as written."""
+    article = written(
+        tmp_path,
+        "digest.md",
+        '---\ntitle: Digest\n---\n\nIntro.\n\n<div class="highlight">\n\n### Tech Notes\n\n'
+        'A paragraph with **bold** text.\n\n</div>\n\n<div markdown="block">\n\n| a | b |\n|---|---|\n'
+        '| 1 | 2 |\n\n</div>\n\n<div class="note">\n<p>An <em>HTML</em> paragraph.</p>\n</div>\n',
+    )
+    assert [s.title for s in article.sections] == ["Tech Notes"]
+    assert [p.text for p in article.passages] == [
+        "Intro.", "A paragraph with bold text.", "a | b", "1 | 2", "An HTML paragraph.",
+    ]  # fmt: skip
+
+
 def test_jats_article():
     article = parsed("jats-article.xml")
     no_leaked_markup(article)

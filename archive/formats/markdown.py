@@ -68,6 +68,7 @@ TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{/\*.*?\*/\}")  # Nunjucks, Jinja, Tw
 INDENTED_HEADING = re.compile(r"^ {1,3}(#{1,6}\s)")  # CommonMark allows three spaces before a heading
 ATTRIBUTE_LIST = re.compile(r"\s*\{[.#][\w-][^{}\n]*\}\s*$")  # {.float-left}, {#intro .lead} at a line's end
 INDENTED_CODE = re.compile(r"^(?: {4}|\t)")
+WRAPPER_TAG = re.compile(r"^ {0,3}</?(?:div|section|article|aside)\b[^<>]*>\s*$", re.I)
 KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")  # {: .note .info}, {:toc}: kramdown attribute lists
 PANDOC_SPAN = re.compile(r"\[([^\]\n]+)\]\{[^}\n]*\}")
 PANDOC_INLINE_NOTE = re.compile(r"\^\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]")
@@ -176,6 +177,10 @@ def plain_markdown(text: str) -> str:
         elif match := LIQUID_HIGHLIGHT.match(line) or HUGO_HIGHLIGHT.match(line):
             fence = "highlight"
             out.append("```" + match[1])
+        elif WRAPPER_TAG.match(line):
+            # A <div> alone on its line around Markdown (kramdown's markdown="block", a site's
+            # wrapper): Python-Markdown took all it holds for raw HTML ('### Notes' shown as is)
+            out.append("")
         elif INDENTED_CODE.match(line) and (not out or not out[-1].strip() or INDENTED_CODE.match(out[-1])):
             out.append(line)  # an indented code block (after a blank line)
         else:
