@@ -116,6 +116,10 @@ def test_article_links_are_the_links_url_for_builds(client, query, article_id):
         for external in (False, True):
             expected = url_for("reader.article", article_id=article_id, q=query or None, _external=external)
             assert article_address(article_id, query, external=external) == expected
+        from flask import request
+
+        assert dict(request.headers)  # what the addresses keep leaves the environ readable as headers
+        assert all(isinstance(key, str) for key in request.environ)
 
 
 def test_facet_links_are_built_for_each_request_and_any_argument_name(client):

@@ -77,20 +77,21 @@ def article_address(article_id: str, query: str = "", external: bool = False) ->
     """The reader's address of an article (with the search's words to mark), as url_for builds it,
     from one url_for a request: a results page links to its articles some forty times. An id is a
     slug, so it stands in the path as it is (quoted all the same)."""
-    environ = request.environ  # the request's own, as in search_link
-    key = ("archive.article_address", article_id, query, external)
-    found = environ.get(key)
+    # Kept with the request (as search_link keeps its own), under one string key: the environ is
+    # read as headers by whatever iterates it, and a key that is not a string breaks that
+    known = request.environ.setdefault("archive.article_addresses", {})
+    key = (article_id, query, external)
+    found = known.get(key)
     if found is None:
-        base_key = ("archive.article_base", external)
-        base = environ.get(base_key)
+        base = known.get(external)
         if base is None:
-            base = environ[base_key] = url_for(
+            base = known[external] = url_for(
                 "reader.article", article_id=ARTICLE_PLACEHOLDER, _external=external
             )
         found = base.replace(ARTICLE_PLACEHOLDER, quote(article_id, safe=""))
         if query:
             found = f"{found}?{query_string('q', [query])}"
-        environ[key] = found
+        known[key] = found
     return found
 
 
