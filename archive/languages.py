@@ -38,7 +38,8 @@ SCRIPTS = {
 }
 LETTERS = {script: re.compile(f"[{ranges}]") for script, (ranges, _) in SCRIPTS.items()}
 # Chinese, Japanese and Korean write a syllable or a word in one character, where Latin script
-# spells it in about four letters: counted alike, one English word outweighed five Chinese ones
+# spells it in several letters: counted alike, one English word outweighed five Chinese ones.
+# Three letters a character (a syllable's worth) let neither outweigh the other's prose
 IDEOGRAPHIC = ("CJK", "KANA", "HANGUL")
 LETTERS_PER_CHARACTER = 3
 UKRAINIAN_LETTERS = re.compile("[іїєґІЇЄҐ]")  # Cyrillic letters Russian does not use

@@ -78,9 +78,10 @@ def smart_title(text: str) -> str:
 
 
 # Words of a capitals line that stay in capitals: Roman numerals (II. Basics), words with
-# digits (G20, COVID-19) and words without a vowel, which are read letter by letter (NLP, PDF)
+# digits (G20, COVID-19) and words without a vowel (Y counts as one: WHY, RHYTHM), which are read
+# letter by letter (NLP, PDF)
 KEPT_CAPITALS = re.compile(
-    r"^(?:(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})\.?|[A-Z]*\d[A-Z\d]*|[B-DF-HJ-NP-TV-Z]{2,})$"
+    r"^(?:(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})\.?|[A-Z]*\d[A-Z\d]*|[B-DF-HJ-NP-TV-XZ]{2,})$"
 )
 
 

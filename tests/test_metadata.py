@@ -126,6 +126,7 @@ def test_author_fields_written_as_links_give_the_names():
         ("THE G20 SUMMIT", "The G20 Summit"),
         ("CIVIL WAR", "Civil War"),  # Roman letters, not a numeral
         ("MIX OF POLICIES", "Mix of Policies"),
+        ("WHY RHYTHM MATTERS", "Why Rhythm Matters"),  # Y is a vowel there
     ],
 )
 def test_a_heading_in_capitals_keeps_numerals_and_letter_by_letter_words(line, heading):
