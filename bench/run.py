@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -46,6 +47,11 @@ from archive.settings import SERVER_THREADS  # noqa: E402
 
 PASSAGES = 130_000
 CLIENTS = 16
+WRK_THREADS = 2
+# Addresses drawn for each load, per second it lasts: more than the fastest page is asked for
+# (the hello floor aside), so no page, query or paragraph repeats under load and no cache of a
+# searched word's results or a cited article answers it a second time.
+LOAD_ADDRESSES_PER_SECOND = 500
 
 # (key, label, goal, unit, "<=" or ">="): what the issue asks, on 2 cores.
 GOALS = (
@@ -354,13 +360,15 @@ def first_queries(index_dir: Path, hit: str, miss: str) -> float:
 
 WRK_LUA = """
 -- Every address in turn, each made new, so no page cache answers; wrk prints p50-p99, we want p95.
+-- The threads take turns through the list (thread 1 the 1st, 3rd, ... address), so that no two ask
+-- for the same one.
 local paths = {%s}
 local threads = 0
 function setup(thread) threads = threads + 1; thread:set("id", threads) end
 function init(args) counter = 0 end
 function request()
   counter = counter + 1
-  local path = paths[counter %% #paths + 1]
+  local path = paths[((counter - 1) * %d + id - 1) %% #paths + 1]
   local joiner = string.find(path, "?", 1, true) and "&" or "?"
   return wrk.format("GET", path .. joiner .. "nocache=" .. id .. "-" .. counter)
 end
@@ -376,17 +384,27 @@ def load(port: int, paths: list[str], seconds: int, clients: int = CLIENTS) -> d
         import re
 
         with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8") as lua:
-            lua.write(WRK_LUA % ", ".join(json.dumps(p) for p in paths))
+            lua.write(WRK_LUA % (", ".join(json.dumps(p) for p in paths), WRK_THREADS))
             lua.flush()
-            command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", lua.name]
+            command = [
+                "wrk",
+                f"-t{WRK_THREADS}",
+                f"-c{clients}",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                lua.name,
+            ]
             out = subprocess.run([*command, f"http://127.0.0.1:{port}/"], capture_output=True, text=True,
                                  timeout=seconds + 60).stdout  # fmt: skip
         errors = sum(
             int(x)
             for x in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout)[: ]+(\d+)", out)
         )
+        requests = int(out.split(" requests in ")[0].split()[-1])
         return {"tool": "wrk", "rps": float(out.split("Requests/sec:")[1].split()[0]),
-                "p95": float(out.split("P95 ")[1].split()[0]), "errors": errors}  # fmt: skip
+                "p95": float(out.split("P95 ")[1].split()[0]), "errors": errors,
+                "requests": requests, "addresses": len(set(paths))}  # fmt: skip
     samples, errors, deadline, counter = [], [0], time.monotonic() + seconds, iter(range(10**9))
 
     def client():
@@ -411,26 +429,56 @@ def load(port: int, paths: list[str], seconds: int, clients: int = CLIENTS) -> d
         "rps": len(samples) / seconds,
         "p95": percentiles(samples)["p95"],
         "errors": errors[0],
+        "requests": len(samples),
+        "addresses": len(set(paths)),
     }
 
 
-def served(index_dir: Path, queries: dict, paragraphs: list[str], load_seconds: int) -> dict:
-    """The three page kinds one at a time and under load, on the production server."""
+def page_addresses(
+    sampler: Sampler, queries: dict, passages: list, load_seconds: int
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The addresses each page kind is asked one at a time (half the library's queries each for
+    /search and /api/search), and under load: queries and paragraphs drawn anew, none asked before
+    and none asked twice (as many as the folder gives)."""
     flat = [q for drawn in queries.values() for q, _ in drawn]
-    kinds = {
-        "search": [f"/search?{urlencode({'q': q})}" for q in flat],
-        "api": [f"/api/search?{urlencode({'q': q})}" for q in flat],
-        "paragraph": [f"{p}?from=bench" for p in paragraphs],
+    count = LOAD_ADDRESSES_PER_SECOND * load_seconds
+    fresh = load_queries(sampler, 2 * count, set(flat))
+    half = len(flat) // 2
+    paragraphs = [f"{p}?from=bench" for p in paragraph_paths(passages, half + count)]
+    alone = {
+        "search": [f"/search?{urlencode({'q': q})}" for q in flat[:half]],
+        "api": [f"/api/search?{urlencode({'q': q})}" for q in flat[half:]],
+        "paragraph": paragraphs[:half],
     }
+    loaded = {
+        "search": [f"/search?{urlencode({'q': q})}" for q in fresh[0::2]],
+        "api": [f"/api/search?{urlencode({'q': q})}" for q in fresh[1::2]],
+        "paragraph": paragraphs[half:],
+    }
+    return alone, loaded
+
+
+def load_queries(sampler: Sampler, count: int, asked: set[str]) -> list[str]:
+    """Up to `count` different queries, of each class in turn, none of them in `asked`."""
+    drawn = sampler.queries(count // len(CLASSES) + 1)
+    fresh = [[q for q in dict.fromkeys(q for q, _ in one) if q not in asked] for one in drawn.values()]
+    mixed = [q for group in itertools.zip_longest(*fresh) for q in group if q is not None]
+    return mixed[:count]
+
+
+def served(
+    index_dir: Path, alone: dict[str, list[str]], loaded: dict[str, list[str]], load_seconds: int
+) -> dict:
+    """Each page kind one address at a time (`alone`), then under load (`loaded`: addresses none
+    of which the server was asked before), on the production server."""
     server, port = serve_archive(index_dir)
     out = {}
     try:
         out["rss_start_mb"] = rss_mb(server)
         out["memory_start_mb"] = memory_mb(server)
-        for kind, paths in kinds.items():
-            half = len(paths) // 2  # the first half one at a time, the second under load: all new
-            out[f"{kind}_alone"] = one_at_a_time(port, paths[:half])
-            out[f"{kind}_load"] = load(port, paths[half:], load_seconds)
+        for kind, paths in alone.items():
+            out[f"{kind}_alone"] = one_at_a_time(port, paths)
+            out[f"{kind}_load"] = load(port, loaded[kind], load_seconds)
         out["rss_end_mb"] = rss_mb(server)
         out["memory_end_mb"] = memory_mb(server)
     finally:
@@ -466,9 +514,7 @@ def one_run(
     run["fts5"] = fts5(passages, queries)
     first = next(iter(queries.values()))[0][0]  # the first class the folder gave a query for
     run["first_query_ms"] = first_queries(index_dir, first, "zzqxj wvkpq")
-    run["http"] = served(
-        index_dir, queries, paragraph_paths(passages, 2 * per_class * len(CLASSES)), load_seconds
-    )
+    run["http"] = served(index_dir, *page_addresses(sampler, queries, passages, load_seconds), load_seconds)
     run["hello"] = hello_floor(work, load_seconds)
     run["queries"] = {name: [q for q, _ in drawn] for name, drawn in queries.items()}
     return run
@@ -532,13 +578,15 @@ def report(results: dict) -> str:
             http[f"{kind}_load"]["rps"],
             http[f"{kind}_load"]["p95"],
             http[f"{kind}_load"]["errors"],
+            f"{http[f'{kind}_load'].get('addresses', '?'):,} / {http[f'{kind}_load'].get('requests', '?'):,}",
         ]
         for kind in ("search", "api", "paragraph")
     ]
     rows.append(["Flask hello (floor)", hello["alone"]["p50"], hello["alone"]["p95"], hello["load"]["rps"],
-                 hello["load"]["p95"], hello["load"]["errors"]])  # fmt: skip
+                 hello["load"]["p95"], hello["load"]["errors"], "1"])  # fmt: skip
     out.append(table(f"HTTP (last run; {CLIENTS} connections for the load)",
-                     ["page", "alone p50 ms", "alone p95 ms", "load req/s", "load p95 ms", "errors"], rows))  # fmt: skip
+                     ["page", "alone p50 ms", "alone p95 ms", "load req/s", "load p95 ms", "errors",
+                      "load: different addresses / requests"], rows))  # fmt: skip
     out.append(table("Builds", ["run", "passages", "seconds", "peak RSS MB", "index MB", "FTS5 build s"],
                      [[i + 1, r["build"]["passages"], r["build"]["seconds"], r["build"]["peak_rss_mb"],
                        r["build"]["index_mb"], r["fts5"]["build_seconds"]] for i, r in enumerate(runs)]))  # fmt: skip
