@@ -17,6 +17,7 @@ import os
 import queue
 import re
 import threading
+from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from html import unescape
@@ -106,20 +107,50 @@ class Engine:
         """The citation of `cites` (may be empty) and the bibliography of `items` in `style`."""
         return self.render_many([(style, items, cites)])[0]
 
-    def render_many(self, requests: list[tuple[Style, list[dict], list[dict]]]) -> list[Rendered]:
-        """render() of each (style, items, cites), the parts not cached rendered in one call into
-        V8: a passage's page cites one item at one or two locators in three styles, and each
-        call into V8 and back waited for the interpreter lock (up to 5 ms while the page's other
-        thread finds related passages). Each part is cached on its own, and each style's
-        bibliography entry is made once."""
-        parts = []  # (function, key) of each request's citation (or None) and bibliography
+    def render_many(
+        self, requests: list[tuple[Style, list[dict], list[dict]]], known: Mapping | None = None
+    ) -> list[Rendered]:
+        """render() of each (style, items, cites), the parts not cached (nor `known`: parts a build
+        stored, see parts()) rendered in one call into V8: a passage's page cites one item at one
+        or two locators in three styles, and each call into V8 and back waited for the interpreter
+        lock (up to 5 ms while the page's other thread finds related passages). Each part is
+        cached on its own, and each style's bibliography entry is made once."""
+        return self._render(requests, known or {})[0]
+
+    def parts(self, requests: list[tuple[Style, list[dict], list[dict]]]) -> dict:
+        """The rendered strings render_many(requests) is made of, keyed as its `known` takes them."""
+        return self._render(requests, {})[1]
+
+    def _render(self, requests, known: Mapping) -> tuple[list[Rendered], dict]:
+        plans = []  # (citation's Plan or None, bibliography part) of each request
         for style, items, cites in requests:
             items_json = json.dumps(items, sort_keys=True, ensure_ascii=False)
             where = (style.id, f"{style.path}", str(style.path.stat().st_mtime_ns), items_json)
-            citation = ("archiveCitation", (*where, json.dumps(cites, sort_keys=True))) if cites else None
-            parts.append((citation, ("archiveBibliography", where)))
-        wanted = list(dict.fromkeys(part for pair in parts for part in pair if part is not None))
-        done = {part: self._cache.get(part) for part in wanted}
+            plans.append((Plan.of(where, cites) if cites else None, ("archiveBibliography", where)))
+        done = self._values(
+            [part for plan, bib in plans for part in (*(plan.parts if plan else ()), bib)], known
+        )
+        # A style that prints a whole number otherwise than as given: that citation is made itself.
+        if alone := [plan.exact for plan, _ in plans if plan and plan.needs_exact(done)]:
+            done.update(self._values(alone, known))
+        rendered = []
+        for plan, bibliography in plans:
+            html = plan.html(done) if plan else None
+            entries = json.loads(done[bibliography])
+            rendered.append(
+                Rendered(
+                    html,
+                    plain(html) if html is not None else None,
+                    tuple(entry.strip() for entry in entries),
+                    tuple(plain(entry).strip() for entry in entries),
+                )
+            )
+        return rendered, done
+
+    def _values(self, parts: list[tuple], known: Mapping) -> dict:
+        """Each part's string: known, cached, or rendered (those in one call into V8)."""
+        wanted = list(dict.fromkeys(parts))
+        done = {part: known.get(part) or self._cache.get(part) for part in wanted}
         missing = [part for part, value in done.items() if value is None]
         if missing:
             failed = None
@@ -131,19 +162,7 @@ class Engine:
                 done[part] = value
             if failed:
                 raise failed
-        rendered = []
-        for citation, bibliography in parts:
-            html = done[citation] if citation else None
-            entries = json.loads(done[bibliography])
-            rendered.append(
-                Rendered(
-                    html,
-                    plain(html) if html is not None else None,
-                    tuple(entry.strip() for entry in entries),
-                    tuple(plain(entry).strip() for entry in entries),
-                )
-            )
-        return rendered
+        return done
 
     def forget(self) -> None:
         """Drop every rendered string, so that the next are rendered again (tests)."""
@@ -246,6 +265,57 @@ class Engine:
             tasks.put((self._reset, (), done))
             done.result()
             tasks.put(None)
+
+
+# A citation at a whole-number locator (paragraph 14, page 115) is made from the item's citation at
+# these two numbers: where the second is the first with its number replaced, the style prints the
+# number as given, and any other is put in its place. So an article costs two citations per style
+# and kind of locator, not one per passage, and a build can store them (cite.citation_parts). They
+# differ in every digit and in their last: an ordinal (1st, 2nd), a Roman or a spelled-out number
+# would differ by more than the digits, and such a style's citations are made one by one.
+TEMPLATE_NUMBERS = ("3141591", "2718282")
+WHOLE_NUMBER = re.compile(r"[1-9][0-9]{0,5}\Z")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a citation is made: itself (`exact`), or from its two template parts."""
+
+    exact: tuple
+    templates: tuple = ()  # the citations at TEMPLATE_NUMBERS, when the locator is a whole number
+    number: str = ""
+
+    @classmethod
+    def of(cls, where: tuple, cites: list[dict]) -> Plan:
+        exact = ("archiveCitation", (*where, json.dumps(cites, sort_keys=True)))
+        locator = str(cites[0].get("locator", "")) if len(cites) == 1 else ""
+        if not WHOLE_NUMBER.match(locator):
+            return cls(exact)
+        templates = tuple(
+            ("archiveCitation", (*where, json.dumps([{**cites[0], "locator": n}], sort_keys=True)))
+            for n in TEMPLATE_NUMBERS
+        )
+        return cls(exact, templates, locator)
+
+    @property
+    def parts(self) -> tuple:
+        return self.templates or (self.exact,)
+
+    def template(self, done: Mapping) -> str | None:
+        """The citation with TEMPLATE_NUMBERS[0] in the number's place, when the style prints
+        numbers as given."""
+        first, second = (done[part] for part in self.templates)
+        one, other = TEMPLATE_NUMBERS
+        return first if one in first and first.replace(one, other) == second else None
+
+    def needs_exact(self, done: Mapping) -> bool:
+        return bool(self.templates) and self.exact not in done and self.template(done) is None
+
+    def html(self, done: Mapping) -> str:
+        template = self.template(done) if self.templates else None
+        return (
+            template.replace(TEMPLATE_NUMBERS[0], self.number) if template is not None else done[self.exact]
+        )
 
 
 def _serve(tasks: queue.Queue) -> None:

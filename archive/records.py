@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -249,11 +250,13 @@ def citation_bundle(
     url: str | None = None,
     styles: tuple[str, ...] = tuple(STYLES),
     corpus: Path | None = None,
+    known: Mapping | None = None,
 ) -> dict:
-    """Everything needed to cite one passage: each locator in each style, and the records."""
+    """Everything needed to cite one passage: each locator in each style, and the records;
+    `known`: the article's citations stored by a build (cite.stored_parts)."""
     options = locators(passage)
     first = options[0] if options else None
-    table = citation_table(article, tuple(options), styles, corpus)
+    table = citation_table(article, tuple(options), styles, corpus, known)
     return {
         "locators": [
             {

@@ -18,11 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .check import CorpusScan, FileReport, check_files, claim, parsers, scan_corpus
+from .cite import citation_parts
 from .engine import pairs, writing
 from .engine.documents import (
     COMMON_ID,
     SYNONYMS_ID,
     catalog_document,
+    citations_document,
     common_document,
     common_words,
     documents,
@@ -37,6 +39,10 @@ from .parse import MAX_BYTES, PARSER_VERSION, existing_sidecar, sidecar_name, si
 from .synonyms import SYNONYMS_FILE, parse_synonyms, read_synonyms_text
 
 PARALLEL_FROM = 16  # files: below this, starting worker processes costs more than it saves
+# Articles from which a reindex renders their citations for their pages (cite.citation_parts):
+# building the styles' engines takes a few seconds, so a smaller update leaves its articles to be
+# cited when a page first asks (7 ms each), and one changed article is searchable in well under 1 s.
+CITE_FROM = 100
 
 
 class ReindexBusy(IndexUnavailable):
@@ -209,7 +215,8 @@ def update_with(job: Job, index_dir: Path, kept, pool: Pool) -> None:
         parsed.close()
         raise
     try:
-        update = Update(batch, known, report, index_common_words(batch, known, [p for p, _ in plan.todo]))
+        common = index_common_words(batch, known, [p for p, _ in plan.todo])
+        update = Update(batch, known, report, common, cite=len(plan.todo) >= CITE_FROM)
         seen = update.files(plan, parsed, job.progress)
         unseen = [a for a in known if a not in seen and not kept_while_unreadable(known[a].source, scan)]
         update.remove(unseen)
@@ -446,10 +453,16 @@ class Update:
     """The writes of one reindex: articles replaced, their old passages remembered, tombstones."""
 
     def __init__(
-        self, batch: writing.Batch, known: dict[str, Indexed], report: ReindexReport, common: frozenset[str]
+        self,
+        batch: writing.Batch,
+        known: dict[str, Indexed],
+        report: ReindexReport,
+        common: frozenset[str],
+        cite: bool = False,
     ):
         self.batch, self.known, self.report = batch, known, report
         self.common = common  # the index's common words (see engine/pairs.py)
+        self.cite = cite  # render each article's citations for its pages (see CITE_FROM)
         self.stamp = now()
         # What the index will hold of each article after the commit (documents.catalog_document)
         self.catalog = {key: (record.source, record.digest, record.indexed) for key, record in known.items()}
@@ -503,9 +516,25 @@ class Update:
         """The article's index documents, or why they cannot be made (the file is then skipped
         like one that does not parse: nothing of it reaches the writer)."""
         try:
-            return list(documents(article, digest, self.stamp, self.common))
+            made = list(documents(article, digest, self.stamp, self.common))
         except Exception as error:
             return f"its index documents could not be made ({type(error).__name__}: {error}); skipped"
+        return made + self.citations(article)
+
+    def citations(self, article: Article) -> list[dict]:
+        """The document of the article's rendered citations, when this reindex renders them. A
+        failure (no citeproc-js, a style that cannot render) is reported once, and the pages then
+        cite as they are asked."""
+        if not self.cite:
+            return []
+        try:
+            return [citations_document(article.id, citation_parts(article))]
+        except Exception as error:
+            self.cite = False
+            self.report.warnings.append(
+                (article.source, f"citations were not rendered in advance ({type(error).__name__}: {error})")
+            )
+            return []
 
     def replace(self, article: Article, prepared: list[dict]) -> None:
         previous = self.previous(article.id)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,12 +13,14 @@ import pytest
 
 from archive.cite import (
     Locator,
+    citation_parts,
     citation_table,
     citations,
     csl_citation,
     csl_item,
     format_citation,
     locators,
+    stored_parts,
     text_fragment,
 )
 from archive.citeproc_js import CiteprocError, Engine, engine
@@ -178,7 +182,95 @@ def test_citations_rendered_together_equal_each_rendered_alone(seed, monkeypatch
     monkeypatch.setattr(Engine, "_call_many", lambda self, parts: [self._call(*part) for part in parts])
     engine().forget()
     assert together == {place: {s: citations(seed, place, (s,))[s] for s in styles} for place in places}
-    assert len(alone_calls) == 2 * len(styles) * len(places) - len(styles)  # one bibliography a style
+    # A style's bibliography entry once, and two template citations for each whole-number locator
+    assert len(alone_calls) == len(styles) * (1 + 2 * len(places))
+
+
+# Styles that print locators in different ways: notes, author-date, numbered, legal pinpoints.
+TEMPLATE_STYLES = (
+    "chicago", "apa", "mla", "ieee", "nature", "harvard-cite-them-right", "chicago-author-date", "oscola",
+    "american-medical-association", "bluebook-law-review", "new-harts-rules-notes",
+)  # fmt: skip
+PLACES = [
+    Locator(label, value) for label in ("page", "paragraph", "figure", "note") for value in ("1", "14", "116")
+]
+
+
+def exact_citations(article, places, styles):
+    """Each citation rendered at its own locator, never from the templates."""
+    from archive import citeproc_js
+
+    saved = citeproc_js.WHOLE_NUMBER
+    citeproc_js.WHOLE_NUMBER = re.compile(r"(?!)")
+    try:
+        engine().forget()
+        return citation_table(article, places, styles)
+    finally:
+        citeproc_js.WHOLE_NUMBER = saved
+        engine().forget()
+
+
+def test_citations_at_whole_numbers_made_from_templates_equal_each_rendered(seed):
+    """A citation at a whole-number locator is the item's citation at a template number with the
+    number put in its place: the same string citeproc-js makes for it, in every kind of style."""
+    places = tuple(PLACES)
+    engine().forget()
+    assert citation_table(seed, places, TEMPLATE_STYLES) == exact_citations(seed, places, TEMPLATE_STYLES)
+
+
+def test_a_template_number_in_the_item_itself_is_cited_exactly(seed, monkeypatch):
+    """An item whose own text has the template number is cited at each locator by itself: the
+    number cannot be told from the locator's."""
+    from dataclasses import replace
+
+    from archive.citeproc_js import TEMPLATE_NUMBERS
+
+    odd = replace(seed, title=f"Report {TEMPLATE_NUMBERS[0]} on the Summit")
+    places = (Locator("page", "14"), Locator("paragraph", "2"))
+    engine().forget()
+    made = citation_table(odd, places, ("chicago", "apa"))
+    assert made == exact_citations(odd, places, ("chicago", "apa"))
+    assert f"Report {TEMPLATE_NUMBERS[0]}" in made[places[0]]["chicago"].citation
+
+
+def test_stored_citation_parts_cite_every_passage_without_v8(seed, monkeypatch):
+    """What a build stores of an article (citation_parts) makes every passage's citations in the
+    shipped styles, with no call into V8, equal to citations rendered on the spot (page ranges
+    excepted: a style shortens them its own way, 113–14)."""
+    stored = stored_parts(citation_parts(seed))
+    places = tuple(
+        {place for passage in seed.passages for place in locators(passage) if place.value.isdigit()}
+    )
+    assert {place.label for place in places} == {"page", "paragraph", "figure"}
+    expected = exact_citations(seed, places, ("chicago", "apa", "mla"))
+    monkeypatch.setattr(Engine, "_call_many", lambda self, parts: pytest.fail(f"V8 was asked for {parts}"))
+    assert citation_table(seed, places, ("chicago", "apa", "mla"), known=stored) == expected
+
+
+def test_stored_parts_of_another_style_file_or_item_are_not_used(seed, tmp_path):
+    """Stored parts are keyed by the style file (its path and time) and the item: a style edited
+    since, or an article changed, is rendered anew. Unreadable stored bytes are no parts."""
+    from dataclasses import replace
+
+    (tmp_path / "styles").mkdir()
+    style = tmp_path / "styles" / "house.csl"
+    style.write_text((STYLES_DIR / "apa.csl").read_text(encoding="utf-8"), encoding="utf-8")
+    place = Locator("paragraph", "14")
+    stored = {
+        part: f"<i>stale</i> {value}" if part[0] == "archiveCitation" else value
+        for part, value in stored_parts(citation_parts(seed, ("house",), tmp_path)).items()
+    }
+    made = citation_table(seed, (place,), ("house",), tmp_path, stored)[place]["house"].citation
+    assert made == "<i>stale</i> (Yu, 2019, para. 14)"  # the stored parts, as they were stored
+    changed = citation_table(replace(seed, title="Another Title"), (place,), ("house",), tmp_path, stored)
+    assert (
+        "stale" not in changed[place]["house"].citation and "Another Title" in changed[place]["house"].entry
+    )
+    style.write_text(style.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # edited since the build
+    os.utime(style, ns=(style.stat().st_atime_ns, style.stat().st_mtime_ns + 10**9))
+    edited = citation_table(seed, (place,), ("house",), tmp_path, stored)[place]["house"].citation
+    assert edited == "(Yu, 2019, para. 14)"
+    assert stored_parts(b"not zlib") == {} and stored_parts(None) == {}
 
 
 def test_a_broken_style_in_a_batch_fails_alone(seed, tmp_path, monkeypatch):
@@ -194,7 +286,8 @@ def test_a_broken_style_in_a_batch_fails_alone(seed, tmp_path, monkeypatch):
     engine().forget()
     with pytest.raises(CiteprocError, match="'broken' could not be rendered"):
         citations(seed, Locator("page", "116"), ("chicago", "broken", "apa"), tmp_path)
-    assert alone.count("broken") == 1 and alone.count("apa") == 2  # made alone, after the batch
+    # made alone, after the batch: its bibliography entry and its two template citations
+    assert alone.count("broken") == 1 and alone.count("apa") == 3
     alone.clear()
     assert citations(seed, Locator("page", "116"), ("chicago", "apa"))["apa"].citation == "(Yu, 2019, p. 116)"
     assert alone == []

@@ -542,3 +542,31 @@ def test_an_index_parsed_by_another_parser_version_has_every_file_parsed_again(t
     assert handle.article(SEED_ID) == before
     again = reindex(corpus_dir, tmp_index)  # once only
     assert (again.changed, len(again.unchanged), again.warnings) == ([], 3, [])
+
+
+def test_a_large_reindex_stores_each_articles_citations(tmp_path, corpus_dir, monkeypatch):
+    """A reindex of many articles renders each one's citations for its pages (so a page calls no
+    V8); a small one leaves them to the pages, and a changed article's stored citations go with
+    its old passages."""
+    from archive import reindex as reindexing
+    from archive.cite import STYLES, citation_table, locators, stored_parts
+    from archive.citeproc_js import Engine
+
+    monkeypatch.setattr(reindexing, "CITE_FROM", 3)
+    reindex(corpus_dir, tmp_path / "index")
+    handle = IndexHandle(tmp_path / "index")
+    seed = handle.article(SEED_ID)
+    stored = stored_parts(handle.stored_citations(SEED_ID))
+    assert {key[0] for _, key in stored} == set(STYLES.values())
+    place = locators(seed.passage(f"{SEED_ID}-p14"))[-1]
+    monkeypatch.setattr(Engine, "_call_many", lambda self, parts: pytest.fail(f"V8 was asked for {parts}"))
+    cited = citation_table(seed, (place,), known=stored)[place]
+    assert (
+        cited["chicago"].citation.endswith("(2019): para. 14.")
+        and cited["apa"].citation == "(Yu, 2019, para. 14)"
+    )
+    monkeypatch.undo()
+    seed_file = corpus_dir / f"{SEED_ID}.md"
+    seed_file.write_text(seed_file.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    assert reindex(corpus_dir, tmp_path / "index").changed  # one file: below CITE_FROM
+    assert IndexHandle(tmp_path / "index").stored_citations(SEED_ID) is None

@@ -597,3 +597,29 @@ def test_a_kept_coins_follows_the_record(app, seed):
         url = f"http://localhost/a/{seed.id}"
         assert article_coins(seed) == coins(seed, url) == article_coins(seed)
         assert parse_qs(article_coins(corrected))["rft.atitle"] == ["A Corrected Title"]
+
+
+def test_paragraph_page_cites_from_what_the_build_stored(tmp_path, corpus_dir, monkeypatch):
+    """An index whose reindex rendered the citations: a paragraph page cites in the three styles,
+    by page and by paragraph, with no call into V8."""
+    from archive import reindex as reindexing
+    from archive.citeproc_js import Engine, engine
+
+    monkeypatch.setattr(reindexing, "CITE_FROM", 1)
+    reindex(corpus_dir, tmp_path / "index")
+    app = create_app(
+        {"INDEX": str(tmp_path / "index"), "CORPUS": str(corpus_dir), "BUILD_MISSING_INDEX": False}
+    )
+    asked = []
+    call_many = Engine._call_many
+    monkeypatch.setattr(
+        Engine, "_call_many", lambda self, parts: asked.extend(parts) or call_many(self, parts)
+    )
+    engine().forget()
+    try:
+        page = soup(app.test_client().get(f"/a/{SEED}/p/14"))
+    finally:
+        store.close(app)
+    texts = [c.get_text() for c in page.select("#cite .citation")]
+    assert "(Yu, 2019, para. 14)" in texts and "(Yu, par. 14)" in texts
+    assert asked == []

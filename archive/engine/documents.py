@@ -173,6 +173,11 @@ def payload_document(article: Article) -> dict:
     }
 
 
+def citations_document(article_id: str, parts: bytes) -> dict:
+    """An article's citations as a build rendered them (cite.citation_parts), for its pages."""
+    return {"id": f"citations:{article_id}", "doctype": "citations", "article": article_id, "payload": parts}
+
+
 def documents(article: Article, digest: str, indexed: str, common: frozenset[str]) -> Iterator[dict]:
     """Every Whoosh document of one article: record, payload, passages, sections. `common`: the
     index's common words (see pairs.py and common_words); no default, since documents written

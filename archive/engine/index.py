@@ -220,6 +220,11 @@ class IndexHandle:
             cached = self._synonyms = (generation, parsed)
         return cached[1]
 
+    def stored_citations(self, article_id: str) -> bytes | None:
+        """The article's citations as its last reindex rendered them, if it did."""
+        fields = self.searcher().document(id=f"citations:{article_id}")
+        return fields["payload"] if fields else None
+
     def removed_article(self, article_id: str) -> tuple[Article, str] | None:
         """An article removed from the corpus, as it last was, and when it was removed."""
         fields = self.searcher().document(id=f"tombstone:{article_id}")

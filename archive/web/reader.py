@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from ..addresses import SEGMENTS, is_paragraph
-from ..cite import text_fragment
+from ..cite import stored_parts, text_fragment
 from ..engine.query import match_terms
 from ..highlight import highlight_html
 from ..models import Article, Passage
@@ -169,10 +169,12 @@ def passage_view(article: Article, passage: Passage) -> PassageView:
     permalink = passage_url(passage, external=True)
     # Citations are rendered by V8 on the citation engine's thread while this one finds the
     # related passages: the page waits for the slower of the two, not for both.
+    handle = get_handle()
+    stored = stored_parts(handle.stored_citations(article.id))
     citing = current_app.extensions[CITING].submit(
-        citation_bundle, article, passage, permalink, chosen_styles(), corpus_path()
+        citation_bundle, article, passage, permalink, chosen_styles(), corpus_path(), stored
     )
-    similar = related(get_handle(), passage.id)
+    similar = related(handle, passage.id)
     return PassageView(
         article=article,
         passage=passage,
