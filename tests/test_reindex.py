@@ -570,3 +570,18 @@ def test_a_large_reindex_stores_each_articles_citations(tmp_path, corpus_dir, mo
     seed_file.write_text(seed_file.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
     assert reindex(corpus_dir, tmp_path / "index").changed  # one file: below CITE_FROM
     assert IndexHandle(tmp_path / "index").stored_citations(SEED_ID) is None
+
+
+def test_a_reindex_that_renders_citations_exits(tmp_path, corpus_dir):
+    """The reindex command renders citations through V8 and still exits by itself (a V8 context
+    left open once hung the interpreter at exit)."""
+    script = (
+        "import sys; import archive.reindex as r; r.CITE_FROM = 1; from archive.cli import cli; "
+        "cli(['reindex', '--corpus', sys.argv[1], '--index', sys.argv[2]])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(corpus_dir), str(tmp_path / "index")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert IndexHandle(tmp_path / "index").stored_citations(SEED_ID)
