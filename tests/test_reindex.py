@@ -585,3 +585,23 @@ def test_a_reindex_that_renders_citations_exits(tmp_path, corpus_dir):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert IndexHandle(tmp_path / "index").stored_citations(SEED_ID)
+
+
+def test_citations_that_cannot_be_rendered_in_advance_are_one_warning(tmp_path, corpus_dir, monkeypatch):
+    """A failure to render citations (no citeproc-js, a style out of memory) never fails the
+    reindex: every article is indexed, the report says so once, and pages cite on the spot."""
+    from archive import reindex as reindexing
+    from archive.citeproc_js import CiteprocMissing
+
+    def missing(article):
+        raise CiteprocMissing("citeproc-js is not installed")
+
+    monkeypatch.setattr(reindexing, "CITE_FROM", 1)
+    monkeypatch.setattr(reindexing, "citation_parts", missing)
+    report = reindex(corpus_dir, tmp_path / "index")
+    assert report.ok and len(report.added) == 3
+    warned = [reason for _, reason in report.warnings if "citations" in reason]
+    assert warned == [
+        "citations were not rendered in advance (CiteprocMissing: citeproc-js is not installed)"
+    ]
+    assert IndexHandle(tmp_path / "index").stored_citations(SEED_ID) is None
