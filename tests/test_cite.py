@@ -218,7 +218,7 @@ def test_citations_at_whole_numbers_made_from_templates_equal_each_rendered(seed
     assert citation_table(seed, places, TEMPLATE_STYLES) == exact_citations(seed, places, TEMPLATE_STYLES)
 
 
-def test_a_template_number_in_the_item_itself_is_cited_exactly(seed, monkeypatch):
+def test_a_template_number_in_the_item_itself_is_cited_exactly(seed):
     """An item whose own text has the template number is cited at each locator by itself: the
     number cannot be told from the locator's."""
     from dataclasses import replace
