@@ -152,19 +152,22 @@ def reindex(
     full: bool = False,
     wait: float = 5.0,
     progress: Callable[[Path], None] | None = None,
+    cite: bool = True,
 ) -> ReindexReport:
     """Bring the index in line with the corpus in one atomic commit.
 
     Only added or changed files are parsed (by content hash) unless `full`; a changed file that no
     longer parses keeps its previous documents; files gone from the corpus lose theirs, leaving a
-    tombstone so that their permalinks can say what they cited.
+    tombstone so that their permalinks can say what they cited. With `cite`, a reindex of many
+    articles renders their citations for their pages (see CITE_FROM); it starts V8 in this
+    process, which must then never fork a process that cites.
     """
     started = time.monotonic()
     report = ReindexReport()
     with reindex_lock(index_dir, wait) as lock_fd:
         recover_swap(index_dir)
         index_dir.mkdir(exist_ok=True)
-        job = Job(corpus_dir, full, wait, report, progress, (lock_fd,))
+        job = Job(corpus_dir, full, wait, report, progress, (lock_fd,), cite)
         state = index_state(index_dir)
         if state.kind == "untrusted" and not full:
             raise IndexUnavailable(state.reason)
@@ -187,6 +190,7 @@ class Job:
     report: ReindexReport
     progress: Callable[[Path], None] | None
     close_fds: tuple[int, ...]  # for child processes: the lock is the parent's alone
+    cite: bool = True  # render the articles' citations in advance (see CITE_FROM)
 
 
 def update_index(job: Job, index_dir: Path, kept=()) -> None:
@@ -220,7 +224,7 @@ def update_with(job: Job, index_dir: Path, kept, pool: Pool) -> None:
     update = None
     try:
         common = index_common_words(batch, known, [p for p, _ in plan.todo])
-        update = Update(batch, known, report, common, cite=len(plan.todo) >= CITE_FROM)
+        update = Update(batch, known, report, common, cite=job.cite and len(plan.todo) >= CITE_FROM)
         seen = update.files(plan, parsed, job.progress)
         unseen = [a for a in known if a not in seen and not kept_while_unreadable(known[a].source, scan)]
         update.remove(unseen)
@@ -654,4 +658,6 @@ def ensure_index(corpus_dir: Path, index_dir: Path) -> ReindexReport | None:
         return None
     if state.kind in ("untrusted", "foreign"):
         raise IndexUnavailable(state.reason)
-    return reindex(corpus_dir, index_dir)
+    # Without citations in advance: `serve` builds the index in the process that then forks the
+    # server's workers, and a worker that inherits a V8 context hangs for good when it frees it.
+    return reindex(corpus_dir, index_dir, cite=False)

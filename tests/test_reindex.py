@@ -605,3 +605,13 @@ def test_citations_that_cannot_be_rendered_in_advance_are_one_warning(tmp_path, 
         "citations were not rendered in advance (CiteprocMissing: citeproc-js is not installed)"
     ]
     assert IndexHandle(tmp_path / "index").stored_citations(SEED_ID) is None
+
+
+def test_an_index_built_for_serve_renders_no_citations_in_advance(tmp_path, corpus_dir, monkeypatch):
+    """`serve` builds a missing index (ensure_index) in the process that then forks its workers,
+    and a V8 context does not survive a fork: that build leaves citations to the pages."""
+    from archive import reindex as reindexing
+
+    monkeypatch.setattr(reindexing, "CITE_FROM", 1)
+    assert ensure_index(corpus_dir, tmp_path / "index").ok
+    assert IndexHandle(tmp_path / "index").stored_citations(SEED_ID) is None
