@@ -20,6 +20,7 @@ import threading
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import cache
 from html import unescape
 from pathlib import Path
 
@@ -126,7 +127,8 @@ class Engine:
         for style, items, cites in requests:
             items_json = json.dumps(items, sort_keys=True, ensure_ascii=False)
             where = (style.id, f"{style.path}", str(style.path.stat().st_mtime_ns), items_json)
-            plans.append((Plan.of(where, cites) if cites else None, ("archiveBibliography", where)))
+            plan = Plan.of(where, cites, templated=prints_locator_as_given(style.xml())) if cites else None
+            plans.append((plan, ("archiveBibliography", where)))
         done = self._values(
             [part for plan, bib in plans for part in (*(plan.parts if plan else ()), bib)], known
         )
@@ -275,6 +277,16 @@ class Engine:
 # would differ by more than the digits, and such a style's citations are made one by one.
 TEMPLATE_NUMBERS = ("3141591", "2718282")
 WHOLE_NUMBER = re.compile(r"[1-9][0-9]{0,5}\Z")
+# A style that formats the locator as a number (<number variable="locator" form="ordinal"/>) is
+# never templated: in French or German the two numbers' suffixes agree (1er is not 91e), so the
+# test above cannot tell. No official style does; a corpus's own style may.
+NUMBER_FORMATTED_LOCATOR = re.compile(r"""<number\b[^>]*\bvariable\s*=\s*["']locator["']""")
+
+
+@cache
+def prints_locator_as_given(xml: str) -> bool:
+    """Whether a style's locator may be templated (read once per style text)."""
+    return not NUMBER_FORMATTED_LOCATOR.search(xml)
 
 
 @dataclass(frozen=True)
@@ -286,10 +298,10 @@ class Plan:
     number: str = ""
 
     @classmethod
-    def of(cls, where: tuple, cites: list[dict]) -> Plan:
+    def of(cls, where: tuple, cites: list[dict], templated: bool = True) -> Plan:
         exact = ("archiveCitation", (*where, json.dumps(cites, sort_keys=True)))
         locator = str(cites[0].get("locator", "")) if len(cites) == 1 else ""
-        if not WHOLE_NUMBER.match(locator):
+        if not templated or not WHOLE_NUMBER.match(locator):
             return cls(exact)
         templates = tuple(
             ("archiveCitation", (*where, json.dumps([{**cites[0], "locator": n}], sort_keys=True)))

@@ -196,7 +196,7 @@ PLACES = [
 ]
 
 
-def exact_citations(article, places, styles):
+def exact_citations(article, places, styles, corpus=None):
     """Each citation rendered at its own locator, never from the templates."""
     from archive import citeproc_js
 
@@ -204,7 +204,7 @@ def exact_citations(article, places, styles):
     citeproc_js.WHOLE_NUMBER = re.compile(r"(?!)")
     try:
         engine().forget()
-        return citation_table(article, places, styles)
+        return citation_table(article, places, styles, corpus)
     finally:
         citeproc_js.WHOLE_NUMBER = saved
         engine().forget()
@@ -380,3 +380,36 @@ def test_a_corrected_article_is_cited_as_corrected(seed):
     assert "2021" in fixed["apa"].citation_text and "2019" not in fixed["apa"].citation_text
     for style in styles:  # the bibliography entry too (a numbered style's citation is made from it)
         assert "A Corrected Title" in fixed[style].entry_text and "2019" not in fixed[style].entry_text
+
+
+NUMBERED_LOCATOR_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0" default-locale="{lang}">
+  <info><title>Locator as {form}</title><id>http://example.org/{name}</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation><layout prefix="(" suffix=")">
+    <text variable="title" form="short"/><group delimiter=" " prefix=", "><label variable="locator" form="short"/><number variable="locator" form="{form}"/></group>
+  </layout></citation>
+  <bibliography><layout><text variable="title"/></layout></bibliography>
+</style>
+"""
+
+
+def test_a_style_that_formats_the_locator_as_a_number_is_cited_exactly(seed, tmp_path):
+    """A corpus's style that prints the locator as an ordinal or a word is never templated: in
+    French or German the template numbers' suffixes agree while 1 and 2 differ (1er, premier)."""
+    (tmp_path / "styles").mkdir()
+    styles = []
+    for lang, form in (
+        ("fr-FR", "long-ordinal"),
+        ("de-DE", "long-ordinal"),
+        ("fr-FR", "ordinal"),
+        ("en-US", "roman"),
+    ):
+        name = f"t-{lang.lower()}-{form}"
+        (tmp_path / "styles" / f"{name}.csl").write_text(
+            NUMBERED_LOCATOR_STYLE.format(lang=lang, form=form, name=name), encoding="utf-8"
+        )
+        styles.append(name)
+    places = tuple(Locator("page", value) for value in ("1", "2", "3", "11", "21"))
+    engine().forget()
+    made = citation_table(seed, places, tuple(styles), tmp_path)
+    assert made == exact_citations(seed, places, tuple(styles), tmp_path)
