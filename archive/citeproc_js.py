@@ -126,7 +126,8 @@ class Engine:
         plans = []  # (citation's Plan or None, bibliography part) of each request
         for style, items, cites in requests:
             items_json = json.dumps(items, sort_keys=True, ensure_ascii=False)
-            where = (style.id, f"{style.path}", str(style.path.stat().st_mtime_ns), items_json)
+            version = f"{style.path.stat().st_mtime_ns}/{renderer_version()}"
+            where = (style.id, f"{style.path}", version, items_json)
             plan = Plan.of(where, cites, templated=prints_locator_as_given(style.xml())) if cites else None
             plans.append((plan, ("archiveBibliography", where)))
         done = self._values(
@@ -328,6 +329,16 @@ class Plan:
         return (
             template.replace(TEMPLATE_NUMBERS[0], self.number) if template is not None else done[self.exact]
         )
+
+
+@cache
+def renderer_version() -> str:
+    """citeproc-js, the bridge and the en-US locale as installed (their times): part of every
+    rendered string's key, so strings a build stored are not served after an upgrade."""
+    return ":".join(
+        str(path.stat().st_mtime_ns) if path.exists() else "-"
+        for path in (CITEPROC_JS, BRIDGE_JS, *LOCALES.values())
+    )
 
 
 def _serve(tasks: queue.Queue) -> None:

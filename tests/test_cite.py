@@ -247,10 +247,13 @@ def test_stored_citation_parts_cite_every_passage_without_v8(seed, monkeypatch):
     assert citation_table(seed, places, ("chicago", "apa", "mla"), known=stored) == expected
 
 
-def test_stored_parts_of_another_style_file_or_item_are_not_used(seed, tmp_path):
-    """Stored parts are keyed by the style file (its path and time) and the item: a style edited
-    since, or an article changed, is rendered anew. Unreadable stored bytes are no parts."""
+def test_stored_parts_of_another_style_file_or_item_are_not_used(seed, tmp_path, monkeypatch):
+    """Stored parts are keyed by the style file (its path and time), citeproc-js as installed and
+    the item: a style edited since, an upgrade, or an article changed is rendered anew.
+    Unreadable stored bytes are no parts."""
     from dataclasses import replace
+
+    from archive import citeproc_js
 
     (tmp_path / "styles").mkdir()
     style = tmp_path / "styles" / "house.csl"
@@ -262,6 +265,10 @@ def test_stored_parts_of_another_style_file_or_item_are_not_used(seed, tmp_path)
     }
     made = citation_table(seed, (place,), ("house",), tmp_path, stored)[place]["house"].citation
     assert made == "<i>stale</i> (Yu, 2019, para. 14)"  # the stored parts, as they were stored
+    with monkeypatch.context() as upgraded:
+        upgraded.setattr(citeproc_js, "renderer_version", lambda: "citeproc-js upgraded")
+        after = citation_table(seed, (place,), ("house",), tmp_path, stored)[place]["house"].citation
+        assert after == "(Yu, 2019, para. 14)"
     changed = citation_table(replace(seed, title="Another Title"), (place,), ("house",), tmp_path, stored)
     assert (
         "stale" not in changed[place]["house"].citation and "Another Title" in changed[place]["house"].entry
