@@ -13,7 +13,7 @@ import shutil
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .check import CorpusScan, FileReport, check_files, claim, parsers, scan_corpus
 from .cite import citation_parts
+from .citeproc_js import CiteprocMissing
 from .engine import pairs, writing
 from .engine.documents import (
     COMMON_ID,
@@ -46,6 +47,7 @@ PARALLEL_FROM = 16  # files: below this, starting worker processes costs more th
 # cited when a page first asks (7 ms each), and one changed article is searchable in well under 1 s.
 CITE_FROM = 100
 CITE_QUEUE = 64  # articles waiting for their citations, at most
+CITE_FAILURES = 3  # articles whose citations fail before the others are no longer tried
 
 
 class ReindexBusy(IndexUnavailable):
@@ -464,17 +466,18 @@ class Citing:
     """Each article's citations rendered (cite.citation_parts) on a thread of their own while the
     reindex goes on, as documents once done: V8 runs without the interpreter lock. Rendered in
     line, they held up the articles' way to the writers (the 130,000-passage build took 32 s
-    more than without them, against 19 s more on a thread). A failure (no citeproc-js, a style out of memory) ends the rendering with one warning:
-    pages then cite on the spot."""
+    more than without them, against 19 s more on a thread). An article whose citations fail is
+    reported and left to its pages; after CITE_FAILURES of them, or without citeproc-js, the
+    rest are too."""
 
     def __init__(self, report: ReindexReport):
         self.report = report
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="citations")
         self.pending: deque[tuple[Article, Future]] = deque()
-        self.failed = False
+        self.failures = 0
 
     def add(self, article: Article) -> None:
-        if not self.failed:
+        if self.failures < CITE_FAILURES:
             self.pending.append((article, self.pool.submit(citation_parts, article)))
 
     def ready(self, wait: bool) -> list[dict]:
@@ -485,16 +488,20 @@ class Citing:
             article, future = self.pending.popleft()
             try:
                 made.append(citations_document(article.id, future.result()))
+            except CancelledError:
+                continue
             except Exception as error:
-                self.report.warnings.append(
-                    (
-                        article.source,
-                        f"citations were not rendered in advance ({type(error).__name__}: {error})",
-                    )
-                )
-                self.failed = True
-                self.close()
+                self.failed(article, error)
         return made
+
+    def failed(self, article: Article, error: Exception) -> None:
+        self.failures = CITE_FAILURES if isinstance(error, CiteprocMissing) else self.failures + 1
+        stopped = "; the others are cited by their pages" if self.failures >= CITE_FAILURES else ""
+        reason = f"its citations were not rendered in advance ({type(error).__name__}: {error}){stopped}"
+        self.report.warnings.append((article.source, reason))
+        if stopped:
+            for _, future in self.pending:
+                future.cancel()  # those done are kept
 
     def close(self) -> None:
         for _, future in self.pending:

@@ -602,7 +602,8 @@ def test_citations_that_cannot_be_rendered_in_advance_are_one_warning(tmp_path, 
     assert report.ok and len(report.added) == 3
     warned = [reason for _, reason in report.warnings if "citations" in reason]
     assert warned == [
-        "citations were not rendered in advance (CiteprocMissing: citeproc-js is not installed)"
+        "its citations were not rendered in advance (CiteprocMissing: citeproc-js is not installed); "
+        "the others are cited by their pages"
     ]
     assert IndexHandle(tmp_path / "index").stored_citations(SEED_ID) is None
 
@@ -615,3 +616,26 @@ def test_an_index_built_for_serve_renders_no_citations_in_advance(tmp_path, corp
     monkeypatch.setattr(reindexing, "CITE_FROM", 1)
     assert ensure_index(corpus_dir, tmp_path / "index").ok
     assert IndexHandle(tmp_path / "index").stored_citations(SEED_ID) is None
+
+
+def test_one_article_whose_citations_fail_leaves_the_others_rendered(tmp_path, corpus_dir, monkeypatch):
+    """An article whose citations cannot be rendered in advance is reported, and the others are
+    still rendered and stored."""
+    from archive import reindex as reindexing
+
+    def fails_for_the_seed(article):
+        if article.id == SEED_ID:
+            raise ValueError("a citation engine error")
+        return citation_parts(article)
+
+    citation_parts = reindexing.citation_parts
+    monkeypatch.setattr(reindexing, "CITE_FROM", 1)
+    monkeypatch.setattr(reindexing, "citation_parts", fails_for_the_seed)
+    report = reindex(corpus_dir, tmp_path / "index")
+    assert [reason for _, reason in report.warnings if "citations" in reason] == [
+        "its citations were not rendered in advance (ValueError: a citation engine error)"
+    ]
+    handle = IndexHandle(tmp_path / "index")
+    others = [entry.id for entry, *_ in handle.catalog() if entry.id != SEED_ID]
+    assert handle.stored_citations(SEED_ID) is None and len(others) == 2
+    assert all(handle.stored_citations(article_id) for article_id in others)
