@@ -274,8 +274,8 @@ class Engine:
 # these two numbers: where the second is the first with its number replaced, the style prints the
 # number as given, and any other is put in its place. So an article costs two citations per style
 # and kind of locator, not one per passage, and a build can store them (cite.citation_parts). They
-# differ in every digit and in their last: an ordinal (1st, 2nd), a Roman or a spelled-out number
-# would differ by more than the digits, and such a style's citations are made one by one.
+# differ in every digit and in their last: in English an ordinal (1st, 2nd) would differ by more
+# than the digits, and such a style's citations are made one by one (see the next rule too).
 TEMPLATE_NUMBERS = ("3141591", "2718282")
 WHOLE_NUMBER = re.compile(r"[1-9][0-9]{0,5}\Z")
 # A style that formats the locator as a number (<number variable="locator" form="ordinal"/>) is
