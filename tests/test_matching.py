@@ -79,7 +79,26 @@ def reference(searcher, node: q.Query, universe: set[int]) -> set[int]:
         return reference(searcher, node.a, universe) - reference(searcher, node.b, universe)
     if isinstance(node, q.AndMaybe):
         return reference(searcher, node.a, universe)
-    return set(searcher.docs_for_query(node)) & universe
+    found = set(searcher.docs_for_query(node)) & universe
+    if isinstance(node, q.Phrase) and node.fieldname == "text":
+        return paragraph_phrases(searcher, found, universe)
+    return found
+
+
+def paragraph_phrases(searcher, found: set[int], universe: set[int]) -> set[int]:
+    """A phrase of a section's text is found in the section when one of its paragraphs (the
+    same article and heading) has it: never across two paragraphs."""
+
+    def place(docnum: int) -> tuple:
+        fields = searcher.stored_fields(docnum)
+        return fields.get("article"), fields.get("section_key") or ""
+
+    def is_section(docnum: int) -> bool:
+        return searcher.stored_fields(docnum).get("doctype") == "section"
+
+    passages = {docnum for docnum in found if not is_section(docnum)}
+    places = {place(docnum) for docnum in passages}
+    return passages | {docnum for docnum in universe if is_section(docnum) and place(docnum) in places}
 
 
 def same_as_whoosh(handle: IndexHandle, text: str, scores: bool) -> None:

@@ -3,6 +3,7 @@ CJK beside Latin, titles, headings, longer phrases, and documents replaced since
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -97,6 +98,25 @@ def test_pairs_are_used(pairs_handle):
     for text in ('"use the"', 'title:"new era"', '"china russia relations"'):
         assert len(evaluator.matches(pairs_handle.parse(text).query)), text
     assert not len(evaluator.matches(pairs_handle.parse('"e-commerce started"').query))  # replaced
+
+
+def kinds_found(handle: IndexHandle, text: str) -> list[str]:
+    evaluator = handle.evaluator()
+    return sorted(evaluator.fields(d)["kind"] for d in evaluator.matches(handle.parse(text).query).ids)
+
+
+def test_a_section_has_the_phrases_of_its_paragraphs(pairs_handle):
+    """A section's document holds no pairs of its text, yet it is found for a phrase in one of
+    its paragraphs and a word in another; a phrase running from one paragraph into the next is
+    in neither."""
+    assert kinds_found(pairs_handle, '"partnerships were running" Putin') == ["section"]
+    assert kinds_found(pairs_handle, '"use the" commerce') == ["paragraph", "section"]
+    assert kinds_found(pairs_handle, '"partnership ran xi"') == []  # "… ran." / "Xi …"
+    assert kinds_found(pairs_handle, '"partnership ran"') == ["paragraph", "section"]
+    evaluator = pairs_handle.evaluator()
+    body = [key for key in evaluator.searcher.lexicon(pairs.FIELD) if key.startswith((b"x:", b"s:"))]
+    having = np.concatenate([evaluator.postings(pairs.FIELD, key)[0] for key in body])
+    assert len(body) > 10 and not evaluator.table.is_section(having).any()
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -119,12 +119,10 @@ def passage_document(
 def section_document(
     article: Article, section: Section, title_keys: set[str], common: frozenset[str]
 ) -> dict:
+    """A section's text holds no word pairs: its phrases are its paragraphs' (matching.py finds
+    them there), and repeating them took a seventh of a build."""
     first = next(p for p in article.passages if p.id == section.passage_ids[0])
-    keys = (
-        pairs.body_keys(section.text, common)
-        | title_keys
-        | pairs.heading_keys(section.title, pairs.HEADING, common)
-    )
+    keys = title_keys | pairs.heading_keys(section.title, pairs.HEADING, common)
     return {
         **article_fields(article),
         "id": f"{article.id}-s{section.number}",

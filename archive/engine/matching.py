@@ -35,6 +35,7 @@ POSTINGS_CACHE_BYTES = 192 * 2**20
 # More like this reads the postings of a passage's key terms: a term in more documents than this
 # (and than this share of the index) says little about what a passage is about, and costs most.
 LIKE_MAX_DOCS, LIKE_MAX_SHARE = 1000, 0.01
+SECTION_TEXT_FIELDS = frozenset({"text"})  # a section's own text: its paragraphs' words
 
 
 @dataclass(frozen=True)
@@ -333,9 +334,22 @@ class Evaluator:
         return words.within(cached[0])
 
     def in_order(self, node: q.Phrase, candidates: np.ndarray) -> np.ndarray:
-        """Which candidates (documents with every word) have the phrase: those with each of its
-        pairs of words (one term each, see pairs.py); positions are read only for longer
-        phrases, in the few documents left, and for pairs that are not indexed."""
+        """Which candidates (documents with every word) have the phrase. A section has a phrase
+        of its text when one of its paragraphs has it (its document holds no word pairs of its
+        text, see documents.section_document; nor may a phrase run from one paragraph into the
+        next)."""
+        if node.fieldname not in SECTION_TEXT_FIELDS:
+            return self.passages_in_order(node, candidates)
+        sections = self.table.is_section(candidates)
+        if not sections.any():
+            return self.passages_in_order(node, candidates)
+        found = self.passages_in_order(node, candidates[~sections])
+        return np.union1d(found, self.table.in_places_of(candidates[sections], found))
+
+    def passages_in_order(self, node: q.Phrase, candidates: np.ndarray) -> np.ndarray:
+        """Which candidates have the phrase: those with each of its pairs of words (one term
+        each, see pairs.py); positions are read only for longer phrases, in the few documents
+        left, and for pairs that are not indexed."""
         keyed = pairs.query_keys(node.fieldname, node.words, self.table.common) if node.slop <= 1 else [None]
         if pairs.FIELD not in self.searcher.schema:  # an index built before pairs
             keyed = [None]
@@ -445,6 +459,21 @@ class Table:
     def size(self) -> int:
         """How many documents the index has, deleted ones included (document numbers are below)."""
         return len(self.live)
+
+    def is_section(self, ids: np.ndarray) -> np.ndarray:
+        """True for each document that is a section (its paragraphs' words as one document)."""
+        kinds = self.facets.get("kind")
+        if kinds is None or "section" not in kinds.by_text:
+            return np.zeros(len(ids), dtype=bool)
+        return kinds.codes[ids] == kinds.by_text["section"]
+
+    def in_places_of(self, ids: np.ndarray, others: np.ndarray) -> np.ndarray:
+        """The documents of `ids` whose place (article and section) one of `others` shares."""
+        if not len(ids) or not len(others):
+            return EMPTY_IDS
+        having = np.zeros(int(self.places.max()) + 1, dtype=bool)
+        having[self.places[others]] = True
+        return ids[having[self.places[ids]]]
 
     @classmethod
     def build(
