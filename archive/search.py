@@ -374,6 +374,7 @@ def facet_counts(table: Table, ids, filters: dict) -> tuple[dict[str, dict[str, 
 
 def to_hit(fields: dict, score: float | None, terms) -> Hit:
     kind = fields["kind"]
+    text = fields.get("text") or fields.get("section_text") or ""  # a section's is only stored
     return Hit(
         id=fields["id"],
         kind=kind,
@@ -388,8 +389,8 @@ def to_hit(fields: dict, score: float | None, terms) -> Hit:
         page_end=fields.get("page_end"),
         date_start=iso_date(fields.get("date_start")),
         date_end=iso_date(fields.get("date_end")),
-        text=fields["text"],
-        snippet=snippet(fields["text"], terms),
+        text=text,
+        snippet=snippet(text, terms),
         score=round(score, 4) if score is not None else None,
     )
 

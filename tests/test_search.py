@@ -193,6 +193,8 @@ def test_a_section_that_matches_across_its_paragraphs_is_a_hit(handle):
     assert not any(first in t and last in t for t in texts)
     hits = search(handle, Request(f"{first} {last}", page_size=100)).hits
     assert [h.kind for h in hits if h.article == SEED_ID] == ["section"]
+    hit = next(h for h in hits if h.article == SEED_ID)  # its text is stored for its snippet
+    assert hit.text == section.text and f"<mark>{first}</mark>" in hit.snippet
 
 
 def test_partial_matches_are_offered_labelled_and_ranked_when_all_words_find_too_few(handle):

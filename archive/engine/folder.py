@@ -10,8 +10,9 @@ from pathlib import Path
 
 from . import trust
 
-SCHEMA_VERSION = 7  # 3: compounds as parts and run together; 4: words in capitals; 5: notes, code;
-# 6: CJK no longer in the unstemmed field (the stemmed one has the same bigrams); 7: word pairs
+SCHEMA_VERSION = 8  # 3: compounds as parts and run together; 4: words in capitals; 5: notes, code;
+# 6: CJK no longer in the unstemmed field (the stemmed one has the same bigrams); 7: word pairs;
+# 8: sections found by their paragraphs' words (their text stored, not indexed)
 
 
 MARKER = "archive-index.json"

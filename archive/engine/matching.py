@@ -6,6 +6,8 @@ Here each term's postings are read block by block into NumPy arrays and combined
 operations; scores follow Whoosh's BM25F (same idf, field lengths, B and K1), so rankings agree.
 Whoosh still owns the index. Phrases are found by their word pairs (pairs.py) and, when longer
 than two words, checked on positions (positions.py); they are scored with the words they contain.
+A section's text is not indexed (its paragraphs' words would be written twice): a section has
+the words and phrases its paragraphs have, weighed together (Table.sections, with_sections).
 """
 
 from __future__ import annotations
@@ -294,6 +296,8 @@ class Evaluator:
         cached = self.cache.get(key)
         if cached is None:
             cached = term_postings(self.searcher, fieldname, text)
+            if fieldname in SECTION_TEXT_FIELDS and self.table.sections is not None:
+                cached = with_sections(*cached, self.table.sections)
             self.cache.put(key, cached)
         return cached
 
@@ -344,7 +348,7 @@ class Evaluator:
         if not sections.any():
             return self.passages_in_order(node, candidates)
         found = self.passages_in_order(node, candidates[~sections])
-        return np.union1d(found, self.table.in_places_of(candidates[sections], found))
+        return np.union1d(found, self.table.sections_having(candidates[sections], found))
 
     def passages_in_order(self, node: q.Phrase, candidates: np.ndarray) -> np.ndarray:
         """Which candidates have the phrase: those with each of its pairs of words (one term
@@ -389,7 +393,10 @@ class Evaluator:
         key = (self.generation, "whoosh", repr(node))
         cached = self.cache.get(key)
         if cached is None:
-            cached = (np.fromiter(sorted(self.searcher.docs_for_query(node)), dtype=IDS),)
+            found = np.fromiter(sorted(self.searcher.docs_for_query(node)), dtype=IDS)
+            if getattr(node, "fieldname", None) in SECTION_TEXT_FIELDS and self.table.sections is not None:
+                found = with_sections(found, np.ones(len(found)), self.table.sections)[0]
+            cached = (found,)
             self.cache.put(key, cached)
         return cached[0]
 
@@ -454,6 +461,9 @@ class Table:
     # is shown only when no paragraph of its place matches (shaping.py).
     places: np.ndarray
     common: frozenset[str] = pairs.COMMON  # the words whose pairs are indexed (pairs.py)
+    # Each live passage's section document (-1: none), in an index whose sections are found by
+    # their paragraphs' words (documents.section_document); None in an older one.
+    sections: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -467,12 +477,16 @@ class Table:
             return np.zeros(len(ids), dtype=bool)
         return kinds.codes[ids] == kinds.by_text["section"]
 
-    def in_places_of(self, ids: np.ndarray, others: np.ndarray) -> np.ndarray:
-        """The documents of `ids` whose place (article and section) one of `others` shares."""
-        if not len(ids) or not len(others):
+    def sections_having(self, ids: np.ndarray, passages: np.ndarray) -> np.ndarray:
+        """The sections of `ids` that one of the `passages` is in (in an index whose sections
+        still index their words, those of the same place: article and heading)."""
+        if not len(ids) or not len(passages):
             return EMPTY_IDS
+        if self.sections is not None:
+            owners = self.sections[passages]
+            return np.intersect1d(ids, owners[owners >= 0])
         having = np.zeros(int(self.places.max()) + 1, dtype=bool)
-        having[self.places[others]] = True
+        having[self.places[passages]] = True
         return ids[having[self.places[ids]]]
 
     @classmethod
@@ -491,6 +505,10 @@ class Table:
         live = np.zeros(searcher.doc_count_all(), dtype=bool)
         live[universe] = True
         columns = {name: numeric_column(searcher, name) for name in ranges}
+        sections = section_documents(searcher, built_facets, live) if "in_section" in schema else None
+        lengths = {name: field_lengths(searcher, name) for name, field in schema.items() if field.scorable}
+        if sections is not None and "text" in lengths:
+            lengths["text"] = with_section_lengths(lengths["text"], sections)
         return cls(
             generation=searcher.reader().generation(),
             universe=universe,
@@ -499,9 +517,10 @@ class Table:
             numbers={name: numeric_column(searcher, name).astype(np.int64) for name in numbers},
             ranges=columns,
             range_order={name: value_order(values) for name, values in columns.items()},
-            lengths={name: field_lengths(searcher, name) for name, field in schema.items() if field.scorable},
+            lengths=lengths,
             places=places(built_facets),
             common=common_words(searcher.document(id=COMMON_ID)),
+            sections=sections,
         )
 
 
@@ -528,6 +547,48 @@ def places(facets: dict[str, Facet]) -> np.ndarray:
     articles, sections = facets["article"], facets["section_key"]
     place = articles.codes.astype(np.int64) * len(sections.labels) + sections.codes
     return np.unique(place, return_inverse=True)[1].astype(np.int64).reshape(-1)
+
+
+def section_documents(searcher, facets: dict[str, Facet], live: np.ndarray) -> np.ndarray:
+    """Each live passage's section document (its article's live section of the same number),
+    -1 for other documents."""
+    numbers = numeric_column(searcher, "in_section").astype(np.int64)
+    owners = np.full(len(numbers), -1, dtype=IDS)
+    kinds, articles = facets.get("kind"), facets.get("article")
+    if kinds is None or articles is None or "section" not in kinds.by_text:
+        return owners
+    is_section = kinds.codes == kinds.by_text["section"]
+    keys = articles.codes.astype(np.int64) * (int(numbers.max(initial=0)) + 1) + numbers
+    heads = np.flatnonzero(is_section & live)
+    heads = heads[np.argsort(keys[heads], kind="stable")]
+    members = np.flatnonzero(~is_section & live & (numbers > 0))
+    if len(heads) and len(members):
+        at = np.minimum(np.searchsorted(keys[heads], keys[members]), len(heads) - 1)
+        found = keys[heads][at] == keys[members]
+        owners[members[found]] = heads[at[found]]
+    return owners
+
+
+def with_section_lengths(lengths: np.ndarray, sections: np.ndarray) -> np.ndarray:
+    """Field lengths with each section's the sum of its passages' (its own text is not indexed)."""
+    owned = sections >= 0
+    return lengths + np.bincount(sections[owned], weights=lengths[owned], minlength=len(lengths))
+
+
+def with_sections(
+    ids: np.ndarray, weights: np.ndarray, sections: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings with the sections of the live passages that have it, each weighing
+    what its passages weigh together: what its own text would have indexed."""
+    owners = sections[ids]
+    owned = owners >= 0
+    if not owned.any():
+        return ids, weights
+    heads, where = np.unique(owners[owned], return_inverse=True)
+    summed = np.bincount(where, weights=weights[owned], minlength=len(heads))
+    all_ids = np.concatenate([ids, heads.astype(IDS)])
+    order = np.argsort(all_ids, kind="stable")
+    return all_ids[order], np.concatenate([weights, summed])[order]
 
 
 def live_documents(searcher, terms: list[tuple[str, str]]) -> np.ndarray:
