@@ -13,6 +13,7 @@ the words and phrases its paragraphs have, weighed together (Table.sections, wit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import log
 
 import numpy as np
 from whoosh import formats
@@ -211,8 +212,11 @@ class Evaluator:
         terms = [(word, weight) for word, weight, count in self.key_terms(text, numterms) if count <= common]
         if not terms:
             return Matches.empty()
-        like = q.Or([q.Term("text", word, boost=weight) for word, weight in terms])
-        return self.matches(q.And([like, q.Term("doctype", "passage")])).without(np.array([docnum]))
+        found = union(
+            [self.term("text", word, weight, sections=False) for word, weight in terms], self.table.size
+        )
+        found = found.within(self.table.live)  # passages only: sections are not "like" a passage
+        return found.without(np.union1d(found.ids[self.table.is_section(found.ids)], [docnum]))
 
     def key_terms(self, text: str, numterms: int) -> list[tuple[str, float, int]]:
         """(word, weight, documents with it) of the `numterms` key words of a text: Whoosh's
@@ -288,33 +292,42 @@ class Evaluator:
             result = result.without(self._eval(sub).ids)
         return result
 
-    def postings(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, weights) of a term across all segments."""
+    def postings(self, fieldname: str, text, sections: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, weights) of a term across all segments, with the sections of the
+        passages that have a word of their text (Table.sections) unless `sections` is False."""
         if isinstance(text, bytes):  # words a prefix expands to come as bytes
             text = self.searcher.schema[fieldname].from_bytes(text)
-        key = (self.generation, fieldname, text)
+        lift = sections and fieldname in SECTION_TEXT_FIELDS and self.table.sections is not None
+        key = (self.generation, fieldname, text, lift)
         cached = self.cache.get(key)
         if cached is None:
             cached = term_postings(self.searcher, fieldname, text)
-            if fieldname in SECTION_TEXT_FIELDS and self.table.sections is not None:
+            if lift:
                 cached = with_sections(*cached, self.table.sections)
             self.cache.put(key, cached)
         return cached
 
-    def term(self, fieldname: str, text, boost: float = 1.0) -> Matches:
+    def term(self, fieldname: str, text, boost: float = 1.0, sections: bool = True) -> Matches:
         if fieldname not in self.searcher.schema:
             return Matches.empty()
-        ids, weights = self.postings(fieldname, text)
+        ids, weights = self.postings(fieldname, text, sections)
         if not len(ids) or not self.searcher.schema[fieldname].scorable:
             return Matches.unscored(ids)
         return Matches(ids, self.bm25(fieldname, text, ids, weights) * boost)
 
     def bm25(self, fieldname: str, text, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Whoosh's BM25F formula, vectorised."""
-        idf = self.searcher.idf(fieldname, text)
+        idf = self.idf(fieldname, text)
         avg = self.searcher.avg_field_length(fieldname) or 1
         length = self.table.lengths[fieldname][ids]
         return idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * length / avg))
+
+    def idf(self, fieldname: str, text) -> float:
+        """Whoosh's idf, from the term's statistics as every thread keeps them (Whoosh's cache
+        is its searcher's, one a thread, and looked the term up again: a tenth of finding
+        related passages, whose words are mostly new)."""
+        _, count = self.term_statistics(fieldname, text)
+        return log(self.table.size / (count + 1)) + 1
 
     def expansion(self, node: q.Query) -> Matches:
         """Prefix and wildcard: every word they expand to, at Whoosh's constant score."""
