@@ -319,3 +319,22 @@ def test_results_as_data_are_the_dataclass_as_a_dict(handle, asked):
     assert results.to_dict() == asdict(results)
     data = results.to_dict()
     assert not asked.query or data["hits"] or data["partial"]["hits"]
+
+
+def test_two_sections_under_one_heading_are_two_sections(tmp_path):
+    """A paragraph that matches by itself hides its own section, not another section of its
+    article under the same heading."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "orchard.md").write_text(
+        "---\ntitle: Orchard Studies\n---\n\nA lead about quince only.\n\n## Background\n\n"
+        "Apple banana grow here.\n\nCherry dates grow there.\n\n## Middle\n\nSomething else "
+        "entirely.\n\n## Background\n\nApple cherry kiwi together.\n",
+        encoding="utf-8",
+    )
+    reindex(corpus, tmp_path / "index")
+    hits = search(IndexHandle(tmp_path / "index"), Request("apple cherry")).hits
+    assert sorted((h.kind, h.text) for h in hits) == [
+        ("paragraph", "Apple cherry kiwi together."),
+        ("section", "Apple banana grow here. Cherry dates grow there."),
+    ]

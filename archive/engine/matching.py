@@ -297,7 +297,7 @@ class Evaluator:
         passages that have a word of their text (Table.sections) unless `sections` is False."""
         if isinstance(text, bytes):  # words a prefix expands to come as bytes
             text = self.searcher.schema[fieldname].from_bytes(text)
-        lift = sections and fieldname in SECTION_TEXT_FIELDS and self.table.sections is not None
+        lift = sections and fieldname in SECTION_TEXT_FIELDS
         key = (self.generation, fieldname, text, lift)
         cached = self.cache.get(key)
         if cached is None:
@@ -406,10 +406,7 @@ class Evaluator:
         key = (self.generation, "whoosh", repr(node))
         cached = self.cache.get(key)
         if cached is None:
-            found = np.fromiter(sorted(self.searcher.docs_for_query(node)), dtype=IDS)
-            if getattr(node, "fieldname", None) in SECTION_TEXT_FIELDS and self.table.sections is not None:
-                found = with_sections(found, np.ones(len(found)), self.table.sections)[0]
-            cached = (found,)
+            cached = (np.fromiter(sorted(self.searcher.docs_for_query(node)), dtype=IDS),)
             self.cache.put(key, cached)
         return cached[0]
 
@@ -470,13 +467,11 @@ class Table:
     # order: a narrow range (a month) is two binary searches instead of comparing every value.
     range_order: dict[str, tuple[np.ndarray, np.ndarray]]
     lengths: dict[str, np.ndarray]
-    # Each document's place, its article and section heading, numbered from 0: a section match
-    # is shown only when no paragraph of its place matches (shaping.py).
-    places: np.ndarray
+    # Each live passage's section document (-1: none, and for other documents): a section is
+    # found by its paragraphs' words (documents.section_document), and shown only when none of
+    # them matches by itself (shaping.py).
+    sections: np.ndarray
     common: frozenset[str] = pairs.COMMON  # the words whose pairs are indexed (pairs.py)
-    # Each live passage's section document (-1: none), in an index whose sections are found by
-    # their paragraphs' words (documents.section_document); None in an older one.
-    sections: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -491,16 +486,9 @@ class Table:
         return kinds.codes[ids] == kinds.by_text["section"]
 
     def sections_having(self, ids: np.ndarray, passages: np.ndarray) -> np.ndarray:
-        """The sections of `ids` that one of the `passages` is in (in an index whose sections
-        still index their words, those of the same place: article and heading)."""
-        if not len(ids) or not len(passages):
-            return EMPTY_IDS
-        if self.sections is not None:
-            owners = self.sections[passages]
-            return np.intersect1d(ids, owners[owners >= 0])
-        having = np.zeros(int(self.places.max()) + 1, dtype=bool)
-        having[self.places[passages]] = True
-        return ids[having[self.places[ids]]]
+        """The sections of `ids` that one of the `passages` is in."""
+        owners = self.sections[passages]
+        return np.intersect1d(ids, owners[owners >= 0])
 
     @classmethod
     def build(
@@ -518,9 +506,9 @@ class Table:
         live = np.zeros(searcher.doc_count_all(), dtype=bool)
         live[universe] = True
         columns = {name: numeric_column(searcher, name) for name in ranges}
-        sections = section_documents(searcher, built_facets, live) if "in_section" in schema else None
+        sections = section_documents(searcher, built_facets, live)
         lengths = {name: field_lengths(searcher, name) for name, field in schema.items() if field.scorable}
-        if sections is not None and "text" in lengths:
+        if "text" in lengths:
             lengths["text"] = with_section_lengths(lengths["text"], sections)
         return cls(
             generation=searcher.reader().generation(),
@@ -531,7 +519,6 @@ class Table:
             ranges=columns,
             range_order={name: value_order(values) for name, values in columns.items()},
             lengths=lengths,
-            places=places(built_facets),
             common=common_words(searcher.document(id=COMMON_ID)),
             sections=sections,
         )
@@ -551,25 +538,14 @@ def value_order(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order, values[order]
 
 
-def places(facets: dict[str, Facet]) -> np.ndarray:
-    """Every document's (article, section heading) as one small number (zeros without those
-    facets)."""
-    if "article" not in facets or "section_key" not in facets:
-        codes = next(iter(facets.values())).codes if facets else np.empty(0)
-        return np.zeros(len(codes), dtype=np.int64)
-    articles, sections = facets["article"], facets["section_key"]
-    place = articles.codes.astype(np.int64) * len(sections.labels) + sections.codes
-    return np.unique(place, return_inverse=True)[1].astype(np.int64).reshape(-1)
-
-
 def section_documents(searcher, facets: dict[str, Facet], live: np.ndarray) -> np.ndarray:
     """Each live passage's section document (its article's live section of the same number),
     -1 for other documents."""
-    numbers = numeric_column(searcher, "in_section").astype(np.int64)
-    owners = np.full(len(numbers), -1, dtype=IDS)
+    owners = np.full(searcher.doc_count_all(), -1, dtype=IDS)
     kinds, articles = facets.get("kind"), facets.get("article")
     if kinds is None or articles is None or "section" not in kinds.by_text:
         return owners
+    numbers = numeric_column(searcher, "in_section").astype(np.int64)
     is_section = kinds.codes == kinds.by_text["section"]
     keys = articles.codes.astype(np.int64) * (int(numbers.max(initial=0)) + 1) + numbers
     heads = np.flatnonzero(is_section & live)

@@ -21,13 +21,14 @@ def shown(table: Table, built: q.Query, found: Matches, matches: Callable[[q.Que
     its heading). A passage with none of the words in its own text, matching only through its
     section heading, stands for its section (the best one is kept), and one matching only through
     its article's title or author stands for its article."""
-    kinds, articles = table.facets["kind"], table.facets["article"]
-    is_section = kinds.codes[found.ids] == kinds.by_text.get("section", -1)
-    place = table.places[found.ids]
-    # Places with a matching paragraph, on a mask (NumPy's isin sorted every match's place).
-    with_paragraph = np.zeros(int(place.max()) + 1 if len(place) else 0, dtype=bool)
-    with_paragraph[place[~is_section]] = True
-    covered = is_section & with_paragraph[place]
+    articles = table.facets["article"]
+    is_section = table.is_section(found.ids)
+    owner = table.sections[found.ids]  # each passage's section (-1: none, or a section itself)
+    # Sections with a matching paragraph: looked up on a mask of every document (NumPy's isin
+    # sorted every match). Two sections under the same heading are two sections.
+    with_paragraph = np.zeros(table.size, dtype=bool)
+    with_paragraph[owner[owner >= 0]] = True
+    covered = is_section & with_paragraph[found.ids]
     own = words_in(built, OWN_FIELDS)
     if own is None:  # nothing was asked of the text itself (only filters): keep every passage
         return found.without(found.ids[covered])
@@ -37,7 +38,7 @@ def shown(table: Table, built: q.Query, found: Matches, matches: Callable[[q.Que
         borrowed & member(found.ids, matches(heading).ids, table.size) if heading else np.zeros_like(borrowed)
     )
     by_article = borrowed & ~by_heading
-    extra = (by_heading & ~best_per_group(place, found.scores, by_heading)) | (
+    extra = (by_heading & ~best_per_group(owner, found.scores, by_heading)) | (
         by_article & ~best_per_group(articles.codes[found.ids], found.scores, by_article)
     )
     return found.without(found.ids[covered | extra])
