@@ -212,11 +212,9 @@ class Evaluator:
         terms = [(word, weight) for word, weight, count in self.key_terms(text, numterms) if count <= common]
         if not terms:
             return Matches.empty()
-        found = union(
-            [self.term("text", word, weight, sections=False) for word, weight in terms], self.table.size
-        )
-        found = found.within(self.table.live)  # passages only: sections are not "like" a passage
-        return found.without(np.union1d(found.ids[self.table.is_section(found.ids)], [docnum]))
+        # The words' own postings: passages only (a section is not "like" one of its passages)
+        like = [self.term("text", word, weight, sections=False) for word, weight in terms]
+        return union(like, self.table.size).within(self.table.live).without(np.array([docnum]))
 
     def key_terms(self, text: str, numterms: int) -> list[tuple[str, float, int]]:
         """(word, weight, documents with it) of the `numterms` key words of a text: Whoosh's
