@@ -60,7 +60,9 @@ def open_handle(corpus: Path, index_dir: Path) -> IndexHandle:
     try:
         built = ensure_index(corpus, index_dir)
         if built is not None:
-            click.echo(f"Built the missing index: {built.summary()}", err=True)
+            for path, warning in built.warnings:
+                click.echo(f"warning: {path}: {warning}", err=True)
+            click.echo(f"Built the index: {built.summary()}", err=True)
         handle = IndexHandle(index_dir)
     except (IndexUnavailable, FileNotFoundError) as error:
         raise click.ClickException(str(error)) from error

@@ -174,6 +174,8 @@ def reindex(
         if state.kind == "untrusted" and not full:
             raise IndexUnavailable(state.reason)
         if state.kind in ("outdated", "untrusted"):  # untrusted: rebuilt only when --full asks
+            if state.kind == "outdated":  # every file is parsed and indexed again: say why
+                report.warnings.append((str(index_dir), f"{state.reason}: it was built again"))
             rebuild(job, index_dir, keep=state.kind == "outdated")
         else:
             update_index(job, index_dir)

@@ -307,6 +307,9 @@ def test_an_index_of_another_version_is_rebuilt_keeping_removal_records(tmp_inde
     report = reindex(corpus_dir, tmp_index)
 
     assert report.ok and len(report.added) == 2
+    assert report.warnings == [
+        (str(tmp_index), "built by another version of the archive: it was built again")
+    ]
     assert read_marker(tmp_index)["schema_version"] == SCHEMA_VERSION
     assert old_segments and not old_segments & segment_files(tmp_index)
     left = [p.name for p in tmp_index.parent.glob(".index.*") if p.name != ".index.reindex.lock"]
