@@ -161,9 +161,7 @@ def article_document(article: Article, digest: str, indexed: str) -> dict:
 
 
 def pack(article: Article) -> bytes:
-    # zlib's fastest level: 0.9 ms an average article (147 KB of JSON) against 3.1 at level 6,
-    # for 34 KB against 31; reading it back takes the same
-    return zlib.compress(json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8"), 1)
+    return zlib.compress(json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8"), 6)
 
 
 def unpack(payload: bytes) -> Article:
