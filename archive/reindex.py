@@ -609,8 +609,8 @@ class Update:
         (self.report.changed if article.id in self.known else self.report.added).append(article.source)
 
     def previous(self, article_id: str) -> Article | None:
-        fields = self.batch.stored(f"payload:{article_id}")
-        return unpack(fields["payload"]) if fields else None
+        payload = self.batch.parsed(article_id)
+        return unpack(payload) if payload else None
 
     def remember(self, old: Article, current: set[str]) -> None:
         """Keep the passages a change removes, so old permalinks find their closest successor."""
@@ -643,7 +643,7 @@ class Update:
 
     def remove(self, article_ids: list[str]) -> None:
         for article_id in article_ids:
-            old = self.batch.stored(f"payload:{article_id}")
+            old = self.batch.parsed(article_id)
             self.batch.delete_article(article_id)
             self.catalog.pop(article_id, None)
             if old is not None:
@@ -651,7 +651,7 @@ class Update:
                     {
                         "id": f"tombstone:{article_id}",
                         "doctype": "tombstone",
-                        "payload": old["payload"],
+                        "payload": old,
                         "indexed": self.stamp,
                     }
                 )

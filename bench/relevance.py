@@ -22,7 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.engine.documents import unpack  # noqa: E402
 from archive.engine.index import IndexHandle  # noqa: E402
 from archive.reindex import reindex  # noqa: E402
 from archive.search import Request, search  # noqa: E402
@@ -86,10 +85,8 @@ def archive_top(handle: IndexHandle, query: str) -> list[str]:
 def fts5_index(handle: IndexHandle) -> sqlite3.Connection:
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE p USING fts5(id UNINDEXED, text, tokenize='porter unicode61')")
-    for fields in handle.searcher().documents(doctype="payload"):
-        db.executemany(
-            "INSERT INTO p VALUES (?, ?)", [(x.id, x.text) for x in unpack(fields["payload"]).passages]
-        )
+    for article in handle.parsed_articles():
+        db.executemany("INSERT INTO p VALUES (?, ?)", [(x.id, x.text) for x in article.passages])
     return db
 
 

@@ -40,7 +40,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 from make_corpus import CACHE, write_corpus  # noqa: E402
 from queries import CLASSES, Sampler, has_chinese, paragraph_paths  # noqa: E402
 
-from archive.engine.documents import unpack  # noqa: E402
 from archive.engine.index import IndexHandle  # noqa: E402
 from archive.search import Request, search  # noqa: E402
 from archive.settings import SERVER_THREADS  # noqa: E402
@@ -156,11 +155,7 @@ def one_changed(corpus: Path, index_dir: Path) -> float:
 
 def all_passages(index_dir: Path) -> list:
     handle = IndexHandle(index_dir)
-    return [
-        p
-        for fields in handle.searcher().documents(doctype="payload")
-        for p in unpack(fields["payload"]).passages
-    ]
+    return [p for article in handle.parsed_articles() for p in article.passages]
 
 
 # -- the library and FTS5 ----------------------------------------------------------------------

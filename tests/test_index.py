@@ -19,6 +19,37 @@ def test_article_metadata_is_the_article_without_its_passages(handle):
     assert handle.article_metadata("no-such-article") is None
 
 
+def test_an_articles_parse_is_read_from_its_segment_column(tmp_path):
+    """The parse is a column of its own (not stored again with the document's fields), read
+    from the segment that holds it, and gone with its article."""
+    from archive.engine.documents import PARSED
+    from archive.reindex import reindex
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Talks\n\nPutin met Xi in Moscow.\n", encoding="utf-8")
+    reindex(corpus, tmp_path / "index")
+    (corpus / "b.md").write_text("# More\n\nLavrov spoke.\n\nThen Wang Yi.\n", encoding="utf-8")
+    reindex(corpus, tmp_path / "index")  # b's documents in a segment of their own
+    handle = IndexHandle(tmp_path / "index")
+    searcher = handle.searcher()
+    assert len(searcher.reader().leaf_readers()) == 2
+    assert PARSED not in searcher.document(id="payload:a") and "payload" not in searcher.document(
+        id="payload:a"
+    )
+    assert [p.text for p in handle.article("a").passages] == ["Putin met Xi in Moscow."]
+    assert [p.text for p in handle.article("b").passages] == ["Lavrov spoke.", "Then Wang Yi."]
+    assert sorted(a.id for a in handle.parsed_articles()) == ["a", "b"]
+    assert handle.article("c") is None
+    handle.close()
+    (corpus / "a.md").unlink()
+    reindex(corpus, tmp_path / "index")
+    handle = IndexHandle(tmp_path / "index")
+    assert handle.article("a") is None and handle.removed_article("a")[0].passages[0].text.startswith("Putin")
+    assert [a.id for a in handle.parsed_articles()] == ["b"]
+    handle.close()
+
+
 def test_close_closes_every_threads_searcher(seed_index):
     handle = IndexHandle(seed_index)
     searchers = [handle.searcher()]

@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
 
-from whoosh.columns import NumericColumn
+from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..models import Article, Passage, Section
 from . import pairs
 from .analysis import acronym_analyzer, exact_analyzer, stemming_analyzer
+
+PARSED = "parsed"  # the column of an article's whole parse
 
 
 def make_schema() -> Schema:
@@ -57,6 +59,10 @@ def make_schema() -> Schema:
         source=STORED,
         digest=STORED,
         payload=STORED,
+        # An article's whole parse, packed (see pack): a column, read as it was written. Stored,
+        # Whoosh compressed and pickled it again with the document's other fields: 21% larger,
+        # 0.5 ms more to read on every paragraph page, 2 ms more to write an article
+        parsed=COLUMN(VarBytesColumn()),
         indexed=STORED,
     )
 
@@ -174,7 +180,7 @@ def payload_document(article: Article) -> dict:
         "id": f"payload:{article.id}",
         "doctype": "payload",
         "article": article.id,
-        "payload": pack(article),
+        PARSED: pack(article),
     }
 
 

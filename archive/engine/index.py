@@ -7,6 +7,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,10 +18,10 @@ from ..addresses import article_of
 from ..lru import LRU
 from ..models import Article, Passage
 from ..synonyms import Synonyms, parse_synonyms
-from .documents import SYNONYMS_ID, unpack
+from .documents import PARSED, SYNONYMS_ID, unpack
 from .folder import MARKER, index_identity, open_index, read_marker
 from .matching import Evaluator, Table, postings_cache
-from .positions import leaf_postings
+from .positions import leaf_postings, leaves
 from .query import Built, build_parts
 
 ARTICLE_CACHE = 64
@@ -63,6 +64,24 @@ def count_live(searcher: Searcher, doctype: str) -> int:
             deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
             total += len(postings[0]) - int(np.isin(postings[0], deleted).sum())
     return total
+
+
+def parsed_payload(searcher: Searcher, article_id: str) -> bytes | None:
+    """An article's packed parse (documents.payload_document), read from its segment's column."""
+    docnum = searcher.document_number(id=f"payload:{article_id}")
+    if docnum is None:
+        return None
+    for sub, offset in reversed(leaves(searcher)):
+        if docnum >= offset:
+            column = sub.reader()._perdoc._cached_reader(PARSED, searcher.schema[PARSED].column_type)
+            return (column[docnum - offset] if column is not None else b"") or None
+    return None
+
+
+def record_payload(searcher: Searcher, article_id: str) -> bytes | None:
+    """The packed article of its record: the article without its passages."""
+    fields = searcher.document(id=f"article:{article_id}")
+    return fields.get("payload") if fields else None
 
 
 class IndexHandle:
@@ -185,7 +204,7 @@ class IndexHandle:
 
     def article(self, article_id: str) -> Article | None:
         """The parsed Article stored at index time (the reader never re-parses a file)."""
-        return self._remembered(self.articles, "payload", article_id)
+        return self._remembered(self.articles, article_id, parsed_payload)
 
     def passage(self, passage_id: str) -> tuple[Article, Passage] | None:
         """A passage by its id, with its article; None when either is unknown."""
@@ -197,17 +216,26 @@ class IndexHandle:
     def article_metadata(self, article_id: str) -> Article | None:
         """The article without its passages: title, authors, journal, pages (a hit's citation
         data), unpacked from the small copy on its record instead of the whole article."""
-        return self._remembered(self.metadata, "article", article_id)
+        return self._remembered(self.metadata, article_id, record_payload)
 
-    def _remembered(self, cache: LRU, prefix: str, article_id: str) -> Article | None:
+    def _remembered(self, cache: LRU, article_id: str, read) -> Article | None:
+        """The article unpacked from read(searcher, article_id), kept per generation."""
         searcher = self.searcher()
         key = (searcher.reader().generation(), article_id)
         remembered = cache.get(key)
         if remembered is None:
-            fields = searcher.document(id=f"{prefix}:{article_id}")
-            remembered = (unpack(fields["payload"]) if fields else None,)
+            payload = read(searcher, article_id)
+            remembered = (unpack(payload) if payload else None,)
             cache.put(key, remembered)
         return remembered[0]
+
+    def parsed_articles(self) -> Iterator[Article]:
+        """Every article as parsed, in index order."""
+        searcher = self.searcher()
+        for fields in searcher.documents(doctype="payload"):
+            payload = parsed_payload(searcher, fields["article"])
+            if payload:
+                yield unpack(payload)
 
     def synonyms(self) -> Synonyms:
         """The synonyms stored by the last reindex, parsed once per generation."""

@@ -15,7 +15,7 @@ from ..isolation import die_with_parent
 from . import postings, trust
 from .documents import CATALOG_ID, catalog_entries, make_schema
 from .folder import index_state, open_index, write_marker
-from .index import count_live
+from .index import count_live, parsed_payload
 
 WRITER_MB = 384  # per writer process, before its pool (postings.py) saves terms to disk: a build
 # of 130,000 passages peaked at 1.4 GB a process with 1,024 (Whoosh's pool), 483 MB with this
@@ -91,6 +91,10 @@ class Batch:
     def stored(self, document_id: str) -> dict | None:
         """A document's stored fields as they were before this batch."""
         return self.before.document(id=document_id)
+
+    def parsed(self, article_id: str) -> bytes | None:
+        """An article's packed parse as it was before this batch."""
+        return parsed_payload(self.before, article_id)
 
     def add(self, document: dict) -> None:
         self.writer.add_document(**document)
