@@ -12,6 +12,7 @@ crashed it.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
 import queue
@@ -119,14 +120,15 @@ class Engine:
         return self._render(requests, known or {})[0]
 
     def parts(self, requests: list[tuple[Style, list[dict], list[dict]]]) -> dict:
-        """The rendered strings render_many(requests) is made of, keyed as its `known` takes them."""
-        return self._render(requests, {})[1]
+        """The rendered strings render_many(requests) is made of, keyed as its `known` takes them
+        (see portable)."""
+        return {portable(part): value for part, value in self._render(requests, {})[1].items()}
 
     def _render(self, requests, known: Mapping) -> tuple[list[Rendered], dict]:
         plans = []  # (citation's Plan or None, bibliography part) of each request
         for style, items, cites in requests:
             items_json = json.dumps(items, sort_keys=True, ensure_ascii=False)
-            version = f"{style.path.stat().st_mtime_ns}/{renderer_version()}"
+            version = f"{text_digest(style.xml())}/{renderer_version()}"
             where = (style.id, f"{style.path}", version, items_json)
             plan = Plan.of(where, cites, templated=prints_locator_as_given(style.xml())) if cites else None
             plans.append((plan, ("archiveBibliography", where)))
@@ -153,7 +155,7 @@ class Engine:
     def _values(self, parts: list[tuple], known: Mapping) -> dict:
         """Each part's string: known, cached, or rendered (those in one call into V8)."""
         wanted = list(dict.fromkeys(parts))
-        done = {part: known.get(part) or self._cache.get(part) for part in wanted}
+        done = {part: known.get(portable(part)) or self._cache.get(part) for part in wanted}
         missing = [part for part, value in done.items() if value is None]
         if missing:
             failed = None
@@ -331,14 +333,29 @@ class Plan:
         )
 
 
+def portable(part: tuple) -> tuple:
+    """A part's key as a build stores it: without the style file's path, so that an index built
+    by one installation is cited from by another (a reinstall, a copy, another checkout)."""
+    function, (style_id, _path, *rest) = part
+    return (function, (style_id, *rest))
+
+
+@cache
+def text_digest(text: str) -> str:
+    """A style's text, by content (read once per version of the file, see styles.style_xml)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
 @cache
 def renderer_version() -> str:
-    """citeproc-js, the bridge and the en-US locale as installed (their times): part of every
-    rendered string's key, so strings a build stored are not served after an upgrade."""
-    return ":".join(
-        str(path.stat().st_mtime_ns) if path.exists() else "-"
-        for path in (CITEPROC_JS, BRIDGE_JS, *LOCALES.values())
-    )
+    """citeproc-js, the bridge and the en-US locale as installed, by content: part of every
+    rendered string's key, so strings a build stored are not served after an upgrade (and are
+    after a reinstall of the same files, whose times and paths differ)."""
+    digest = hashlib.sha256()
+    for path in (CITEPROC_JS, BRIDGE_JS, *LOCALES.values()):
+        digest.update(path.read_bytes() if path.exists() else b"-")
+        digest.update(b"\0")
+    return digest.hexdigest()[:20]
 
 
 def _serve(tasks: queue.Queue) -> None:

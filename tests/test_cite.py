@@ -248,9 +248,9 @@ def test_stored_citation_parts_cite_every_passage_without_v8(seed, monkeypatch):
 
 
 def test_stored_parts_of_another_style_file_or_item_are_not_used(seed, tmp_path, monkeypatch):
-    """Stored parts are keyed by the style file (its path and time), citeproc-js as installed and
-    the item: a style edited since, an upgrade, or an article changed is rendered anew.
-    Unreadable stored bytes are no parts."""
+    """Stored parts are keyed by the style's text, citeproc-js as installed and the item: a style
+    edited since, an upgrade, or an article changed is rendered anew. Unreadable stored bytes are
+    no parts."""
     from dataclasses import replace
 
     from archive import citeproc_js
@@ -278,6 +278,27 @@ def test_stored_parts_of_another_style_file_or_item_are_not_used(seed, tmp_path,
     edited = citation_table(seed, (place,), ("house",), tmp_path, stored)[place]["house"].citation
     assert edited == "(Yu, 2019, para. 14)"
     assert stored_parts(b"not zlib") == {} and stored_parts(None) == {}
+
+
+def test_stored_parts_serve_another_installation_of_the_same_files(seed, tmp_path, monkeypatch):
+    """An index built by one installation is cited from by another (a reinstall, a copy of the
+    folder, another checkout): the same style text at another path and time, citeproc-js's files
+    at other times, still find their stored parts, and V8 is not asked."""
+    built, served = tmp_path / "built", tmp_path / "served"
+    for folder in (built, served):
+        (folder / "styles").mkdir(parents=True)
+        (folder / "styles" / "house.csl").write_text((STYLES_DIR / "apa.csl").read_text(encoding="utf-8"))
+    served_style = served / "styles" / "house.csl"
+    os.utime(served_style, ns=(served_style.stat().st_atime_ns, served_style.stat().st_mtime_ns + 10**9))
+    place = Locator("paragraph", "14")
+    stored = {
+        part: f"<i>stored</i> {value}" if part[0] == "archiveCitation" else value
+        for part, value in stored_parts(citation_parts(seed, ("house",), built)).items()
+    }
+    engine().forget()
+    monkeypatch.setattr(Engine, "_call_many", lambda self, parts: pytest.fail(f"V8 was asked for {parts}"))
+    made = citation_table(seed, (place,), ("house",), served, stored)[place]["house"].citation
+    assert made == "<i>stored</i> (Yu, 2019, para. 14)"
 
 
 def test_a_broken_style_in_a_batch_fails_alone(seed, tmp_path, monkeypatch):
