@@ -89,11 +89,7 @@ def without_repeats(drafts: list) -> tuple[list, list[str]]:
     for i, text in enumerate(words):
         if not MIN_REPEAT_WORDS <= text.count(" ") + 1 <= MAX_REPEAT_WORDS:
             continue
-        pieces = [
-            p
-            for p in (" ".join(WORD.findall(part)) for part in re.split(r"\.\.\.|…", body[i].text.lower()))
-            if p
-        ]
+        pieces = _pieces(body[i].text, text)
         pieces = [p for p in pieces if p.count(" ") + 1 >= MIN_PIECE_WORDS]
         if pieces and all(_repeated(joined, piece, i, words, starts, repeats) for piece in pieces):
             repeats.add(i)
@@ -102,6 +98,15 @@ def without_repeats(drafts: list) -> tuple[list, list[str]]:
     ]
     repeated = {id(body[i]) for i in repeats}
     return [d for d in drafts if id(d) not in repeated], dropped
+
+
+def _pieces(text: str, words: str) -> list[str]:
+    """The words (`words`, as without_repeats joins them) of each part of a paragraph between the
+    ellipses of a trimmed quote."""
+    if "..." not in text and "…" not in text:  # most paragraphs: their words are the one piece
+        return [words] if words else []
+    parts = (" ".join(WORD.findall(part)) for part in re.split(r"\.\.\.|…", text.lower()))
+    return [p for p in parts if p]
 
 
 def _repeated(

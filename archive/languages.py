@@ -94,7 +94,8 @@ def _latin_language(text: str) -> str | None:
     words = [word.lower() for word in WORD.findall(text)]
     if not words:
         return None
-    scores = Counter({language: sum(word in known for word in words) for language, known in WORDS.items()})
+    counts = Counter(words)  # then each language's few words are looked up, not every word each time
+    scores = Counter({language: sum(counts[word] for word in known) for language, known in WORDS.items()})
     (best, first), (_, second) = scores.most_common(2)
     if first < MIN_FUNCTION_SHARE * len(words) or first < MARGIN * second:
         return None

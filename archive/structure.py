@@ -91,6 +91,10 @@ CONTENTS_ENTRY_CHARS = 160  # an entry's words and leaders, at most
 def is_contents_line(text: str) -> bool:
     """A line (or lines run together) of a table of contents: made of entries, each ending in
     leader dots and a page number."""
+    # Each leader has five dots or two ellipses: most paragraphs are too long for those they have
+    most = text.count(".") // 5 + text.count("…") // 2
+    if len(text) > CONTENTS_ENTRY_CHARS * most:
+        return False
     leaders = len(CONTENTS_LEADER.findall(text))
     return bool(leaders) and len(text) <= CONTENTS_ENTRY_CHARS * leaders
 

@@ -549,3 +549,18 @@ def test_cyrillic_legacy_encoding_is_detected(tmp_path):
     article = parse_file(path)
     assert article.passages[0].text == "Оренбург и Москва — города России. Привет всем читателям."
     assert article.warnings[0].endswith("read as cp1251")
+
+
+def test_control_and_format_characters_are_dropped_as_unicode_defines_them():
+    """Every code point of this Python's Unicode data: the control (Cc) and format (Cf)
+    characters are dropped but tab and newline, in ASCII text and in any other."""
+    import sys
+    import unicodedata
+
+    from archive.walk import without_controls
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1))
+    kept = "".join(c for c in every if unicodedata.category(c) not in ("Cc", "Cf") or c in "\n\t")
+    assert without_controls(every) == kept
+    assert without_controls("a\x00b\tc\u200bd\ufeff") == "ab\tcd"
+    assert without_controls("plain\x07 text\n") == "plain text\n"

@@ -9,7 +9,7 @@ import pytest
 
 from archive.asides import is_back_matter
 from archive.parse import parse_file
-from archive.structure import ends_mid_sentence, is_byline, looks_like_heading
+from archive.structure import ends_mid_sentence, is_byline, is_contents_line, looks_like_heading
 
 ARTICLE = """---
 title: Ports and Power
@@ -105,6 +105,46 @@ def test_line_rules():
     assert is_byline("By Jane Doe") and not is_byline("Jane Doe")
     assert is_back_matter("Jane Doe is a senior fellow at the Institute for Maritime Studies.")
     assert not is_back_matter("The institute was founded in 1990.")
+
+
+@pytest.mark.parametrize(
+    "line, contents",
+    [
+        ("Background ........................ 1", True),
+        ("Background ........ 1 Methods . . . . . . 3 Findings ……… 7", True),
+        ("Latar Belakang ……… 5", True),
+        ("The ministry said... and then 4 more came.", False),
+        ("A long paragraph of text. " * 12 + "Then a leader ........ 3", False),  # one leader, 330 characters
+        ("Wait..... what? 2 of them....... 3 Sure.", True),  # as many leaders as its length allows
+        ("", False),
+    ],
+)
+def test_a_line_of_contents(line, contents):
+    assert is_contents_line(line) is contents
+
+
+def test_a_pull_quote_trimmed_with_ellipses_is_not_indexed_twice():
+    from types import SimpleNamespace
+
+    from archive.asides import without_repeats
+
+    body = (
+        "The ports along the northern route have grown quickly since the ice retreated, and whoever "
+        "holds the ports holds the sea lanes, as one admiral put it to the committee last spring."
+    )
+    drafts = [
+        SimpleNamespace(kind="paragraph", text=body),
+        SimpleNamespace(
+            kind="paragraph", text="“Whoever holds the ports … as one admiral put it to the committee”"
+        ),
+        SimpleNamespace(kind="paragraph", text="whoever holds the ports holds the sea lanes, as one admiral"),
+        SimpleNamespace(
+            kind="paragraph", text="Whoever holds the ports ... holds the oil fields of the north."
+        ),
+    ]
+    kept, dropped = without_repeats(drafts)
+    assert [d.text for d in kept] == [body, drafts[3].text]
+    assert len(dropped) == 2
 
 
 def test_a_heading_without_text_of_its_own_is_kept_as_a_path(tmp_path):
