@@ -91,3 +91,21 @@ def test_the_page_for_a_too_long_address_is_at_the_archive_public_address():
     body = page.get_data(as_text=True)
     assert page.status_code == 414 and page.headers["X-Content-Type-Options"] == "nosniff"
     assert 'href="/archive/static/' in body and 'action="/archive/search"' in body
+
+
+def test_a_worker_freezes_what_warming_made(app, monkeypatch):
+    """What a worker warms lives as long as it: frozen, the collector's full passes skip it."""
+    import gc
+    import logging
+    from types import SimpleNamespace
+
+    from archive.web.server import Warmth, _warm
+
+    monkeypatch.setitem(app.config, "WARMTH", Warmth(1))
+    worker = SimpleNamespace(wsgi=app, log=logging.getLogger("test"), age=1, pid=os.getpid())
+    assert gc.get_freeze_count() == 0
+    try:
+        _warm(worker)
+        assert gc.get_freeze_count() > 0 and app.config["WARMTH"].count() == 1
+    finally:
+        gc.unfreeze()
