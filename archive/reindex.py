@@ -279,8 +279,11 @@ def index_common_words(batch: writing.Batch, known: dict, files: list[Path]) -> 
     that has no articles yet, the function words and its corpus's most frequent words, now stored
     with it. They never change while it has articles (its pairs were written with them)."""
     if known:
-        return common_words(batch.stored(COMMON_ID))
+        words = common_words(batch.stored(COMMON_ID))
+        batch.use_common_words(words)
+        return words
     words = pairs.COMMON | pairs.frequent_stems(sample_texts(files))
+    batch.use_common_words(words)
     batch.put(common_document(words))  # whole: a later version's function words must not count
     return words
 

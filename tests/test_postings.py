@@ -58,14 +58,16 @@ def writer_parts(ours: bool):
 
 
 def segment_files(
-    folder: Path, schema: Schema, documents: list[dict], ours: bool, limitmb=64
+    folder: Path, schema: Schema, documents: list[dict], ours: bool, limitmb=64, common=None
 ) -> dict[str, bytes]:
     """The segment's files by extension, written by Whoosh's pool and field writer or by ours;
-    `limitmb`: the pool's memory, past which it saves runs to disk."""
+    `limitmb`: the pool's memory, past which it saves runs to disk; `common`: the words our
+    writer makes passages' word pairs with."""
     folder.mkdir()
     with writer_parts(ours):
         ix = FileStorage(str(folder)).create_index(schema)
         writer = ix.writer(compound=False, limitmb=limitmb)  # one file per kind, as the archive
+        writer.pair_words = common
         for document in documents:
             writer.add_document(**document)
         writer.commit()
@@ -123,14 +125,35 @@ def test_segments_are_the_bytes_whoosh_writes(tmp_path, monkeypatch, seed, limit
     assert all(ours[name] == theirs[name] for name in theirs), [n for n in theirs if ours[n] != theirs[n]]
 
 
-def test_archive_documents_give_the_bytes_whoosh_writes(tmp_path, seed, always_compressed):
+def archive_documents(article) -> list[dict]:
+    """An article's documents as Whoosh's writer takes them: each passage's word pairs made
+    beforehand (the archive's writer makes them, see pairs.with_body_pairs)."""
     from archive.engine import pairs
     from archive.engine.documents import documents
 
-    prepared = list(documents(seed, "digest", "2026-01-01T00:00:00Z", pairs.COMMON))
-    theirs = segment_files(tmp_path / "whoosh", make_schema(), prepared, ours=False)
-    ours = segment_files(tmp_path / "ours", make_schema(), prepared, ours=True)
+    made = documents(article, "digest", "2026-01-01T00:00:00Z", pairs.COMMON)
+    return [pairs.with_body_pairs(d, pairs.COMMON) if pairs.BODY in d else d for d in made]
+
+
+def test_archive_documents_give_the_bytes_whoosh_writes(tmp_path, seed, always_compressed):
+    """Also each passage's word pairs, which the archive's writer makes from its text."""
+    from archive.engine import pairs
+    from archive.engine.documents import documents
+
+    unpaired = list(documents(seed, "digest", "2026-01-01T00:00:00Z", pairs.COMMON))
+    assert sum(pairs.BODY in d for d in unpaired) == len(seed.passages)
+    theirs = segment_files(tmp_path / "whoosh", make_schema(), archive_documents(seed), ours=False)
+    ours = segment_files(tmp_path / "ours", make_schema(), unpaired, ours=True, common=pairs.COMMON)
     assert ours == theirs
+    (tmp_path / "without").mkdir()
+    with writer_parts(True):
+        writer = FileStorage(str(tmp_path / "without")).create_index(make_schema()).writer()
+        try:
+            passage = next(d for d in unpaired if pairs.BODY in d)
+            with pytest.raises(RuntimeError, match="not given the index's common words"):
+                writer.add_document(**passage)
+        finally:
+            writer.cancel()
 
 
 def all_postings(folder: Path) -> list[tuple]:
@@ -179,13 +202,11 @@ def test_short_blocks_uncompressed_read_back_as_whoosh_wrote_them(tmp_path, seed
 
 
 def test_shared_values_read_back_as_whoosh_wrote_them(tmp_path, monkeypatch, seed, always_compressed):
-    from archive.engine import pairs
-    from archive.engine.documents import documents
 
     monkeypatch.setattr(adding, "ENCODED_LISTS", ENCODED_LISTS)  # shared, as the archive writes them
     monkeypatch.setattr(adding, "REMEMBERED_VALUES", REMEMBERED_VALUES)
     for schema, prepared in (
-        (make_schema(), list(documents(seed, "digest", "2026-01-01T00:00:00Z", pairs.COMMON))),
+        (make_schema(), archive_documents(seed)),
         (small_schema(), random_documents(8, 400)),
     ):
         folder = tmp_path / str(len(prepared))

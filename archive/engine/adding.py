@@ -18,6 +18,7 @@ from whoosh import formats, writing
 from whoosh.analysis import RegexTokenizer
 from whoosh.system import pack_uint
 
+from . import pairs
 from .analysis import MixedScriptAnalyzer, term_positions
 
 # Values this short (a title, a heading, an author, an id) are remembered with their postings
@@ -34,7 +35,10 @@ _encoded: dict[int | tuple[int, ...], bytes] = {}  # by the positions (one: the 
 
 def add_document(self, **fields) -> None:
     """SegmentWriter.add_document, for schemas without spelling words or term vectors (the
-    archive's); the others are added by Whoosh's own."""
+    archive's); the others are added by Whoosh's own. A passage's word pairs are made here, with
+    the common words the writer was given (writing.Batch.use_common_words)."""
+    if pairs.BODY in fields:
+        fields = pairs.with_body_pairs(fields, self.__dict__.get("pair_words"))
     plain = self.__dict__.get("_plain_schema")
     if plain is None:
         plain = self.__dict__["_plain_schema"] = _plain(self.schema)

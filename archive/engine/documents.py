@@ -95,11 +95,7 @@ def passage_document(
 ) -> dict:
     """`title_keys`: the article's title pairs (the same in each of its documents); `common`: the
     index's common words (see pairs.py)."""
-    keys = (
-        pairs.body_keys(passage.text, common)
-        | title_keys
-        | pairs.heading_keys(passage.section, pairs.HEADING, common)
-    )
+    keys = title_keys | pairs.heading_keys(passage.section, pairs.HEADING, common)
     return {
         **article_fields(article),
         "id": passage.id,
@@ -121,6 +117,7 @@ def passage_document(
         "exact": passage.text,
         "caps": passage.text,
         "pairs": pairs.document_value(keys),
+        pairs.BODY: passage.text,  # its pairs are added by the writer (pairs.with_body_pairs)
         "html": passage.html,
         "credit": passage.credit,
         "fingerprint": passage.fingerprint,

@@ -96,6 +96,13 @@ class Batch:
         """An article's packed parse as it was before this batch."""
         return parsed_payload(self.before, article_id)
 
+    def use_common_words(self, common: frozenset[str]) -> None:
+        """The index's common words, with which the writer makes passages' word pairs (pairs.py):
+        given before the first document, since writer processes take them when they start."""
+        if getattr(self.writer, "tasks", None):
+            raise RuntimeError("common words given after the writer processes started")
+        self.writer.pair_words = common
+
     def add(self, document: dict) -> None:
         self.writer.add_document(**document)
 
@@ -166,9 +173,9 @@ class _Results:
 class GuardedTask(SubWriterTask):
     """Whoosh's sub-writer process, dying with its parent and without the parent's lock."""
 
-    def __init__(self, *args, close_fds: tuple[int, ...] = ()):
+    def __init__(self, *args, close_fds: tuple[int, ...] = (), pair_words: frozenset[str] | None = None):
         super().__init__(*args)
-        self.parent, self.close_fds = os.getpid(), close_fds
+        self.parent, self.close_fds, self.pair_words = os.getpid(), close_fds, pair_words
 
     def run(self):
         die_with_parent(self.parent)
@@ -177,6 +184,10 @@ class GuardedTask(SubWriterTask):
                 os.close(fd)
         super().run()
 
+    def _process_file(self, filename, doc_count):
+        self.writer.pair_words = self.pair_words  # the writer this process made (see adding.py)
+        super()._process_file(filename, doc_count)
+
 
 class ParallelWriter(MpWriter):
     """Whoosh's multi-process writer with a cancel that stops its processes (Whoosh's only flags
@@ -184,6 +195,7 @@ class ParallelWriter(MpWriter):
     processes that end with the reindex (a kill -9 of it must not leave them holding its lock)."""
 
     close_fds: tuple[int, ...] = ()
+    pair_words: frozenset[str] | None = None
 
     def _new_task(self):
         task = GuardedTask(
@@ -194,6 +206,7 @@ class ParallelWriter(MpWriter):
             self.subargs,
             self.multisegment,
             close_fds=self.close_fds,
+            pair_words=self.pair_words,
         )
         self.tasks.append(task)
         task.start()
