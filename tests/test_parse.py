@@ -562,6 +562,10 @@ def test_control_and_format_characters_are_dropped_as_unicode_defines_them():
     every = "".join(chr(c) for c in range(sys.maxunicode + 1))
     kept = "".join(c for c in every if unicodedata.category(c) not in ("Cc", "Cf") or c in "\n\t")
     assert without_controls(every) == kept
+    from archive.walk import CONTROLS_CLASS, controls_class
+
+    if unicodedata.unidata_version in CONTROLS_CLASS:  # the class kept for this Unicode version
+        assert CONTROLS_CLASS[unicodedata.unidata_version] == controls_class()
     assert without_controls("a\x00b\tc\u200bd\ufeff") == "ab\tcd"
     assert without_controls("plain\x07 text\n") == "plain text\n"
 
