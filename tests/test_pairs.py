@@ -163,7 +163,7 @@ def test_words_as_frequent_as_each_other_are_chosen_alike_in_every_process():
 
     script = (
         "from archive.engine import pairs; "
-        "print(sorted(pairs.frequent_stems(['zebra quokka lemur', 'lemur okapi yak', 'okapi zebra ibex'], 2)))"
+        "print(sorted(pairs.frequent_stems(['zebra quokka lemur okapi', 'lemur okapi yak zebra'], 2)))"
     )
     chosen = {
         subprocess.run(
@@ -172,7 +172,7 @@ def test_words_as_frequent_as_each_other_are_chosen_alike_in_every_process():
         ).stdout
         for seed in range(1, 6)
     }  # fmt: skip
-    assert chosen == {"['lemur', 'okapi']\n"}  # zebra has as many files; ibex, quokka, yak fewer
+    assert chosen == {"['lemur', 'okapi']\n"}  # zebra is in as many texts; quokka and yak in fewer
 
 
 def test_an_index_keeps_the_common_words_it_was_built_with(tmp_path):
