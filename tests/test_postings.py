@@ -447,3 +447,22 @@ def test_a_damaged_list_read_by_hand_reads_as_its_matcher_or_is_left_to_it(tmp_p
                     read_by_hand += 1
                     assert read == matcher_postings(data, field_format), (at, data == damaged)
     assert read_by_hand > 50  # damage to weights and values is read, as the matcher reads it
+
+
+def test_a_passage_without_the_index_common_words_is_refused_before_any_writer_process(tmp_path, seed):
+    """Refused in the reindexing process: in a writer process the error would end it, and the
+    commit would wait for a segment that never comes."""
+    from archive.engine import pairs, writing
+    from archive.engine.documents import documents
+
+    passage = next(
+        d for d in documents(seed, "digest", "2026-01-01T00:00:00Z", pairs.COMMON) if pairs.BODY in d
+    )
+    ix = FileStorage(str(tmp_path)).create_index(make_schema())
+    writer = writing.open_writer(ix, wait=1, parallel=True)
+    try:
+        with pytest.raises(RuntimeError, match="not given the index's common words"):
+            writer.add_document(**passage)
+        assert not getattr(writer, "tasks", [])
+    finally:
+        writer.cancel()

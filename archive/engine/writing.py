@@ -12,7 +12,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from ..isolation import die_with_parent
-from . import postings, trust
+from . import pairs, postings, trust
 from .documents import CATALOG_ID, catalog_entries, make_schema
 from .folder import index_state, open_index, write_marker
 from .index import count_live, parsed_payload
@@ -211,6 +211,13 @@ class ParallelWriter(MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    def add_document(self, **fields):
+        # Refused here, not in a writer process, where the error would end the process and the
+        # commit would wait SUBWRITER_WAIT for its segment
+        if pairs.BODY in fields and self.pair_words is None:
+            raise RuntimeError("the writer was not given the index's common words")
+        super().add_document(**fields)
 
     def _commit(self, mergetype, optimize, merge):
         if self.docbuffer:  # hand the last documents over before the queue is wrapped
