@@ -107,12 +107,18 @@ def without_controls(text: str) -> str:
     return (ASCII_CONTROLS if text.isascii() else _controls()).sub("", text)
 
 
-# controls_class() as Python 3.11's Unicode data (14.0.0) makes it: the scan takes 0.2 s, which a
-# reindex of one changed file paid in its parsing worker (0.20 -> 0.33 s); other versions scan
-CONTROLS_CLASS = {
-    "14.0.0": "[\x00-\x08\\\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e"
+# controls_class() as Python 3.11's Unicode data (14.0.0), 3.12's (15.0.0) and 3.13's (15.1.0) make
+# it: the scan takes 0.2 s, which a reindex of one changed file paid in its parsing worker (0.26 ->
+# 0.16 s); other versions scan. They differ in the Egyptian hieroglyph format controls' last.
+_CONTROLS = (
+    "[\x00-\x08\\\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e"
     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
-    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]",
+    "\U00013430-{}\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+CONTROLS_CLASS = {
+    "14.0.0": _CONTROLS.format("\U00013438"),
+    "15.0.0": _CONTROLS.format("\U0001343f"),
+    "15.1.0": _CONTROLS.format("\U0001343f"),
 }
 
 
