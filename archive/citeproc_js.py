@@ -353,8 +353,8 @@ def renderer_version() -> str:
     after a reinstall of the same files, whose times and paths differ)."""
     digest = hashlib.sha256()
     for path in (CITEPROC_JS, BRIDGE_JS, *LOCALES.values()):
-        digest.update(path.read_bytes() if path.exists() else b"-")
-        digest.update(b"\0")
+        content = path.read_bytes() if path.exists() else b""
+        digest.update(f"{path.name}:{len(content) if path.exists() else -1}:".encode() + content)
     return digest.hexdigest()[:20]
 
 

@@ -282,8 +282,8 @@ def test_stored_parts_of_another_style_file_or_item_are_not_used(seed, tmp_path,
 
 def test_stored_parts_serve_another_installation_of_the_same_files(seed, tmp_path, monkeypatch):
     """An index built by one installation is cited from by another (a reinstall, a copy of the
-    folder, another checkout): the same style text at another path and time, citeproc-js's files
-    at other times, still find their stored parts, and V8 is not asked."""
+    folder, another checkout): the same style text at another path and time still finds its
+    stored parts, and V8 is not asked."""
     built, served = tmp_path / "built", tmp_path / "served"
     for folder in (built, served):
         (folder / "styles").mkdir(parents=True)
