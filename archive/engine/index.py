@@ -21,7 +21,7 @@ from ..synonyms import Synonyms, parse_synonyms
 from .documents import PARSED, SYNONYMS_ID, unpack
 from .folder import MARKER, index_identity, open_index, read_marker
 from .matching import Evaluator, Table, postings_cache
-from .positions import leaf_postings, leaves
+from .positions import leaf_postings, leaf_reader, leaves
 from .query import Built, build_parts
 
 ARTICLE_CACHE = 64
@@ -71,11 +71,9 @@ def parsed_payload(searcher: Searcher, article_id: str) -> bytes | None:
     docnum = searcher.document_number(id=f"payload:{article_id}")
     if docnum is None:
         return None
-    for sub, offset in reversed(leaves(searcher)):
-        if docnum >= offset:
-            column = sub.reader()._perdoc._cached_reader(PARSED, searcher.schema[PARSED].column_type)
-            return (column[docnum - offset] if column is not None else b"") or None
-    return None
+    reader, local = leaf_reader(leaves(searcher), docnum)
+    column = reader._perdoc._cached_reader(PARSED, searcher.schema[PARSED].column_type)
+    return (column[local] if column is not None else b"") or None
 
 
 def record_payload(searcher: Searcher, article_id: str) -> bytes | None:

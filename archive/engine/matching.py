@@ -27,7 +27,7 @@ from ..lru import LRU
 from . import pairs
 from .analysis import MixedScriptAnalyzer, term_positions
 from .documents import COMMON_ID, common_words
-from .positions import EMPTY_IDS, IDS, leaf_postings, leaves, phrase_documents, term_totals
+from .positions import EMPTY_IDS, IDS, leaf_postings, leaf_reader, leaves, phrase_documents, term_totals
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 NARROW_RANGE = 16  # a range of fewer than 1/16 of the documents is read from the columns' order
@@ -195,11 +195,8 @@ class Evaluator:
         """The stored fields of a document found by `matches`, read from its segment's column:
         Whoosh's stored_fields also checked each against the schema, a third of the read (the
         archive never removes a field from its schema)."""
-        docnum = int(docnum)
-        for sub, offset in reversed(self.segments):
-            if docnum >= offset:
-                return sub.reader()._perdoc.stored_fields(docnum - offset)
-        raise IndexError(docnum)
+        reader, local = leaf_reader(self.segments, int(docnum))
+        return reader._perdoc.stored_fields(local)
 
     def like(self, document_id: str, numterms: int) -> Matches:
         """Passages most like a document (Whoosh's more_like: the OR of its key terms, ranked like

@@ -159,6 +159,14 @@ def leaves(searcher):
     return [(sub, offset) for sub, offset in searcher.leaf_searchers() if sub.reader().doc_count_all()]
 
 
+def leaf_reader(segments: list, docnum: int):
+    """(segment reader, number within it) of a document, from leaves()."""
+    for sub, offset in reversed(segments):
+        if docnum >= offset:
+            return sub.reader(), docnum - offset
+    raise IndexError(docnum)
+
+
 def _block_data(matcher: W3LeafMatcher) -> tuple:
     if matcher._data is None:
         matcher._read_data()
