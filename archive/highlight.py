@@ -19,7 +19,7 @@ def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
         return []
     # Compounds' run-together forms included. Only the words that may start like one of the
     # query's (a phrase's first word) are analysed; a phrase reads on from its first word.
-    every = analysis_spans(text, whole=True, initials=initials(terms))
+    every = analysis_spans(text, whole=True, heads=heads(terms))
     prefixes = terms.prefixes
     spans = [
         (start, end)
@@ -40,13 +40,31 @@ def match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
     return merge_spans(spans)
 
 
-def initials(terms: MatchTerms) -> frozenset[str] | None:
-    """The first characters of the words the query looks for (of a phrase, its first word's);
-    None when any word may match (an empty prefix)."""
+# Stems whose words do not all begin with their first two letters: Snowball's dying, lying and
+# tying (die, lie, tie). Checked on every word of up to three letters with common suffixes, and
+# on 92,000 words of real prose: no other stem of three letters or more begins otherwise.
+IRREGULAR_STEMS = frozenset({"die", "lie", "tie"})
+
+
+def heads(terms: MatchTerms) -> frozenset[str] | None:
+    """How the words the query looks for begin (of a phrase, its first word): a passage's word
+    can match only if one of its terms begins so (see analysis.candidate_tokens). None when any
+    word may match (an empty prefix)."""
     words = (*terms.stems, *terms.exact, *terms.prefixes, *(phrase[0] for phrase in terms.phrases))
     if not all(words):
         return None
-    return frozenset(word[0].lower() for word in words)
+    return frozenset(map(_head, words))
+
+
+def _head(word: str) -> str:
+    """Two letters or digits of an ASCII word of three characters or more (a word's English
+    stem keeps them), else its first character. By first characters, a sixth of the words of a
+    three-word query's hits were analysed; by two, a twentieth."""
+    word = word.lower()
+    two = word[:2]
+    if len(word) >= 3 and two.isascii() and two.isalnum() and word not in IRREGULAR_STEMS:
+        return two
+    return word[:1]
 
 
 def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

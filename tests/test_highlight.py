@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from archive.engine.analysis import spans as analysis_spans
 from archive.engine.query import MatchTerms
-from archive.highlight import highlight_html, match_spans, merge_spans, snippet
+from archive.highlight import heads, highlight_html, match_spans, merge_spans, snippet
 
 TEXT = "Xi said the sanctions & <tariffs> hurt; a strategic partnership with Russia's leaders followed."
 TERMS = MatchTerms(
@@ -77,9 +77,22 @@ def test_phrases_are_marked_as_a_full_analysis_marks_them(monkeypatch):
     parts = [t for t in analysis_spans(TRICKY, whole=True) if not t[4]]
     phrases = [tuple(t[1] for t in parts[i : i + n]) for n in (2, 3) for i in range(len(parts) - n + 1)]
     skipping = [match_spans(TRICKY, MatchTerms(phrases=(phrase,))) for phrase in phrases]
-    monkeypatch.setattr("archive.highlight.initials", lambda terms: None)
+    monkeypatch.setattr("archive.highlight.heads", lambda terms: None)
     assert skipping == [match_spans(TRICKY, MatchTerms(phrases=(phrase,))) for phrase in phrases]
     assert all(skipping)
+
+
+def test_words_are_found_by_their_first_two_letters_but_where_their_stem_begins_otherwise():
+    """A word is analysed when it begins like a query word (its first two letters; a joiner may
+    stand between them in a run-together form); Snowball's dying, lying and tying have stems
+    (die, lie, tie) that do not begin like them."""
+    text = "Dying and lying, U.S. e-commerce grew by 1,500 tying notes."
+    assert heads(MatchTerms(stems=frozenset({"die", "grew"}))) == {"d", "gr"}
+    irregular = [(text.index(word), text.index(word) + 5) for word in ("Dying", "lying", "tying")]
+    assert match_spans(text, MatchTerms(stems=frozenset({"die", "lie", "tie"}))) == irregular
+    for word, where in (("us", "U.S"), ("ecommerc", "e-commerce"), ("1500", "1,500"), ("grew", "grew")):
+        start = text.index(where)
+        assert match_spans(text, MatchTerms(stems=frozenset({word}))) == [(start, start + len(where))]
 
 
 def marked_by_full_analysis(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
@@ -98,7 +111,8 @@ def marked_by_full_analysis(text: str, terms: MatchTerms) -> list[tuple[int, int
 
 WORDS = st.sampled_from(
     ["China", "-", "Russia", " ", ".", "U", "S", "1", ",", "000", "'s", "’s", "Xi", "战略", "互信", "é",
-     "Élite", "Kремль", "&", "/", "running", "runs", "x" * 101, "–", "_", "“", "ran", "Run"]
+     "Élite", "Kремль", "&", "/", "running", "runs", "x" * 101, "–", "_", "“", "ran", "Run", "dying",
+     "Died", "lying", "e", "commerce", "Ecommerce", "1.5"]
 )  # fmt: skip
 
 
