@@ -362,7 +362,8 @@ def _finder(heads: frozenset[str]) -> re.Pattern:
     """An ASCII head, either case, not after an ASCII letter or digit (so starting a token or a
     compound's part, or inside a token with other characters), a head's two characters perhaps
     with one other between them (a joiner); a CJK head anywhere. Without wide or non-ASCII
-    classes, so quick to compile (each query has its own: a class of joiners took 0.4 ms)."""
+    classes, so quick to compile: each query has its own, and with a class of the joiners it
+    took 0.45 ms (now 0.06)."""
     ascii_heads = sorted(head for head in heads if head.isascii())
     alternatives = [rf"{re.escape(head[0])}\W?{re.escape(head[1])}" for head in ascii_heads if len(head) == 2]
     if firsts := "".join(re.escape(head) for head in ascii_heads if len(head) == 1):
