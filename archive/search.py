@@ -13,7 +13,7 @@ from . import addresses
 from .dates import MAX_YEAR, MIN_YEAR
 from .engine.documents import iso_date
 from .engine.index import IndexHandle
-from .engine.matching import Matches, Table
+from .engine.matching import Evaluator, Matches, Table
 from .engine.query import (
     FACET_FIELDS,
     KINDS,
@@ -254,14 +254,19 @@ def _search(handle: IndexHandle, request: Request) -> SearchResults:
     built = handle.parse(request.query)
     if built.query is None:
         return _empty(request, error=built.error, messages=built.messages, interpreted=built.interpreted)
-    results = replace(run(handle, built.query, request, built.interpreted, built.messages), terms=built.terms)
+    # One evaluator for the whole search: each word is scored once, for the query, the words a
+    # passage has itself, a correction and the passages with most of the words alike
+    evaluator = handle.evaluator()
+    results = replace(
+        run(evaluator, built.query, request, built.interpreted, built.messages), terms=built.terms
+    )
     if results.total >= FEW_RESULTS:
         return results
     suggestion = suggest(handle, request.query)
     if suggestion:
         fixed = handle.parse(suggestion)
         corrected = (
-            run(handle, fixed.query, request, fixed.interpreted, built.messages) if fixed.query else None
+            run(evaluator, fixed.query, request, fixed.interpreted, built.messages) if fixed.query else None
         )
         if corrected is None or corrected.total <= results.total:  # a correction must find more
             suggestion = None
@@ -275,14 +280,13 @@ def _search(handle: IndexHandle, request: Request) -> SearchResults:
             )
     results = replace(results, suggestion=suggestion)
     if results.total < PARTIAL_BELOW and request.page == 1:
-        results = replace(results, partial=partial_hits(handle, built, request))
+        results = replace(results, partial=partial_hits(evaluator, built, request))
     return results
 
 
-def partial_hits(handle: IndexHandle, built: Built, request: Request) -> Partial | None:
+def partial_hits(evaluator: Evaluator, built: Built, request: Request) -> Partial | None:
     """Passages with most of the words (see shaping.with_most_words), when all of them together
     find almost nothing; each hit says which words it lacks."""
-    evaluator = handle.evaluator()
     clauses = partial_clauses(built.words)
     if clauses is None:
         return None
@@ -301,8 +305,7 @@ def partial_hits(handle: IndexHandle, built: Built, request: Request) -> Partial
     return Partial(have, len(positive), hits) if hits else None
 
 
-def run(handle: IndexHandle, built: Query, request: Request, interpreted: str, messages) -> SearchResults:
-    evaluator = handle.evaluator()
+def run(evaluator: Evaluator, built: Query, request: Request, interpreted: str, messages) -> SearchResults:
     table = evaluator.table
     found = shown(table, built, evaluator.matches(built), evaluator.matches)
     scope = facet_query(request.filters)

@@ -221,6 +221,25 @@ def test_term_totals_are_whoosh_term_info(handle):
     assert term_totals(reader, "no-such-field", "putin") is None
 
 
+def test_a_search_scores_each_word_of_each_field_once(handle, monkeypatch):
+    """A search asks again which words a passage has itself (shaping.py), and which passages
+    have most of the words when all of them find too few: those words' matches are the ones
+    already scored, not scored again."""
+    from archive.engine.matching import Evaluator
+
+    scored = []
+    original = Evaluator.term
+
+    def counted(self, fieldname, text, boost=1.0, sections=True):
+        scored.append((fieldname, text, boost))
+        return original(self, fieldname, text, boost, sections)
+
+    monkeypatch.setattr(Evaluator, "term", counted)
+    found = search(handle, Request("russia china xylophone"))  # no passage has all three
+    assert found.partial is not None and found.partial.hits
+    assert len(scored) == len(set(scored))
+
+
 def test_postings_cache_is_bounded_in_bytes():
     cache = postings_cache(max_bytes=8000)
     for i in range(20):

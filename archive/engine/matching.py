@@ -186,9 +186,10 @@ class Evaluator:
         self.searcher, self.table, self.cache = searcher, table, cache
         self.universe = table.universe
         self.generation = table.generation
-        # Leaves evaluated by this evaluator (one request): a results page evaluates some twice
-        # (the query, then which of its words a passage has itself; see shaping.py).
-        self.leaves: dict[str, Matches] = {}
+        # Leaves evaluated by this evaluator (one request): a results page evaluates its words
+        # twice (the query, then which of them a passage has itself; see shaping.py), and BM25
+        # over a common word's postings is most of a word's cost.
+        self.leaves: dict[object, Matches] = {}
         self.segments = leaves(searcher)  # (segment searcher, its first document number)
 
     def fields(self, docnum) -> dict:
@@ -255,7 +256,10 @@ class Evaluator:
 
     def _eval(self, node: q.Query) -> Matches:
         if isinstance(node, q.Term):
-            return self.term(node.fieldname, node.text, node.boost)
+            key = ("term", node.fieldname, node.text, node.boost)
+            if key not in self.leaves:
+                self.leaves[key] = self.term(node.fieldname, node.text, node.boost)
+            return self.leaves[key]
         if isinstance(node, q.And):
             return self._and(node.subqueries)
         if isinstance(node, q.Or):
