@@ -9,7 +9,7 @@ from collections.abc import Callable
 import numpy as np
 from whoosh import query as q
 
-from .matching import Matches, Table, member
+from .matching import Matches, Table
 from .query import positive_leaves
 
 OWN_FIELDS = ("text", "exact")  # what a passage itself says, not its section's or article's names
@@ -30,12 +30,12 @@ def shown(table: Table, built: q.Query, found: Matches, matches: Callable[[q.Que
     with_paragraph[owner[owner >= 0]] = True
     covered = is_section & with_paragraph[found.ids]
     own = words_in(built, OWN_FIELDS)
-    if own is None:  # nothing was asked of the text itself (only filters): keep every passage
+    if not own:  # nothing was asked of the text itself (only filters): keep every passage
         return found.without(found.ids[covered])
-    borrowed = ~is_section & ~member(found.ids, matches(own).ids, table.size)
+    borrowed = ~is_section & ~matching_any(table, own, matches)[found.ids]
     heading = words_in(built, ("section",))
     by_heading = (
-        borrowed & member(found.ids, matches(heading).ids, table.size) if heading else np.zeros_like(borrowed)
+        borrowed & matching_any(table, heading, matches)[found.ids] if heading else np.zeros_like(borrowed)
     )
     by_article = borrowed & ~by_heading
     extra = (by_heading & ~best_per_group(owner, found.scores, by_heading)) | (
@@ -44,10 +44,19 @@ def shown(table: Table, built: q.Query, found: Matches, matches: Callable[[q.Que
     return found.without(found.ids[covered | extra])
 
 
-def words_in(built: q.Query, fields: tuple[str, ...]) -> q.Query | None:
-    """Any positive word or phrase of the query, searched in the given fields only."""
-    leaves = [leaf for leaf in positive_leaves(built) if getattr(leaf, "fieldname", None) in fields]
-    return q.Or(leaves) if leaves else None
+def words_in(built: q.Query, fields: tuple[str, ...]) -> list[q.Query]:
+    """The positive words and phrases of the query searched in the given fields."""
+    return [leaf for leaf in positive_leaves(built) if getattr(leaf, "fieldname", None) in fields]
+
+
+def matching_any(table: Table, leaves: list[q.Query], matches: Callable[[q.Query], Matches]) -> np.ndarray:
+    """A mask over every document: those any of the leaves match. Each leaf's matches are those
+    the query itself found (the evaluator keeps them): their OR, with scores nobody reads here,
+    cost a sort and a sum over all of them."""
+    mask = np.zeros(table.size, dtype=bool)
+    for leaf in leaves:
+        mask[matches(leaf).ids] = True
+    return mask
 
 
 def best_per_group(groups: np.ndarray, scores: np.ndarray, among: np.ndarray) -> np.ndarray:
