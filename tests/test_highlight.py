@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +36,13 @@ def test_a_long_passage_is_cut_around_its_match():
     cut = snippet(text, TERMS, 80)
     assert cut.startswith("… ") and cut.endswith(" …") and "<mark>sanctioned</mark> here" in cut
     assert len(cut.replace("<mark>", "").replace("</mark>", "")) <= 80 + 4
+
+
+@pytest.mark.parametrize("before", ["word ", "İstanbul "])  # İ lowercases to two characters
+def test_a_long_passage_is_cut_around_its_match_in_either_case(before):
+    text = before * 200 + "SANCTIONED here " + "tail " * 200
+    cut = snippet(text, TERMS, 80)
+    assert cut.startswith("… ") and cut.endswith(" …") and "<mark>SANCTIONED</mark> here" in cut
 
 
 def test_marks_go_inside_the_passage_markup_never_across_it():
