@@ -75,6 +75,14 @@ def test_prefix_and_refused_wildcards(handle):
         assert results.total == 0 and "too broad" in results.error
 
 
+def test_a_prefix_of_a_compound_finds_the_compound_as_written(handle):
+    """The index holds a compound's run-together form (China-Russia -> chinarussia): a prefix
+    typed with its hyphen is looked for in that form, and marks the compound."""
+    typed = search(handle, "China-Rus*")
+    assert typed.total and typed.total == search(handle, "chinarus*").total
+    assert any("<mark>China-Russia</mark>" in hit.snippet for hit in typed.hits)
+
+
 def test_hostile_queries_are_reflected_as_text(handle):
     results = search(handle, '<script>alert("x")</script>')
     assert results.error is None and results.interpreted.startswith("<script>alert")  # escaped by pages

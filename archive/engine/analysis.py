@@ -82,7 +82,7 @@ class MixedScriptAnalyzer(Tokenizer):
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
-            pieces = [(fold(value.lower()), value, 0, len(value), False)]
+            pieces = [as_one_term(value)]
         elif mode == "query":
             pieces = iter_pieces(value, whole=False)
         else:
@@ -105,6 +105,20 @@ class MixedScriptAnalyzer(Tokenizer):
                 token.endchar = start_char + end
             pos += not whole
             yield token
+
+
+def as_one_term(value: str) -> Piece:
+    """A word given whole (a prefix, a wildcard) as the index holds it: one word or number as
+    its term (80,000 -> 80000), a compound as its run-together form (non-lexical -> nonlexical,
+    so that non-lexical* finds it); anything else folded and lowercased."""
+    whole = (fold(value.lower()), value, 0, len(value), False)
+    if not TOKEN.fullmatch(value):
+        return whole
+    pieces = list(iter_pieces(value, whole=True))
+    joined = [piece for piece in pieces if piece[4]]
+    if joined:
+        return (joined[-1][0], value, 0, len(value), False)
+    return (pieces[0][0], value, 0, len(value), False) if len(pieces) == 1 and pieces[0][0] else whole
 
 
 # One term of a text before stemming, as a plain tuple (this is the indexing hot path): its folded
