@@ -12,6 +12,7 @@ field's lengths read once per segment."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import heapq
 import pickle
 import zlib
@@ -136,6 +137,8 @@ class TermPool(writing.PostingPool):
     def save(self) -> None:
         if self.terms:
             self.runs.append(self._write_records(self.pooled()))
+        if not gc.isenabled():  # a writer process (writing.GuardedTask) collects only here
+            gc.collect()
 
     def _write_records(self, records: Iterable[tuple]) -> str:
         """A new run of (key, postings) records, pickled in chunks of about RUN_CHUNK_BYTES."""
