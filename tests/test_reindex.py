@@ -89,6 +89,27 @@ def test_an_open_handle_sees_a_replaced_article_once(tmp_index, corpus_dir):
     assert handle.stats()["passages"] == SEED_PASSAGES + OTHER_PASSAGES
 
 
+def test_a_segment_whose_documents_were_replaced_goes_with_its_files(tmp_index, corpus_dir):
+    """Each reindex of a changed article writes a segment; when the article changes again, the
+    segment's documents are deleted but for a record of what changed, and it goes at the next
+    commit, its record moved to the new segment (Whoosh kept it until a merge, and every search
+    looked each word up in it)."""
+    markdown = corpus_dir / "regular-markdown.md"
+    original = markdown.read_text(encoding="utf-8")
+    files_before = segment_files(tmp_index)
+    for text in (original.replace("Economic", "Aardvark"), original, original.replace("Economic", "Okapi")):
+        markdown.write_text(text, encoding="utf-8")
+        reindex(corpus_dir, tmp_index)
+    handle = IndexHandle(tmp_index)
+    counts = [
+        (leaf.doc_count_all(), leaf.doc_count()) for leaf, _ in handle.searcher().reader().leaf_readers()
+    ]
+    assert len(counts) == 2 and all(live for _, live in counts), counts  # the first build's, the last
+    assert search(handle, "okapi").total >= 1 and search(handle, "aardvark").total == 0
+    assert files_before < segment_files(tmp_index)  # the first build's files are still there
+    assert len({name.split(".")[0] for name in segment_files(tmp_index)}) == 2  # and the last one's
+
+
 def test_sidecar_change_triggers_reindex(tmp_index, corpus_dir):
     (corpus_dir / "regular-markdown.meta.toml").write_text('title = "Renamed"\n', encoding="utf-8")
     report = reindex(corpus_dir, tmp_index)
