@@ -150,6 +150,11 @@ class Article:
     def passage(self, passage_id: str) -> Passage | None:
         return next((p for p in self.passages if p.id == passage_id), None)
 
+    def neighbours(self, passage: Passage) -> tuple[tuple[Passage, ...], tuple[Passage, ...]]:
+        """The passage just before this one and the one just after (none at either end)."""
+        index = self.passages.index(passage)
+        return self.passages[max(0, index - 1) : index], self.passages[index + 1 : index + 2]
+
     def to_dict(self) -> dict:
         """The JSON shape of `archive parse --json`: article, sections, passages."""
         # A JSON round trip turns tuples into lists: the shape other tools read.
@@ -173,7 +178,7 @@ class Article:
         record["authors"] = tuple(Author(**a) for a in record["authors"])
         record["warnings"] = tuple(record.get("warnings", ()))
         record["dropped"] = tuple(record.get("dropped", ()))
-        passages = tuple(map(_passage, data["passages"]))
+        passages = tuple(map(passage_from_dict, data["passages"]))
         by_id = {p.id: p for p in passages}
         sections = tuple(
             Section(
@@ -208,7 +213,7 @@ def renamed_article(article: Article, new_id: str) -> Article:
     return replace(article, id=new_id, passages=passages, sections=sections)
 
 
-def _passage(data: dict) -> Passage:
+def passage_from_dict(data: dict) -> Passage:
     """Passage(**data), without the frozen dataclass's __init__ (a setattr a field) when the data
     has every field: a passage's page rebuilds its whole article from the index (150 passages
     on average), and this was half of it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .addresses import SERIES, position
+from .addresses import SERIES, passage_id, position
 from .engine.index import IndexHandle
 from .models import Article, Passage
 
@@ -23,6 +23,8 @@ class Resolution:
     passage: Passage | None = None
     cited_text: str | None = None
     cited_on: str | None = None
+    before: tuple[Passage, ...] = ()  # the passage just before it in its article, if any
+    after: tuple[Passage, ...] = ()  # and just after
 
 
 def find_passage(article: Article, kind: str, number: int) -> Passage | None:
@@ -53,7 +55,13 @@ def closest_passage(article: Article, text: str) -> Passage | None:
 def resolve(
     handle: IndexHandle, article_id: str, kind: str, number: int, fingerprint: str | None
 ) -> Resolution:
-    """Follow a permalink to the passage it cites today."""
+    """Follow a permalink to the passage it cites today. A passage still at its address, with
+    the cited text or cited without one, is read with its neighbours alone (its article comes
+    without its other passages); any other case reads the whole article."""
+    here = handle.passage_in_place(passage_id(article_id, kind, number, number))
+    if here is not None and (not fingerprint or here[1].fingerprint == fingerprint):
+        article, passage, before, after = here
+        return Resolution("ok", article, passage, before=before, after=after)
     article = handle.article(article_id)
     if article is None:
         removed = handle.removed_article(article_id)
@@ -63,13 +71,18 @@ def resolve(
         return Resolution("removed", old, find_passage(old, kind, number), cited_on=when)
     current = find_passage(article, kind, number)
     if not fingerprint or (current is not None and current.fingerprint == fingerprint):
-        return Resolution("ok" if current else "missing", article, current)
+        return _placed("ok" if current else "missing", article, current)
     moved = next((p for p in article.passages if p.fingerprint == fingerprint), None)
     if moved is not None:
         return Resolution("moved", article, moved)
     earlier = handle.earlier_version(article_id, fingerprint)
     if earlier is not None:
-        return Resolution(
-            "changed", article, closest_passage(article, earlier["text"]), earlier["text"], earlier["indexed"]
-        )
-    return Resolution("unverified" if current else "missing", article, current)
+        closest = closest_passage(article, earlier["text"])
+        return _placed("changed", article, closest, earlier["text"], earlier["indexed"])
+    return _placed("unverified" if current else "missing", article, current)
+
+
+def _placed(status: str, article: Article, passage: Passage | None, *cited) -> Resolution:
+    """A resolution in the whole article, with the passage's neighbours."""
+    before, after = article.neighbours(passage) if passage is not None else ((), ())
+    return Resolution(status, article, passage, *cited, before=before, after=after)

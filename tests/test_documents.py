@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import zlib
+from dataclasses import replace
 
 import pytest
 
-from archive.engine.documents import pack, unpack
+from archive.engine.documents import PART_PASSAGES, PARTS, pack, pack_parts, unpack, unpack_passage
 from archive.models import Article
 
 SEED_ID = "cc-2019-09-china-russia"
@@ -37,3 +38,38 @@ def test_text_outside_the_basic_plane_and_quotes_survive(article):
     odd = passage.__class__(**{**vars(passage), "text": 'He said "𝔘nicode" \\ ½ — 战略 \u2028 end'})
     changed = article.__class__(**{**vars(article), "passages": (odd, *article.passages[1:])})
     assert unpack(pack(changed)).passages[0].text == odd.text
+
+
+def test_a_parse_in_parts_reads_back_as_it_was(article):
+    assert len(article.passages) > 2 * PART_PASSAGES  # parts, and passages at their edges
+    packed = pack_parts(article)
+    assert packed.startswith(PARTS) and unpack(packed) == article
+    assert len(packed) < len(pack(article)) * 1.25  # compressed in parts, still small
+
+
+def test_a_passage_is_read_from_its_parts_with_its_neighbours(article, monkeypatch):
+    """Every passage, those at the edges of a part and of the article included, comes back with
+    the passages before and after it and the article's record, unpacking only the parts that
+    hold them; as from the article packed whole (an index written before parts)."""
+    from archive.engine import documents
+
+    packed, whole, record = pack_parts(article), pack(article), replace(article, sections=(), passages=())
+    read = []
+    real_parts = documents._parts
+    monkeypatch.setattr(
+        documents, "_parts", lambda head, body, wanted: read.append(wanted) or real_parts(head, body, wanted)
+    )
+    for index, passage in enumerate(article.passages):
+        expected = (
+            record,
+            passage,
+            article.passages[max(0, index - 1) : index],
+            article.passages[index + 1 : index + 2],
+        )
+        read.clear()
+        assert unpack_passage(packed, passage.id) == expected
+        nearby = {i // PART_PASSAGES for i in range(max(0, index - 1), min(len(article.passages), index + 2))}
+        assert read == [range(min(nearby), max(nearby) + 1)]
+        assert unpack_passage(whole, passage.id) == expected
+    assert unpack_passage(packed, f"{article.id}-p999") is None
+    assert unpack_passage(whole, f"{article.id}-p999") is None

@@ -254,6 +254,29 @@ def test_paragraph_page_has_context_citations_and_permalink(client):
     assert page.select(".related li")
 
 
+def test_a_passage_page_unpacks_only_the_parts_of_its_article_it_shows(seed_index, monkeypatch):
+    """A page (and the API) at a passage's address reads the passage, its neighbours and its
+    article's record from the parts of the article's parse that hold them: the whole article is
+    never unpacked (1.3 ms of each page of an article not read lately)."""
+    from archive.engine.index import IndexHandle
+
+    fresh = create_app({"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False})
+    monkeypatch.setattr(IndexHandle, "article", lambda self, article_id: pytest.fail("unpacked whole"))
+    try:
+        client = fresh.test_client()
+        page = soup(client.get(f"/a/{SEED}/p/14"))
+        assert page.select_one(".current .num").get_text() == "¶ 14, p. 115"
+        assert [n.get_text() for n in page.select(".neighbour .num")] == ["¶ 13, p. 115", "Fig. 1, p. 115"]
+        assert "(Yu, 2019, para. 14)" in [c.get_text() for c in page.select("#cite .citation")]
+        assert "Beautiful Relationship" in page.select_one("title").get_text()
+        first = soup(client.get(f"/a/{SEED}/p/1"))
+        assert [n.get_text() for n in first.select(".neighbour .num")] == ["¶ 2, p. 113"]
+        passage = client.get(f"/api/passages/{SEED}-p14").get_json()
+        assert (passage["previous"], passage["next"]) == (f"{SEED}-p13", f"{SEED}-fig1")
+    finally:
+        store.close(fresh)
+
+
 def test_citation_downloads(client):
     bib = client.get(f"/a/{SEED}/p/14.bib")
     assert bib.mimetype == "application/x-bibtex" and bib.get_data(as_text=True).startswith(

@@ -8,6 +8,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from ..addresses import article_of
 from ..lru import LRU
 from ..models import Article, Passage
 from ..synonyms import Synonyms, parse_synonyms
-from .documents import PARSED, SYNONYMS_ID, unpack
+from .documents import PARSED, SYNONYMS_ID, unpack, unpack_passage
 from .folder import MARKER, index_identity, open_index, read_marker
 from .matching import Evaluator, Table, postings_cache
 from .positions import leaf_postings, leaf_reader, leaves
@@ -210,6 +211,26 @@ class IndexHandle:
         article = self.article(article_id) if article_id else None
         passage = article.passage(passage_id) if article else None
         return (article, passage) if passage else None
+
+    def passage_in_place(self, passage_id: str) -> tuple[Article, Passage, tuple, tuple] | None:
+        """(the article without its passages, the passage, the one before it, the one after it);
+        None when either is unknown. From the whole article when it is in memory, else from the
+        parts of its parse that hold the three (documents.unpack_passage): a passage's page never
+        unpacks a whole article."""
+        article_id = article_of(passage_id)
+        if not article_id:
+            return None
+        searcher = self.searcher()
+        cached = self.articles.get((searcher.reader().generation(), article_id))
+        if cached is not None:
+            article = cached[0]
+            passage = article.passage(passage_id) if article else None
+            if passage is None:
+                return None
+            before, after = article.neighbours(passage)
+            return replace(article, sections=(), passages=()), passage, before, after
+        payload = parsed_payload(searcher, article_id)
+        return unpack_passage(payload, passage_id) if payload else None
 
     def article_metadata(self, article_id: str) -> Article | None:
         """The article without its passages: title, authors, journal, pages (a hit's citation

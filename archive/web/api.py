@@ -83,7 +83,7 @@ def styles_api():
 
 @bp.route("/passages/<passage_id>")
 def passage_api(passage_id: str):
-    found = get_handle().passage(passage_id)
+    found = get_handle().passage_in_place(passage_id)
     if found is None:
         abort(404)
     view = passage_view(*found)

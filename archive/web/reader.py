@@ -131,7 +131,7 @@ def passage_page(article_id: str, kind: str, number: int):
         abort(404)
     if found.status == "moved":
         return redirect(passage_url(found.passage), code=301)
-    view = passage_view(found.article, found.passage)
+    view = passage_view(found.article, found.passage, found.before, found.after)
     return render_template(
         "passage.html",
         article=view.article,
@@ -163,8 +163,9 @@ class PassageView:
     related: tuple  # passages like it (search.Hit)
 
 
-def passage_view(article: Article, passage: Passage) -> PassageView:
-    index = article.passages.index(passage)
+def passage_view(article: Article, passage: Passage, before: tuple, after: tuple) -> PassageView:
+    """`article` may come without its passages (IndexHandle.passage_in_place): the passage's
+    neighbours are given."""
     article_url = url_for("reader.article", article_id=article.id, _external=True)
     permalink = passage_url(passage, external=True)
     # Citations are rendered by V8 on the citation engine's thread while this one finds the
@@ -178,8 +179,8 @@ def passage_view(article: Article, passage: Passage) -> PassageView:
     return PassageView(
         article=article,
         passage=passage,
-        before=article.passages[max(0, index - 1) : index],
-        after=article.passages[index + 1 : index + 2],
+        before=before,
+        after=after,
         article_url=article_url,
         permalink=permalink,
         fragment_url=f"{article_url}#{text_fragment(passage.text)}",
