@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -66,8 +67,23 @@ QUERY_SAFE = "!$'()*,/:;?@"  # what Werkzeug's url_for leaves unquoted in a quer
 def query_string(name: str, values: list[str]) -> str:
     """`name=value&name=value…` encoded as url_for encodes a query (urlencode's quoting, without
     its checks on each pair: a results page encodes about seventy of these)."""
-    key = quote_plus(name, safe=QUERY_SAFE)
-    return "&".join(f"{key}={quote_plus(value, safe=QUERY_SAFE)}" for value in values)
+    key = query_quoted(name)
+    return "&".join(f"{key}={query_quoted(value)}" for value in values)
+
+
+KEPT_QUOTED_CHARS = 200  # longer texts (a pasted paragraph) are quoted each time
+
+
+def query_quoted(text: str) -> str:
+    """quote_plus as a query is encoded; short texts' quoted forms are kept: every results page
+    quotes the same facet values, argument names and section headings again (110,000 quotes for
+    500 pages, a tenth of their templates' time)."""
+    return _kept_quoted(text) if len(text) <= KEPT_QUOTED_CHARS else quote_plus(text, safe=QUERY_SAFE)
+
+
+@lru_cache(maxsize=16_384)
+def _kept_quoted(text: str) -> str:
+    return quote_plus(text, safe=QUERY_SAFE)
 
 
 ARTICLE_PLACEHOLDER = "archive-article-id"  # stands for the id in an address built once a request
