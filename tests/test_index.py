@@ -95,7 +95,7 @@ def test_live_counts_leave_out_replaced_and_removed_documents(
     from archive.engine.index import count_live
     from archive.reindex import reindex
 
-    monkeypatch.setattr(writing, "SPARSE_SEGMENT_DOCS", 0)
+    monkeypatch.setattr(writing, "SPARSE_LIVE_DOCS", 0)
     if trailer_from:
         monkeypatch.setattr(trailers, "TRAILER_FROM", trailer_from)
     tmp_index = tmp_path / "index"

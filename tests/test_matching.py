@@ -187,7 +187,7 @@ def test_excluded_words_never_match(handle):
 def test_deleted_and_replaced_documents_are_never_found(tmp_path, corpus_dir, monkeypatch):
     """A change leaves the old postings in the segment until a merge: they must not match. (A
     small segment mostly deleted is kept here: a commit would merge it.)"""
-    monkeypatch.setattr(writing, "SPARSE_SEGMENT_DOCS", 0)
+    monkeypatch.setattr(writing, "SPARSE_LIVE_DOCS", 0)
     index_dir = tmp_path / "index"
     reindex(corpus_dir, index_dir)
     seed = next(corpus_dir.glob("cc-*.md"))

@@ -16,7 +16,7 @@ import pytest
 from expected import OTHER_PASSAGES, SEED_ID, SEED_PASSAGES, passages_per_article
 
 from archive.cli import cli
-from archive.engine import trust
+from archive.engine import pairs, trust
 from archive.engine.folder import SCHEMA_VERSION, IndexUnavailable, read_marker
 from archive.engine.index import IndexHandle
 from archive.engine.writing import count_passages
@@ -108,6 +108,28 @@ def test_a_segment_whose_documents_were_replaced_goes_with_its_files(tmp_index, 
     assert search(handle, "okapi").total >= 1 and search(handle, "aardvark").total == 0
     assert files_before < segment_files(tmp_index)  # the first build's files are still there
     assert len({name.split(".")[0] for name in segment_files(tmp_index)}) == 2  # and the last one's
+
+
+def test_a_segment_a_reparse_replaced_goes_in_the_same_commit(tmp_index, corpus_dir):
+    """A newer parser re-parses every article into a new segment; the old one keeps only the
+    documents written once (the index's common words, tombstones), and is merged away in that
+    commit: kept, it would double the index and every search would look each word up in it."""
+    before = IndexHandle(tmp_index)
+    common = before.table(before.searcher()).common
+    before.close()
+    marker = tmp_index / "archive-index.json"
+    marker.write_text(
+        json.dumps({**json.loads(marker.read_text(encoding="utf-8")), "parser_version": 0}), encoding="utf-8"
+    )
+    report = reindex(corpus_dir, tmp_index)
+    assert len(report.changed) == 3 and report.passages == SEED_PASSAGES + OTHER_PASSAGES
+    handle = IndexHandle(tmp_index)
+    counts = [
+        (leaf.doc_count_all(), leaf.doc_count()) for leaf, _ in handle.searcher().reader().leaf_readers()
+    ]
+    assert len(counts) == 1 and counts[0][0] == counts[0][1], counts
+    assert handle.table(handle.searcher()).common == common != pairs.COMMON  # carried over
+    assert search(handle, '"China and Russia"').total > 0
 
 
 def test_sidecar_change_triggers_reindex(tmp_index, corpus_dir):
