@@ -224,6 +224,33 @@ def test_term_totals_are_whoosh_term_info(handle):
     assert term_totals(reader, "no-such-field", "putin") is None
 
 
+@pytest.mark.parametrize("small", [0, 10**6])
+def test_a_small_segment_finds_its_terms_from_its_keys_in_memory(handle, monkeypatch, small):
+    """A small segment's missing terms are found missing from its keys read once, without a
+    lookup in its terms table; its terms, their postings and totals are those of a large one."""
+    from archive.engine import positions
+
+    monkeypatch.setattr(positions, "SMALL_SEGMENT_DOCS", small)
+    reader = handle.searcher().reader().leaf_readers()[0][0]
+    reader._terms.__dict__.pop("_archive_keys", None)
+    lookups = []
+    real = reader._terms._tindex.ranges_for_key
+    monkeypatch.setattr(reader._terms._tindex, "ranges_for_key", lambda key: lookups.append(key) or real(key))
+    for fieldname in ("text", "exact", "title"):
+        for text in map(reader.schema[fieldname].from_bytes, reader.lexicon(fieldname)):
+            info = reader.term_info(fieldname, text)
+            assert positions.term_totals(reader, fieldname, text) == (info.weight(), info.doc_frequency())
+            ids, _ = positions.leaf_postings(reader, fieldname, text)
+            assert list(ids) == list(reader.postings(fieldname, text).all_ids())
+    lookups.clear()
+    for fieldname, text in (("text", "zzzznothing"), ("no-such-field", "putin"), ("title", "zeppelin")):
+        assert positions.term_totals(reader, fieldname, text) is None
+        assert positions.leaf_postings(reader, fieldname, text) is None
+        assert positions.leaf_matcher(reader, fieldname, text) is None
+    assert (lookups == []) == bool(small)
+    assert ("_archive_keys" in reader._terms.__dict__) == bool(small)
+
+
 def test_a_search_scores_each_word_of_each_field_once(handle, monkeypatch):
     """A search asks again which words a passage has itself (shaping.py), and which passages
     have most of the words when all of them find too few: those words' matches are the ones

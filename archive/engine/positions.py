@@ -39,11 +39,31 @@ def leaf_matcher(reader, fieldname: str, text):
         return matcher.child if isinstance(matcher, wrappers.FilterMatcher) else matcher
     try:
         tbytes = reader._text_to_bytes(fieldname, text)
+        if lacks(reader, terms, fieldname, tbytes):
+            return None
         info = terms.term_info(fieldname, tbytes)
     except TermNotFound:
         return None
     field_format = reader.schema[fieldname].format
     return terms._codec.postings_reader(terms._postfile, info, field_format, term=(fieldname, tbytes))
+
+
+# A segment of at most this many documents (a reindex of a few articles) keeps its terms' keys in
+# memory once read: most of a query's words are not in it, and Whoosh finds a missing key by
+# hashing it and reading its bucket (5-10 us a word and segment; a paragraph page's related
+# passages look up about 70 words in each segment). About 100 keys a document, 7 ms to read.
+SMALL_SEGMENT_DOCS = 1_000
+
+
+def lacks(reader, terms, fieldname: str, tbytes: bytes) -> bool:
+    """Whether a small segment (SMALL_SEGMENT_DOCS) lacks the term, from its keys in memory;
+    False for any other segment (its terms table says)."""
+    if reader.doc_count_all() > SMALL_SEGMENT_DOCS:
+        return False
+    keys = terms.__dict__.get("_archive_keys")
+    if keys is None:  # two threads may both read them: the same set
+        keys = terms._archive_keys = frozenset(terms._tindex.keys())
+    return terms._keycoder(fieldname, tbytes) not in keys
 
 
 def leaf_postings(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray] | None:
@@ -56,7 +76,10 @@ def leaf_postings(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]
         matcher = leaf_matcher(reader, fieldname, text)
         return None if matcher is None else read_postings(matcher)
     try:
-        info = terms.term_info(fieldname, reader._text_to_bytes(fieldname, text))
+        tbytes = reader._text_to_bytes(fieldname, text)
+        if lacks(reader, terms, fieldname, tbytes):
+            return None
+        info = terms.term_info(fieldname, tbytes)
     except TermNotFound:
         return None
     if not info.is_inlined():
@@ -86,8 +109,10 @@ def term_totals(reader, fieldname: str, text) -> tuple[float, int] | None:
             return None
         return info.weight(), info.doc_frequency()
     try:
-        key = terms._keycoder(fieldname, reader._text_to_bytes(fieldname, text))
-        position, _ = terms._tindex.range_for_key(key)
+        tbytes = reader._text_to_bytes(fieldname, text)
+        if lacks(reader, terms, fieldname, tbytes):
+            return None
+        position, _ = terms._tindex.range_for_key(terms._keycoder(fieldname, tbytes))
     except (KeyError, TermNotFound):
         return None
     values = W3TermInfo._struct.unpack(terms._dbfile.get(position, W3TermInfo._struct.size))
