@@ -215,7 +215,7 @@ def renamed_article(article: Article, new_id: str) -> Article:
 
 def passage_from_dict(data: dict) -> Passage:
     """Passage(**data), without the frozen dataclass's __init__ (a setattr a field) when the data
-    has every field: a passage's page rebuilds its whole article from the index (150 passages
+    has every field: an article's page rebuilds the whole article from the index (150 passages
     on average), and this was half of it."""
     if data.keys() != PASSAGE_FIELDS:  # written before a field was added, or not a passage
         return Passage(**data)

@@ -210,11 +210,7 @@ def unpack_passage(payload: bytes, passage_id: str) -> tuple[Article, Passage, t
     after it) from an article's packed parse; None when the article has no such passage. Only the
     parts that hold the three are unpacked."""
     if not payload.startswith(PARTS):
-        article = unpack(payload)
-        passage = article.passage(passage_id)
-        if passage is None:
-            return None
-        return replace(article, sections=(), passages=()), passage, *article.neighbours(passage)
+        return passage_in_article(unpack(payload), passage_id)
     head, body = _head(payload)
     try:
         index = head["ids"].index(passage_id)
@@ -227,6 +223,14 @@ def unpack_passage(payload: bytes, passage_id: str) -> tuple[Article, Passage, t
     here = index - first
     article = Article.from_dict({"article": head["article"], "sections": [], "passages": []})
     return article, nearby[here], tuple(nearby[:here]), tuple(nearby[here + 1 :])
+
+
+def passage_in_article(article: Article, passage_id: str) -> tuple[Article, Passage, tuple, tuple] | None:
+    """unpack_passage's answer from an article already unpacked."""
+    passage = article.passage(passage_id)
+    if passage is None:
+        return None
+    return replace(article, sections=(), passages=()), passage, *article.neighbours(passage)
 
 
 def _head(payload: bytes) -> tuple[dict, memoryview]:

@@ -8,7 +8,6 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,7 @@ from ..addresses import article_of
 from ..lru import LRU
 from ..models import Article, Passage
 from ..synonyms import Synonyms, parse_synonyms
-from .documents import PARSED, SYNONYMS_ID, unpack, unpack_passage
+from .documents import PARSED, SYNONYMS_ID, passage_in_article, unpack, unpack_passage
 from .folder import MARKER, index_identity, open_index, read_marker
 from .matching import Evaluator, Table, postings_cache
 from .positions import leaf_postings, leaf_reader, leaves
@@ -223,12 +222,7 @@ class IndexHandle:
         searcher = self.searcher()
         cached = self.articles.get((searcher.reader().generation(), article_id))
         if cached is not None:
-            article = cached[0]
-            passage = article.passage(passage_id) if article else None
-            if passage is None:
-                return None
-            before, after = article.neighbours(passage)
-            return replace(article, sections=(), passages=()), passage, before, after
+            return passage_in_article(cached[0], passage_id) if cached[0] else None
         payload = parsed_payload(searcher, article_id)
         return unpack_passage(payload, passage_id) if payload else None
 
