@@ -396,6 +396,40 @@ def test_many_files_are_indexed_by_parallel_writers(tmp_path, corpus_dir, monkey
     assert len(handle.searcher().reader().leaf_readers()) == 3  # one segment per writer process
 
 
+def test_parallel_writers_merge_a_replaced_segment_without_losing_its_records(
+    tmp_index, corpus_dir, monkeypatch
+):
+    """A big batch's commit merges a segment a change emptied (but for its record of the changed
+    passages) through the parallel writer: the record survives, the segment goes."""
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    seed_file = next(corpus_dir.glob("cc-*.md"))
+    original = seed_file.read_text(encoding="utf-8")
+    first = IndexHandle(tmp_index)
+    ironic = search(first, "ironically").total  # the passage and its section
+    replaced = next(p for p in first.article(SEED_ID).passages if "Ironically" in p.text)
+    seed_file.write_text(original.replace("Ironically", "Flibbertigibbet"), encoding="utf-8")
+    reindex(corpus_dir, tmp_index)  # a segment of the seed's documents
+    changed = IndexHandle(tmp_index).article(SEED_ID).passages
+    cited = next(p for p in changed if "Flibbertigibbet" in p.text)
+    seed_file.write_text(original.replace("Ironically", "Snollygoster"), encoding="utf-8")
+    for i in range(PARALLEL_FROM):  # and a big batch in the same reindex
+        (corpus_dir / f"note-{i:02}.md").write_text(f"# Note {i}\n\nZeppelin number {i}.\n", encoding="utf-8")
+    report = reindex(corpus_dir, tmp_index)
+    assert report.ok and len(report.added) == PARALLEL_FROM and len(report.changed) == 1
+    handle = IndexHandle(tmp_index)
+    counts = [
+        (leaf.doc_count_all(), leaf.doc_count()) for leaf, _ in handle.searcher().reader().leaf_readers()
+    ]
+    assert all(live * 4 > documents for documents, live in counts), counts
+    assert (
+        search(handle, "zeppelin").total == PARALLEL_FROM and search(handle, "snollygoster").total == ironic
+    )
+    assert search(handle, "flibbertigibbet").total == 0
+    for earlier in (replaced, cited):  # each change's record, the first one's from the merged segment
+        assert handle.earlier_version(SEED_ID, earlier.fingerprint)["text"] == earlier.text
+    assert report.passages == SEED_PASSAGES + OTHER_PASSAGES + PARALLEL_FROM
+
+
 def test_a_failed_parallel_build_stops_its_processes_and_commits_nothing(tmp_index, corpus_dir, monkeypatch):
     for i in range(PARALLEL_FROM + 1):
         (corpus_dir / f"note-{i:02}.md").write_text(f"# Note {i}\n\nZeppelin number {i}.\n", encoding="utf-8")
