@@ -76,8 +76,8 @@ KEPT_QUOTED_CHARS = 200  # longer texts (a pasted paragraph) are quoted each tim
 
 def query_quoted(text: str) -> str:
     """quote_plus as a query is encoded; short texts' quoted forms are kept: every results page
-    quotes the same facet values, argument names and section headings again (110,000 quotes for
-    500 pages, a tenth of their templates' time)."""
+    quotes the same facet values, argument names and section headings again (500 pages of the
+    bench's queries: 86,000 quote_plus calls, 22,000 with this)."""
     return _kept_quoted(text) if len(text) <= KEPT_QUOTED_CHARS else quote_plus(text, safe=QUERY_SAFE)
 
 
