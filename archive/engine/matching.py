@@ -28,6 +28,7 @@ from . import pairs
 from .analysis import MixedScriptAnalyzer, term_positions
 from .documents import COMMON_ID, common_words
 from .positions import EMPTY_IDS, IDS, leaf_postings, leaf_reader, leaves, phrase_documents, term_totals
+from .sets import union_all, unique, unique_inverse
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 NARROW_RANGE = 16  # a range of fewer than 1/16 of the documents is read from the columns' order
@@ -120,7 +121,7 @@ def union(matches: list[Matches], size: int = 0) -> Matches:
             scores[m.ids] += m.scores
         ids = np.flatnonzero(present).astype(IDS)
         return Matches(ids, scores[ids])
-    ids, where = np.unique(np.concatenate([m.ids for m in matches]), return_inverse=True)
+    ids, where = unique_inverse(np.concatenate([m.ids for m in matches]))
     scores = np.bincount(where, weights=np.concatenate([m.scores for m in matches]), minlength=len(ids))
     return Matches(ids, scores)
 
@@ -331,7 +332,7 @@ class Evaluator:
     def expansion(self, node: q.Query) -> Matches:
         """Prefix and wildcard: every word they expand to, at Whoosh's constant score."""
         ids = [self.postings(node.fieldname, word)[0] for word in node._btexts(self.searcher.reader())]
-        found = np.unique(np.concatenate(ids)) if ids else EMPTY_IDS
+        found = union_all(ids, self.table.size)
         return Matches(found, np.full(len(found), float(node.boost)))
 
     def phrase(self, node: q.Phrase) -> Matches:
@@ -360,7 +361,7 @@ class Evaluator:
         if not sections.any():
             return self.passages_in_order(node, candidates)
         found = self.passages_in_order(node, candidates[~sections])
-        return np.union1d(found, self.table.sections_having(candidates[sections], found))
+        return unique(np.concatenate([found, self.table.sections_having(candidates[sections], found)]))
 
     def passages_in_order(self, node: q.Phrase, candidates: np.ndarray) -> np.ndarray:
         """Which candidates have the phrase: those with each of its pairs of words (one term
@@ -371,7 +372,7 @@ class Evaluator:
             keyed = [None]
         for keys in keyed:
             if keys is not None:
-                having = np.unique(np.concatenate([self.postings(pairs.FIELD, key)[0] for key in keys]))
+                having = union_all([self.postings(pairs.FIELD, key)[0] for key in keys], self.table.size)
                 candidates = np.intersect1d(candidates, having, assume_unique=True)
         if (len(node.words) == 2 and None not in keyed) or not len(candidates):
             return candidates
@@ -431,7 +432,7 @@ class Facet:
     def of_numbers(cls, raw: np.ndarray, absent: int, translate) -> Facet:
         """The same from a numeric column as stored (sortable integers, `absent` for none)."""
         present = raw != absent
-        stored = np.unique(raw[present])
+        stored = unique(raw[present])
         codes = np.searchsorted(stored, raw).astype(np.int32)
         codes[~present] = len(stored)
         labels = tuple(translate(int(x)) for x in stored)
@@ -581,7 +582,7 @@ def with_sections(
         dense[ids] = weights
         found = np.flatnonzero(dense > 0).astype(IDS)  # (on floats, flatnonzero took 0.7 ms)
         return found, dense[found]
-    heads, where = np.unique(owners, return_inverse=True)
+    heads, where = unique_inverse(owners)
     summed = np.bincount(where, weights=owned_weights, minlength=len(heads))
     at = np.searchsorted(ids, heads)  # sections are never passages: each goes in between
     return np.insert(ids, at, heads), np.insert(weights.astype(np.float64), at, summed)
@@ -589,7 +590,7 @@ def with_sections(
 
 def live_documents(searcher, terms: list[tuple[str, str]]) -> np.ndarray:
     """Documents having any of the terms, deleted ones left out."""
-    found = np.unique(np.concatenate([term_postings(searcher, f, t)[0] for f, t in terms]))
+    found = union_all([term_postings(searcher, f, t)[0] for f, t in terms])
     deleted = [
         np.fromiter(sub.reader().deleted_docs_set, dtype=IDS) + offset for sub, offset in leaves(searcher)
     ]

@@ -11,6 +11,7 @@ from whoosh import query as q
 
 from .matching import Matches, Table
 from .query import positive_leaves
+from .sets import unique_inverse
 
 OWN_FIELDS = ("text", "exact")  # what a passage itself says, not its section's or article's names
 
@@ -100,7 +101,7 @@ def with_most_words(
 
 def having(evaluator, each: list[Matches], need: int, negative, scope, positive) -> Matches:
     """Documents with exactly `need` of the clauses whose matches are `each`."""
-    ids, where = np.unique(np.concatenate([m.ids for m in each]), return_inverse=True)
+    ids, where = unique_inverse(np.concatenate([m.ids for m in each]))
     have = np.bincount(where, minlength=len(ids))
     scores = np.bincount(where, weights=np.concatenate([m.scores for m in each]), minlength=len(ids))
     keep = have == need

@@ -10,6 +10,7 @@ import numpy as np
 from .analysis import CJK_RUN, analyze, stem
 from .index import IndexHandle
 from .query import clean_query
+from .sets import unique
 
 # Never offered as a correction: "foo" is not a typo for "for".
 FUNCTION_WORDS = frozenset(
@@ -118,7 +119,7 @@ class Lexicon:
         ends = np.searchsorted(self.keys, probe, "right")
         if not (ends > starts).any():
             return []
-        found = np.unique(np.concatenate([self.owners[a:b] for a, b in zip(starts, ends, strict=True)]))
+        found = unique(np.concatenate([self.owners[a:b] for a, b in zip(starts, ends, strict=True)]))
         scored = []
         for number in found.tolist():
             word = self.words[number]
