@@ -94,6 +94,7 @@ class IndexHandle:
         self._local = threading.local()
         self._tables: dict[int, Table] = {}
         self._tables_lock = threading.Lock()
+        self._segment_terms: dict = {}  # (segment id, field) -> its terms' statistics (vocabulary.py)
         self.postings = postings_cache()
         self.suggestions = LRU(SUGGESTIONS)  # (generation, query) -> did-you-mean
         self.articles = LRU(ARTICLE_CACHE)  # (generation, id) -> Article, shared by threads
@@ -142,7 +143,7 @@ class IndexHandle:
             if identity == self.identity:
                 return
             self.ix = open_index(self.index_dir, mapped=True)
-            self._tables = {}
+            self._tables, self._segment_terms = {}, {}
             self.postings = postings_cache()
             self.suggestions, self.articles = LRU(SUGGESTIONS), LRU(ARTICLE_CACHE)
             self.metadata, self.parsed = LRU(METADATA_CACHE), LRU(PARSED_QUERIES)
@@ -177,7 +178,9 @@ class IndexHandle:
             with self._tables_lock:
                 table = self._tables.get(generation)
                 if table is None:
-                    table = Table.build(searcher, SEARCHABLE, FACET_COLUMNS, SORT_COLUMNS, RANGE_COLUMNS)
+                    table = Table.build(
+                        searcher, SEARCHABLE, FACET_COLUMNS, SORT_COLUMNS, RANGE_COLUMNS, self._segment_terms
+                    )
                     newest = sorted(self._tables)[-1:]  # a thread may still be on the previous one
                     self._tables = {g: self._tables[g] for g in newest}
                     self._tables[generation] = table

@@ -12,6 +12,7 @@ the words and phrases its paragraphs have, weighed together (Table.sections, wit
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from math import log
 
@@ -29,6 +30,7 @@ from .analysis import MixedScriptAnalyzer, term_positions
 from .documents import COMMON_ID, common_words
 from .positions import EMPTY_IDS, IDS, leaf_postings, leaf_reader, leaves, phrase_documents, term_totals
 from .sets import union_all, unique, unique_inverse
+from .vocabulary import Vocabulary, vocabulary
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 NARROW_RANGE = 16  # a range of fewer than 1/16 of the documents is read from the columns' order
@@ -40,6 +42,7 @@ POSTINGS_CACHE_BYTES = 192 * 2**20
 # (and than this share of the index) says little about what a passage is about, and costs most.
 LIKE_MAX_DOCS, LIKE_MAX_SHARE = 1000, 0.01
 SECTION_TEXT_FIELDS = frozenset({"text"})  # a section's own text: its paragraphs' words
+VOCABULARY_FIELDS = ("text",)  # whose term statistics a table keeps as arrays (key words, idf)
 
 
 @dataclass(frozen=True)
@@ -224,8 +227,9 @@ class Evaluator:
         total = sum(weights.values())
         model = Bo1Model(self.searcher.doc_count_all(), self.searcher.field_length("text"))
         scored = []
-        for word, weight in weights.items():
-            frequency, count = self.term_statistics("text", word)
+        for (word, weight), frequency, count in zip(
+            weights.items(), *self.statistics("text", weights), strict=True
+        ):
             if count:
                 scored.append((model.score(weight, frequency, total), word, count))
         if not scored:
@@ -236,16 +240,31 @@ class Evaluator:
         )
         return [(word, weight, count) for weight, word, count in ranked[:numterms]]
 
+    def statistics(self, fieldname: str, words) -> tuple[list[float], list[int]]:
+        """(total weights, document counts) of each of the words: term_statistics, in one go
+        from the field's vocabulary where the table has one."""
+        vocabulary = self.table.vocabularies.get(fieldname)
+        if vocabulary is None:
+            found = [self.term_statistics(fieldname, word) for word in words]
+            return [weight for weight, _ in found], [count for _, count in found]
+        weights, counts = vocabulary.statistics(words)
+        return weights.tolist(), counts.tolist()
+
     def term_statistics(self, fieldname: str, text: str) -> tuple[float, int]:
         """(total weight, documents) of a term across all segments, deleted documents included."""
         key = (self.generation, "statistics", fieldname, text)
         cached = self.cache.get(key)
         if cached is None:
-            frequency, count = 0.0, 0
-            for sub, _offset in self.segments:
-                totals = term_totals(sub.reader(), fieldname, text)
-                if totals is not None:
-                    frequency, count = frequency + totals[0], count + totals[1]
+            vocabulary = self.table.vocabularies.get(fieldname)
+            if vocabulary is not None:
+                weights, counts = vocabulary.statistics([text])
+                frequency, count = float(weights[0]), int(counts[0])
+            else:
+                frequency, count = 0.0, 0
+                for sub, _offset in self.segments:
+                    totals = term_totals(sub.reader(), fieldname, text)
+                    if totals is not None:
+                        frequency, count = frequency + totals[0], count + totals[1]
             cached = (np.array([frequency, count]),)
             self.cache.put(key, cached)
         return float(cached[0][0]), int(cached[0][1])
@@ -472,6 +491,9 @@ class Table:
     # them matches by itself (shaping.py).
     sections: np.ndarray
     common: frozenset[str] = pairs.COMMON  # the words whose pairs are indexed (pairs.py)
+    # Every term's statistics of the fields in VOCABULARY_FIELDS (vocabulary.py), where the
+    # segments' terms tables can be read as arrays
+    vocabularies: dict[str, Vocabulary] = dataclasses.field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -498,8 +520,11 @@ class Table:
         facets: tuple[str, ...],
         numbers: tuple[str, ...],
         ranges: tuple[str, ...],
+        segment_terms: dict | None = None,
     ) -> Table:
-        """`searchable`: the terms of the documents a search may return."""
+        """`searchable`: the terms of the documents a search may return. `segment_terms`: each
+        segment's terms already read (vocabulary.vocabulary), kept by the caller across
+        generations; without it they are read again."""
         schema = searcher.schema
         universe = live_documents(searcher, searchable)
         built_facets = {name: facet(searcher, name) for name in facets}
@@ -521,7 +546,19 @@ class Table:
             lengths=lengths,
             common=common_words(searcher.document(id=COMMON_ID)),
             sections=sections,
+            vocabularies=vocabularies(searcher, {} if segment_terms is None else segment_terms),
         )
+
+
+def vocabularies(searcher, segment_terms: dict) -> dict[str, Vocabulary]:
+    """The vocabulary of each field of VOCABULARY_FIELDS the index has (see Table.build)."""
+    found = {}
+    for name in VOCABULARY_FIELDS:
+        if name in searcher.schema:
+            built = vocabulary(leaves(searcher), name, segment_terms)
+            if built is not None:
+                found[name] = built
+    return found
 
 
 def _clamped(value: int, dtype: np.dtype) -> np.generic:
