@@ -220,9 +220,9 @@ class Evaluator:
 
     def key_terms(self, text: str, numterms: int) -> list[tuple[str, float, int]]:
         """(word, weight, documents with it) of the `numterms` key words of a text: Whoosh's
-        key_terms_from_text (the Bo1 model, normalised), with each word's statistics read once
-        per segment and kept per generation (Whoosh looked each word up three times a segment:
-        half of a paragraph page's related passages)."""
+        key_terms_from_text (the Bo1 model, normalised), with all the words' statistics read in
+        one go (Whoosh looked each word up three times a segment: half of a paragraph page's
+        related passages). The key words' own are remembered: their postings are scored next."""
         weights = term_weights(self.searcher.schema["text"], text)
         total = sum(weights.values())
         model = Bo1Model(self.searcher.doc_count_all(), self.searcher.field_length("text"))
@@ -231,14 +231,14 @@ class Evaluator:
             weights.items(), *self.statistics("text", weights), strict=True
         ):
             if count:
-                scored.append((model.score(weight, frequency, total), word, count))
+                scored.append((model.score(weight, frequency, total), word, frequency, count))
         if not scored:
             return []
-        norm = model.normalizer(max(0, *(score for score, _, _ in scored)), total)
-        ranked = sorted(
-            ((score / norm, word, count) for score, word, count in scored), key=lambda x: (-x[0], x[1])
-        )
-        return [(word, weight, count) for weight, word, count in ranked[:numterms]]
+        norm = model.normalizer(max(0, *(each[0] for each in scored)), total)
+        ranked = sorted(((score / norm, *rest) for score, *rest in scored), key=lambda x: (-x[0], x[1]))
+        for _, word, frequency, count in ranked[:numterms]:
+            self.cache.put((self.generation, "statistics", "text", word), (np.array([frequency, count]),))
+        return [(word, weight, count) for weight, word, _, count in ranked[:numterms]]
 
     def statistics(self, fieldname: str, words) -> tuple[list[float], list[int]]:
         """(total weights, document counts) of each of the words: term_statistics, in one go
@@ -251,7 +251,8 @@ class Evaluator:
         return weights.tolist(), counts.tolist()
 
     def term_statistics(self, fieldname: str, text: str) -> tuple[float, int]:
-        """(total weight, documents) of a term across all segments, deleted documents included."""
+        """(total weight, documents) of a term across all segments, deleted documents included
+        (kept in the postings cache: a query's words are scored again on its other pages)."""
         key = (self.generation, "statistics", fieldname, text)
         cached = self.cache.get(key)
         if cached is None:
