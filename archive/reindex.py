@@ -26,6 +26,7 @@ from .engine import pairs, writing
 from .engine.documents import (
     COMMON_ID,
     SYNONYMS_ID,
+    DamagedPayload,
     catalog_document,
     citations_document,
     common_document,
@@ -599,7 +600,13 @@ class Update:
             return f"its index documents could not be made ({type(error).__name__}: {error}); skipped"
 
     def replace(self, article: Article, prepared: list[dict]) -> None:
-        previous = self.previous(article.id)
+        try:
+            previous = self.previous(article.id)
+        except DamagedPayload as error:  # the new parse replaces it all the same
+            self.report.warnings.append(
+                (article.source, f"{error}; its old passages' permalinks are not kept")
+            )
+            previous = None
         self.batch.delete_article(article.id)
         self.batch.delete(f"tombstone:{article.id}")
         if previous is not None:
@@ -613,7 +620,7 @@ class Update:
 
     def previous(self, article_id: str) -> Article | None:
         payload = self.batch.parsed(article_id)
-        return unpack(payload) if payload else None
+        return unpack(payload, f"article {article_id}") if payload else None
 
     def remember(self, old: Article, current: set[str]) -> None:
         """Keep the passages a change removes, so old permalinks find their closest successor."""

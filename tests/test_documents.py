@@ -8,7 +8,15 @@ from dataclasses import replace
 
 import pytest
 
-from archive.engine.documents import PART_PASSAGES, PARTS, pack, pack_parts, unpack, unpack_passage
+from archive.engine.documents import (
+    PART_PASSAGES,
+    PARTS,
+    DamagedPayload,
+    pack,
+    pack_parts,
+    unpack,
+    unpack_passage,
+)
 from archive.models import Article
 
 SEED_ID = "cc-2019-09-china-russia"
@@ -73,3 +81,37 @@ def test_a_passage_is_read_from_its_parts_with_its_neighbours(article, monkeypat
         assert unpack_passage(whole, passage.id) == expected
     assert unpack_passage(packed, f"{article.id}-p999") is None
     assert unpack_passage(whole, f"{article.id}-p999") is None
+
+
+def damaged_copies(packed: bytes) -> list[bytes]:
+    """The parse cut short at many places, with bytes flipped, or replaced by other data."""
+    step = max(1, len(packed) // 40)
+    cut = [packed[:end] for end in range(1, len(packed), step)]
+    flipped = [
+        packed[:at] + bytes([packed[at] ^ 0xFF]) + packed[at + 1 :] for at in range(0, len(packed), step)
+    ]
+    other = [
+        b"",
+        PARTS,
+        PARTS + b"\x00\x00\x00\x05hello",
+        zlib.compress(b"not json"),
+        zlib.compress(b'{"article": 1}'),
+        zlib.compress(b"[]"),
+        PARTS + (5).to_bytes(4, "big") + zlib.compress(b'{"ids": 3}'),
+    ]
+    return cut + flipped + other
+
+
+def test_a_damaged_parse_says_so_and_names_its_article(article):
+    """Whatever the damage, reading the parse either gives the article or DamagedPayload, which
+    names the article and the way out; never zlib's, orjson's or a KeyError."""
+    passage_id = article.passages[len(article.passages) // 2].id
+    refused = 0
+    for damaged in damaged_copies(pack_parts(article)):
+        for read in (lambda b: unpack(b, f"article {article.id}"), lambda b: unpack_passage(b, passage_id)):
+            try:
+                read(damaged)
+            except DamagedPayload as error:
+                refused += 1
+                assert article.id in str(error) and "archive reindex --full" in str(error)
+    assert refused > 60

@@ -719,3 +719,21 @@ def test_one_article_whose_citations_fail_leaves_the_others_rendered(tmp_path, c
     others = [entry.id for entry, *_ in handle.catalog() if entry.id != SEED_ID]
     assert handle.stored_citations(SEED_ID) is None and len(others) == 2
     assert all(handle.stored_citations(article_id) for article_id in others)
+
+
+def test_a_changed_article_whose_old_parse_is_damaged_is_replaced_with_a_warning(
+    tmp_path, corpus_dir, monkeypatch
+):
+    """The old parse gives the permalinks of passages a change removes: when it cannot be read,
+    the new parse still replaces it, and the report says what was lost."""
+    from archive.engine import writing
+
+    index_dir = tmp_path / "index"
+    reindex(corpus_dir, index_dir)
+    seed = next(corpus_dir.glob("cc-*.md"))
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Putin", "Medvedev"), encoding="utf-8")
+    monkeypatch.setattr(writing.Batch, "parsed", lambda self, article_id: b"\x78\x9cbroken")
+    report = reindex(corpus_dir, index_dir)
+    assert report.ok and [Path(s).name for s in report.changed] == [seed.name]
+    assert [w for s, w in report.warnings if s == str(seed) and "cannot be read" in w and "permalinks" in w]
+    assert search(IndexHandle(index_dir), "Medvedev").total > 0

@@ -277,6 +277,46 @@ def test_a_passage_page_unpacks_only_the_parts_of_its_article_it_shows(seed_inde
         store.close(fresh)
 
 
+def test_an_article_whose_stored_parse_is_damaged_says_so_and_the_rest_keeps_working(
+    seed_index, monkeypatch, caplog
+):
+    """Bytes damaged on disk: the article's pages and API answers say what is wrong (no stack
+    trace, no zlib message); search, and every other article, still work."""
+    import archive.engine.index as index_module
+
+    real = index_module.parsed_payload
+    monkeypatch.setattr(
+        index_module,
+        "parsed_payload",
+        lambda searcher, article_id: (
+            b"archive-parts-1\n\x00\x00\x00\x05broken" if article_id == SEED else real(searcher, article_id)
+        ),
+    )
+    fresh = create_app({"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False})
+    try:
+        client = fresh.test_client()
+        for address in (f"/a/{SEED}", f"/a/{SEED}/p/14"):
+            page = client.get(address)
+            assert page.status_code == 500
+            text = soup(page).select_one("main").get_text(" ", strip=True)
+            assert "stored copy of this article is damaged" in text and "zlib" not in text
+        answer = client.get(f"/api/passages/{SEED}-p14")
+        assert answer.status_code == 500 and "damaged" in answer.get_json()["error"]
+        assert f"article of {SEED}-p14" in caplog.text and "archive reindex --full" in caplog.text
+        assert client.get("/search?q=Putin").status_code == 200
+        others = [a.id for a, _ in index_module.IndexHandle(seed_index).catalog() if a.id != SEED]
+        assert others and all(client.get(f"/a/{other}").status_code == 200 for other in others)
+    finally:
+        store.close(fresh)
+
+
+def test_a_record_that_cannot_be_read_is_left_out_of_the_catalog_and_logged(caplog):
+    from archive.engine.index import _catalog_entry
+
+    assert _catalog_entry({"id": "article:x", "payload": b"\x00broken"}) is None
+    assert "the record of article:x cannot be read" in caplog.text
+
+
 def test_citation_downloads(client):
     bib = client.get(f"/a/{SEED}/p/14.bib")
     assert bib.mimetype == "application/x-bibtex" and bib.get_data(as_text=True).startswith(

@@ -7,6 +7,7 @@ import json
 import struct
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -195,9 +196,37 @@ def pack_parts(article: Article) -> bytes:
     return b"".join((PARTS, _SIZE.pack(len(packed_head)), packed_head, *parts))
 
 
-def unpack(payload: bytes) -> Article:
-    """An article packed by pack or pack_parts (a record's copy, a parse, a tombstone's parse).
-    orjson parses its JSON in 0.33 ms, json in 0.58."""
+class DamagedPayload(ValueError):
+    """An article's stored copy in the index cannot be read (its bytes damaged on disk, or
+    written by something else): only rebuilding the index brings it back."""
+
+
+# What reading damaged bytes raises: zlib's error, orjson's (a ValueError), struct's, and a
+# record of the wrong shape's KeyError, TypeError or IndexError
+UNREADABLE = (zlib.error, struct.error, ValueError, KeyError, TypeError, IndexError, AttributeError)
+
+
+@contextmanager
+def readable(what: str) -> Iterator[None]:
+    """Raise DamagedPayload, naming `what`, for whatever reading damaged bytes raises."""
+    try:
+        yield
+    except UNREADABLE as error:
+        raise DamagedPayload(
+            f"the index's stored copy of {what} cannot be read ({type(error).__name__}: {error}); "
+            "rebuild the index with: archive reindex --full"
+        ) from error
+
+
+def unpack(payload: bytes, what: str = "an article") -> Article:
+    """An article packed by pack or pack_parts (a record's copy, a parse, a tombstone's parse);
+    DamagedPayload, naming `what`, when the bytes cannot be read. orjson parses its JSON in
+    0.33 ms, json in 0.58."""
+    with readable(what):
+        return _unpacked(payload)
+
+
+def _unpacked(payload: bytes) -> Article:
     if not payload.startswith(PARTS):
         return Article.from_dict(orjson.loads(zlib.decompress(payload)))
     head, body = _head(payload)
@@ -208,14 +237,18 @@ def unpack(payload: bytes) -> Article:
 def unpack_passage(payload: bytes, passage_id: str) -> tuple[Article, Passage, tuple, tuple] | None:
     """(the article without its passages or sections, the passage, the one before it, the one
     after it) from an article's packed parse; None when the article has no such passage. Only the
-    parts that hold the three are unpacked."""
+    parts that hold the three are unpacked. DamagedPayload when those bytes cannot be read."""
+    with readable(f"the article of {passage_id}"):
+        return _passage_unpacked(payload, passage_id)
+
+
+def _passage_unpacked(payload: bytes, passage_id: str) -> tuple[Article, Passage, tuple, tuple] | None:
     if not payload.startswith(PARTS):
-        return passage_in_article(unpack(payload), passage_id)
+        return passage_in_article(_unpacked(payload), passage_id)
     head, body = _head(payload)
-    try:
-        index = head["ids"].index(passage_id)
-    except ValueError:
+    if passage_id not in head["ids"]:
         return None
+    index = head["ids"].index(passage_id)
     first, last = max(0, index - 1), min(len(head["ids"]), index + 2)
     wanted = range(first // PART_PASSAGES, (last - 1) // PART_PASSAGES + 1)
     read = [p for part in _parts(head, body, wanted) for p in part]

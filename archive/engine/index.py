@@ -4,6 +4,7 @@ articles and the counts (documents.py makes the documents, folder.py guards the 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -18,11 +19,13 @@ from ..addresses import article_of
 from ..lru import LRU
 from ..models import Article, Passage
 from ..synonyms import Synonyms, parse_synonyms
-from .documents import PARSED, SYNONYMS_ID, passage_in_article, unpack, unpack_passage
+from .documents import PARSED, SYNONYMS_ID, DamagedPayload, passage_in_article, unpack, unpack_passage
 from .folder import MARKER, index_identity, open_index, read_marker
 from .matching import Evaluator, Table, postings_cache
 from .positions import leaf_postings, leaf_reader, leaves
 from .query import Built, build_parts
+
+log = logging.getLogger(__name__)
 
 ARTICLE_CACHE = 64
 RECHECK_SECONDS = 1.0
@@ -204,7 +207,8 @@ class IndexHandle:
         return built
 
     def article(self, article_id: str) -> Article | None:
-        """The parsed Article stored at index time (the reader never re-parses a file)."""
+        """The parsed Article stored at index time (the reader never re-parses a file);
+        DamagedPayload when its stored bytes cannot be read."""
         return self._remembered(self.articles, article_id, parsed_payload)
 
     def passage(self, passage_id: str) -> tuple[Article, Passage] | None:
@@ -241,17 +245,17 @@ class IndexHandle:
         remembered = cache.get(key)
         if remembered is None:
             payload = read(searcher, article_id)
-            remembered = (unpack(payload) if payload else None,)
+            remembered = (unpack(payload, f"article {article_id}") if payload else None,)
             cache.put(key, remembered)
         return remembered[0]
 
     def parsed_articles(self) -> Iterator[Article]:
-        """Every article as parsed, in index order."""
+        """Every article as parsed, in index order (DamagedPayload for one that cannot be read)."""
         searcher = self.searcher()
         for fields in searcher.documents(doctype="payload"):
             payload = parsed_payload(searcher, fields["article"])
             if payload:
-                yield unpack(payload)
+                yield unpack(payload, f"article {fields['article']}")
 
     def synonyms(self) -> Synonyms:
         """The synonyms stored by the last reindex, parsed once per generation."""
@@ -272,7 +276,11 @@ class IndexHandle:
     def removed_article(self, article_id: str) -> tuple[Article, str] | None:
         """An article removed from the corpus, as it last was, and when it was removed."""
         fields = self.searcher().document(id=f"tombstone:{article_id}")
-        return (unpack(fields["payload"]), fields["indexed"]) if fields else None
+        return (
+            (unpack(fields["payload"], f"removed article {article_id}"), fields["indexed"])
+            if fields
+            else None
+        )
 
     def earlier_version(self, article_id: str, fingerprint: str) -> dict | None:
         """A passage as it was before its article changed: text, number, when it was indexed."""
@@ -291,7 +299,7 @@ class IndexHandle:
         cached = self._catalog
         if cached is None or cached[0] != version:
             records = self.searcher().documents(doctype="article")
-            entries = [(unpack(r["payload"]), r.get("indexed") or "") for r in records if r.get("payload")]
+            entries = [entry for r in records if r.get("payload") and (entry := _catalog_entry(r))]
             cached = self._catalog = (version, entries)
         return cached[1]
 
@@ -345,3 +353,15 @@ class IndexHandle:
             }
             cached = self._stats = (version, counts)
         return dict(cached[1])
+
+
+def _catalog_entry(record: dict) -> tuple[Article, str] | None:
+    """(the article's record, when it was indexed); None, logged, for a record whose stored copy
+    cannot be read: the other articles are still listed, and the damaged one's own pages say why."""
+    try:
+        return unpack(record["payload"], f"the record of {record.get('id', 'an article')}"), record.get(
+            "indexed"
+        ) or ""
+    except DamagedPayload as error:
+        log.error("%s", error)
+        return None

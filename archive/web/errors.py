@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from ..engine.documents import DamagedPayload
 from ..engine.folder import IndexUnavailable
 from ..engine.query import MAX_QUERY_CHARS
 
@@ -18,9 +19,16 @@ MESSAGES = {
 }
 
 
+DAMAGED = (
+    "The archive's stored copy of this article is damaged and cannot be shown. Whoever runs this "
+    "archive can rebuild its index (archive reindex --full); the other articles are not affected."
+)
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(IndexUnavailable, index_unavailable)
+    app.register_error_handler(DamagedPayload, damaged_article)
     app.register_error_handler(Exception, render_unexpected)
 
 
@@ -29,9 +37,14 @@ def render_error(error: HTTPException):
     message = (
         error.description if error.description and status not in (404, 500, 503) else MESSAGES.get(status)
     )
+    return error_page(status, error.name, message)
+
+
+def error_page(status: int, title: str, message: str):
+    """The page (or, under /api, the JSON) of an error."""
     if request.path.startswith("/api/"):
         return jsonify({"error": message, "status": status}), status
-    return render_template("error.html", status=status, title=error.name, message=message), status
+    return render_template("error.html", status=status, title=title, message=message), status
 
 
 def address_too_long(app: Flask, limit: int) -> Response:
@@ -56,6 +69,15 @@ def index_unavailable(error: IndexUnavailable):
 
     current_app.logger.error("the index cannot be opened: %s", error)
     return render_error(ServiceUnavailable())
+
+
+def damaged_article(error: DamagedPayload):
+    """An article whose stored copy cannot be read: the other pages keep working; this one says
+    what is wrong (the log says which article, and how to rebuild)."""
+    from flask import current_app
+
+    current_app.logger.error("on %s: %s", request.path, error)
+    return error_page(500, "Article damaged", DAMAGED)
 
 
 def render_unexpected(error: Exception):
