@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive.engine.sets import union_all, unique, unique_inverse
+from archive.engine.sets import in_sorted, union_all, unique, unique_inverse
 
 numbers = st.lists(st.integers(0, 999), max_size=300).map(lambda xs: np.array(xs, dtype=np.int64))
 
@@ -47,3 +47,9 @@ def test_empty_inputs():
     found, inverse = unique_inverse(np.empty(0, dtype=np.int64))
     assert found.tolist() == [] and inverse.tolist() == []
     assert union_all([]).tolist() == []
+
+
+@given(numbers, numbers)
+def test_in_sorted_is_numpys_isin(values, other):
+    ordered = np.unique(other)
+    assert in_sorted(values, ordered).tolist() == np.isin(values, ordered).tolist()

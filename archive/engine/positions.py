@@ -18,6 +18,7 @@ from whoosh.matching import wrappers
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
+from .sets import in_sorted
 from .trailers import trailer_postings
 from .trust import restricted_loads
 
@@ -389,7 +390,7 @@ def term_positions(matcher, wanted: np.ndarray) -> dict[int, list[int]]:
             last = matcher.block_max_id()  # from the block's header: its numbers stay unread
             if last >= wanted[0]:
                 ids = block_ids(matcher)
-                hits = np.flatnonzero(np.isin(ids, wanted, assume_unique=True))
+                hits = np.flatnonzero(in_sorted(ids, wanted))
                 if len(hits):
                     matcher._read_values()
                     values = matcher._values

@@ -42,6 +42,14 @@ def union_all(arrays: list[np.ndarray], size: int = 0) -> np.ndarray:
     return unique(np.concatenate(arrays))
 
 
+def in_sorted(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Which of the values are in `ordered` (sorted): a binary search of each, where np.isin
+    sorts both (a block of a phrase word's postings against its candidates: 20 against 5 µs)."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    return ordered[np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)] == values
+
+
 def _firsts(ordered: np.ndarray) -> np.ndarray:
     """Which places of a sorted array hold a value's first occurrence."""
     firsts = np.empty(len(ordered), dtype=bool)
