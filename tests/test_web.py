@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import url_for
 
 import archive.web.search
 from archive.reindex import reindex
@@ -57,6 +58,13 @@ def test_results_page_is_grouped_highlighted_and_faceted(client):
     coins = [parse_qs(span["title"]) for span in page.select("span.Z3988")]  # one per article
     assert len(coins) == len(articles) and all(c["rft.atitle"] for c in coins)
     assert hit.find_parent("li").select_one("a.cite-link")["href"] == f"/a/{SEED}/p/14#cite"
+    with client.application.test_request_context():  # a group's heading as url_for makes it
+        expected = url_for("reader.article", article_id=SEED, q="sanctions")
+    assert expected in [g.h2.a["href"] for g in groups]
+    odd = soup(client.get("/search", query_string={"q": '"sanctions" Russia\'s (Putin)'}))
+    with client.application.test_request_context():
+        expected = url_for("reader.article", article_id=SEED, q='"sanctions" Russia\'s (Putin)')
+    assert expected in [g.h2.a["href"] for g in odd.select("article.group")]
 
 
 def test_facet_links_toggle_filters(client):

@@ -136,9 +136,10 @@ def passage_link(hit) -> str:
     return f"{article_url(hit.article)}/{hit.segment}/{hit.position}"
 
 
+@bp.app_template_global()
 def article_url(article_id: str, query: str = "") -> str:
     """The article's address (with the search's words to mark): each hit links to it three
-    times, and an article's hits alike (see helpers.article_address)."""
+    times, its group's heading once more (see helpers.article_address)."""
     return article_address(article_id, query)
 
 
