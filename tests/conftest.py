@@ -124,3 +124,22 @@ def tmp_index(tmp_path, corpus_dir) -> Path:
     index_dir = tmp_path / "index"
     reindex(corpus_dir, index_dir)
     return index_dir
+
+
+@pytest.fixture
+def changed_index(tmp_path, corpus_dir, monkeypatch) -> IndexHandle:
+    """An index reindexed after a change (the seed's "Putin" made "Medvedev", and a copy of it
+    added): the first segment kept with its deletions, the change in a segment of its own (a
+    commit would otherwise merge a small segment mostly deleted)."""
+    from archive.engine import writing
+
+    monkeypatch.setattr(writing, "SPARSE_LIVE_DOCS", 0)
+    index_dir = tmp_path / "index"
+    reindex(corpus_dir, index_dir)
+    seed = next(corpus_dir.glob("cc-*.md"))
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Putin", "Medvedev"), encoding="utf-8")
+    shutil.copy(seed, corpus_dir / "second-copy.md")
+    reindex(corpus_dir, index_dir)
+    handle = IndexHandle(index_dir)
+    assert len(handle.searcher().reader().leaf_readers()) > 1
+    return handle

@@ -4,7 +4,6 @@ segment's terms must be read once, while it is there."""
 from __future__ import annotations
 
 import dataclasses
-import shutil
 
 from archive.engine import vocabulary, writing
 from archive.engine.index import IndexHandle
@@ -17,22 +16,8 @@ def whoosh_totals(searcher, word: str) -> tuple[float, int]:
     return sum(f[0] for f in found if f), sum(f[1] for f in found if f)
 
 
-def two_segments(tmp_path, corpus_dir, monkeypatch) -> IndexHandle:
-    """An index whose second reindex wrote a segment of its own (old words deleted, not gone)."""
-    monkeypatch.setattr(writing, "SPARSE_LIVE_DOCS", 0)
-    index_dir = tmp_path / "index"
-    reindex(corpus_dir, index_dir)
-    seed = next(corpus_dir.glob("cc-*.md"))
-    seed.write_text(seed.read_text(encoding="utf-8").replace("Putin", "Medvedev"), encoding="utf-8")
-    shutil.copy(seed, corpus_dir / "second-copy.md")
-    reindex(corpus_dir, index_dir)
-    handle = IndexHandle(index_dir)
-    assert len(leaves(handle.searcher())) > 1
-    return handle
-
-
-def test_every_term_has_its_segments_statistics_added_up(tmp_path, corpus_dir, monkeypatch):
-    handle = two_segments(tmp_path, corpus_dir, monkeypatch)
+def test_every_term_has_its_segments_statistics_added_up(changed_index):
+    handle = changed_index
     searcher = handle.searcher()
     words = sorted({tb.decode("utf-8") for tb in searcher.reader().lexicon("text")})
     words += ["wordnotindexed", "", "ｐｕｔｉｎ", "普京普京普京"]
@@ -43,8 +28,8 @@ def test_every_term_has_its_segments_statistics_added_up(tmp_path, corpus_dir, m
     assert whoosh_totals(searcher, "putin")[1] > 0  # deleted documents are counted, as Whoosh does
 
 
-def test_term_statistics_and_key_words_agree_with_and_without_the_arrays(tmp_path, corpus_dir, monkeypatch):
-    handle = two_segments(tmp_path, corpus_dir, monkeypatch)
+def test_term_statistics_and_key_words_agree_with_and_without_the_arrays(changed_index, monkeypatch):
+    handle = changed_index
     evaluator = handle.evaluator()
     searcher = evaluator.searcher
     texts = [
