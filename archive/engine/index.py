@@ -359,9 +359,8 @@ def _catalog_entry(record: dict) -> tuple[Article, str] | None:
     """(the article's record, when it was indexed); None, logged, for a record whose stored copy
     cannot be read: the other articles are still listed, and the damaged one's own pages say why."""
     try:
-        return unpack(record["payload"], f"the record of {record.get('id', 'an article')}"), record.get(
-            "indexed"
-        ) or ""
+        article = unpack(record["payload"], f"the record of {record.get('id', 'an article')}")
     except DamagedPayload as error:
         log.error("%s", error)
         return None
+    return article, record.get("indexed") or ""
