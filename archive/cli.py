@@ -22,8 +22,9 @@ from .check import (
 )
 from .cite import LOCATOR_KINDS, locator_of
 from .citeproc_js import CiteprocError, CiteprocMissing
+from .engine.documents import DamagedPayload
 from .engine.folder import IndexUnavailable
-from .engine.index import IndexHandle
+from .engine.index import REBUILD, IndexHandle
 from .engine.query import KINDS
 from .parse import ARTICLE_SUFFIXES
 from .records import cited_text
@@ -270,7 +271,10 @@ def cite_command(
     Example: archive cite cc-2019-09-china-russia-p14 --style harvard-cite-them-right --locator page
     """
     handle = open_handle(corpus, index_dir)
-    found = handle.passage(passage_id)
+    try:
+        found = handle.passage(passage_id)
+    except DamagedPayload as error:
+        raise click.ClickException(f"{error}; {REBUILD}") from error
     if found is None:
         raise click.ClickException(
             f"no passage {passage_id} in the index; ids look like {_example_id(handle)}"

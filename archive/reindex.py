@@ -604,7 +604,11 @@ class Update:
             previous = self.previous(article.id)
         except DamagedPayload as error:  # the new parse replaces it all the same
             self.report.warnings.append(
-                (article.source, f"{error}; its old passages' permalinks are not kept")
+                (
+                    article.source,
+                    f"its earlier copy in the index could not be read ({error.reason}): the "
+                    "permalinks of passages this change removed will not find their successors",
+                )
             )
             previous = None
         self.batch.delete_article(article.id)

@@ -140,6 +140,16 @@ def test_cite_command(runner, seed_index):
     assert missing.exit_code == 1 and "no passage nope-p1" in missing.output
 
 
+def test_cite_command_on_a_damaged_article_says_so(runner, seed_index, monkeypatch):
+    import archive.engine.index as index_module
+
+    monkeypatch.setattr(index_module, "parsed_payload", lambda searcher, article_id: b"\x78\x9cbroken")
+    result = runner.invoke(cli, ["cite", "cc-2019-09-china-russia-p14", "--index", str(seed_index)])
+    assert result.exit_code == 1 and not isinstance(result.exception, index_module.DamagedPayload)
+    assert "stored copy of article cc-2019-09-china-russia cannot be read" in result.output
+    assert "archive reindex --full" in result.output
+
+
 def test_any_official_style_by_id_and_a_corpus_style(seed, tmp_path):
     harvard = citations(seed, Locator("page", "115"), ("harvard-cite-them-right",))["harvard-cite-them-right"]
     assert harvard.citation == "(Yu, 2019, p. 115)"

@@ -28,7 +28,7 @@ def test_every_term_has_its_segments_statistics_added_up(changed_index):
     assert whoosh_totals(searcher, "putin")[1] > 0  # deleted documents are counted, as Whoosh does
 
 
-def test_term_statistics_and_key_words_agree_with_and_without_the_arrays(changed_index, monkeypatch):
+def test_term_statistics_and_key_words_agree_with_and_without_the_arrays(changed_index):
     handle = changed_index
     evaluator = handle.evaluator()
     searcher = evaluator.searcher

@@ -318,11 +318,65 @@ def test_an_article_whose_stored_parse_is_damaged_says_so_and_the_rest_keeps_wor
         store.close(fresh)
 
 
-def test_a_record_that_cannot_be_read_is_left_out_of_the_catalog_and_logged(caplog):
-    from archive.engine.index import _catalog_entry
+def test_a_damaged_record_leaves_its_article_out_of_lists_and_exports_not_the_others(
+    seed_index, monkeypatch, caplog
+):
+    """The record's copy (a hit's citation data, the catalog) and the whole parse (exports)
+    damaged: the results page, browsing and exports answer, without that article."""
+    import archive.engine.index as index_module
 
-    assert _catalog_entry({"id": "article:x", "payload": b"\x00broken"}) is None
-    assert "the record of article:x cannot be read" in caplog.text
+    broken = b"\x78\x9cbroken"
+    real_record, real_parse = index_module.record_payload, index_module.parsed_payload
+    monkeypatch.setattr(
+        index_module, "record_payload", lambda s, a: broken if a == SEED else real_record(s, a)
+    )
+    monkeypatch.setattr(
+        index_module, "parsed_payload", lambda s, a: broken if a == SEED else real_parse(s, a)
+    )
+    real_unpack = index_module.unpack
+    monkeypatch.setattr(
+        index_module, "unpack", lambda b, what="": real_unpack(broken if SEED in what else b, what)
+    )
+    fresh = create_app({"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False})
+    try:
+        client = fresh.test_client()
+        page = client.get("/search?q=Putin")
+        assert page.status_code == 200 and soup(page).select("li.hit")
+        assert client.get("/browse").status_code == 200
+        titles = [a.title for a, _ in index_module.IndexHandle(seed_index).catalog()]
+        assert titles and "Beautiful Relationship in a Brave/Grave New World" not in titles
+        exported = client.get("/export?q=Putin OR the&format=ris")
+        assert exported.status_code == 200 and b"TY  -" in exported.data
+        assert b"Beautiful Relationship" not in exported.data
+        assert f"record of article:{SEED} cannot be read" in caplog.text
+        assert "archive reindex --full" in caplog.text
+    finally:
+        store.close(fresh)
+
+
+def test_a_removed_article_whose_copy_is_damaged_answers_as_unknown(
+    tmp_index, corpus_dir, monkeypatch, caplog
+):
+    """A removed article's copy is carried over by every reindex as stored, so no rebuild mends
+    it: its address answers 404, and the log says why (without advice that would not help)."""
+    import archive.engine.index as index_module
+
+    seed = next(corpus_dir.glob("cc-*.md"))
+    seed.unlink()
+    reindex(corpus_dir, tmp_index)
+    real_unpack = index_module.unpack
+    monkeypatch.setattr(
+        index_module,
+        "unpack",
+        lambda b, what="": real_unpack(b"\x78\x9cbroken" if what.startswith("removed") else b, what),
+    )
+    fresh = create_app({"INDEX": str(tmp_index), "CORPUS": str(corpus_dir), "BUILD_MISSING_INDEX": False})
+    try:
+        assert fresh.test_client().get(f"/a/{SEED}").status_code == 404
+        assert f"removed article {SEED} cannot be read" in caplog.text
+        assert "as if it had never been indexed" in caplog.text and "--full" not in caplog.text
+    finally:
+        store.close(fresh)
 
 
 def test_citation_downloads(client):

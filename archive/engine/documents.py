@@ -198,12 +198,16 @@ def pack_parts(article: Article) -> bytes:
 
 class DamagedPayload(ValueError):
     """An article's stored copy in the index cannot be read (its bytes damaged on disk, or
-    written by something else): only rebuilding the index brings it back."""
+    written by something else). `what` names the copy, `reason` says what reading it met."""
+
+    def __init__(self, what: str, reason: str):
+        super().__init__(f"the index's stored copy of {what} cannot be read ({reason})")
+        self.what, self.reason = what, reason
 
 
 # What reading damaged bytes raises: zlib's error, orjson's (a ValueError), struct's, and a
 # record of the wrong shape's KeyError, TypeError or IndexError
-UNREADABLE = (zlib.error, struct.error, ValueError, KeyError, TypeError, IndexError, AttributeError)
+UNREADABLE = (zlib.error, struct.error, ValueError, KeyError, TypeError, IndexError)
 
 
 @contextmanager
@@ -212,10 +216,9 @@ def readable(what: str) -> Iterator[None]:
     try:
         yield
     except UNREADABLE as error:
-        raise DamagedPayload(
-            f"the index's stored copy of {what} cannot be read ({type(error).__name__}: {error}); "
-            "rebuild the index with: archive reindex --full"
-        ) from error
+        kind = type(error)
+        name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+        raise DamagedPayload(what, f"{name}: {error}") from error
 
 
 def unpack(payload: bytes, what: str = "an article") -> Article:

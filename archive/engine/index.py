@@ -26,6 +26,7 @@ from .positions import leaf_postings, leaf_reader, leaves
 from .query import Built, build_parts
 
 log = logging.getLogger(__name__)
+REBUILD = "rebuild the index with: archive reindex --full"  # what mends a damaged article copy
 
 ARTICLE_CACHE = 64
 RECHECK_SECONDS = 1.0
@@ -235,8 +236,13 @@ class IndexHandle:
 
     def article_metadata(self, article_id: str) -> Article | None:
         """The article without its passages: title, authors, journal, pages (a hit's citation
-        data), unpacked from the small copy on its record instead of the whole article."""
-        return self._remembered(self.metadata, article_id, record_payload)
+        data), unpacked from the small copy on its record instead of the whole article; None,
+        logged, when that copy cannot be read (a results page leaves out that hit's COinS)."""
+        try:
+            return self._remembered(self.metadata, article_id, record_payload)
+        except DamagedPayload as error:
+            log.error("%s; %s", error, REBUILD)
+            return None
 
     def _remembered(self, cache: LRU, article_id: str, read) -> Article | None:
         """The article unpacked from read(searcher, article_id), kept per generation."""
@@ -276,11 +282,13 @@ class IndexHandle:
     def removed_article(self, article_id: str) -> tuple[Article, str] | None:
         """An article removed from the corpus, as it last was, and when it was removed."""
         fields = self.searcher().document(id=f"tombstone:{article_id}")
-        return (
-            (unpack(fields["payload"], f"removed article {article_id}"), fields["indexed"])
-            if fields
-            else None
-        )
+        if not fields:
+            return None
+        try:
+            return unpack(fields["payload"], f"removed article {article_id}"), fields["indexed"]
+        except DamagedPayload as error:  # kept by every reindex as stored: no rebuild mends it
+            log.error("%s; its address answers as if it had never been indexed", error)
+            return None
 
     def earlier_version(self, article_id: str, fingerprint: str) -> dict | None:
         """A passage as it was before its article changed: text, number, when it was indexed."""
@@ -361,6 +369,6 @@ def _catalog_entry(record: dict) -> tuple[Article, str] | None:
     try:
         article = unpack(record["payload"], f"the record of {record.get('id', 'an article')}")
     except DamagedPayload as error:
-        log.error("%s", error)
+        log.error("%s; %s", error, REBUILD)
         return None
     return article, record.get("indexed") or ""

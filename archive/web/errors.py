@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 
 from ..engine.documents import DamagedPayload
 from ..engine.folder import IndexUnavailable
+from ..engine.index import REBUILD
 from ..engine.query import MAX_QUERY_CHARS
 
 MESSAGES = {
@@ -76,7 +77,7 @@ def damaged_article(error: DamagedPayload):
     what is wrong (the log says which article, and how to rebuild)."""
     from flask import current_app
 
-    current_app.logger.error("on %s: %s", request.path, error)
+    current_app.logger.error("on %s: %s; %s", request.path, error, REBUILD)
     return error_page(500, "Article damaged", DAMAGED)
 
 

@@ -19,6 +19,8 @@ from flask import (
 from .. import browse
 from ..addresses import article_of
 from ..citeproc_js import CiteprocError
+from ..engine.documents import DamagedPayload
+from ..engine.index import REBUILD
 from ..export import MAX_EXPORT_ARTICLES, export
 from ..models import Article
 from ..search import FACETS, MAX_PAGE_SIZE, Request, SearchResults, search
@@ -166,7 +168,17 @@ def searched_articles() -> list:
     else:
         asked = replace(search_request(), page=1, page_size=MAX_PAGE_SIZE)
         article_ids = [hit.article for hit in search(handle, asked).hits]
-    return [a for a in (handle.article(i) for i in dict.fromkeys(article_ids)) if a is not None]
+    return [a for a in (readable_article(handle, i) for i in dict.fromkeys(article_ids)) if a is not None]
+
+
+def readable_article(handle, article_id: str) -> Article | None:
+    """The article, or None (logged) when its stored copy cannot be read: an export of many
+    articles leaves that one out instead of failing."""
+    try:
+        return handle.article(article_id)
+    except DamagedPayload as error:
+        current_app.logger.error("%s; left out of an export; %s", error, REBUILD)
+        return None
 
 
 def export_response(articles: list, name: str) -> Response:

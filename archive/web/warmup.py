@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, url_for
 
+from ..engine.documents import DamagedPayload
 from .reader import passage_url
 from .store import get_handle
 
@@ -41,7 +42,10 @@ def warm_paths(app: Flask) -> list[str]:
         paths = [url_for("search.home"), f"{url_for('search.results')}?{urlencode({'q': NONSENSE})}"]
         if not catalog:
             return paths
-        article = handle.article(catalog[0][0].id)
+        try:
+            article = handle.article(catalog[0][0].id)
+        except DamagedPayload:  # its pages say so; the others are warmed all the same
+            article = None
         words = re.findall(r"\w{3,}", catalog[0][0].title or "")[:2]
         for query in (words[:1], words, [f'"{" ".join(words)}"']):
             if query:
