@@ -249,9 +249,10 @@ def _passage_unpacked(payload: bytes, passage_id: str) -> tuple[Article, Passage
     if not payload.startswith(PARTS):
         return passage_in_article(_unpacked(payload), passage_id)
     head, body = _head(payload)
-    if passage_id not in head["ids"]:
+    try:
+        index = head["ids"].index(passage_id)
+    except ValueError:  # not this article's (caught here: readable() would call it damage)
         return None
-    index = head["ids"].index(passage_id)
     first, last = max(0, index - 1), min(len(head["ids"]), index + 2)
     wanted = range(first // PART_PASSAGES, (last - 1) // PART_PASSAGES + 1)
     read = [p for part in _parts(head, body, wanted) for p in part]
