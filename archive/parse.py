@@ -58,8 +58,9 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 22: institutions named as lists, JATS language tags, MkDocs blog dates.
 # 23: tables of contents left out; 24: MkDocs admonitions and content tabs; 25: Quarto margin notes.
 # 26: a PDF line broken inside a word never ends its paragraph; 27: one-word PDF authors are accounts.
-# 28: Markdown inside a wrapper <div>.
-PARSER_VERSION = 28
+# 28: Markdown inside a wrapper <div>. 29: a file with front matter keeps its paragraphs; a list
+# item is never joined to the next block; a fence inside raw HTML's <pre> is its text.
+PARSER_VERSION = 29
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"
 # Limits on one file, far above any real article (the longest reports run to a few thousand
@@ -244,6 +245,11 @@ def parse_file(path: Path | str) -> Article:
 def article_from_source(path: Path, source: Source) -> Article:
     is_xml = path.suffix.lower() in JATS_SUFFIXES
     front, body, warnings = ({}, source.text, []) if is_xml else split_front_matter(source.text)
+    # A file with front matter was written as Markdown (Jekyll, Hugo, Pandoc): its blank lines
+    # are its author's paragraphs, and a short line with no full stop ("Hello Jekyllers!") is one
+    # of them. Only text without front matter or headings may be a PDF's: headings guessed from
+    # plain short lines, paragraphs split by a page break joined again.
+    authored = body != source.text
     warnings = list(source.warnings) + warnings
     is_html = path.suffix.lower() in HTML_SUFFIXES
     if (paragraphs := body.count("\n\n")) > MAX_BLOCKS:
@@ -279,7 +285,7 @@ def article_from_source(path: Path, source: Source) -> Article:
         article_id(path),
         blocks,
         layers,
-        structured=is_html or is_xml or _has_headings(blocks),
+        structured=is_html or is_xml or authored or _has_headings(blocks),
         bylines=walked.bylines,
     )
     return article_from_structure(path, source.sha256, structure, blocks, warnings, title_tag)

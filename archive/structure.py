@@ -222,6 +222,8 @@ class Walker:
                     pages=block.pages,
                 )
             )
+            if block.listed:  # a list item ends where its list says: the next block is not its rest
+                self.pending = None
 
     def continues(self, text: str, following: str | None) -> bool:
         if is_all_caps(text) or (self.in_chronology and split_chronology_entry(text)):

@@ -482,6 +482,27 @@ def test_fences_with_more_than_a_language_are_code(tmp_path):
     ]
 
 
+def test_a_fence_inside_raw_html_pre_is_its_text(tmp_path):
+    """hugodown writes knitr chunks as <pre><code>```{r} ... ```</code></pre>: the <pre> block
+    runs to its </pre> (CommonMark's HTML block), and the ``` inside it opens no code block that
+    would run on over the rest of the article."""
+    article = written(
+        tmp_path,
+        "pre.md",
+        "---\ntitle: Pre\n---\n\nIntro text.\n\n<pre><code>```{r}\n1 + 1\n\n~~~\n```\n</code></pre>\n\n"
+        "Body after the block.\n\n## Next heading\n\nUnder the heading.\n\n```r\nx <- 1\n```\n\nLast.\n",
+    )
+    assert [(p.kind, p.text) for p in article.passages] == [
+        ("lead", "Intro text."),
+        ("code", "```{r} 1 + 1 ~~~ ```"),
+        ("paragraph", "Body after the block."),
+        ("paragraph", "Under the heading."),
+        ("code", "x <- 1"),
+        ("paragraph", "Last."),
+    ]
+    assert [s.title for s in article.sections] == ["Next heading"]
+
+
 def test_github_alerts_and_markdown_in_figure_captions(tmp_path):
     article = written(
         tmp_path,

@@ -329,6 +329,57 @@ def test_non_utf8_text_falls_back_with_a_warning(tmp_path):
     assert article.warnings[0].startswith("file is not valid UTF-8 (byte 0xe9 at offset 3); read as ")
 
 
+AUTHORED_POST = """---
+title: Joins
+---
+
+Here is the first paragraph that ends with a link to the docs at example.org
+
+The second paragraph is a separate thought, long enough not to look like a heading.
+
+Thanks to all contributors
+
+Hello Jekyllers!
+
+Another separate paragraph, long enough not to look like a heading at all.
+"""
+
+
+@pytest.mark.parametrize(
+    "front", ["---\ntitle: Joins\n---\n", "+++\ntitle = 'Joins'\n+++\n", "Title: Joins\n"]
+)
+def test_a_post_with_front_matter_keeps_its_paragraphs_without_headings(tmp_path, front):
+    """Blank lines in a Markdown post are its author's paragraphs: a short line without a full
+    stop is not taken for a heading, nor joined to the next, as a PDF's text would be."""
+    path = tmp_path / "post.md"
+    path.write_text(front + AUTHORED_POST.split("---\n", 2)[2], encoding="utf-8")
+    article = parse_file(path)
+    assert [p.text[:20] for p in article.passages] == [
+        "Here is the first pa",
+        "The second paragraph",
+        "Thanks to all contri",
+        "Hello Jekyllers!",
+        "Another separate par",
+    ]
+    assert [p.kind for p in article.passages] == ["paragraph"] * 5
+    assert article.sections == ()
+
+
+def test_a_list_item_is_never_joined_to_the_paragraph_after_it(tmp_path):
+    """Even in text without front matter or headings (read as a PDF's might be), a list's last
+    item without a full stop ends where the list does."""
+    path = tmp_path / "notes.md"
+    path.write_text(
+        "Intro paragraph goes here for the list test.\n\n- The first item is a full sentence.\n"
+        "- The second item has no stop\n\nClosing paragraph after the list.\n\n"
+        "1. one numbered item\n2. two numbered item\n\nAnother closing paragraph.\n",
+        encoding="utf-8",
+    )
+    texts = [p.text for p in parse_file(path).passages]
+    assert "The second item has no stop" in texts and "two numbered item" in texts
+    assert texts[-1] == "Another closing paragraph."
+
+
 def test_file_without_header_or_headings_gets_title_from_name(tmp_path):
     path = tmp_path / "Notes on Вологда 2020.txt"
     path.write_text("Just one paragraph of text.\n\nAnd another one.\n", encoding="utf-8")

@@ -68,6 +68,7 @@ TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{/\*.*?\*/\}")  # Nunjucks, Jinja, Tw
 INDENTED_HEADING = re.compile(r"^ {1,3}(#{1,6}\s)")  # CommonMark allows three spaces before a heading
 ATTRIBUTE_LIST = re.compile(r"\s*\{[.#][\w-][^{}\n]*\}\s*$")  # {.float-left}, {#intro .lead} at a line's end
 INDENTED_CODE = re.compile(r"^(?: {4}|\t)")
+PRE_OPENING = re.compile(r"^ {0,3}<pre[\s>]", re.I)  # CommonMark's HTML block of type 1
 WRAPPER_TAG = re.compile(r"^ {0,3}</?(?:div|section|article|aside)\b[^<>]*>\s*$", re.I)
 KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")  # {: .note .info}, {:toc}: kramdown attribute lists
 PANDOC_SPAN = re.compile(r"\[([^\]\n]+)\]\{[^}\n]*\}")
@@ -158,11 +159,15 @@ def plain_markdown(text: str) -> str:
     out: list[str] = []
     fence: str | None = None  # the fence that closes the code we are in
     raw = False  # inside {% raw %} … {% endraw %}
+    pre = False  # inside a raw HTML <pre> block
     lines = text.split("\n")
     i = 0
     while i < len(lines):
-        line, i = (lines[i], i + 1) if fence is not None or raw else _whole_tag(lines, i)
-        if fence is not None:
+        line, i = (lines[i], i + 1) if fence is not None or raw or pre else _whole_tag(lines, i)
+        if pre:  # raw HTML's <pre> runs to its </pre>: a fence inside it is its text
+            pre = "</pre>" not in line.lower()
+            out.append(FENCE.sub(_escaped_fence, line))
+        elif fence is not None:
             closes = (
                 line.strip().startswith(fence)
                 if fence.startswith(("`", "~"))
@@ -177,6 +182,9 @@ def plain_markdown(text: str) -> str:
         elif match := LIQUID_HIGHLIGHT.match(line) or HUGO_HIGHLIGHT.match(line):
             fence = "highlight"
             out.append("```" + match[1])
+        elif PRE_OPENING.match(line):
+            pre = "</pre>" not in line.lower()
+            out.append(line)
         elif WRAPPER_TAG.match(line):
             # A <div> alone on its line around Markdown (kramdown's markdown="block", a site's
             # wrapper): Python-Markdown took all it holds for raw HTML ('### Notes' shown as is)
@@ -191,6 +199,14 @@ def plain_markdown(text: str) -> str:
     if notes:
         out += ["", *(f"[^inline-{n}]: {note}" for n, note in enumerate(notes, 1))]
     return "\n".join(out)
+
+
+def _escaped_fence(match: re.Match) -> str:
+    """A fence's marker as character references, which the Markdown reader does not take for a
+    fence (its code would run on past the </pre>) and HTML shows as the marker."""
+    marker = match[1]
+    entity = "&#96;" if marker[0] == "`" else "&#126;"
+    return match[0][: match.start(1) - match.start()] + entity * len(marker)
 
 
 def fence_opening(line: str, match: re.Match) -> str:
