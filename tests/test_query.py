@@ -75,6 +75,38 @@ def test_prefix_and_refused_wildcards(handle):
         assert results.total == 0 and "too broad" in results.error
 
 
+@pytest.mark.parametrize(("asked", "plain"), [("Putin and Xi?", "Putin and Xi"), ("sanction?", "sanction")])
+def test_a_question_mark_is_punctuation_not_a_wildcard(handle, asked, plain):
+    """Users type questions: "sanction?" finds what "sanction" finds (Whoosh's one-letter
+    wildcard found "sanctions" and never "sanction")."""
+    asked_for, without = (
+        search(handle, Request(asked, page_size=100)),
+        search(handle, Request(plain, page_size=100)),
+    )
+    assert asked_for.error is None and asked_for.total == without.total > 0
+    assert passage_ids(asked_for) == passage_ids(without) and "?" not in asked_for.interpreted
+
+
+def test_a_command_line_option_is_its_word_not_not(handle):
+    results = search(handle, "--sanctions")
+    assert "NOT" not in results.interpreted
+    assert results.total == search(handle, "sanctions").total > 0
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("title:", "“title:” needs a value right after it"),
+        ("Putin author: yu", "“author:” needs a value right after it"),
+        ("title:(Putin OR Xi)", "“title:” takes one word or a quoted phrase"),
+    ],
+)
+def test_a_filter_without_its_value_says_so_instead_of_searching_its_name(handle, query, message):
+    results = search(handle, query)
+    assert any(m.startswith(message) for m in results.messages), results.messages
+    assert "title" not in results.interpreted and "author" not in results.interpreted
+
+
 def test_a_prefix_of_a_compound_finds_the_compound_as_written(handle):
     """The index holds a compound's run-together form (China-Russia -> chinarussia): a prefix
     typed with its hyphen is looked for in that form, and marks the compound."""

@@ -35,6 +35,10 @@ FILTER_FIELDS = ("kind", "section", "article", "author", "year", "date", "title"
 _FILTER = re.compile(
     r"(?<![^\s(])(?P<neg>-?)(?P<field>[A-Za-z_]+):(?P<value>\"[^\"]*\"?|\[[^\]]*\]?|[^\s()\"]+)"
 )
+# A filter's name with nothing after it ("title:", "author: yu", "title:(a OR b)")
+_EMPTY_FILTER = re.compile(rf"(?<![^\s(])-?(?P<field>{'|'.join(FILTER_FIELDS)}):(?=[\s()]|$)", re.I)
+# "--incremental", "--livereload": a command-line flag in a question about a tool, not NOT
+_FLAG = re.compile(r"(?<![^\s(])-{2,}(?=\w)")
 
 
 @dataclass
@@ -98,7 +102,10 @@ def clean_query(raw: str, schema) -> CleanQuery:
         text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
         messages.append(f"Your query was cut to its first {MAX_QUERY_CHARS} characters.")
     cleaned = CleanQuery(text="", messages=messages)
+    # "?" is a question's mark, not a wildcard (Whoosh's one-letter wildcard; only * is offered)
+    text = _FLAG.sub("", text.replace("?", " "))
     cleaned.text = _FILTER.sub(lambda m: _take_filter(m, cleaned, schema), text)
+    cleaned.text = _EMPTY_FILTER.sub(lambda m: _empty_filter(m, cleaned), cleaned.text)
     if cleaned.text.count('"') % 2:
         cleaned.text = _drop_last(cleaned.text, '"')
         cleaned.messages.append("An unmatched quote mark was ignored.")
@@ -138,6 +145,18 @@ def _take_filter(match: re.Match, cleaned: CleanQuery, schema) -> str:
     cleaned.filters.append(q.Not(built) if negate else built)
     shown = f"[{value}]" if name == "date" and " " in value else _quote(value)
     cleaned.described_filters.append(f"{'-' if negate else ''}{name}:{shown}")
+    return " "
+
+
+def _empty_filter(match: re.Match, cleaned: CleanQuery) -> str:
+    name = match["field"].lower()
+    if match.string[match.end() : match.end() + 1] == "(":
+        cleaned.messages.append(
+            f"“{name}:” takes one word or a quoted phrase, e.g. {_EXAMPLES[name]}; the words in "
+            "brackets after it were searched everywhere."
+        )
+    else:
+        cleaned.messages.append(f"“{name}:” needs a value right after it, e.g. {_EXAMPLES[name]}.")
     return " "
 
 
