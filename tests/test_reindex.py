@@ -46,6 +46,14 @@ def test_unchanged_files_are_skipped(tmp_index, corpus_dir):
     assert report.summary().startswith("0 added, 0 changed, 0 removed, 0 failed, 3 unchanged; 88 passages")
 
 
+def test_a_reindex_with_nothing_to_do_leaves_no_files_and_the_next_warns_of_nothing(tmp_index, corpus_dir):
+    files = set(os.listdir(tmp_index)) - {"archive-digests.json"}
+    for _ in range(2):
+        report = reindex(corpus_dir, tmp_index)
+        assert report.warnings == [] and len(report.unchanged) == 3
+        assert set(os.listdir(tmp_index)) - {"archive-digests.json"} == files
+
+
 def test_any_spelling_of_the_same_folder_is_the_same_corpus(tmp_index, corpus_dir, tmp_path, monkeypatch):
     """Built with an absolute path; a relative path, a path through a symlink and one with `..`
     find every file unchanged (files are keyed by their resolved path), and nothing is re-parsed."""

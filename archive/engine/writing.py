@@ -134,8 +134,12 @@ class Batch:
         self.writer.commit(mergetype=OPTIMIZE if optimize else merge_policy)
 
     def cancel(self) -> None:
-        """Nothing written (and no new generation: open searchers stay current)."""
+        """Nothing written (and no new generation: open searchers stay current). The files the
+        writer opened for its segment go too: left, the next reindex found them and warned of an
+        unfinished commit after every reindex that had nothing to do."""
         self.writer.cancel()
+        with contextlib.suppress(OSError):
+            trust.remove_leftovers(self.index_dir)
 
     def abandon(self) -> None:
         """Cancel a batch whose commit failed or was interrupted, and remove what it wrote."""
