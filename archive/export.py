@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .cite import bibliography, csl_item
 from .models import Article
-from .records import bibtex, ris
+from .records import bibtex, bibtex_key, ris, unique_keys
 from .styles import find_style
 
 EXPORT_FORMATS = ("ris", "bibtex", "csl-json", "bibliography", "bibliography-text")
@@ -41,7 +41,9 @@ def export(articles: list[Article], fmt: str, style: str = "chicago", corpus: Pa
             "".join(ris(a, None, a.url) for a in articles), "application/x-research-info-systems", "ris"
         )
     if fmt == "bibtex":
-        return Export("\n".join(bibtex(a, None, a.url) for a in articles), "application/x-bibtex", "bib")
+        keys = unique_keys([bibtex_key(a) for a in articles])
+        entries = (bibtex(a, None, a.url, key) for a, key in zip(articles, keys, strict=True))
+        return Export("\n".join(entries), "application/x-bibtex", "bib")
     if fmt == "csl-json":
         body = json.dumps([csl_item(a) for a in articles], ensure_ascii=False, indent=2) + "\n"
         return Export(body, "application/vnd.citationstyles.csl+json", "json")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlencode
+
+from anyascii import anyascii
 
 from .cite import (
     MONTHS,
@@ -61,10 +63,41 @@ def bibtex_value(name: str, value: str) -> str:
 
 
 def bibtex_key(article: Article) -> str:
-    family = article.authors[0].family if article.authors and article.authors[0].family else "anon"
-    family = unicodedata.normalize("NFKD", family).encode("ascii", "ignore").decode() or "anon"
+    """family name, year, first word of the title (doe2021sanctions), in ASCII letters: BibTeX's
+    keys are; a name in another script is transliterated (王 -> wang, Петров -> petrov)."""
+    family = article.authors[0].family if article.authors and article.authors[0].family else ""
+    family = re.sub(r"[^A-Za-z]", "", anyascii(family)).lower() or "anon"
     first_word = next((w for w in re.findall(r"[A-Za-z]+", article.title) if w.lower() not in SKIP_WORDS), "")
-    return f"{re.sub(r'[^A-Za-z]', '', family).lower()}{article.year or ''}{first_word.lower()}"
+    return f"{family}{article.year or ''}{first_word.lower()}"
+
+
+def unique_keys(keys: list[str]) -> list[str]:
+    """The keys with a letter after each one that repeats (doe2021a, doe2021b …), as an
+    author-year bibliography tells one author's works of a year apart: BibTeX and biber drop or
+    refuse an entry whose key came before."""
+    repeated = {key for key, count in Counter(keys).items() if count > 1}
+    taken, seen, unique = set(keys), Counter(), []
+    for key in keys:
+        if key not in repeated:
+            unique.append(key)
+            continue
+        while True:
+            seen[key] += 1
+            candidate = key + _letters(seen[key])
+            if candidate not in taken:
+                break
+        taken.add(candidate)
+        unique.append(candidate)
+    return unique
+
+
+def _letters(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa …"""
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 # CSL item type -> BibTeX entry type, and the field that names its container.
@@ -93,9 +126,10 @@ RIS_TYPES = {
 }
 
 
-def bibtex(article: Article, locator: Locator | None, url: str | None = None) -> str:
+def bibtex(article: Article, locator: Locator | None, url: str | None = None, key: str | None = None) -> str:
     """A BibTeX entry of the type the item is (@article, @techreport, @misc for web pages …);
-    the pin cite goes in `note` (BibTeX has no locator field)."""
+    the pin cite goes in `note` (BibTeX has no locator field). `key`: the entry's, when not
+    bibtex_key's (an export's unique_keys)."""
     entry, container = BIBTEX_TYPES.get(article.type or "article-journal", ("misc", "howpublished"))
     names = [_bibtex_name(a) for a in article.authors] + (
         ["others"] if article.authors and article.authors_et_al else []
@@ -123,7 +157,7 @@ def bibtex(article: Article, locator: Locator | None, url: str | None = None) ->
     if entry == "techreport":  # a report's publisher is its institution
         fields["institution"] = article.publisher or article.journal
         del fields["publisher"]
-    lines = [f"@{entry}{{{bibtex_key(article)},"]
+    lines = [f"@{entry}{{{key or bibtex_key(article)},"]
     for name, value in fields.items():
         if value:
             lines.append(f"  {name} = {{{bibtex_value(name, value)}}},")
@@ -320,7 +354,7 @@ def highwire_tags(article: Article, fulltext_url: str) -> list[tuple[str, str]]:
         ("citation_lastpage", str(article.last_page) if article.last_page is not None else None),
         (
             "citation_publication_date",
-            "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts[:2])) if parts else None,
+            "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) if parts else None,
         ),
         ("citation_language", article.language),
         ("citation_doi", article.doi),

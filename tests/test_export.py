@@ -37,6 +37,34 @@ def test_bibtex_parses_back(articles):
     assert library.entries[0]["doi"] == "10.5555/jms.2022.0207"
 
 
+def test_bibtex_keys_are_unique_and_ascii_whoever_the_authors_are(tmp_path):
+    """Two posts by one author in one year, on titles that start alike, get keys told apart by a
+    letter; authors named in Chinese or Russian are transliterated, not keyed "anon"."""
+    posts = {
+        "a.md": ("Jekyll 3.1 released", "Parker Moore"),
+        "b.md": ("Jekyll 3.2 released", "Parker Moore"),
+        "c.md": ("战略互信", "王小明"),
+        "d.md": ("Санкции", "Иван Петров"),
+        "e.md": ("Jekyll 3.3 released", "Parker Moore"),
+    }
+    for name, (title, author) in posts.items():
+        (tmp_path / name).write_text(
+            f"---\ntitle: {title}\nauthor: {author}\ndate: 2016-01-0{len(name)}\n---\n\nText.\n",
+            encoding="utf-8",
+        )
+    articles = [parse_file(tmp_path / name) for name in posts]
+    library = bibtexparser.parse_string(export(articles, "bibtex").body)
+    keys = [entry.key for entry in library.entries]
+    assert keys == [
+        "moore2016jekylla",
+        "moore2016jekyllb",
+        "wangxiaoming2016",
+        "petrov2016",
+        "moore2016jekyllc",
+    ]
+    assert all(key.isascii() and key.isalnum() for key in keys)
+
+
 def test_csl_json_is_a_list_of_items(articles):
     items = json.loads(export(articles, "csl-json").body)
     assert [i["type"] for i in items] == ["article-journal", "report", "article-newspaper"]
@@ -63,6 +91,12 @@ def test_results_page_exports_every_hit_and_selected_hits(client):
         ris.status_code == 200 and ris.headers["Content-Disposition"] == 'attachment; filename="results.ris"'
     )
     assert ris.get_data(as_text=True).count("TY  - ") == 1  # every hit is in the seed article
+    for fmt, content_type in [
+        ("ris", "application/x-research-info-systems; charset=utf-8"),
+        ("bibliography", "text/html; charset=utf-8"),
+        ("bibliography-text", "text/plain; charset=utf-8"),
+    ]:
+        assert client.get(f"/export?q=Putin&format={fmt}").headers["Content-Type"] == content_type
     chosen = client.get("/export?ids=cc-2019-09-china-russia-p14&ids=arms-control-p1&format=csl-json")
     assert [i["id"] for i in chosen.get_json()] == ["cc-2019-09-china-russia", "arms-control"]
     api = client.get("/api/search?q=Putin&format=bibliography-text&style=mla")

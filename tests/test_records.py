@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qs
 
 import bibtexparser
+import pytest
 
 from archive.cite import Locator
-from archive.records import bibtex, coins, ris
+from archive.records import bibtex, coins, highwire_tags, ris
 
 
 def test_bibtex_parses_back_to_the_same_fields(seed):
@@ -76,6 +78,16 @@ def test_coins_carries_the_article_for_zotero(seed):
 
 
 HOSTILE_TITLE = "Braces } and { break, a \\ backslash, @misc{x, and a\nnew line: title = {evil}"
+
+
+@pytest.mark.parametrize(
+    ("date", "shown"), [("2019-07-15", "2019/07/15"), ("2019-07", "2019/07"), ("2019", "2019")]
+)
+def test_highwire_date_keeps_every_part_the_article_has(seed, date, shown):
+    """Zotero saves citation_publication_date as the item's date: a post of 15 July 2019 is not
+    one of July 2019."""
+    tags = dict(highwire_tags(replace(seed, date=date), "http://x/a"))
+    assert tags["citation_publication_date"] == shown
 
 
 def test_no_field_value_can_break_a_bibtex_record_or_add_a_field(seed):

@@ -189,7 +189,12 @@ def export_response(articles: list, name: str) -> Response:
     except (ValueError, StyleNotFound, CiteprocError) as error:
         abort(400, description=str(error))
     disposition = "inline" if made.extension == "html" else f'attachment; filename="{name}.{made.extension}"'
-    return Response(made.body, mimetype=made.mimetype, headers={"Content-Disposition": disposition})
+    # Every export is UTF-8 text; a type that names its charset already is given as it is
+    # (as a mimetype, Werkzeug named it a second time)
+    charset = "" if "charset=" in made.mimetype else "; charset=utf-8"
+    return Response(
+        made.body, content_type=made.mimetype + charset, headers={"Content-Disposition": disposition}
+    )
 
 
 @bp.route("/favicon.ico")
