@@ -59,7 +59,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 23: tables of contents left out; 24: MkDocs admonitions and content tabs; 25: Quarto margin notes.
 # 26: a PDF line broken inside a word never ends its paragraph; 27: one-word PDF authors are accounts.
 # 28: Markdown inside a wrapper <div>. 29: a file with front matter keeps its paragraphs; a list
-# item is never joined to the next block; a fence inside raw HTML's <pre> is its text.
+# item is never joined to the next block; a fence inside raw HTML's <pre> is its text; JATS members
+# listed after their collaboration are not authors.
 PARSER_VERSION = 29
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"

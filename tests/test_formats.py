@@ -726,6 +726,32 @@ def test_jats_as_journals_write_it(tmp_path):
     ]
 
 
+PLOS_GROUP = """<?xml version="1.0"?>
+<article><front><article-meta><title-group><article-title>A cohort</article-title></title-group>
+<contrib-group>
+<contrib contrib-type="author"><name><surname>Vidal</surname><given-names>Ana</given-names></name></contrib>
+<contrib contrib-type="author"><name><surname>Ortiz</surname><given-names>Luis</given-names></name></contrib>
+<contrib contrib-type="author"><collab>the MultiCare Study Group</collab></contrib>
+<contrib><name><surname>Member</surname><given-names>One</given-names></name></contrib>
+<contrib><name><surname>Member</surname><given-names>Two</given-names></name></contrib>
+</contrib-group>
+<contrib-group><contrib><name><surname>Alone</surname><given-names>Untyped</given-names></name></contrib></contrib-group>
+</article-meta></front><body><p>The body.</p></body></article>"""
+
+
+def test_jats_members_listed_after_their_collaboration_are_not_authors(tmp_path):
+    """PLOS types its authors, then lists the group's members untyped after its <collab>; an
+    untyped contrib elsewhere is an author still."""
+    path = tmp_path / "plos.xml"
+    path.write_text(PLOS_GROUP, encoding="utf-8")
+    assert [a.name for a in parse_file(path).authors] == [
+        "Ana Vidal",
+        "Luis Ortiz",
+        "the MultiCare Study Group",
+        "Untyped Alone",
+    ]
+
+
 ONLINE_JOURNAL = """<?xml version="1.0"?>
 <article xml:lang="EN"><front><article-meta><title-group><article-title>Complexity</article-title></title-group>
 <volume>2</volume><issue>2</issue><elocation-id>e217</elocation-id>

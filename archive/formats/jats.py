@@ -72,7 +72,10 @@ def article_metadata(article: Tag, meta: Tag) -> Metadata:
     journal = article.find("journal-meta")
     title = meta.find("article-title")
     # A collaboration's members, listed inside it, are credited there, not authors of their own
-    contribs = [c for c in meta.find_all("contrib") if c.find_parent("collab") is None]
+    members = collaboration_members(meta)
+    contribs = [
+        c for c in meta.find_all("contrib") if c.find_parent("collab") is None and id(c) not in members
+    ]
     authors = [a for a in (contributor(c) for c in contribs) if a is not None]
     found.update(
         title=title_text(title) if title else None,
@@ -117,6 +120,23 @@ def is_article_number(article: Tag, found: Metadata) -> bool:
         return False
     body = article.find("body")
     return body is not None and len(body.find_all("p", limit=ONE_PAGE_PARAGRAPHS)) >= ONE_PAGE_PARAGRAPHS
+
+
+def collaboration_members(meta: Tag) -> set[int]:
+    """The ids of contribs that are a collaboration's members listed after it: PLOS gives each
+    author a contrib-type, then the group's <collab>, then its members without one
+    (journal.pone.0066742: 15 authors, the MultiCare Study Group, and its 26 members)."""
+    members: set[int] = set()
+    for group in meta.find_all("contrib-group"):
+        contribs = group.find_all("contrib", recursive=False)
+        if not any(c.get("contrib-type") == "author" for c in contribs):
+            continue
+        after_collab = False
+        for contrib in contribs:
+            if contrib.get("contrib-type") is None and after_collab:
+                members.add(id(contrib))
+            after_collab = after_collab or contrib.find("collab") is not None
+    return members
 
 
 def contributor(contrib: Tag) -> Author | None:
