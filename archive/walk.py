@@ -427,7 +427,11 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
     elif tag.name == "img":
         blocks.append(_image(tag, []))
     elif tag.name in TEXT_TAGS and not holds(tag, INNER_BLOCK_TAGS):
-        block = _image(tag, [tag]) if holds(tag, IMAGE) else make_block("p", [tag])
+        if holds(tag, IMAGE) and not _words_before_image(tag):
+            block = _image(tag, [tag])  # a picture, and the words after it: often its caption
+        else:
+            _images_as_words(tag)  # an icon or a badge inside a sentence reads as its alt text
+            block = make_block("p", [tag])
         # WordPress and most CMSs mark captions by class: wp-caption-text, image-caption, credit.
         named_caption = bool(_tokens(tag) & CAPTION_TOKENS)
         if block.tag == "p" and (named_caption or tag.name == "li"):
@@ -449,6 +453,22 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
         _walk(tag, blocks)
         if tag.name == "li":  # an item holding a list: its own words are an item too
             blocks[start:] = [replace(b, listed=True) if b.tag == "p" else b for b in blocks[start:]]
+
+
+def _words_before_image(tag: Tag) -> bool:
+    """Whether the element's text starts before its first image ("Click the [gear] button")."""
+    for node in tag.descendants:
+        if isinstance(node, Tag):
+            if node.name == "img":
+                return False
+        elif not _is_comment(node) and node.strip():
+            return True
+    return False
+
+
+def _images_as_words(tag: Tag) -> None:
+    for image in tag.find_all("img"):
+        image.replace_with(normalise(image.get("alt") or ""))
 
 
 def _flush(nodes: list, blocks: list[Block]) -> None:

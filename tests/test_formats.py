@@ -503,6 +503,23 @@ def test_a_fence_inside_raw_html_pre_is_its_text(tmp_path):
     assert [s.title for s in article.sections] == ["Next heading"]
 
 
+def test_an_image_inside_a_sentence_leaves_it_a_paragraph_and_reads_as_its_alt_text(tmp_path):
+    """An icon or a badge inside a sentence is not a figure; a picture leading its paragraph is,
+    with the words after it as its caption."""
+    article = written(
+        tmp_path,
+        "inline.md",
+        "---\ntitle: Inline\n---\n\nClick the ![gear icon](gear.png) button to open the settings.\n\n"
+        "Build status: ![passing](https://img.shields.io/badge/x.svg)\n\n"
+        "![A chart](chart.png)\nFigure 1. Trade by year.\n",
+    )
+    assert [(p.kind, p.text) for p in article.passages] == [
+        ("paragraph", "Click the gear icon button to open the settings."),
+        ("paragraph", "Build status: passing"),
+        ("figure", "Figure 1. Trade by year."),
+    ]
+
+
 def test_github_alerts_and_markdown_in_figure_captions(tmp_path):
     article = written(
         tmp_path,
