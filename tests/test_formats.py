@@ -520,6 +520,21 @@ def test_an_image_inside_a_sentence_leaves_it_a_paragraph_and_reads_as_its_alt_t
     ]
 
 
+def test_any_escaped_punctuation_is_unescaped_as_commonmark_says(tmp_path):
+    article = written(
+        tmp_path,
+        "escapes.md",
+        "---\ntitle: Escapes\n---\n\n"
+        + r"Mail ana\@example.org about R\&D, \~2 hours, \"quoted\" and \<tag>."
+        + "\n\n"
+        "`code \\~ as written`\n",
+    )
+    assert [p.text for p in article.passages] == [
+        'Mail ana@example.org about R&D, ~2 hours, "quoted" and <tag>.',
+        "code \\~ as written",
+    ]
+
+
 def test_github_alerts_and_markdown_in_figure_captions(tmp_path):
     article = written(
         tmp_path,

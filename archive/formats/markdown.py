@@ -42,6 +42,7 @@ DROPPED_WITH_CONTENT = {"script", "style", "template", "textarea", "select", "no
 # Excerpt/"more" markers of Jekyll, Hugo, Hexo, WordPress exports: <!--more-->, <!-- more -->.
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+ASCII_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 FENCE_LANGUAGE = re.compile(r"[\w+#.-]+")
 LIQUID_HIGHLIGHT = re.compile(r"^\s*\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}\s*$")
 LIQUID_END_HIGHLIGHT = re.compile(r"^\s*\{%-?\s*endhighlight\s*-?%\}\s*$")
@@ -81,6 +82,9 @@ def markdown_to_html(text: str, excerpt_separator: str | None = None) -> str:
     text = re.sub(r"\\+\$", "$", text)  # PDF converters escape dollars: "\$22 billion"
     text = plain_markdown(opened_blocks(text))
     converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    # CommonMark escapes any ASCII punctuation (Pandoc and hugodown write \~ \" \@ \& \<);
+    # Python-Markdown only its own syntax's, leaving "R\&D" and "name\@example.org" in the text
+    converter.ESCAPED_CHARS = sorted(set(converter.ESCAPED_CHARS) | set(ASCII_PUNCTUATION))
     return sanitize(converter.convert(text))
 
 
