@@ -131,10 +131,8 @@ def add_file(scan: CorpusScan, entry: os.DirEntry, root: Path, at_root: bool) ->
     path = Path(entry.path)
     if path.suffix.lower() not in ARTICLE_SUFFIXES:
         scan.ignored.append((path, f"not an article type ({', '.join(sorted(ARTICLE_SUFFIXES))})"))
-    elif reason := why_not_read(entry, root):
+    elif reason := why_not_read(entry, root) or empty_site_page(path):
         scan.skipped.append((path, reason))
-    elif is_empty_list_page(path):
-        scan.skipped.append((path, "a Hugo list page (_index) with no text of its own"))
     else:
         scan.files.append(path)
 
@@ -143,21 +141,30 @@ LIST_PAGE_BYTES = 64 * 1024  # an _index file with front matter only is far smal
 NOT_TEXT = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)  # a list page's own code
 
 
-def is_empty_list_page(path: Path) -> bool:
-    """A Hugo section's _index.md holding front matter and nothing else: the site's list of its
-    posts, not an article (every Hugo site has them; reported as failures, they made every check
-    and reindex of one exit with status 1)."""
-    if not path.name.lower().startswith("_index.") or path.suffix.lower() not in MARKDOWN_SUFFIXES:
-        return False
+def empty_site_page(path: Path) -> str | None:
+    """Why a Hugo page that is not an article is skipped, if it is one: a section's _index.md
+    holding front matter and nothing else (the site's list of its posts), or a headless bundle's
+    index.md (`headless: true`: resources for other pages, never published) with no text. Every
+    Hugo site has them; reported as failures, they made every check and reindex exit with
+    status 1."""
+    name = path.name.lower()
+    if not name.startswith(("_index.", "index.")) or path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        return None
     try:
         with path.open("rb") as handle:
             data = handle.read(LIST_PAGE_BYTES + 1)
     except OSError:
-        return False  # read, and reported, like any file
+        return None  # read, and reported, like any file
     if len(data) > LIST_PAGE_BYTES:
-        return False
-    _, body, _ = split_front_matter(data.decode("utf-8", errors="replace"))
-    return not NOT_TEXT.sub("", body).strip()
+        return None
+    front, body, _ = split_front_matter(data.decode("utf-8", errors="replace"))
+    if NOT_TEXT.sub("", body).strip():
+        return None
+    if name.startswith("_index."):
+        return "a Hugo list page (_index) with no text of its own"
+    if str(front.get("headless", "")).lower() == "true":
+        return "a Hugo headless bundle (headless: true) with no text of its own"
+    return None
 
 
 def why_not_read(entry: os.DirEntry, root: Path) -> str | None:

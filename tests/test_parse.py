@@ -530,7 +530,7 @@ def test_two_files_of_one_name_are_told_apart_by_where_they_differ(tmp_path):
     assert "another file has the id 'apisix'" in " ".join(reports["ja/blog/2022/apisix/index.md"].notes)
 
 
-def test_a_hugo_list_page_without_text_is_skipped_not_failed(tmp_path, runner):
+def test_a_hugo_list_page_or_headless_bundle_without_text_is_skipped_not_failed(tmp_path, runner):
     (tmp_path / "posts").mkdir()
     (tmp_path / "posts" / "_index.md").write_text("---\ntitle: Posts\n---\n", encoding="utf-8")
     (tmp_path / "posts" / "_index.fr.md").write_text(
@@ -540,11 +540,18 @@ def test_a_hugo_list_page_without_text_is_skipped_not_failed(tmp_path, runner):
         "---\ntitle: Home\n---\n\nWelcome to the archive of our essays.\n", encoding="utf-8"
     )
     (tmp_path / "posts" / "essay.md").write_text("# Essay\n\nA paragraph of the essay.\n", encoding="utf-8")
+    (tmp_path / "posts" / "talk").mkdir()  # a headless bundle: its translation is the article
+    (tmp_path / "posts" / "talk" / "index.md").write_text("---\nheadless: true\n---\n", encoding="utf-8")
+    (tmp_path / "posts" / "talk" / "index.es.md").write_text(
+        "---\ntitle: Charla\n---\n\nUna charla.\n", encoding="utf-8"
+    )
     result = runner.invoke(cli, ["check", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "2 files, 2 parsed, 0 failed" in result.output  # the home page has text: an article
+    assert "3 files, 3 parsed, 0 failed" in result.output  # the home page has text: an article
     assert f"skipped {tmp_path / 'posts' / '_index.md'}: a Hugo list page (_index)" in result.output
     assert f"skipped {tmp_path / 'posts' / '_index.fr.md'}" in result.output
+    headless = tmp_path / "posts" / "talk" / "index.md"
+    assert f"skipped {headless}: a Hugo headless bundle (headless: true) with no text" in result.output
 
 
 def test_a_pages_figures_folder_is_not_read_for_articles(tmp_path, runner):
