@@ -63,17 +63,31 @@ def years_of(entries: list[Entry]) -> tuple[int, int] | None:
 
 
 def journal_of(article: Article) -> str:
-    return article.journal or NO_JOURNAL
+    """The article's journal as shelves group it: its name in any case and spacing ("PLoS ONE"
+    and "PLOS ONE" are one journal, as its publisher's renaming made it)."""
+    return journal_name_key(article.journal or NO_JOURNAL)
+
+
+def journal_name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def journals(catalog: list[Entry]) -> list[Shelf]:
-    """Every journal, most articles first (articles without one on a shelf of their own, last)."""
+    """Every journal, most articles first (articles without one on a shelf of their own, last),
+    named as most of its articles name it (the latest spelling on a tie)."""
     grouped = defaultdict(list)
     for entry in catalog:
         grouped[journal_of(entry.article)].append(entry)
-    names = sorted(grouped, key=lambda name: (name == NO_JOURNAL, -len(grouped[name]), name.lower()))
-    keys = unique_keys(names)
-    return [Shelf(keys[name], name, len(grouped[name]), years_of(grouped[name])) for name in names]
+    named = [(_shelf_name(entries), entries) for entries in grouped.values()]
+    named.sort(key=lambda item: (item[0] == NO_JOURNAL, -len(item[1]), item[0].lower()))
+    keys = unique_keys([name for name, _ in named])
+    return [Shelf(keys[name], name, len(entries), years_of(entries)) for name, entries in named]
+
+
+def _shelf_name(entries: list[Entry]) -> str:
+    spellings = Counter(e.article.journal or NO_JOURNAL for e in entries)
+    latest = {e.article.journal or NO_JOURNAL: e.article.date or "" for e in entries}
+    return max(spellings, key=lambda name: (spellings[name], latest[name], name))
 
 
 def unique_keys(names: list[str]) -> dict[str, str]:
@@ -112,7 +126,7 @@ def issues(catalog: list[Entry], journal: str) -> list[Issue]:
     """A journal's issues, newest first (by volume and issue number, then date)."""
     grouped = defaultdict(list)
     for entry in catalog:
-        if journal_of(entry.article) == journal:
+        if journal_of(entry.article) == journal_name_key(journal):
             grouped[(entry.article.volume, entry.article.issue)].append(entry.article)
     found = [
         Issue(volume, issue, max((a.date for a in articles if a.date), default=None), len(articles))
@@ -136,7 +150,8 @@ def issue_contents(catalog: list[Entry], journal: str, key: str) -> list[Article
     articles = [
         e.article
         for e in catalog
-        if journal_of(e.article) == journal and (e.article.volume, e.article.issue) == (volume, issue)
+        if journal_of(e.article) == journal_name_key(journal)
+        and (e.article.volume, e.article.issue) == (volume, issue)
     ]
     return sorted(articles, key=lambda a: (a.first_page is None, a.first_page or 0, a.title.lower()))
 

@@ -14,7 +14,8 @@ ARTICLES = [
     ("routes-a", "Journal of Routes", "3", "2", "2021-06", "45-60", ["Anna Falcon"]),
     ("routes-b", "Journal of Routes", "3", "2", "2021-06", "1-20", ["Bo Granite", "Anna Falcon"]),
     ("routes-c", "Journal of Routes", "3", "1", "2021-02", "1-12", ["Cy Iris"]),
-    ("routes-d", "Journal of Routes", "10", "1", "2023-01", "5-9", ["Cy Iris"]),
+    # The same journal in other case and spacing (PLoS ONE, PLOS ONE): one shelf, named as most say
+    ("routes-d", "Journal of  ROUTES", "10", "1", "2023-01", "5-9", ["Cy Iris"]),
     ("harbours", "Harbour Review", "7", None, "2019-11", None, ["Dee Juniper"]),
     ("memo", None, None, None, "2020-05-04", None, ["Ministry of Ports"]),
 ]
