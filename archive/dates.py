@@ -112,6 +112,8 @@ def parse_issue_date(text: str) -> str | None:
     """'September 2019' -> '2019-09'; '2019-09-15' stays; '2019' stays; None unless it is a real
     calendar date between MIN_YEAR and MAX_YEAR ('0000-00-00', '2019-13', '2019-02-30' are not)."""
     text = str(text).strip()[:MAX_DATE_CHARS]
+    if re.match(r"[-−–]\s*\d", text):  # a negative number (-2020-01-01) is no date, not 2020
+        return None
     if match := re.match(r"(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?(?![\d])", text):
         year, month, day = (int(p) if p else None for p in match.groups())
         return iso_date(year, month, day)

@@ -61,6 +61,8 @@ def test_chronology_entries_start_with_their_date(text, expected):
 def test_issue_dates_and_human_dates():
     assert parse_issue_date("Comparative Connections, Vol. 21, No. 2, September 2019") == "2019-09"
     assert parse_issue_date("no date") is None
+    # A negative year is no date at all, not the year after its minus sign
+    assert [parse_issue_date(t) for t in ("-2020-01-01", "−2020", "- 2019")] == [None, None, None]
     assert [human_date(d) for d in ("2019-09", "2020-11-02", "2019", None)] == [
         "September 2019",
         "November 2, 2020",
