@@ -535,6 +535,19 @@ def test_any_escaped_punctuation_is_unescaped_as_commonmark_says(tmp_path):
     ]
 
 
+def test_html_in_a_hugo_figure_caption_is_markup_never_text(tmp_path):
+    article = written(
+        tmp_path,
+        "captions.md",
+        '---\ntitle: Captions\n---\n\nIntro.\n\n{{< figure src="a.jpg" caption="<strong>Ana </br> Chile</strong>" >}}\n\n'
+        '{{< figure src="b.jpg" caption="a < b <script>alert(1)</script>done" >}}\n',
+    )
+    assert [(p.text, p.html) for p in article.passages[1:]] == [
+        ("Ana Chile", "<strong>Ana Chile</strong>"),
+        ("a < b done", "a &lt; b done"),
+    ]
+
+
 def test_github_alerts_and_markdown_in_figure_captions(tmp_path):
     article = written(
         tmp_path,

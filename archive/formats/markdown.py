@@ -283,9 +283,10 @@ def _plain_line(line: str, notes: list[str]) -> str:
 
 
 def inline_markdown(text: str) -> str:
-    """A caption's own Markdown (links, emphasis) as HTML without a paragraph around it (it is
-    sanitized with the rest of the page)."""
-    rendered = markdown.markdown(html.escape(text, quote=False)).strip()
+    """A caption's own Markdown (links, emphasis) and HTML (Hugo's markdownify keeps it:
+    "<strong>Ana</br>Chile</strong>") as HTML without a paragraph around it: sanitized with the
+    rest of the page, so its tags are markup or dropped, never shown as text."""
+    rendered = markdown.markdown(text).strip()
     return rendered.removeprefix("<p>").removesuffix("</p>")
 
 
