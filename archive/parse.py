@@ -69,7 +69,12 @@ SIDECAR_SUFFIX = ".meta.toml"
 # paragraphs and a few dozen levels of HTML nesting); a file past one is reported and skipped.
 MAX_BYTES = 25 * 1024 * 1024
 MAX_SIDECAR_BYTES = 1024 * 1024
-DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.S | re.I)
+# Its internal subset runs to the "]" outside comments and quoted values ("]>" may stand in either);
+# one way to match each character, so no input makes the search backtrack
+DOCTYPE = re.compile(
+    r"""<!DOCTYPE[^\[>]*(?:\[(?:<!--(?:[^-]|-(?!->))*-->|"[^"]*"|'[^']*'|<(?!!--)|[^\]"'<])*\])?\s*>""",
+    re.I,
+)
 MAX_DOCTYPE_SCAN = 1024 * 1024  # a DOCTYPE stands at the top; only this much is searched for one
 MAX_BLOCKS = 50_000  # paragraphs, headings and captions
 

@@ -784,6 +784,19 @@ PLOS_GROUP = """<?xml version="1.0"?>
 </article-meta></front><body><p>The body.</p></body></article>"""
 
 
+@pytest.mark.parametrize("subset", ["<!-- ]> -->", '<!ENTITY x "y ]> z">', "<!ENTITY q 'a ]>'>"])
+def test_a_jats_doctype_whose_subset_holds_its_own_end_is_dropped_whole(tmp_path, subset):
+    path = tmp_path / "doctype.xml"
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE article [\n{subset}\n<!ENTITY e "f">\n]>\n'
+        "<article><front><article-meta><title-group><article-title>Trick</article-title></title-group>"
+        "</article-meta></front><body><p>Text.</p></body></article>",
+        encoding="utf-8",
+    )
+    article = parse_file(path)
+    assert (article.title, [p.text for p in article.passages]) == ("Trick", ["Text."])
+
+
 def test_jats_members_listed_after_their_collaboration_are_not_authors(tmp_path):
     """PLOS types its authors, then lists the group's members untyped after its <collab>; an
     untyped contrib elsewhere is an author still."""

@@ -50,7 +50,9 @@ def jats_document(text: str) -> tuple[str, Metadata]:
     if article is None:
         root = soup.find()
         raise ValueError(
-            f"it is XML but not a JATS article (its root element is <{root.name if root else '?'}>)"
+            f"it is XML but not a JATS article (its root element is <{root.name}>)"
+            if root
+            else "it is XML whose elements could not be read (is its DOCTYPE or an entity left open?)"
         )
     meta = article.find("article-meta")
     metadata = article_metadata(article, meta) if meta else Metadata(label="JATS")
