@@ -126,6 +126,18 @@ def test_empty_and_operator_only_queries_get_a_message(handle):
         assert results.total == 0 and results.error == "Type one or more words to search the archive."
 
 
+def test_a_star_inside_quotes_says_it_is_no_prefix(handle):
+    results = search(handle, '"strategic partner*"')
+    assert any(m.startswith("A * inside quotes does not make a prefix") for m in results.messages)
+    assert not any("inside quotes" in m for m in search(handle, '"strategic" partner*').messages)
+
+
+@pytest.mark.parametrize("query", ["🚀", "x" * 500, "→ ∑ ©"])
+def test_a_query_of_nothing_searchable_says_why(handle, query):
+    results = search(handle, query)
+    assert results.total == 0 and results.error.startswith("Nothing in your query can be searched")
+
+
 def test_unknown_field_is_searched_as_words_with_a_message(handle):
     results = search(handle, "colour:Putin")
     assert (results.error, results.interpreted, results.terms) == (
@@ -219,7 +231,12 @@ def test_a_hyphen_inside_a_word_is_never_not(handle):
 def test_field_filters_with_odd_symbols_are_searched_as_plain_words(handle, value):
     for name in ("section", "author", "title"):
         results = search(handle, f"{name}:{value}")
-        assert results.error is None or results.error.startswith("Type one or more"), (name, results.error)
+        assert results.error is None or results.error.startswith(
+            ("Type one or more", "Nothing in your query")
+        ), (
+            name,
+            results.error,
+        )
 
 
 @pytest.mark.parametrize(

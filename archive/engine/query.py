@@ -16,7 +16,7 @@ from whoosh import query as q
 from ..dates import MAX_YEAR, MIN_YEAR
 from ..models import PASSAGE_KINDS
 from ..synonyms import Synonyms
-from .analysis import acronym_analyzer, compound_parts, unit_text
+from .analysis import MAX_WORD_CHARS, acronym_analyzer, compound_parts, unit_text
 
 MAX_QUERY_CHARS = 1000
 # Words searched at most (as web search engines cap a query at 32): Whoosh's parser costs grow
@@ -119,6 +119,11 @@ def clean_query(raw: str, schema) -> CleanQuery:
     cleaned.text = " ".join(words)
     if cleaned.text.count('"') % 2:  # the cut may have split a phrase
         cleaned.text = _drop_last(cleaned.text, '"').strip()
+    if any("*" in phrase for phrase in re.findall(r'"([^"]*)"', cleaned.text)):
+        cleaned.messages.append(
+            "A * inside quotes does not make a prefix: the phrase was searched word for word. "
+            'For a prefix, leave it out of the quotes ("open" sci*).'
+        )
     return cleaned
 
 
@@ -416,9 +421,7 @@ def build_parts(searcher, text: str, synonyms: Synonyms | None = None) -> Built:
             terms = describe(on_text)
             described.insert(0, explain(cleaned.text, synonyms))
     if not parts:
-        return Built(
-            None, None, (), "", "", tuple(cleaned.messages), "Type one or more words to search the archive."
-        )
+        return Built(None, None, (), "", "", tuple(cleaned.messages), nothing_to_search(cleaned.text))
     if all(isinstance(p, q.Not) for p in parts):
         parts.insert(0, q.Every())
     built = with_acronyms(parts[0] if len(parts) == 1 else q.And(parts), cleaned.text)
@@ -427,6 +430,16 @@ def build_parts(searcher, text: str, synonyms: Synonyms | None = None) -> Built:
     labels = user_words(cleaned.text)
     return Built(
         built, words, labels, interpreted, terms, tuple(cleaned.messages), None, tuple(cleaned.filters)
+    )
+
+
+def nothing_to_search(text: str) -> str:
+    """Why a query finds nothing to look for: no words at all, or only what is never indexed."""
+    if not re.sub(r"\b(?:AND|OR|NOT)\b|[\s()\"+\-*]", "", text):
+        return "Type one or more words to search the archive."
+    return (
+        "Nothing in your query can be searched: symbols and emoji are not indexed, nor words "
+        f"longer than {MAX_WORD_CHARS} letters. Type one or more words."
     )
 
 
