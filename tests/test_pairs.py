@@ -4,6 +4,7 @@ CJK beside Latin, titles, headings, longer phrases, and documents replaced since
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from test_matching import same_as_whoosh
 
 from archive.engine import pairs
+from archive.engine.analysis import CJK_RUN, iter_pieces
 from archive.engine.index import IndexHandle
 from archive.reindex import reindex
 
@@ -153,6 +155,21 @@ def test_the_corpus_own_frequent_words_are_common_too():
     texts = ["Putin met Xi in Moscow.", "Xi and Putin spoke.", "Putin wrote; 战略 战略.", "Nothing of them."]
     assert pairs.frequent_stems(texts, count=2) == {"putin", "xi"}  # "and", "of": function words
     assert pairs.frequent_stems(texts, count=1) == {"putin"}
+
+
+PIECES = st.sampled_from([*"ab é-.,'’战略 \n", "the ", "U.S. ", "China-Russia ", "ran ", "running "])
+
+
+@given(st.lists(st.lists(PIECES, max_size=40).map("".join), max_size=6))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_frequent_stems_count_the_terms_of_each_text_as_the_analyzer_reads_it(texts):
+    """Each text is read once per distinct word: the same terms as reading all of it."""
+    having = Counter()
+    for text in texts:
+        having.update({pairs.stem(t) for t, _, _, _, _ in iter_pieces(text, whole=False) if len(t) >= 2})
+    ranked = sorted(having.items(), key=lambda item: (-item[1], item[0]))
+    expected = [w for w, _ in ranked if w not in pairs.COMMON and not CJK_RUN.match(w)][:5]
+    assert pairs.frequent_stems(texts, count=5) == frozenset(expected)
 
 
 def test_words_as_frequent_as_each_other_are_chosen_alike_in_every_process():
