@@ -61,7 +61,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # 28: Markdown inside a wrapper <div>. 29: a file with front matter keeps its paragraphs; a list
 # item is never joined to the next block; a fence inside raw HTML's <pre> is its text; JATS members
 # listed after their collaboration are not authors; an image after words in its paragraph is words;
-# any escaped ASCII punctuation is unescaped; HTML in a Hugo figure caption is markup.
+# any escaped ASCII punctuation is unescaped; HTML in a Hugo figure caption is markup; inside
+# {% raw %}, a {% raw %} is text.
 PARSER_VERSION = 29
 ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | JATS_SUFFIXES | PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.toml"

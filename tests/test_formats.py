@@ -433,6 +433,14 @@ def test_odd_pictures_and_template_tags(tmp_path):
     texts = [p.text for p in tags.passages]
     assert texts[0] == "Use {{ site.title }} here ." and texts[1] == "{{ code }}"
     assert texts[2:] == ["{{ page.title }} shown.", "An unclosed tag.", "Next paragraph."]
+    # Inside {% raw %}, a {% raw %} is text: only {% endraw %} ends it (Jekyll's release notes)
+    nested = _write(
+        tmp_path,
+        "nested.md",
+        "[`{% raw %}{% highlight %}{% endraw %}` is like `{% raw %}{% raw %}{% endraw %}`](https://x.org/1), "
+        "so use `include` tags.\n",
+    )
+    assert [p.text for p in nested.passages] == ["{% highlight %} is like {% raw %}, so use include tags."]
 
 
 def written(folder: Path, name: str, text: str):

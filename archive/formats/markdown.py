@@ -227,8 +227,8 @@ def _raw_aware(line: str, raw: bool, notes: list[str]) -> tuple[str, bool]:
     part is still open at its end."""
     pieces, out = LIQUID_RAW_SPLIT.split(line), []
     for piece in pieces:
-        if LIQUID_RAW_SPLIT.fullmatch(piece):
-            raw = "end" not in piece
+        if LIQUID_RAW_SPLIT.fullmatch(piece) and not (raw and "end" not in piece):
+            raw = "end" not in piece  # (inside raw, a {% raw %} is text: only endraw ends it)
         elif raw:
             out.append(piece)
         else:
