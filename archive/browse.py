@@ -85,8 +85,12 @@ def journals(catalog: list[Entry]) -> list[Shelf]:
 
 
 def _shelf_name(entries: list[Entry]) -> str:
-    spellings = Counter(e.article.journal or NO_JOURNAL for e in entries)
-    latest = {e.article.journal or NO_JOURNAL: e.article.date or "" for e in entries}
+    spellings: Counter[str] = Counter()
+    latest: dict[str, str] = {}
+    for entry in entries:
+        name = entry.article.journal or NO_JOURNAL
+        spellings[name] += 1
+        latest[name] = max(latest.get(name, ""), entry.article.date or "")
     return max(spellings, key=lambda name: (spellings[name], latest[name], name))
 
 
@@ -125,8 +129,9 @@ class Issue:
 def issues(catalog: list[Entry], journal: str) -> list[Issue]:
     """A journal's issues, newest first (by volume and issue number, then date)."""
     grouped = defaultdict(list)
+    wanted = journal_name_key(journal)
     for entry in catalog:
-        if journal_of(entry.article) == journal_name_key(journal):
+        if journal_of(entry.article) == wanted:
             grouped[(entry.article.volume, entry.article.issue)].append(entry.article)
     found = [
         Issue(volume, issue, max((a.date for a in articles if a.date), default=None), len(articles))
@@ -147,11 +152,11 @@ def issue_contents(catalog: list[Entry], journal: str, key: str) -> list[Article
     if not wanted:
         return []
     volume, issue = wanted[0].volume, wanted[0].issue
+    wanted = journal_name_key(journal)
     articles = [
         e.article
         for e in catalog
-        if journal_of(e.article) == journal_name_key(journal)
-        and (e.article.volume, e.article.issue) == (volume, issue)
+        if journal_of(e.article) == wanted and (e.article.volume, e.article.issue) == (volume, issue)
     ]
     return sorted(articles, key=lambda a: (a.first_page is None, a.first_page or 0, a.title.lower()))
 

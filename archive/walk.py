@@ -427,10 +427,12 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
     elif tag.name == "img":
         blocks.append(_image(tag, []))
     elif tag.name in TEXT_TAGS and not holds(tag, INNER_BLOCK_TAGS):
-        if holds(tag, IMAGE) and not _words_before_image(tag):
+        pictured = holds(tag, IMAGE)
+        if pictured and not _words_before_image(tag):
             block = _image(tag, [tag])  # a picture, and the words after it: often its caption
         else:
-            _images_as_words(tag)  # an icon or a badge inside a sentence reads as its alt text
+            if pictured:  # an icon or a badge inside a sentence reads as its alt text
+                _images_as_words(tag)
             block = make_block("p", [tag])
         # WordPress and most CMSs mark captions by class: wp-caption-text, image-caption, credit.
         named_caption = bool(_tokens(tag) & CAPTION_TOKENS)
