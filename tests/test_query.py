@@ -87,6 +87,29 @@ def test_a_question_mark_is_punctuation_not_a_wildcard(handle, asked, plain):
     assert passage_ids(asked_for) == passage_ids(without) and "?" not in asked_for.interpreted
 
 
+def test_a_dash_standing_alone_in_a_phrase_is_punctuation(handle):
+    """A phrase copied with a spaced dash at its end ("… partnership -") finds what it finds
+    without the dash; it was taken for a NOT of nothing and found nothing."""
+    plain = search(handle, '"strategic partnership"').total
+    assert plain > 0
+    assert search(handle, '"strategic partnership -"').total == plain
+    assert search(handle, '"strategic – partnership"').total == plain
+
+
+def test_a_star_after_no_word_is_dropped_with_a_note_not_refused(handle):
+    results = search(handle, "Putin * Xi (**)")
+    assert results.error is None and results.total == search(handle, "Putin Xi").total > 0
+    assert any(m.startswith("A * that follows no letters was ignored") for m in results.messages)
+    assert "too broad" in search(handle, "*").error  # a query of nothing but the star says so
+
+
+@pytest.mark.parametrize("query", ["Putin OR", "Putin AND", "Putin NOT", "OR Putin", "AND Putin OR"])
+def test_an_operator_that_joins_nothing_is_left_out(handle, query):
+    """Live search runs while one types "Putin OR Xi": "Putin OR" is Putin, not Putin AND "or"."""
+    results = search(handle, query)
+    assert (results.total, results.interpreted) == (search(handle, "Putin").total, "Putin")
+
+
 def test_a_command_line_option_is_its_word_not_not(handle):
     results = search(handle, "--sanctions")
     assert "NOT" not in results.interpreted

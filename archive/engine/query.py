@@ -37,6 +37,9 @@ _FILTER = re.compile(
 )
 # A filter's name with nothing after it ("title:", "author: yu", "title:(a OR b)")
 _EMPTY_FILTER = re.compile(rf"(?<![^\s(])-?(?P<field>{'|'.join(FILTER_FIELDS)}):(?=[\s()]|$)", re.I)
+_QUOTED = re.compile(r'"([^"]*)"')
+_LONE_DASH = re.compile(r"(?<!\S)[-+–—]+(?!\S)")
+_LONE_STAR = re.compile(r"(?<![\w*])\*+")  # a star that follows no letter or digit
 # "--incremental", "--livereload": a command-line flag in a question about a tool, not NOT
 _FLAG = re.compile(r"(?<![^\s(])-{2,}(?=\w)")
 
@@ -109,10 +112,17 @@ def clean_query(raw: str, schema) -> CleanQuery:
     if cleaned.text.count('"') % 2:
         cleaned.text = _drop_last(cleaned.text, '"')
         cleaned.messages.append("An unmatched quote mark was ignored.")
+    # A dash standing alone in a phrase is punctuation ("spring - and", Russian's spaced dash):
+    # at its end, it was taken for a NOT of nothing and the phrase found nothing
+    cleaned.text = _QUOTED.sub(lambda m: f'"{_LONE_DASH.sub(" ", m[1])}"', cleaned.text)
+    if _LONE_STAR.search(cleaned.text) and re.search(r"\w", cleaned.text):
+        # "2 * 2", "(**)" in a pasted paragraph: a * after no word makes no prefix
+        cleaned.text = _LONE_STAR.sub(" ", cleaned.text)
+        cleaned.messages.append("A * that follows no letters was ignored (a prefix is written sanc*).")
     # Whoosh's +/- operators crash unless a word or phrase follows them.
     cleaned.text = re.sub(r"[+-]+(?![\w\"(])", " ", cleaned.text)
     cleaned.text = re.sub(r"(?<![^\s(])([+-])[+-]+", r"\1", cleaned.text)
-    words = cleaned.text.split()
+    words = _without_dangling_operators(cleaned.text.split())
     if len(words) > MAX_QUERY_WORDS:
         words = words[:MAX_QUERY_WORDS]
         cleaned.messages.append(f"Your query was cut to its first {MAX_QUERY_WORDS} words.")
@@ -125,6 +135,16 @@ def clean_query(raw: str, schema) -> CleanQuery:
             'For a prefix, leave it out of the quotes ("open" sci*).'
         )
     return cleaned
+
+
+def _without_dangling_operators(words: list[str]) -> list[str]:
+    """The words without an operator that joins nothing: "kernel OR", typed on the way to "kernel
+    OR svm" (live search runs as one types), searched the word "or" and showed it as OR."""
+    while words and words[-1] in ("AND", "OR", "NOT"):
+        words = words[:-1]
+    while words and words[0] in ("AND", "OR"):
+        words = words[1:]
+    return words
 
 
 def _drop_last(text: str, char: str) -> str:
