@@ -66,9 +66,25 @@ def bibtex_key(article: Article) -> str:
     """family name, year, first word of the title (doe2021sanctions), in ASCII letters: BibTeX's
     keys are; a name in another script is transliterated (王 -> wang, Петров -> petrov)."""
     family = article.authors[0].family if article.authors and article.authors[0].family else ""
-    family = re.sub(r"[^A-Za-z]", "", anyascii(family)).lower() or "anon"
-    first_word = next((w for w in re.findall(r"[A-Za-z]+", article.title) if w.lower() not in SKIP_WORDS), "")
-    return f"{family}{article.year or ''}{first_word.lower()}"
+    family = _ascii_letters(family) or "anon"
+    return f"{family}{article.year or ''}{_first_title_word(article.title)}"
+
+
+def _first_title_word(title: str) -> str:
+    """The title's first word that is not a function word, transliterated (Методы -> metody); of
+    a Chinese, Japanese or Korean title, written without spaces, its first two characters."""
+    for token in re.findall(r"\w+", title):
+        word = _ascii_letters(token[:2] if CJK.match(token) else token)
+        if word and word not in SKIP_WORDS:
+            return word
+    return ""
+
+
+def _ascii_letters(text: str) -> str:
+    return re.sub(r"[^A-Za-z]", "", anyascii(text)).lower()
+
+
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def unique_keys(keys: list[str]) -> list[str]:

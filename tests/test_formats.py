@@ -338,6 +338,26 @@ def test_the_article_is_the_largest_landmark_or_the_densest_text(tmp_path):
     assert "Home" not in " ".join(p.text for p in article.passages) and long_text in article.passages[0].text
 
 
+@pytest.mark.parametrize("separator", [" -- ", " :: ", " : ", " / ", " | "])
+def test_a_page_title_loses_the_site_name_whatever_the_separator(tmp_path, separator):
+    """Hakyll writes "Post -- colah's blog"; a colon joins a title to its subtitle too, so it
+    counts only when the page's heading is one of the parts."""
+    body = "<p>The post's text is long enough to be a paragraph of its own here.</p>"
+    titled = _write(
+        tmp_path,
+        "post.html",
+        f"<html><head><title>Understanding Networks{separator}colah's blog</title></head><body>"
+        f"<h1>Understanding Networks</h1>{body}</body></html>",
+    )
+    assert titled.title == "Understanding Networks"
+    subtitled = _write(
+        tmp_path,
+        "essai.html",
+        f"<html><head><title>Les relations : une analyse</title></head><body>{body}</body></html>",
+    )
+    assert subtitled.title == "Les relations : une analyse"
+
+
 def test_a_byline_with_a_job_title_names_one_author(tmp_path):
     page = tmp_path / "byline.html"
     page.write_text(

@@ -142,7 +142,7 @@ def without_site(title: str | None, site: str | None) -> str | None:
     """'Article - Breitbart' -> 'Article', when the site's name stands at an end after a separator."""
     if not title or not site:
         return title
-    for separator in (" - ", " | ", " – ", " — ", " · ", " » ", ": "):
+    for separator in (" - ", " | ", " – ", " — ", " · ", " » ", " -- ", " :: ", ": "):
         if title.endswith(separator + site):
             return title[: -len(separator + site)].strip() or title
         if title.startswith(site + separator):
@@ -348,9 +348,15 @@ def page_title(soup: BeautifulSoup) -> str | None:
         heading = soup.find("h1")
         return normalise(heading.get_text(" ")) or None if heading else None
     title = normalise(element.get_text())
-    parts = [p for p in re.split(r"\s+[|–—·»]\s+|\s+-\s+", title) if p]
-    if len(parts) > 1 and (heading := soup.find("h1")):  # "Mozilla - Wikipedia": the part the page heads
-        named = normalise(heading.get_text())
-        if named in parts:
-            return named
+    parts = [p for p in TITLE_SEPARATORS.split(title) if p]
+    heading = soup.find("h1")
+    named = normalise(heading.get_text()) if heading else None
+    # "Mozilla - Wikipedia": the part the page heads. Separators that also join a title to its
+    # subtitle ("Titre : sous-titre") count only when the heading is one of the parts they make
+    if named and (named in parts or named in WEAK_TITLE_SEPARATORS.split(title)):
+        return named
     return max(parts, key=len) if parts else None
+
+
+TITLE_SEPARATORS = re.compile(r"\s+[|–—·»]\s+|\s+-\s+")
+WEAK_TITLE_SEPARATORS = re.compile(r"\s+(?:--|::|:|/)\s+|\s+[|–—·»]\s+|\s+-\s+")
