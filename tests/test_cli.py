@@ -56,3 +56,24 @@ def test_search_command_prints_partial_matches(runner, seed_index):
     result = runner.invoke(cli, ["search", "Putin Xi zeppelin", "--index", str(seed_index)])
     assert result.exit_code == 0, result.output
     assert "Passages with 2 of your 3 words:" in result.output and "missing: zeppelin" in result.output
+
+
+def test_an_xhtml_page_is_parsed_without_a_library_warning(tmp_path):
+    """Hakyll writes XHTML ('<?xml …?>' first); it is read as HTML, as browsers read it, and the
+    report is not interrupted by Beautiful Soup's advice to read it as XML."""
+    import subprocess
+    import sys
+
+    page = tmp_path / "post.html"
+    page.write_text(
+        '<?xml version="1.0" encoding="UTF-8" ?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml">\n'
+        "<head><title>Post</title></head><body><h1>Post</h1><p>The post's own text, long enough.</p>"
+        + "<p>More of the post's text, as long as a real page's opening is.</p>" * 8
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "archive", "parse", str(page)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.startswith("post: Post") and "Warning" not in done.stderr
