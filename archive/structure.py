@@ -196,6 +196,8 @@ class Walker:
 
     def take_text(self, block: Block, following: str | None) -> None:
         text = block.text
+        if not any(character.isalnum() for character in text):
+            return  # a stray "↩" back-link, a "§" or "* * *" between parts: no words to read or cite
         if is_contents_line(text):  # "Background ........ 1": the report's contents, not its text
             self.contents += 1
             return

@@ -50,7 +50,7 @@ BYLINE_TOKENS = frozenset("byline dateline author authors posted published pubda
 FILLER_WORDS = frozenset(
     """post posts entry article box bar block widget area wrap wrapper container links link list
     buttons button icons icon notice banner top bottom inner outer site page sd wp tools enabled
-    js has is the of and with""".split()
+    js has is the of and with mc embed""".split()
 )
 NOTE_CONTAINER_TOKENS = frozenset("footnote footnotes endnote endnotes fn-list notes-list".split())
 NOTE_ROLES = ("doc-endnotes", "doc-footnotes", "doc-footnote", "doc-endnote")

@@ -358,6 +358,21 @@ def test_a_page_title_loses_the_site_name_whatever_the_separator(tmp_path, separ
     assert subtitled.title == "Les relations : une analyse"
 
 
+def test_a_mailchimp_box_and_paragraphs_without_words_are_not_passages(tmp_path):
+    article = _write(
+        tmp_path,
+        "chrome.html",
+        "<html><head><title>Post</title></head><body><article><h1>Post</h1>"
+        "<p>The post's own text is long enough to be a paragraph of its own here.</p><p>↩</p><p>§</p>"
+        "<div id='mc_embed_signup'><p>Subscribe to our mailing list to get the latest posts.</p></div>"
+        "<p>Another paragraph of the post's own text.</p></article></body></html>",
+    )
+    assert [p.text for p in article.passages] == [
+        "The post's own text is long enough to be a paragraph of its own here.",
+        "Another paragraph of the post's own text.",
+    ]
+
+
 def test_a_byline_with_a_job_title_names_one_author(tmp_path):
     page = tmp_path / "byline.html"
     page.write_text(
