@@ -113,6 +113,40 @@ def test_text_sized_by_its_matrix_reads_as_words_and_columns(tmp_path):
     assert article.type == "report"  # a PDF that names no journal
 
 
+def test_an_accent_set_apart_over_its_letter_is_joined_to_it(tmp_path):
+    """TeX sets \\"a as "a" with a "¨" over it, which PDFium reads as two characters: the name
+    reads (and is found) as Puolamäki. An accent over no letter stays as it is."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "accents.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("Helvetica", 11)
+    line = "We thank Puolamaki for a ` mark."
+    page.drawString(72, 700, line)
+    a_at = 72 + stringWidth(line[: line.index("maki") + 1], "Helvetica", 11)  # the "a" of "maki"
+    middle = (stringWidth("a", "Helvetica", 11) - stringWidth("¨", "Helvetica", 11)) / 2
+    page.drawString(a_at + middle, 700, "¨")
+    page.save()
+    assert [p.text for p in parse_file(path).passages] == ["We thank Puolamäki for a ` mark."]
+
+
+def test_a_dotless_i_under_an_accent_is_an_i_and_a_cedilla_goes_under():
+    from archive.formats.pdf.lines import Char, with_accents
+
+    def char(text: str, x0: float, x1: float) -> Char:
+        return Char(text, x0, x1, 700.0, 708.0, 10.0, False, False)
+
+    row = [char("n", 0, 5), char("a", 5, 10), char("ı", 10, 13), char("¨", 10.2, 13.2), char("v", 13, 18)]
+    assert "".join(c.text for c in with_accents(row)) == "naïv"
+    row = [char("c", 0, 5), char("¸", 1, 4), char("a", 5, 10)]
+    assert "".join(c.text for c in with_accents(row)) == "ça"
+    row = [char("a", 0, 5), char("`", 7, 9), char("b", 11, 16)]  # over no letter: a backtick
+    assert "".join(c.text for c in with_accents(row)) == "a`b"
+    row = [char("/", 0, 3), char("˜", 3, 6), char("b", 6, 11)]  # TeX's ~ in an address
+    assert "".join(c.text for c in with_accents(row)) == "/~b"
+
+
 def test_a_full_width_top_over_two_columns_is_read_top_first_then_each_column(tmp_path):
     """A journal's first page: title and a long abstract across the page, then two columns."""
     abstract = paragraph("Abstract. " + prose(9, 12))

@@ -10,6 +10,7 @@ import itertools
 import math
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -158,14 +159,52 @@ def _font_size(textpage, index: int, matrix) -> float:
 
 
 def rows_of(chars: list[Char]) -> list[list[Char]]:
-    """Characters grouped by baseline (top of the page first), each row in x order."""
+    """Characters grouped by baseline (top of the page first), each row in x order, accents set
+    apart joined to their letters."""
     rows: list[list[Char]] = []
     for char in sorted(chars, key=lambda c: (-c.baseline, c.x0)):
         if rows and abs(rows[-1][0].baseline - char.baseline) <= 0.3 * max(char.size, rows[-1][0].size):
             rows[-1].append(char)
         else:
             rows.append([char])
-    return [sorted(row, key=lambda c: c.x0) for row in rows]
+    return [with_accents(sorted(row, key=lambda c: c.x0)) for row in rows]
+
+
+# TeX sets an accent as a glyph of its own over or under its letter (\"a: "a" and "¨"), which
+# PDFium gives as two characters: "Puolama¨ki" could not be found as Puolamäki
+SPACING_ACCENTS = {
+    "¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "˜": "\u0303", "ˇ": "\u030c",
+    "˚": "\u030a", "¸": "\u0327", "˘": "\u0306", "˙": "\u0307", "˝": "\u030b", "¯": "\u0304",
+    "˛": "\u0328",
+}  # fmt: skip
+BELOW = frozenset("¸˛")
+
+
+def with_accents(row: list[Char]) -> list[Char]:
+    """The row with each accent that stands over (or under) a neighbouring letter joined to it:
+    "a" and "¨" as "ä"; a dotless ı under an accent is an i (TeX's \\"{\\i} is ï)."""
+    if not any(c.text in SPACING_ACCENTS for c in row):
+        return row
+    joined = list(row)
+    for accent in [c for c in row if c.text in SPACING_ACCENTS]:
+        at = next(i for i, c in enumerate(joined) if c is accent)
+        letters = [joined[i] for i in (at - 1, at + 1) if 0 <= i < len(joined) and joined[i].text.isalpha()]
+        letter = max(letters, key=lambda c: _overlap(c, accent), default=None)
+        if letter is None or _overlap(letter, accent) < 0.5 * max(accent.x1 - accent.x0, 0.01):
+            if accent.text == "˜":  # TeX's \\~{} in an address (~user) is the small tilde's glyph
+                accent.text = "~"
+            continue  # a backtick standing in the text, a hat over math: over no letter
+        base = "i" if letter.text == "ı" and accent.text not in BELOW else letter.text
+        letter.text = unicodedata.normalize("NFC", base + SPACING_ACCENTS[accent.text])
+        letter.space_before = (
+            max(letter.space_before, accent.space_before) if letter.x0 >= accent.x0 else letter.space_before
+        )
+        joined.pop(at)
+    return joined
+
+
+def _overlap(a: Char, b: Char) -> float:
+    return min(a.x1, b.x1) - max(a.x0, b.x0)
 
 
 def split_row(row: list[Char], gutter: float | None = None) -> list[list[Char]]:
