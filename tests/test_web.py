@@ -559,6 +559,19 @@ def test_permalink_to_removed_article_is_410_with_its_citation(live):
     assert response.status_code == 410
     assert "(2019): 115." in page.select_one("blockquote.citation").get_text()
     assert client.get(f"/a/{SEED}").status_code == 410
+    # Every form of the address says so, with what was cited: the API and the downloads too
+    passage = client.get(f"/api/passages/{SEED}-p14")
+    assert passage.status_code == 410 and passage.get_json()["removed_on"]
+    assert passage.get_json()["passage"]["number"] == 14
+    assert "(2019): 115." in str(passage.get_json()["citations"]["locators"][0]["styles"]["chicago"])
+    article = client.get(f"/api/articles/{SEED}")
+    assert article.status_code == 410 and article.get_json()["article"]["title"].startswith(
+        "Beautiful Relationship"
+    )
+    bib = client.get(f"/a/{SEED}/p/14.bib")
+    assert bib.status_code == 410 and bib.get_data(as_text=True).startswith("@article{")
+    assert client.get(f"/api/passages/{SEED}-p9999").status_code == 404
+    assert client.get("/api/passages/never-indexed-p1").status_code == 404
 
 
 def test_a_repeated_search_is_served_from_the_page_cache(tmp_index, corpus_dir, monkeypatch):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from flask import Blueprint, abort, jsonify, request, url_for
 
-from ..addresses import label, position, segment
+from ..addresses import article_of, label, position, segment
+from ..records import citation_bundle
 from ..styles import list_styles
 from .cache import cached
+from .errors import MESSAGES
 from .helpers import corpus_path, style_problem
-from .reader import passage_view
+from .reader import Removed, passage_view, removed
 from .search import export_response, hit_url, results_page, searched_articles
 from .store import get_handle
 
@@ -55,11 +57,24 @@ def articles_api():
     )
 
 
+def removed_json(gone: Removed):
+    """A removed article's answer under /api: 410, with what it was and when it went."""
+    data = {
+        "error": MESSAGES[410],
+        "status": 410,
+        "removed_on": gone.removed_on,
+        "article": gone.article.to_dict()["article"],
+    }
+    if gone.passage is not None:
+        data |= {"passage": asdict(gone.passage), "citations": gone.bundle}
+    return jsonify(data), 410
+
+
 @bp.route("/articles/<article_id>")
 def article_api(article_id: str):
     article = get_handle().article(article_id)
     if article is None:
-        abort(404)
+        return removed_json(removed(article_id))
     data = article.to_dict()
     data["url"] = url_for("reader.article", article_id=article.id)
     for passage in data["passages"]:
@@ -74,6 +89,15 @@ def article_api(article_id: str):
     return jsonify(data)
 
 
+def removed_passage_json(passage_id: str):
+    """A passage of a removed article, by its id, as it was (410); 404 for any other id."""
+    gone = removed(article_of(passage_id))
+    passage = next((p for p in gone.article.passages if p.id == passage_id), None)
+    if passage is None:
+        abort(404)
+    return removed_json(replace(gone, passage=passage, bundle=citation_bundle(gone.article, passage)))
+
+
 @bp.route("/styles")
 def styles_api():
     """Citation styles whose id or title holds every word of `q` (the style picker's list)."""
@@ -85,7 +109,7 @@ def styles_api():
 def passage_api(passage_id: str):
     found = get_handle().passage_in_place(passage_id)
     if found is None:
-        abort(404)
+        return removed_passage_json(passage_id)
     view = passage_view(*found)
     return jsonify(
         {

@@ -106,14 +106,38 @@ def match_steps(article: Article, marked: dict[str, str]) -> dict[str, MatchStep
     }
 
 
-def gone_or_missing(article_id: str, kind: str = "paragraph", number: int | None = None):
-    removed = get_handle().removed_article(article_id)
-    if removed is None:
+@dataclass(frozen=True)
+class Removed:
+    """An article removed from the corpus, as it last was: one of its passages and that
+    passage's citations, when an address named one."""
+
+    article: Article
+    removed_on: str
+    passage: Passage | None
+    bundle: dict | None
+
+
+def removed(article_id: str, kind: str = "paragraph", number: int | None = None) -> Removed:
+    """What a removed article's address answers with (410, in every form); 404 when the archive
+    never held the article."""
+    found = get_handle().removed_article(article_id)
+    if found is None:
         abort(404)
-    old, when = removed
+    old, when = found
     passage = find_passage(old, kind, number) if number is not None else None
-    bundle = citation_bundle(old, passage) if passage else None
-    return render_template("removed.html", article=old, passage=passage, bundle=bundle, removed_on=when), 410
+    return Removed(old, when, passage, citation_bundle(old, passage) if passage else None)
+
+
+def gone_or_missing(article_id: str, kind: str = "paragraph", number: int | None = None):
+    gone = removed(article_id, kind, number)
+    page = render_template(
+        "removed.html",
+        article=gone.article,
+        passage=gone.passage,
+        bundle=gone.bundle,
+        removed_on=gone.removed_on,
+    )
+    return page, 410
 
 
 @bp.route("/<article_id>/<any(p, fig, note, code, ref):segment>/<int:number>")
@@ -201,16 +225,19 @@ def export_article(article_id: str):
 @bp.route("/<article_id>/<any(p, fig, note, code, ref):segment>/<int:number>.<any(bib, ris, json):fmt>")
 def download(article_id: str, segment: str, number: int, fmt: str):
     found = resolve(get_handle(), article_id, SEGMENTS[segment], number, None)
-    if found.passage is None or found.status != "ok":
+    if found.passage is None or found.status not in ("ok", "removed"):
         abort(404)
-    permalink = passage_url(found.passage, external=True)
-    bundle = citation_bundle(found.article, found.passage, permalink)
+    passage = found.passage
+    bundle = citation_bundle(found.article, passage, passage_url(passage, external=True))
     body = {
         "bib": bundle["bibtex"],
         "ris": bundle["ris"],
         "json": json.dumps(bundle["csl_json"], ensure_ascii=False, indent=2),
     }[fmt]
-    filename = f"{found.passage.id}.{fmt}"
+    filename = f"{passage.id}.{fmt}"
     return Response(
-        body, mimetype=DOWNLOADS[fmt], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        body,
+        status=410 if found.status == "removed" else 200,  # what was cited, said to be gone
+        mimetype=DOWNLOADS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
