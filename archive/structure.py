@@ -25,9 +25,11 @@ from .walk import HEADING_TAGS, Block
 __all__ = ["HEADING_TAGS", "Block", "Structure", "build_passages"]
 
 BYLINE = re.compile(r"^\s*(?:(?:Written|Posted|Reported)\s+)?by\s+(?P<names>\S.*)$", re.IGNORECASE)
+ORDINAL = "(?:st|nd|rd|th)"  # May 30th, 2019
 DATELINE = re.compile(
     rf"^\s*(?:(?:Published|Posted|Updated|Last updated|Date)(?:\s+on)?:?\s*)?"
-    rf"(?:{MONTH_WORD}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH_WORD},?\s+\d{{4}}|\d{{4}}-\d\d-\d\d)\.?\s*$",
+    rf"(?:{MONTH_WORD}\s+\d{{1,2}}{ORDINAL}?,?\s+\d{{4}}|\d{{1,2}}{ORDINAL}?\s+(?:of\s+)?{MONTH_WORD},?\s+\d{{4}}"
+    rf"|\d{{4}}-\d\d-\d\d)\.?\s*$",
     re.IGNORECASE,
 )
 MAX_BYLINE_WORDS = 25
@@ -186,13 +188,18 @@ class Walker:
             self.header.append(block.raw or text)
         elif NOTE_START.match(text):
             self.notes.append(text)
-        elif not self.started and not self.drafts and is_byline(text):
+        elif (not self.started and not self.drafts and is_byline(text)) or self.early_dateline(text):
             self.bylines.append(text)
         elif block.tag == "figure" or FIGURE.match(text):
             self.add_figure(block)
         else:
             self.started = True
             self.take_text(block, following)
+
+    def early_dateline(self, text: str) -> bool:
+        """A line that is only a date ("Posted on May 30th, 2019"), after at most a subtitle and
+        before any heading: the post's date, not its second paragraph."""
+        return len(self.drafts) <= 1 and not self.headings and bool(DATELINE.match(text))
 
     def take_text(self, block: Block, following: str | None) -> None:
         text = block.text

@@ -373,6 +373,23 @@ def test_a_mailchimp_box_and_paragraphs_without_words_are_not_passages(tmp_path)
     ]
 
 
+@pytest.mark.parametrize(
+    ("before", "dateline"),
+    [("", "Posted on May 30th, 2019"), ("<div>How can we keep gadgets?</div>", "Posted on May 30, 2019"),
+     ("<div>A subtitle</div>", "30th of May 2019")],
+)  # fmt: skip
+def test_a_dateline_with_an_ordinal_or_after_a_subtitle_dates_the_post(tmp_path, before, dateline):
+    article = _write(
+        tmp_path,
+        "post.html",
+        f"<html><head><title>Gadgets</title></head><body><div id='content'><h1>Gadgets</h1>{before}"
+        f"<div class='info'><p>{dateline}</p></div><p>Gadgets are small devices found in many forms.</p>"
+        "<p>The second paragraph says why they matter.</p></div></body></html>",
+    )
+    assert article.date == "2019-05-30"
+    assert dateline not in [p.text for p in article.passages]
+
+
 def test_a_byline_with_a_job_title_names_one_author(tmp_path):
     page = tmp_path / "byline.html"
     page.write_text(
