@@ -455,6 +455,8 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
         _walk(tag, blocks)
         if tag.name == "li":  # an item holding a list: its own words are an item too
             blocks[start:] = [replace(b, listed=True) if b.tag == "p" else b for b in blocks[start:]]
+        elif _tokens(tag) & CAPTION_TOKENS:  # <div class="caption"><strong>…</strong></div>
+            blocks[start:] = [replace(b, emphasised=True) if b.tag == "p" else b for b in blocks[start:]]
 
 
 def _words_before_image(tag: Tag) -> bool:

@@ -390,6 +390,27 @@ def test_a_dateline_with_an_ordinal_or_after_a_subtitle_dates_the_post(tmp_path,
     assert dateline not in [p.text for p in article.passages]
 
 
+def test_a_caption_named_by_its_class_after_a_picture_is_its_caption_once(tmp_path):
+    """Hakyll's blog theme: <div><img alt="X"></div><div class="caption"><strong>X</strong></div>."""
+    article = _write(
+        tmp_path,
+        "figures.html",
+        "<html><head><title>Widgets</title></head><body><div id='content'><h1>Widgets</h1>"
+        "<p>Widgets are small devices that appear throughout the economy in many forms.</p>"
+        "<div style='width:70%'><img src='a.png' alt='A widget unrolled.'></div>"
+        "<div class='caption'><strong>A widget unrolled.</strong></div>"
+        "<p>The second paragraph says why widgets matter to small towns.</p>"
+        "<div><img src='b.png' alt=''></div><div class='caption'><strong>Widgets have loops.</strong></div>"
+        "</div></body></html>",
+    )
+    assert [(p.kind, p.text) for p in article.passages] == [
+        ("paragraph", "Widgets are small devices that appear throughout the economy in many forms."),
+        ("figure", "A widget unrolled."),
+        ("paragraph", "The second paragraph says why widgets matter to small towns."),
+        ("figure", "Widgets have loops."),
+    ]
+
+
 def test_a_byline_with_a_job_title_names_one_author(tmp_path):
     page = tmp_path / "byline.html"
     page.write_text(
