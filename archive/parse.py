@@ -63,9 +63,9 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # item is never joined to the next block; a fence inside raw HTML's <pre> is its text; JATS members
 # listed after their collaboration are not authors; an image after words in its paragraph is words;
 # any escaped ASCII punctuation is unescaped; HTML in a Hugo figure caption is markup; inside
-# {% raw %}, a {% raw %} is text; a block without a letter or digit is no passage; a PDF's accent
-# set apart over its letter is joined to it; a dateline with an ordinal day, or after a subtitle;
-# a caption named by a container's class.
+# {% raw %}, a {% raw %} is text; a block without a letter or digit is no passage; a dateline with
+# an ordinal day, or after a subtitle; a caption named by a container's class; a PDF that numbers
+# its sections heads none by a figure's labels; a PDF's accent set apart over its letter is joined.
 PARSER_VERSION = 29
 # An XHTML page (Hakyll, some exports: '<?xml …?>' first) is read as HTML on purpose, as browsers
 # read it: Beautiful Soup's advice to read it as XML is noise in `archive check`'s report

@@ -147,6 +147,39 @@ def test_a_dotless_i_under_an_accent_is_an_i_and_a_cedilla_goes_under():
     assert "".join(c.text for c in with_accents(row)) == "/~b"
 
 
+def test_a_paper_that_numbers_its_sections_takes_no_figure_label_for_a_heading(tmp_path):
+    """Bold or capital words in a figure ("BCI", a plot's legend) between numbered sections head
+    no section, and "6 Experiments" is never nested under them; "REFERENCES" and "4.1 …" in
+    capitals are headings still."""
+    path = tmp_path / "paper.pdf"
+    typeset(
+        path,
+        [
+            heading("Semi-Supervised Mean Fields", 18),
+            heading("1 Introduction"),
+            paragraph(prose(1, 3)),
+            heading("2 Models"),
+            paragraph(prose(2, 3)),
+            heading("BCI"),  # set as large and bold as a heading, inside a figure
+            paragraph("ACCURACY"),
+            heading("2.1 Fields"),
+            paragraph(prose(3, 3)),
+            heading("3 Experiments"),
+            paragraph(prose(4, 3)),
+            heading("REFERENCES"),
+            paragraph("Doe, J. (2001). A paper on fields. Journal of Fields, 3, 1-10."),
+        ],
+    )
+    article = parse_file(path)
+    assert [s.title for s in article.sections] == [
+        "1 Introduction",
+        "2 Models",
+        "2 Models › 2.1 Fields",
+        "3 Experiments",
+        "REFERENCES",
+    ]
+
+
 def test_a_full_width_top_over_two_columns_is_read_top_first_then_each_column(tmp_path):
     """A journal's first page: title and a long abstract across the page, then two columns."""
     abstract = paragraph("Abstract. " + prose(9, 12))

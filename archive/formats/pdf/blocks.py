@@ -7,7 +7,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...asides import REFERENCE_HEADING
 from ...walk import Block
@@ -49,6 +49,13 @@ def vocabulary(pages: list[Page]) -> tuple[Counter, set[str]]:
 
 TRAILING_HYPHEN = re.compile(r"-((?:</\w+>)*)$")
 SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")  # "4. References", "2.1 Methods"
+MIN_NUMBERED_HEADINGS = 3  # different section numbers before a paper counts as numbering its sections
+# Sections papers leave unnumbered, and appendices lettered "A Proofs"
+UNNUMBERED_SECTION = re.compile(
+    r"^(?:abstract|acknowledg(?:e)?ments?|references|bibliography|appendi(?:x|ces)\b.*|notes|"
+    r"supplementary\b.*|author contributions|conflicts? of interest|funding|[A-H](?:\.\d+)*\.?\s+\S.*)\s*:?$",
+    re.I,
+)
 CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Chart|Map|Exhibit|Graph)\s*\d+[.:]?\s", re.I)
 
 
@@ -79,6 +86,7 @@ class Assembler:
         self.heading_sizes: list[float] = []
         self.heading_page: int | None = None
         self.in_references = False
+        self.numbered = False  # the paper numbers its sections (see read)
         self.style = "flush"  # how paragraphs start: "indent"ed first lines, "hanging", or "flush"
         self.body_bold = False  # the body text itself is bold: boldness marks no heading
 
@@ -99,11 +107,23 @@ class Assembler:
             reverse=True,
         )
         self.heading_sizes = sizes
+        # A paper that numbers its sections ("1 Introduction", "6.2 Results") says which lines are
+        # headings and at what depth: larger or bolder text among them that is neither numbered
+        # nor a section every paper has is a figure's labels ("Bci", a plot's legend)
+        numbered = {
+            line.text.split()[0]
+            for page in pages
+            for line in page.lines
+            if self.is_heading(line) and SECTION_NUMBER.match(line.text)
+        }
+        self.numbered = len(numbered) >= MIN_NUMBERED_HEADINGS
         for page, runs in zip(pages, ordered, strict=True):
             for run in runs:
                 self.take_run(run, page.number)
         self.close_heading()
         self.close()
+        if self.numbered:
+            self.blocks = [self.caps_line(b) if b.tag == "p" and b.text.isupper() else b for b in self.blocks]
         for page in pages:
             for note in page.notes:
                 self.blocks.append(
@@ -262,17 +282,38 @@ class Assembler:
             )
         )
 
+    def caps_line(self, block: Block) -> Block:
+        """An ALL-CAPS line of a paper that numbers its sections: a heading when numbered
+        ("4.1 SUPPORT VECTOR MACHINES") or named as papers name theirs ("REFERENCES"), else a
+        figure's label ("BCI"), marked so that it never heads a section."""
+        if number := SECTION_NUMBER.match(block.text):
+            return Block(f"h{min(6, 2 + number[0].strip().rstrip('.').count('.'))}", block.text, block.html)
+        if UNNUMBERED_SECTION.match(block.text):
+            return Block("h2", block.text, block.html)
+        return replace(block, emphasised=True)
+
     def close_heading(self) -> None:
         lines, self.heading = self.heading, []
         if not lines:
             return
         text = " ".join(line.text for line in lines)
         html_text = " ".join(line.html for line in lines)
-        if text.isupper():  # ALL-CAPS lines: the structure reads them as it reads any text
-            self.blocks.append(Block("p", text, html_text, pages=(self.heading_page, self.heading_page)))
+        pages = (self.heading_page, self.heading_page)
+        known = self.numbered and bool(SECTION_NUMBER.match(text) or UNNUMBERED_SECTION.match(text))
+        if text.isupper() and not known:  # ALL-CAPS lines: the structure reads them as any text
+            self.blocks.append(Block("p", text, html_text, pages=pages))
             return
         self.in_references = bool(REFERENCE_HEADING.match(SECTION_NUMBER.sub("", text)))
-        self.blocks.append(Block(f"h{self.level(lines[0])}", text, html_text))
+        level = self.level(lines[0])
+        if self.numbered and level > 1:  # the title (h1) stays as sizes rank it
+            if number := SECTION_NUMBER.match(text):
+                level = min(6, 2 + number[0].strip().rstrip(".").count("."))
+            elif known or self.in_references:
+                level = 2
+            else:
+                self.blocks.append(Block("p", text, html_text, pages=pages, emphasised=True))
+                return
+        self.blocks.append(Block(f"h{level}", text, html_text))
 
 
 def words_not_symbols(text: str) -> bool:
