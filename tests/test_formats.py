@@ -629,6 +629,19 @@ def test_html_in_a_hugo_figure_caption_is_markup_never_text(tmp_path):
     ]
 
 
+def test_notes_are_numbered_in_the_order_their_calls_are_read(tmp_path):
+    """As Pandoc numbers them: an inline note first, then a reference note defined above it."""
+    article = written(
+        tmp_path,
+        "notes.md",
+        "---\ntitle: Notes\n---\n\nFirst, with an inline note.^[The inline note.]\n\n"
+        "Second, with a reference note.[^fn1]\n\n[^fn1]: The reference note.\n",
+    )
+    calls = [p.html.rsplit(">", 2)[-2].split("<")[0] for p in article.passages if p.kind == "paragraph"]
+    notes = [(p.label, p.text) for p in article.passages if p.kind == "note"]
+    assert calls == ["1", "2"] and notes == [("1", "The inline note."), ("2", "The reference note.")]
+
+
 def test_github_alerts_and_markdown_in_figure_captions(tmp_path):
     article = written(
         tmp_path,

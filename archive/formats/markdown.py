@@ -24,7 +24,12 @@ MARKDOWN_EXTENSIONS = [
     "def_list",
     "abbr",
 ]
-EXTENSION_CONFIGS = {"pymdownx.highlight": {"use_pygments": False}}
+EXTENSION_CONFIGS = {
+    "pymdownx.highlight": {"use_pygments": False},
+    # Notes numbered in the order their calls are read, as Pandoc numbers them: an inline note
+    # (^[…], its definition written at the end) before a [^fn1] was numbered after it
+    "footnotes": {"USE_DEFINITION_ORDER": False},
+}
 # The tags the structural walk reads (see walk.py); anything else becomes its text.
 ALLOWED_TAGS = {
     *("h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code"),
