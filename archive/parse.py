@@ -66,7 +66,7 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # {% raw %}, a {% raw %} is text; a block without a letter or digit is no passage; a dateline with
 # an ordinal day, or after a subtitle; a caption named by a container's class; a PDF that numbers
 # its sections heads none by a figure's labels; a PDF's accent set apart over its letter is joined.
-# Notes numbered in the order of their calls.
+# Notes numbered in the order of their calls; a page of front matter alone is read by its abstract.
 PARSER_VERSION = 29
 # An XHTML page (Hakyll, some exports: '<?xml …?>' first) is read as HTML on purpose, as browsers
 # read it: Beautiful Soup's advice to read it as XML is noise in `archive check`'s report
@@ -279,7 +279,7 @@ def article_from_source(path: Path, source: Source) -> Article:
         separator = (
             front.get("excerpt_separator") if isinstance(front.get("excerpt_separator"), str) else None
         )
-        document = html_from_markdown(body, separator)
+        document = html_from_markdown(body if body.strip() else abstract_text(front), separator)
     # Web pages through lxml, which closes what HTML leaves open (<p>a<p>b: two paragraphs;
     # Python's html.parser nested each in the one before); Markdown's own HTML is well formed.
     soup = BeautifulSoup(document, "lxml" if is_html else "html.parser")
@@ -412,6 +412,13 @@ def default_type(fields: Metadata, path: Path) -> str:
     if fields.volume or fields.issue or (fields.journal and suffix not in HTML_SUFFIXES):
         return "article-journal"
     return "report" if suffix in PDF_SUFFIXES else "webpage"
+
+
+def abstract_text(front: dict) -> str:
+    """A page with nothing under its front matter but an abstract in it (a paper's page on an
+    academic site: PMLR's proceedings, Hugo Academic's publications): the abstract is its text."""
+    abstract = front.get("abstract") or front.get("summary")
+    return abstract if isinstance(abstract, str) else ""
 
 
 def _first_h1(blocks: list[Block]) -> str | None:

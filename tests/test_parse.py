@@ -365,6 +365,27 @@ def test_a_post_with_front_matter_keeps_its_paragraphs_without_headings(tmp_path
     assert article.sections == ()
 
 
+def test_a_paper_page_with_only_front_matter_is_read_by_its_abstract(tmp_path):
+    """PMLR's proceedings and Hugo Academic's publications: title, authors, pages and abstract in
+    front matter, nothing under it. The abstract is its text; without one it has none."""
+    page = tmp_path / "2007-03-11-paper.md"
+    page.write_text(
+        "---\ntitle: Policy Gradients\nabstract: In uncertain environments a policy must be a function"
+        " of the whole history.\n  We track sufficient statistics.\nauthor:\n- given: Ana\n  family: Vidal\n"
+        "page: 3-10\n---\n",
+        encoding="utf-8",
+    )
+    article = parse_file(page)
+    assert [(p.kind, p.text) for p in article.passages] == [
+        ("paragraph", "In uncertain environments a policy must be a function of the whole history. We track"
+         " sufficient statistics."),
+    ]  # fmt: skip
+    assert (article.title, article.authors[0].family, article.first_page) == ("Policy Gradients", "Vidal", 3)
+    page.write_text("---\ntitle: Policy Gradients\n---\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="no text found"):
+        parse_file(page)
+
+
 def test_a_list_item_is_never_joined_to_the_paragraph_after_it(tmp_path):
     """Even in text without front matter or headings (read as a PDF's might be), a list's last
     item without a full stop ends where the list does."""
