@@ -27,7 +27,7 @@ from .frontmatter import split_front_matter
 from .languages import SAMPLE_CHARS, detect_language
 from .metadata import Metadata
 from .models import Article, ParseError, slug
-from .structure import HEADING_TAGS, build_passages
+from .structure import HEADING_TAGS, build_passages, is_all_caps
 from .walk import MAX_DEPTH, Block, nesting_depth, normalise, walk_document
 
 __all__ = ["normalise"]
@@ -77,9 +77,11 @@ SIDECAR_SUFFIX = ".meta.toml"
 # paragraphs and a few dozen levels of HTML nesting); a file past one is reported and skipped.
 MAX_BYTES = 25 * 1024 * 1024
 MAX_SIDECAR_BYTES = 1024 * 1024
-# Its internal subset runs to the "]" outside comments and quoted values ("]>" may stand in either);
-# one way to match each character, so no input makes the search backtrack
+# The DOCTYPE in the document's prolog (after the XML declaration and comments, nowhere else: tried
+# at every "<!DOCTYPE" of a hostile file, the search took minutes). Its internal subset runs to the
+# "]" outside comments and quoted values ("]>" may stand in either), one way to match each character.
 DOCTYPE = re.compile(
+    r"""\A\s*(?P<prolog>(?:<\?xml[^>]*\?>\s*)?(?:<!--(?:[^-]|-(?!->))*-->\s*)*)"""
     r"""<!DOCTYPE[^\[>]*(?:\[(?:<!--(?:[^-]|-(?!->))*-->|"[^"]*"|'[^']*'|<(?!!--)|[^\]"'<])*\])?\s*>""",
     re.I,
 )
@@ -260,11 +262,6 @@ def parse_file(path: Path | str) -> Article:
 def article_from_source(path: Path, source: Source) -> Article:
     is_xml = path.suffix.lower() in JATS_SUFFIXES
     front, body, warnings = ({}, source.text, []) if is_xml else split_front_matter(source.text)
-    # A file with front matter was written as Markdown (Jekyll, Hugo, Pandoc): its blank lines
-    # are its author's paragraphs, and a short line with no full stop ("Hello Jekyllers!") is one
-    # of them. Only text without front matter or headings may be a PDF's: headings guessed from
-    # plain short lines, paragraphs split by a page break joined again.
-    authored = body != source.text
     warnings = list(source.warnings) + warnings
     is_html = path.suffix.lower() in HTML_SUFFIXES
     if (paragraphs := body.count("\n\n")) > MAX_BLOCKS:
@@ -300,7 +297,10 @@ def article_from_source(path: Path, source: Source) -> Article:
         article_id(path),
         blocks,
         layers,
-        structured=is_html or is_xml or authored or _has_headings(blocks),
+        structured=is_html
+        or is_xml
+        or authored(path, front_matter=body != source.text, blocks=blocks)
+        or _has_headings(blocks),
         bylines=walked.bylines,
     )
     return article_from_structure(path, source.sha256, structure, blocks, warnings, title_tag)
@@ -387,7 +387,9 @@ def jats_source(text: str) -> tuple[str, Metadata]:
     entity declarations are how XML reads local files or expands a few lines into gigabytes."""
     if not is_jats(text):
         raise ValueError("it is not a JATS article (an .xml article file must have a JATS <article> root)")
-    return jats_document(DOCTYPE.sub("", text[:MAX_DOCTYPE_SCAN]) + text[MAX_DOCTYPE_SCAN:])
+    return jats_document(
+        DOCTYPE.sub(r"\g<prolog>", text[:MAX_DOCTYPE_SCAN], count=1) + text[MAX_DOCTYPE_SCAN:]
+    )
 
 
 def opening_text(title: str, passages) -> str:
@@ -412,6 +414,17 @@ def default_type(fields: Metadata, path: Path) -> str:
     if fields.volume or fields.issue or (fields.journal and suffix not in HTML_SUFFIXES):
         return "article-journal"
     return "report" if suffix in PDF_SUFFIXES else "webpage"
+
+
+def authored(path: Path, front_matter: bool, blocks: list[Block]) -> bool:
+    """Whether a Markdown file was written as Markdown (Jekyll, Hugo, Pandoc): its blank lines are
+    its author's paragraphs, and a short line with no full stop ("Hello Jekyllers!") is one of
+    them, not a heading to guess as a PDF's text needs. Front matter says so, unless the text is
+    plain (.txt) or opens with a PDF's ALL-CAPS header (converted text given front matter for its
+    metadata)."""
+    return (
+        front_matter and path.suffix.lower() not in (".txt",) and not (blocks and is_all_caps(blocks[0].text))
+    )
 
 
 def abstract_text(front: dict) -> str:

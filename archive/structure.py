@@ -210,11 +210,7 @@ class Walker:
             return
         if self.pending and not block.listed and self.continues(text, following):
             self.join(block)
-        elif (
-            is_all_caps(text)
-            and len(text) <= MAX_HEADING_CHARS
-            and not (self.structured and block.emphasised)
-        ):
+        elif is_all_caps(text) and len(text) <= MAX_HEADING_CHARS and not block.chart:
             self.take_caps_line(text)
         elif not self.structured and not block.listed and looks_like_heading(text, following):
             self.start_section(text, None)

@@ -92,6 +92,7 @@ class Block:
     emphasised: bool = False
     pages: tuple[int | None, int | None] | None = None  # printed pages, when the format knows them (PDF)
     listed: bool = False  # an item of a list (never a heading, however short)
+    chart: bool = False  # words set in a chart or figure (a PDF's plot labels): never a heading
 
 
 @dataclass

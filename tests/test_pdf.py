@@ -166,6 +166,12 @@ def test_a_paper_that_numbers_its_sections_takes_no_figure_label_for_a_heading(t
             paragraph(prose(3, 3)),
             heading("3 Experiments"),
             paragraph(prose(4, 3)),
+            paragraph("3.89 SVM [21]"),  # a table's row, in capitals and numbered
+            paragraph("A NOTE ON THE LICENCE OF THIS WORK: THE TEXT MAY BE COPIED AND SHARED FREELY."),
+            heading("Discussion"),
+            paragraph(prose(5, 3)),
+            heading("Data Availability"),
+            paragraph(prose(6, 2)),
             heading("REFERENCES"),
             paragraph("Doe, J. (2001). A paper on fields. Journal of Fields, 3, 1-10."),
         ],
@@ -176,8 +182,12 @@ def test_a_paper_that_numbers_its_sections_takes_no_figure_label_for_a_heading(t
         "2 Models",
         "2 Models › 2.1 Fields",
         "3 Experiments",
+        "Discussion",
+        "Data Availability",
         "REFERENCES",
     ]
+    texts = [p.text for p in article.passages]
+    assert "3.89 SVM [21]" in texts and any(t.startswith("A NOTE ON THE LICENCE") for t in texts)
 
 
 def test_a_full_width_top_over_two_columns_is_read_top_first_then_each_column(tmp_path):

@@ -52,10 +52,14 @@ SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")  # "4. References", "2.1 Me
 MIN_NUMBERED_HEADINGS = 3  # different section numbers before a paper counts as numbering its sections
 # Sections papers leave unnumbered, and appendices lettered "A Proofs"
 UNNUMBERED_SECTION = re.compile(
-    r"^(?:abstract|acknowledg(?:e)?ments?|references|bibliography|appendi(?:x|ces)\b.*|notes|"
-    r"supplementary\b.*|author contributions|conflicts? of interest|funding|[A-H](?:\.\d+)*\.?\s+\S.*)\s*:?$",
+    r"^(?:abstract|keywords|introduction|background|related work|methods?|materials and methods|"
+    r"results|discussion|conclusions?|summary|limitations|future work|acknowledg(?:e)?ments?|"
+    r"references|bibliography|appendi(?:x|ces)\b.*|notes|supplementary\b.*|author contributions|"
+    r"conflicts? of interest|competing interests|declarations?|ethics\b.*|data availability\b.*|"
+    r"funding|[A-H](?:\.\d+)*\.?\s+\S.*)\s*:?$",
     re.I,
 )
+FIGURE_LABEL_WORDS = 3  # a heading-styled line this short, neither numbered nor named so, is a figure's
 CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Chart|Map|Exhibit|Graph)\s*\d+[.:]?\s", re.I)
 
 
@@ -123,7 +127,7 @@ class Assembler:
         self.close_heading()
         self.close()
         if self.numbered:
-            self.blocks = [self.caps_line(b) if b.tag == "p" and b.text.isupper() else b for b in self.blocks]
+            self.blocks = self.with_caps_headings(self.blocks)
         for page in pages:
             for note in page.notes:
                 self.blocks.append(
@@ -282,15 +286,26 @@ class Assembler:
             )
         )
 
-    def caps_line(self, block: Block) -> Block:
-        """An ALL-CAPS line of a paper that numbers its sections: a heading when numbered
-        ("4.1 SUPPORT VECTOR MACHINES") or named as papers name theirs ("REFERENCES"), else a
-        figure's label ("BCI"), marked so that it never heads a section."""
-        if number := SECTION_NUMBER.match(block.text):
-            return Block(f"h{min(6, 2 + number[0].strip().rstrip('.').count('.'))}", block.text, block.html)
-        if UNNUMBERED_SECTION.match(block.text):
-            return Block("h2", block.text, block.html)
-        return replace(block, emphasised=True)
+    def with_caps_headings(self, blocks: list[Block]) -> list[Block]:
+        """The blocks of a paper that numbers its sections, its ALL-CAPS lines read: a heading
+        when as short as one and numbered next in its order ("4.1 SUPPORT VECTOR MACHINES" in
+        section 4) or named as papers name theirs ("REFERENCES"); else a figure's label ("BCI",
+        a table's "3.89 SVM"), marked so that it never heads a section."""
+        out, section = [], 0  # the top-level number of the section the blocks are in
+        for block in blocks:
+            if block.tag == "p" and block.text.isupper():
+                short = len(block.text.split()) <= MAX_HEADING_WORDS and not block.text.endswith(".")
+                number = SECTION_NUMBER.match(block.text)
+                if short and number and follows(number[0], section) and words_not_symbols(block.text):
+                    block = Block(f"h{numbered_level(number[0])}", block.text, block.html)
+                elif short and not number and UNNUMBERED_SECTION.match(block.text):
+                    block = Block("h2", block.text, block.html)
+                else:
+                    block = replace(block, chart=True)
+            if block.tag.startswith("h") and (number := SECTION_NUMBER.match(block.text)):
+                section = int(number[0].split(".")[0])
+            out.append(block)
+        return out
 
     def close_heading(self) -> None:
         lines, self.heading = self.heading, []
@@ -307,13 +322,25 @@ class Assembler:
         level = self.level(lines[0])
         if self.numbered and level > 1:  # the title (h1) stays as sizes rank it
             if number := SECTION_NUMBER.match(text):
-                level = min(6, 2 + number[0].strip().rstrip(".").count("."))
-            elif known or self.in_references:
+                level = numbered_level(number[0])
+            elif known or self.in_references or len(text.split()) > FIGURE_LABEL_WORDS:
                 level = 2
-            else:
-                self.blocks.append(Block("p", text, html_text, pages=pages, emphasised=True))
+            else:  # a figure's label set like a heading
+                self.blocks.append(Block("p", text, html_text, pages=pages, chart=True))
                 return
         self.blocks.append(Block(f"h{level}", text, html_text))
+
+
+def follows(number: str, section: int) -> bool:
+    """Whether a heading numbered so may come in section `section`: the next section ("7 " after
+    6), or one of its own subsections ("6.2 " in 6)."""
+    parts = number.strip().rstrip(".").split(".")
+    return int(parts[0]) == (section + 1 if len(parts) == 1 else section)
+
+
+def numbered_level(number: str) -> int:
+    """h2 for "6 ", h3 for "6.1 ", … (h1 is the title)."""
+    return min(6, 2 + number.strip().rstrip(".").count("."))
 
 
 def words_not_symbols(text: str) -> bool:

@@ -182,24 +182,28 @@ BELOW = frozenset("¸˛")
 
 def with_accents(row: list[Char]) -> list[Char]:
     """The row with each accent that stands over (or under) a neighbouring letter joined to it:
-    "a" and "¨" as "ä"; a dotless ı under an accent is an i (TeX's \\"{\\i} is ï)."""
+    "a" and "¨" as "ä"; a dotless ı under an accent is an i (TeX's \\"{\\i} is ï). One pass."""
     if not any(c.text in SPACING_ACCENTS for c in row):
         return row
-    joined = list(row)
-    for accent in [c for c in row if c.text in SPACING_ACCENTS]:
-        at = next(i for i, c in enumerate(joined) if c is accent)
-        letters = [joined[i] for i in (at - 1, at + 1) if 0 <= i < len(joined) and joined[i].text.isalpha()]
-        letter = max(letters, key=lambda c: _overlap(c, accent), default=None)
-        if letter is None or _overlap(letter, accent) < 0.5 * max(accent.x1 - accent.x0, 0.01):
-            if accent.text == "˜":  # TeX's \\~{} in an address (~user) is the small tilde's glyph
-                accent.text = "~"
-            continue  # a backtick standing in the text, a hat over math: over no letter
-        base = "i" if letter.text == "ı" and accent.text not in BELOW else letter.text
-        letter.text = unicodedata.normalize("NFC", base + SPACING_ACCENTS[accent.text])
-        letter.space_before = (
-            max(letter.space_before, accent.space_before) if letter.x0 >= accent.x0 else letter.space_before
+    joined: list[Char] = []
+    for i, char in enumerate(row):
+        if char.text not in SPACING_ACCENTS:
+            joined.append(char)
+            continue
+        before = joined[-1] if joined and joined[-1].text.isalpha() else None
+        after = row[i + 1] if i + 1 < len(row) and row[i + 1].text.isalpha() else None
+        letter = max(
+            (c for c in (before, after) if c is not None), key=lambda c: _overlap(c, char), default=None
         )
-        joined.pop(at)
+        if letter is None or _overlap(letter, char) < 0.5 * max(char.x1 - char.x0, 0.01):
+            if char.text == "˜":  # TeX's \\~{} in an address (~user) is the small tilde's glyph
+                char.text = "~"
+            joined.append(char)  # a backtick standing in the text, a hat over math: over no letter
+            continue
+        base = "i" if letter.text == "ı" and char.text not in BELOW else letter.text
+        letter.text = unicodedata.normalize("NFC", base + SPACING_ACCENTS[char.text])
+        if letter is after:
+            letter.space_before = max(letter.space_before, char.space_before)
     return joined
 
 
