@@ -148,10 +148,10 @@ def number(text: str | None) -> tuple[int, str]:
 
 def issue_contents(catalog: list[Entry], journal: str, key: str) -> list[Article]:
     """An issue's table of contents: its articles in page order (then by title)."""
-    wanted = [i for i in issues(catalog, journal) if i.key == key]
-    if not wanted:
+    found = [i for i in issues(catalog, journal) if i.key == key]
+    if not found:
         return []
-    volume, issue = wanted[0].volume, wanted[0].issue
+    volume, issue = found[0].volume, found[0].issue
     wanted = journal_name_key(journal)
     articles = [
         e.article

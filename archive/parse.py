@@ -67,6 +67,7 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # an ordinal day, or after a subtitle; a caption named by a container's class; a PDF that numbers
 # its sections heads none by a figure's labels; a PDF's accent set apart over its letter is joined.
 # Notes numbered in the order of their calls; a page of front matter alone is read by its abstract.
+# An image ending its paragraph, named as a figure is, is a figure; Liquid inside <pre> is read.
 PARSER_VERSION = 29
 # An XHTML page (Hakyll, some exports: '<?xml …?>' first) is read as HTML on purpose, as browsers
 # read it: Beautiful Soup's advice to read it as XML is noise in `archive check`'s report

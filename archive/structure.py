@@ -33,6 +33,7 @@ DATELINE = re.compile(
     re.IGNORECASE,
 )
 MAX_BYLINE_WORDS = 25
+SUBTITLE_WORDS = 20  # a first line this short, before a post's dateline, may be its subtitle
 CLOSERS = "\"'”’)]*_ "
 TERMINAL = ".!?…:。！？」』）"
 TITLE_SHARE = 0.5  # a first heading holding this much of the known title is the title
@@ -199,7 +200,12 @@ class Walker:
     def early_dateline(self, text: str) -> bool:
         """A line that is only a date ("Posted on May 30th, 2019"), after at most a subtitle and
         before any heading: the post's date, not its second paragraph."""
-        return len(self.drafts) <= 1 and not self.headings and bool(DATELINE.match(text))
+        return (
+            not self.headings
+            and not self.bylines
+            and (not self.drafts or (len(self.drafts) == 1 and is_subtitle(self.drafts[0].text)))
+            and bool(DATELINE.match(text))
+        )
 
     def take_text(self, block: Block, following: str | None) -> None:
         text = block.text
@@ -332,6 +338,11 @@ def same_title(heading: str, known: str | None) -> bool:
     return bool(shorter) and (
         longer.startswith(shorter) or (shorter in longer and len(shorter) >= TITLE_SHARE * len(longer))
     )
+
+
+def is_subtitle(text: str) -> bool:
+    """A line under a post's title that says what it is about: short, and no full sentence."""
+    return len(text.split()) <= SUBTITLE_WORDS and not text.rstrip().endswith(".")
 
 
 def is_byline(text: str) -> bool:

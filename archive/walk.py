@@ -58,6 +58,7 @@ BACKLINK_TEXT = frozenset({"↩", "↩︎", "^", "↑", "back", "return to text"
 ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 INNER_BLOCK_TAGS = BLOCK_TAGS - {"td", "th", "img"}  # a text block holding one of these is a container
 IMAGE = frozenset({"img"})
+INLINE_ALT_WORDS = 3  # an image after words, named in so few, is read as words (a badge, an icon)
 FIGURE_HOLDS = frozenset({"figure", "pre", "table"})  # a figure holding these is read part by part
 BYLINE_HOLDERS = frozenset({"p", *HEADING_TAGS})
 CAPTION_TOKENS = frozenset({"caption", "figcaption", "credit", "credits", "wp-caption-text", "photo-credit"})
@@ -428,11 +429,16 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
     elif tag.name == "img":
         blocks.append(_image(tag, []))
     elif tag.name in TEXT_TAGS and not holds(tag, INNER_BLOCK_TAGS):
-        pictured = holds(tag, IMAGE)
-        if pictured and not _words_before_image(tag):
+        place = _image_place(tag) if holds(tag, IMAGE) else None
+        if place == "leads":
             block = _image(tag, [tag])  # a picture, and the words after it: often its caption
+        elif place == "ends":  # words, then their picture: a paragraph and a figure
+            pictures = [image.extract() for image in tag.find_all("img")]
+            blocks.append(make_block("p", [tag]))
+            blocks.extend(_image(picture, []) for picture in pictures[:-1])
+            block = _image(pictures[-1], [])
         else:
-            if pictured:  # an icon or a badge inside a sentence reads as its alt text
+            if place == "inside":  # an icon or a badge inside a sentence reads as its alt text
                 _images_as_words(tag)
             block = make_block("p", [tag])
         # WordPress and most CMSs mark captions by class: wp-caption-text, image-caption, credit.
@@ -460,15 +466,23 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
             blocks[start:] = [replace(b, emphasised=True) if b.tag == "p" else b for b in blocks[start:]]
 
 
-def _words_before_image(tag: Tag) -> bool:
-    """Whether the element's text starts before its first image ("Click the [gear] button")."""
+def _image_place(tag: Tag) -> str:
+    """Where an element's images stand among its words: "leads" (a picture, then words: often its
+    caption), "ends" (words, then a picture), or "inside" (between words: an icon or a badge in a
+    sentence, "Click the [gear] button")."""
+    pictures, before, last = [], False, None  # for each image: whether words come before it
     for node in tag.descendants:
         if isinstance(node, Tag):
             if node.name == "img":
-                return False
+                pictures.append(before)
+                before, last = False, node
         elif not _is_comment(node) and node.strip():
-            return True
-    return False
+            before = True
+    if not pictures[0]:
+        return "leads"
+    # words after the last image, or an image named in a word or three (a badge: "passing")
+    short = len(normalise(last.get("alt") or "").split()) <= INLINE_ALT_WORDS
+    return "inside" if before or short else "ends"
 
 
 def _images_as_words(tag: Tag) -> None:

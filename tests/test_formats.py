@@ -390,6 +390,18 @@ def test_a_dateline_with_an_ordinal_or_after_a_subtitle_dates_the_post(tmp_path,
     assert dateline not in [p.text for p in article.passages]
 
 
+def test_a_diarys_dated_entries_keep_their_dates_as_text(tmp_path):
+    """Only the post's own dateline is metadata: the date lines of a diary's entries stay."""
+    article = _write(
+        tmp_path,
+        "diary.md",
+        "# Field diary\n\nWe arrived at the station and unpacked the equipment for the season.\n\n"
+        "March 5, 2020\n\nThe first samples were taken from the northern lake.\n\nMarch 9, 2020\n\nA storm.\n",
+    )
+    texts = [p.text for p in article.passages]
+    assert "March 5, 2020" in texts and "March 9, 2020" in texts
+
+
 def test_a_caption_named_by_its_class_after_a_picture_is_its_caption_once(tmp_path):
     """Hakyll's blog theme: <div><img alt="X"></div><div class="caption"><strong>X</strong></div>."""
     article = _write(
@@ -514,6 +526,9 @@ def test_odd_pictures_and_template_tags(tmp_path):
         "so use `include` tags.\n",
     )
     assert [p.text for p in nested.passages] == ["{% highlight %} is like {% raw %}, so use include tags."]
+    # Inside raw HTML's <pre>, Liquid is read as Jekyll reads it
+    pre = _write(tmp_path, "pre.md", "Write it so:\n\n<pre>\n{% raw %}{{ page.title }}{% endraw %}\n</pre>\n")
+    assert [p.text for p in pre.passages] == ["Write it so:", "{{ page.title }}"]
 
 
 def written(folder: Path, name: str, text: str):
@@ -598,6 +613,18 @@ def test_an_image_inside_a_sentence_leaves_it_a_paragraph_and_reads_as_its_alt_t
         ("paragraph", "Click the gear icon button to open the settings."),
         ("paragraph", "Build status: passing"),
         ("figure", "Figure 1. Trade by year."),
+    ]
+    # A picture that ends its paragraph, named as a figure is, is the paragraph's figure
+    ending = written(
+        tmp_path,
+        "ending.md",
+        "---\ntitle: Ending\n---\n\nThe chart below shows the survey's results.\n"
+        "![Figure 2. Share of respondents by region](chart.png)\n\nAnother paragraph.\n",
+    )
+    assert [(p.kind, p.text) for p in ending.passages] == [
+        ("paragraph", "The chart below shows the survey's results."),
+        ("figure", "Figure 2. Share of respondents by region"),
+        ("paragraph", "Another paragraph."),
     ]
 
 

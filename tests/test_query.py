@@ -101,6 +101,7 @@ def test_a_star_after_no_word_is_dropped_with_a_note_not_refused(handle):
     assert results.error is None and results.total == search(handle, "Putin Xi").total > 0
     assert any(m.startswith("A * that follows no letters was ignored") for m in results.messages)
     assert "too broad" in search(handle, "*").error  # a query of nothing but the star says so
+    assert not any("follows no letters" in m for m in search(handle, '"strategic partnership"*').messages)
 
 
 @pytest.mark.parametrize("query", ["Putin OR", "Putin AND", "Putin NOT", "OR Putin", "AND Putin OR"])
@@ -108,6 +109,8 @@ def test_an_operator_that_joins_nothing_is_left_out(handle, query):
     """Live search runs while one types "Putin OR Xi": "Putin OR" is Putin, not Putin AND "or"."""
     results = search(handle, query)
     assert (results.total, results.interpreted) == (search(handle, "Putin").total, "Putin")
+    cut = search(handle, " ".join(["Putin"] * 31 + ["OR", "Xi"]))  # the 32-word cut leaves "OR" last
+    assert cut.total == search(handle, "Putin").total and not cut.interpreted.endswith("OR")
 
 
 def test_a_command_line_option_is_its_word_not_not(handle):

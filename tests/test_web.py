@@ -570,7 +570,8 @@ def test_permalink_to_removed_article_is_410_with_its_citation(live):
     )
     bib = client.get(f"/a/{SEED}/p/14.bib")
     assert bib.status_code == 410 and bib.get_data(as_text=True).startswith("@article{")
-    assert client.get(f"/api/passages/{SEED}-p9999").status_code == 404
+    unknown = client.get(f"/api/passages/{SEED}-p9999")
+    assert unknown.status_code == 410 and unknown.get_json()["passage"] is None
     assert client.get("/api/passages/never-indexed-p1").status_code == 404
 
 

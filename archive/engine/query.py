@@ -39,7 +39,7 @@ _FILTER = re.compile(
 _EMPTY_FILTER = re.compile(rf"(?<![^\s(])-?(?P<field>{'|'.join(FILTER_FIELDS)}):(?=[\s()]|$)", re.I)
 _QUOTED = re.compile(r'"([^"]*)"')
 _LONE_DASH = re.compile(r"(?<!\S)[-+–—]+(?!\S)")
-_LONE_STAR = re.compile(r"(?<![\w*])\*+")  # a star that follows no letter or digit
+_LONE_STAR = re.compile(r'(?<![\w*"])\*+')  # a star that follows no letter, digit or phrase
 # "--incremental", "--livereload": a command-line flag in a question about a tool, not NOT
 _FLAG = re.compile(r"(?<![^\s(])-{2,}(?=\w)")
 
@@ -124,12 +124,12 @@ def clean_query(raw: str, schema) -> CleanQuery:
     cleaned.text = re.sub(r"(?<![^\s(])([+-])[+-]+", r"\1", cleaned.text)
     words = _without_dangling_operators(cleaned.text.split())
     if len(words) > MAX_QUERY_WORDS:
-        words = words[:MAX_QUERY_WORDS]
+        words = _without_dangling_operators(words[:MAX_QUERY_WORDS])
         cleaned.messages.append(f"Your query was cut to its first {MAX_QUERY_WORDS} words.")
     cleaned.text = " ".join(words)
     if cleaned.text.count('"') % 2:  # the cut may have split a phrase
         cleaned.text = _drop_last(cleaned.text, '"').strip()
-    if any("*" in phrase for phrase in re.findall(r'"([^"]*)"', cleaned.text)):
+    if any("*" in phrase for phrase in _QUOTED.findall(cleaned.text)):
         cleaned.messages.append(
             "A * inside quotes does not make a prefix: the phrase was searched word for word. "
             'For a prefix, leave it out of the quotes ("open" sci*).'

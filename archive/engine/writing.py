@@ -138,13 +138,15 @@ class Batch:
         writer opened for its segment go too: left, the next reindex found them and warned of an
         unfinished commit after every reindex that had nothing to do."""
         self.writer.cancel()
-        with contextlib.suppress(OSError):
-            trust.remove_leftovers(self.index_dir)
+        self.remove_leftovers()
 
     def abandon(self) -> None:
         """Cancel a batch whose commit failed or was interrupted, and remove what it wrote."""
         with contextlib.suppress(Exception):
             self.writer.cancel()
+        self.remove_leftovers()
+
+    def remove_leftovers(self) -> None:
         with contextlib.suppress(OSError):
             trust.remove_leftovers(self.index_dir)
 

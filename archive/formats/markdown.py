@@ -175,7 +175,8 @@ def plain_markdown(text: str) -> str:
         line, i = (lines[i], i + 1) if fence is not None or raw or pre else _whole_tag(lines, i)
         if pre:  # raw HTML's <pre> runs to its </pre>: a fence inside it is its text
             pre = "</pre>" not in line.lower()
-            out.append(FENCE.sub(_escaped_fence, line))
+            plain, raw = _raw_aware(FENCE.sub(_escaped_fence, line), raw, notes)
+            out.append(plain)
         elif fence is not None:
             closes = (
                 line.strip().startswith(fence)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from ..addresses import article_of, label, position, segment
 from ..records import citation_bundle
@@ -65,8 +65,7 @@ def removed_json(gone: Removed):
         "removed_on": gone.removed_on,
         "article": gone.article.to_dict()["article"],
     }
-    if gone.passage is not None:
-        data |= {"passage": asdict(gone.passage), "citations": gone.bundle}
+    data |= {"passage": asdict(gone.passage) if gone.passage else None, "citations": gone.bundle}
     return jsonify(data), 410
 
 
@@ -90,12 +89,12 @@ def article_api(article_id: str):
 
 
 def removed_passage_json(passage_id: str):
-    """A passage of a removed article, by its id, as it was (410); 404 for any other id."""
+    """A passage of a removed article, by its id, as it was (410, `passage` null for a number it
+    never had, as its page answers); 404 for an article the archive never held."""
     gone = removed(article_of(passage_id))
     passage = next((p for p in gone.article.passages if p.id == passage_id), None)
-    if passage is None:
-        abort(404)
-    return removed_json(replace(gone, passage=passage, bundle=citation_bundle(gone.article, passage)))
+    bundle = citation_bundle(gone.article, passage) if passage else None
+    return removed_json(replace(gone, passage=passage, bundle=bundle))
 
 
 @bp.route("/styles")
