@@ -430,22 +430,20 @@ def _visit(tag: Tag, blocks: list[Block]) -> None:
         blocks.append(_image(tag, []))
     elif tag.name in TEXT_TAGS and not holds(tag, INNER_BLOCK_TAGS):
         place = _image_place(tag) if holds(tag, IMAGE) else None
+        pictures = []  # an "ends" paragraph's pictures, after it
         if place == "leads":
             block = _image(tag, [tag])  # a picture, and the words after it: often its caption
-        elif place == "ends":  # words, then their picture: a paragraph and a figure
-            pictures = [image.extract() for image in tag.find_all("img")]
-            blocks.append(make_block("p", [tag]))
-            blocks.extend(_image(picture, []) for picture in pictures[:-1])
-            block = _image(pictures[-1], [])
         else:
-            if place == "inside":  # an icon or a badge inside a sentence reads as its alt text
+            if place == "ends":  # words, then their picture: a paragraph and a figure
+                pictures = [_image(image.extract(), []) for image in tag.find_all("img")]
+            elif place == "inside":  # an icon or a badge inside a sentence reads as its alt text
                 _images_as_words(tag)
             block = make_block("p", [tag])
         # WordPress and most CMSs mark captions by class: wp-caption-text, image-caption, credit.
         named_caption = bool(_tokens(tag) & CAPTION_TOKENS)
         if block.tag == "p" and (named_caption or tag.name == "li"):
             block = replace(block, emphasised=block.emphasised or named_caption, listed=tag.name == "li")
-        blocks.append(block)
+        blocks += [block, *pictures]
     elif tag.name == "tr":
         cells = [make_block("p", [cell]) for cell in tag.find_all(["td", "th"])]
         if any(cell.text for cell in cells):  # a table row reads as its cells, never as a heading

@@ -605,3 +605,11 @@ def test_an_italic_word_hyphenated_at_a_line_end_keeps_its_markup(tmp_path):
 
     assert TRAILING_HYPHEN.sub(r"\1", "an <em>exam-</em>") == "an <em>exam</em>"
     assert TRAILING_HYPHEN.sub(r"\1", "plain exam-") == "plain exam"
+
+
+def test_a_numbered_heading_may_follow_a_hidden_one_but_no_other_sections_number():
+    from archive.formats.pdf.blocks import follows
+
+    assert follows("7 ", 6) and follows("6.2 ", 6) and follows("1 ", 0)
+    assert follows("4 ", 2)  # "3" was set so that it was not read as a heading: 4 goes on
+    assert not follows("3.89 ", 6) and not follows("1 ", 2) and not follows("9 ", 5)

@@ -332,10 +332,12 @@ class Assembler:
 
 
 def follows(number: str, section: int) -> bool:
-    """Whether a heading numbered so may come in section `section`: the next section ("7 " after
-    6), or one of its own subsections ("6.2 " in 6)."""
+    """Whether a heading numbered so may come in section `section`: one of the next sections ("7 "
+    after 6; up to two skipped, so that one heading the layout hid does not lose those after it),
+    or one of its own subsections ("6.2 " in 6)."""
     parts = number.strip().rstrip(".").split(".")
-    return int(parts[0]) == (section + 1 if len(parts) == 1 else section)
+    top = int(parts[0])
+    return section < top <= section + 3 if len(parts) == 1 else top == section
 
 
 def numbered_level(number: str) -> int:
