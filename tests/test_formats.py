@@ -1042,3 +1042,14 @@ def test_stated_variables_reach_bibtex_and_ris_too(tmp_path):
         "KW  - law",
     ):
         assert line in record.splitlines()
+
+
+def test_fenced_code_is_not_highlighted_when_read():
+    """Pygments never runs on a fence (in a list too): its spans were dropped by the sanitizer
+    anyway, and highlighting each block took most of parsing a code-heavy post."""
+    html = markdown_to_html(
+        "Text\n\n```python\nx = 1  # one\n```\n\n- item\n\n    ```r\n    y <- 2\n    ```\n"
+    )
+    assert '<code class="language-python">x = 1  # one' in html
+    assert '<code class="language-r">y &lt;- 2' in html
+    assert "<span" not in html

@@ -671,3 +671,18 @@ def test_an_articles_json_shape_has_every_field_but_section_text(seed, tmp_path)
         expected = json.loads(json.dumps({"article": reference, "sections": sections, "passages": passages}))
         assert article.to_dict() == expected
         assert json.loads(json.dumps(article.json_shape())) == expected
+
+
+def test_decomposed_tells_destroyed_elements_without_searching_their_children():
+    """walk.decomposed agrees with bs4's `decomposed`, and never looks below the element (bs4's
+    looks for a child tag named "_decomposed": a page's whole subtree, for every element)."""
+    from bs4 import BeautifulSoup
+
+    from archive.walk import decomposed
+
+    soup = BeautifulSoup("<div><nav><a>x</a></nav><p>kept <b>bold</b></p><_decomposed/></div>", "html.parser")
+    nav, p = soup.find("nav"), soup.find("p")
+    link = nav.find("a")
+    nav.decompose()
+    assert decomposed(nav) and decomposed(link) and nav.decomposed
+    assert not decomposed(p) and not decomposed(soup.find("b")) and not decomposed(soup.find("div"))

@@ -17,6 +17,8 @@ import nh3
 # fenced_code does not); highlighting is left to the reader, so Pygments never runs here.
 MARKDOWN_EXTENSIONS = [
     "footnotes",
+    # Loaded for its settings: superfences highlights with Pygments unless it is
+    "pymdownx.highlight",
     "pymdownx.superfences",
     "tables",
     "attr_list",
