@@ -13,6 +13,9 @@ from .models import PATH_SEPARATOR
 REFERENCE_HEADING = re.compile(r"^(?:references|bibliography|works cited|sources|literature)\s*:?$", re.I)
 
 
+APPENDIX_HEADING = re.compile(
+    r"^(?:appendix|appendices|annex|supplementary (?:material|information))\b", re.I
+)
 BACK_MATTER_HEADING = re.compile(
     r"^(?:about (?:the )?authors?|about us|authors?(?: bio(?:graph(?:y|ies))?)?|bio(?:graph(?:y|ies))?|"
     r"contributors?|related(?: (?:posts?|articles?|stories|reading|content|links|coverage|topics|items))?|further reading|read more|see also|share(?: this(?: \w+)?)?|"
@@ -165,9 +168,11 @@ def mark_back_matter(drafts: list, headings: list, rules: list[int]) -> None:
 
 
 def back_matter_sections(headings: list) -> dict[int, str]:
-    """Section number -> kind, for the run of back-matter sections at the end of the article."""
+    """Section number -> kind, for the run of back-matter sections at the end of the article, or
+    before the appendices that end it (body text, cited like the rest: a journal prints them
+    after its references)."""
     found: dict[int, str] = {}
-    for heading in reversed(headings):
+    for heading in reversed(before_appendices(headings)):
         leaf = heading.title.split(PATH_SEPARATOR)[-1]
         if REFERENCE_HEADING.match(leaf):
             found[heading.number] = "reference"
@@ -176,6 +181,18 @@ def back_matter_sections(headings: list) -> dict[int, str]:
         elif heading.level == 1 or not found:
             break  # body text again (a sub-section's parent may be the back matter's heading)
     return found
+
+
+def before_appendices(headings: list) -> list:
+    """The headings before the top-level appendix sections (and their sub-sections) that end
+    the list."""
+    end = len(headings)
+    for i in range(len(headings) - 1, -1, -1):
+        if headings[i].level == 1:
+            if not APPENDIX_HEADING.match(headings[i].title.split(PATH_SEPARATOR)[-1]):
+                break
+            end = i
+    return headings[:end]
 
 
 def is_back_matter(text: str) -> bool:

@@ -1053,3 +1053,42 @@ def test_fenced_code_is_not_highlighted_when_read():
     assert '<code class="language-python">x = 1  # one' in html
     assert '<code class="language-r">y &lt;- 2' in html
     assert "<span" not in html
+
+
+ELIFE = """<?xml version="1.0"?>
+<article><front><article-meta><title-group><article-title>Rosettes</article-title></title-group>
+<pub-date pub-type="collection"><year>2012</year></pub-date>
+<pub-date pub-type="epub" date-type="pub"><day>15</day><month>10</month><year>2012</year></pub-date>
+<abstract><object-id pub-id-type="doi">10.7554/eLife.00013.001</object-id><p>What the article finds.</p>
+<p><bold>DOI:</bold> <ext-link ext-link-type="doi">http://dx.doi.org/10.7554/eLife.00013.001</ext-link></p></abstract>
+</article-meta></front><body><p>The body, about DOI: names.</p>
+<fig-group><fig id="fig1"><object-id pub-id-type="doi">10.7554/eLife.00013.003</object-id><label>Figure 1.</label>
+<caption><title>Rosettes form.</title><p>Scale bar, 2 μm.</p>
+<p><bold>DOI:</bold> <ext-link>http://dx.doi.org/10.7554/eLife.00013.003</ext-link></p></caption>
+<graphic xlink:href="f001"/></fig>
+<fig id="fig1s1" specific-use="child-fig"><label>Figure 1—figure supplement 1.</label>
+<caption><title>Frequency of rosettes.</title></caption><graphic xlink:href="fs001"/></fig></fig-group>
+<boxed-text><label>Box 1.</label><caption><title>Terms</title></caption><p>A box's own text.</p></boxed-text>
+</body><back><ref-list><title>References</title><ref id="b1"><mixed-citation>Adler I. 1997. Phyllotaxis.</mixed-citation></ref>
+</ref-list><app-group><app id="app1"><title>Appendix 1</title><sec><title>1 Definitions</title>
+<p>Jugacy is the number of leaves at a node.</p></sec></app></app-group></back></article>"""
+
+
+def test_jats_as_elife_writes_it(tmp_path):
+    """Each figure of a fig-group (a figure and its supplements), a box's text, no identifiers
+    or "DOI:" lines of the parts as text, references before an appendix still references, and
+    the fuller of two dates of the same year."""
+    path = tmp_path / "elife.xml"
+    path.write_text(ELIFE, encoding="utf-8")
+    article = parse_file(path)
+    assert article.date == "2012-10-15"
+    assert [(p.kind, p.section, p.text) for p in article.passages] == [
+        ("lead", None, "What the article finds."),
+        ("paragraph", None, "The body, about DOI: names."),
+        ("figure", None, "Figure 1. Rosettes form. Scale bar, 2 μm."),
+        ("figure", None, "Figure 1—figure supplement 1. Frequency of rosettes."),
+        ("figure", None, "Box 1. Terms"),
+        ("paragraph", None, "A box's own text."),
+        ("reference", "References", "Adler I. 1997. Phyllotaxis."),
+        ("paragraph", "Appendix 1 › 1 Definitions", "Jugacy is the number of leaves at a node."),
+    ]

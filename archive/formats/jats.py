@@ -32,6 +32,7 @@ BLOCKS_IN_PARAGRAPHS = frozenset(
     {"fig", "fig-group", "table-wrap", "table-wrap-group", "boxed-text", "list", "disp-quote", "preformat",
      "code", "supplementary-material", "def-list", "statement"}
 )  # fmt: skip
+DOI_LINE = re.compile(r"(?i)DOI\s*:?\s*(?:https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+\Z")
 TITLE_MARKS = ("xref", "fn")  # note calls and notes inside a title: not part of it
 
 
@@ -190,11 +191,17 @@ def publication_date(meta: Tag) -> str | None:
             (i for i, kind in enumerate(PUB_TYPES) if kind in (d.get("pub-type"), d.get("date-type"))), 99
         ),
     )
-    for date in ranked:
-        year, month, day = (_number(date.find(part)) for part in ("year", "month", "day"))
-        if year and (found := iso_date(year, month, day if month else None)):
-            return found
-    return None
+    found = [iso for date in ranked if (iso := _iso(date))]
+    if not found:
+        return None
+    # A fuller date of the same year (eLife's collection gives only the year, its electronic
+    # date the day)
+    return max((iso for iso in found if iso[:4] == found[0][:4]), key=len)
+
+
+def _iso(date: Tag) -> str | None:
+    year, month, day = (_number(date.find(part)) for part in ("year", "month", "day"))
+    return iso_date(year, month, day if month else None) if year else None
 
 
 def abstract_html(abstract: Tag, run_in: bool = False) -> str:
@@ -237,11 +244,19 @@ def block_html(node, depth: int, skip_titles: bool = False) -> str:
         level = min(depth + 1, MAX_SECTION_DEPTH + 1)
         return f"<h{level}>{inline_html(node)}</h{level}>"
     if name == "p":
-        return paragraph_html(node, depth)
+        return "" if is_doi_line(node) else paragraph_html(node, depth)
     if name == "disp-quote":
         return f"<p>{inline_html(node)}</p>"
-    if name in ("fig", "table-wrap", "fig-group", "boxed-text"):
+    if name in ("fig", "table-wrap"):
         return figure_html(node)
+    if name == "fig-group":  # a figure and its supplements (eLife), each a figure of its own
+        members = node.find_all(("fig", "table-wrap"), recursive=False)
+        caption = figure_html(node, whole=False) if node.find("caption", recursive=False) else ""
+        return caption + "".join(figure_html(member) for member in members) if members else figure_html(node)
+    if name == "boxed-text":  # a box set apart: its caption, then its text as blocks
+        caption = figure_html(node, whole=False) if node.find(("caption", "label"), recursive=False) else ""
+        rest = [child for child in node.children if getattr(child, "name", None) not in ("label", "caption")]
+        return caption + "".join(block_html(child, depth) for child in rest)
     if name == "list":
         tag = "ol" if node.get("list-type") in ("order", "arabic", "alpha-lower", "roman-lower") else "ul"
         items = "".join(
@@ -252,25 +267,26 @@ def block_html(node, depth: int, skip_titles: bool = False) -> str:
         return f"<p>{inline_html(node)}</p>"
     if name in ("preformat", "code"):
         return f"<pre>{html.escape(node.get_text())}</pre>"
-    if name == "label":
+    if name in ("label", "object-id"):  # a number, or an identifier of the part (eLife's DOIs)
         return ""
     if name in BACK_PARTS:
         return back_part(node)
     return children_html(node, depth, skip_titles)
 
 
-def figure_html(node: Tag) -> str:
-    """A figure or table: "Figure 1. Caption" (label, then caption), its image's address."""
+def figure_html(node: Tag, whole: bool = True) -> str:
+    """A figure or table: "Figure 1. Caption" (label, then caption), its image's address and
+    its table's rows (only its caption unless `whole`)."""
     label = node.find("label", recursive=False)
     caption = node.find("caption", recursive=False)
     words = " ".join(
         x for x in (inline_html(label) if label else "", inline_html(caption) if caption else "") if x
     )
-    graphic = node.find("graphic")
+    graphic = node.find("graphic") if whole else None
     source = graphic.get("xlink:href") or graphic.get("href") if graphic else None
     image = f'<img src="{html.escape(source)}" alt="">' if source else ""
     rows = ""
-    if table := node.find("table"):
+    if whole and (table := node.find("table")):
         rows = f"<table>{''.join(_row_html(tr) for tr in table.find_all('tr'))}</table>"
     return f"<figure>{image}<figcaption>{words}</figcaption></figure>{rows}" if words or image else rows
 
@@ -318,6 +334,12 @@ def paragraph_html(node: Tag, depth: int) -> str:
     return (f"<p>{words}</p>" if words.strip() else "") + "".join(blocks)
 
 
+def is_doi_line(paragraph: Tag) -> bool:
+    """A paragraph that only gives the DOI of the part it ends ("DOI: http://dx.doi.org/10.7554/
+    eLife.00013.003", after each abstract, figure and table of eLife's early articles)."""
+    return bool(DOI_LINE.match(normalise(paragraph.get_text(" "))))
+
+
 def reference_html(ref: Tag) -> str:
     """A reference as the journal printed it (a mixed citation, its punctuation included); a
     structured one (element-citation, or NLM's citation without text of its own), whose parts
@@ -352,6 +374,8 @@ def inline_html(node: Tag, skip_label: bool = False, children=None) -> str:
             out.append(f"<{tag}>{inline_html(child)}</{tag}>")
         elif name in ("math", "mml:math", "tex-math"):
             out.append(html.escape(" ".join(child.get_text(" ").split()), quote=False))
+        elif name == "object-id" or (name == "p" and is_doi_line(child)):
+            continue
         elif name in ("p", "mixed-citation", "element-citation", "citation"):
             out.append(" " + inline_html(child) + " ")
         else:
