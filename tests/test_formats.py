@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.cli import cli
 from archive.formats.markdown import markdown_to_html, plain_markdown
@@ -1092,3 +1094,75 @@ def test_jats_as_elife_writes_it(tmp_path):
         ("reference", "References", "Adler I. 1997. Phyllotaxis."),
         ("paragraph", "Appendix 1 › 1 Definitions", "Jugacy is the number of leaves at a node."),
     ]
+
+
+def test_a_fence_closes_on_a_longer_fence_and_not_on_an_opening_one(tmp_path):
+    """CommonMark: a closing fence has at least the opening's characters and nothing after them;
+    the prose after a code block closed by four backticks was read as its code."""
+    path = tmp_path / "fences.md"
+    path.write_text(
+        "---\ntitle: Fences\n---\n\nIntro.\n\n```\nline one\n```python\n````\n\nA paragraph after the code.\n\n"
+        "- item\n\n  ~~~\n  x = 1\n  ~~~~~\n\nFinal paragraph.\n",
+        encoding="utf-8",
+    )
+    assert [(p.kind, p.text) for p in parse_file(path).passages] == [
+        ("paragraph", "Intro."),
+        ("code", "line one ```python"),
+        ("paragraph", "A paragraph after the code."),
+        ("paragraph", "item"),
+        ("code", "x = 1"),
+        ("paragraph", "Final paragraph."),
+    ]
+
+
+def test_a_pandoc_note_holding_inline_code_is_a_note(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text(
+        "---\ntitle: Notes\n---\n\nIt reads files.^[Use `read_csv()` here, not `[x]`.] And more, `^[not a note]`.\n",
+        encoding="utf-8",
+    )
+    assert [(p.kind, p.text) for p in parse_file(path).passages] == [
+        ("paragraph", "It reads files. And more, ^[not a note]."),
+        ("note", "Use read_csv() here, not [x]."),
+    ]
+
+
+def test_an_image_caption_from_its_alt_text_has_no_emphasis_marks():
+    html = markdown_to_html(
+        "![A *fine* map, **bold**, `code`, [a link](https://x.org) and snake_case_name.](m.png)"
+    )
+    assert 'alt="A fine map, bold, code, a link and snake_case_name."' in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see [x " * 300 + "end",
+        "[a [b] c](u) [d](e) [f [g [h]] i] [j",
+        "]][[ [x](y) ][ [[z]] ] [",
+        "plain text",
+        "[[[[]]]] [a]b] [c[d]e] [",
+    ],
+)
+def test_link_text_found_by_the_bracket_index_is_python_markdowns(text):
+    """brackets.BracketIndex gives what LinkInlineProcessor.getText gives, from every "[" (it
+    reads each paragraph's brackets once, where getText read on to the paragraph's end)."""
+    from markdown.inlinepatterns import LinkInlineProcessor
+
+    from archive.formats.brackets import BracketIndex
+
+    index, original = BracketIndex(text), LinkInlineProcessor(r"\[", None)
+    for start in [i + 1 for i, c in enumerate(text) if c == "["]:
+        assert index.link_text(start) == original.getText(text, start)
+
+
+@given(st.text(alphabet="[]a (\n", max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_link_text_from_the_bracket_index_matches_python_markdown_on_any_text(text):
+    from markdown.inlinepatterns import LinkInlineProcessor
+
+    from archive.formats.brackets import BracketIndex
+
+    index, original = BracketIndex(text), LinkInlineProcessor(r"\[", None)
+    for start in range(len(text) + 1):
+        assert index.link_text(start) == original.getText(text, start)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import markdown
 import nh3
+
+from .brackets import index_link_brackets
 
 # pymdownx.superfences reads fenced code inside lists and quotes too (Python-Markdown's own
 # fenced_code does not); highlighting is left to the reader, so Pygments never runs here.
@@ -68,6 +71,8 @@ UNCLOSED_TAG = re.compile(r"(\{\{[<%]|\{%)(?!.*(?:[>%]\}\}|%\}))")
 MAX_TAG_LINES = 40
 LIQUID_RAW_SPLIT = re.compile(r"(\{%-?\s*(?:end)?raw\s*-?%\})")
 INLINE_CODE = re.compile(r"(`+[^`\n]*?`+)")
+HELD_CODE_START, HELD_CODE_END = "\ue000", "\ue001"  # private-use characters around a held span's number
+HELD_CODE = re.compile(f"{HELD_CODE_START}(\\d+){HELD_CODE_END}")
 # Only a template tag's own delimiters: a plain "}}" closes JSON objects and LaTeX groups
 DANGLING_TAG = re.compile(r"\{\{[<%]|\{%-?|-?%\}|[>%]\}\}")
 # {{ "jeremy" | team_link }}: a string piped into a filter shows (a form of) that string
@@ -79,7 +84,12 @@ INDENTED_CODE = re.compile(r"^(?: {4}|\t)")
 PRE_OPENING = re.compile(r"^ {0,3}<pre[\s>]", re.I)  # CommonMark's HTML block of type 1
 WRAPPER_TAG = re.compile(r"^ {0,3}</?(?:div|section|article|aside)\b[^<>]*>\s*$", re.I)
 KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")  # {: .note .info}, {:toc}: kramdown attribute lists
-PANDOC_SPAN = re.compile(r"\[([^\]\n]+)\]\{[^}\n]*\}")
+IMAGE_ALT = re.compile(r'(<img\b[^>]*?\balt=")([^"]*)(")')
+# (what is emphasised is at most 300 characters: from each mark left open, the rest of the text)
+# Opened after a space or a bracket only: a path's "/*" is no emphasis
+EMPHASIS = re.compile(r"(?<![^\s(\[])(\*{1,3}|_{1,3})(?=[^\s*_])(.{1,300}?)(?<=[^\s*_])\1(?![\w*])")
+# No "[" inside: each "[" reads on to the next one, not to the line's end (quadratic)
+PANDOC_SPAN = re.compile(r"\[([^\[\]\n]+)\]\{[^}\n]*\}")
 PANDOC_INLINE_NOTE = re.compile(r"\^\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]")
 
 
@@ -92,7 +102,14 @@ def markdown_to_html(text: str, excerpt_separator: str | None = None) -> str:
     # CommonMark escapes any ASCII punctuation (Pandoc and hugodown write \~ \" \@ \& \<);
     # Python-Markdown only its own syntax's, leaving "R\&D" and "name\@example.org" in the text
     converter.ESCAPED_CHARS = sorted(set(converter.ESCAPED_CHARS) | set(ASCII_PUNCTUATION))
-    return sanitize(converter.convert(text))
+    index_link_brackets(converter)
+    return sanitize(alt_without_emphasis(converter.convert(text)))
+
+
+def alt_without_emphasis(page: str) -> str:
+    """Images' alternative text as CommonMark gives it, plain: Python-Markdown takes out its
+    links and code but leaves *emphasis* marks, and alt text becomes a figure's caption."""
+    return IMAGE_ALT.sub(lambda m: m[1] + EMPHASIS.sub(r"\2", m[2]) + m[3], page)
 
 
 # MkDocs Material's admonitions (!!! note "Title", ??? tip, ???+ warning) and content tabs
@@ -128,7 +145,7 @@ def opened_blocks(text: str) -> str:
                 out += [label, ""]
             label = None
         if fence is not None:
-            fence = None if shown.strip().startswith(fence) else fence
+            fence = None if closing_fence(shown, fence) else fence
         elif match := FENCE.match(shown):
             fence = match[1]
         elif match := BLOCK_OPENER.match(shown):
@@ -181,11 +198,13 @@ def plain_markdown(text: str) -> str:
             out.append(plain)
         elif fence is not None:
             closes = (
-                line.strip().startswith(fence)
+                closing_fence(line, fence)
                 if fence.startswith(("`", "~"))
                 else (LIQUID_END_HIGHLIGHT.match(line) or HUGO_END_HIGHLIGHT.match(line))
             )
-            out.append("```" if closes and fence == "highlight" else line)
+            if closes:  # as long as the opening: the reader closes a fence only on its own length
+                line = "```" if fence == "highlight" else line[: len(line) - len(line.lstrip())] + fence
+            out.append(line)
             fence = None if closes else fence
         elif (match := FENCE.match(line)) and not (match[1][0] == "`" and "`" in line[match.end() :]):
             # (a backtick after a backtick fence makes it inline code: ```code``` on one line)
@@ -211,6 +230,12 @@ def plain_markdown(text: str) -> str:
     if notes:
         out += ["", *(f"[^inline-{n}]: {note}" for n, note in enumerate(notes, 1))]
     return "\n".join(out)
+
+
+def closing_fence(line: str, fence: str) -> bool:
+    """CommonMark's closing fence: the opening's character, at least as many, nothing after."""
+    marker = line.strip()
+    return len(marker) >= len(fence) and marker == fence[0] * len(marker)
 
 
 def _escaped_fence(match: re.Match) -> str:
@@ -245,9 +270,25 @@ def _raw_aware(line: str, raw: bool, notes: list[str]) -> tuple[str, bool]:
 
 
 def _outside_code(text: str, notes: list[str]) -> str:
-    """Template syntax removed from a line's text, inline code spans (`…`) left as written."""
-    parts = INLINE_CODE.split(text)
-    return "".join(part if i % 2 else _plain_line(part, notes) for i, part in enumerate(parts))
+    """Template syntax removed from a line's text, inline code spans (`…`) left as written. The
+    spans are set aside as marks while the rest is read, so that a Pandoc note holding one
+    (^[Use `read_csv()`.]) is still a note."""
+    if HELD_CODE_START in text:  # the marks would be ambiguous: the spans split the line instead
+        parts = INLINE_CODE.split(text)
+        return "".join(part if i % 2 else _plain_line(part, notes) for i, part in enumerate(parts))
+    spans: list[str] = []
+
+    def held(match: re.Match) -> str:
+        spans.append(match[0])
+        return f"{HELD_CODE_START}{len(spans) - 1}{HELD_CODE_END}"
+
+    def restored(held_text: str) -> str:
+        return HELD_CODE.sub(lambda m: spans[int(m[1])], held_text)
+
+    first_note = len(notes)
+    plain = _plain_line(INLINE_CODE.sub(held, text), notes, restored)
+    notes[first_note:] = [restored(note) for note in notes[first_note:]]
+    return restored(plain)
 
 
 def _whole_tag(lines: list[str], i: int) -> tuple[str, int]:
@@ -267,11 +308,13 @@ def _whole_tag(lines: list[str], i: int) -> tuple[str, int]:
     return line, i + 1
 
 
-def _plain_line(line: str, notes: list[str]) -> str:
+def _plain_line(line: str, notes: list[str], restored: Callable[[str], str] = str) -> str:
+    """The line's template syntax removed; `restored` gives back the code spans held in a part
+    that is rendered here (a figure's caption)."""
     if PANDOC_DIV.match(line):
         return ""
     line = GITHUB_ALERT.sub(lambda m: f"{m[1]}{m[2].capitalize()}: ", line)
-    line = HUGO_FIGURE.sub(_figure_from_shortcode, line)
+    line = HUGO_FIGURE.sub(lambda match: _figure_from_shortcode(match, restored), line)
     line = HUGO_SHORTCODE.sub("", line)  # before Liquid: {{% x %}} holds what looks like {% x %}
     line = TEMPLATE_COMMENT.sub("", line)
     line = INDENTED_HEADING.sub(r"\1", line)
@@ -298,10 +341,10 @@ def inline_markdown(text: str) -> str:
     return rendered.removeprefix("<p>").removesuffix("</p>")
 
 
-def _figure_from_shortcode(match: re.Match) -> str:
+def _figure_from_shortcode(match: re.Match, restored: Callable[[str], str] = str) -> str:
     """{{< figure src="…" caption="…" >}} as the HTML figure Hugo renders."""
     params = {
-        m[1].lower(): next(v for v in m.groups()[1:] if v is not None)
+        m[1].lower(): restored(next(v for v in m.groups()[1:] if v is not None))
         for m in SHORTCODE_PARAM.finditer(match[1])
     }
     caption = " ".join(p for p in (params.get("title"), params.get("caption"), params.get("attr")) if p)
