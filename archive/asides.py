@@ -20,6 +20,7 @@ BACK_MATTER_HEADING = re.compile(
     r"^(?:about (?:the )?authors?|about us|authors?(?: bio(?:graph(?:y|ies))?)?|bio(?:graph(?:y|ies))?|"
     r"contributors?|related(?: (?:posts?|articles?|stories|reading|content|links|coverage|topics|items))?|further reading|read more|see also|share(?: this(?: \w+)?)?|"
     r"disclaimer|disclosures?|acknowledge?ments?|notes|endnotes|footnotes|tags|topics|"
+    r"reuse|licen[cs]e|copyright|citation|(?:how to )?cite this(?: \w+)?|"
     r"more from .*|recommended.*|you may also like.*|comments?)\s*:?$",
     re.I,
 )

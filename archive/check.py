@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .frontmatter import split_front_matter
 from .isolation import Budget, Pool, run_isolated
-from .models import PASSAGE_KINDS, Article, ParseError, renamed_article, slug
+from .models import PASSAGE_KINDS, Article, NotAnArticle, ParseError, renamed_article, slug
 from .parse import (
     ARTICLE_SUFFIXES,
     MARKDOWN_SUFFIXES,
@@ -34,6 +34,7 @@ class FileReport:
     article: Article | None = None
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    skipped: str | None = None  # why the file, read, is no article (a redirect, a list of posts)
 
     @property
     def ok(self) -> bool:
@@ -193,6 +194,8 @@ def check_file(path: Path) -> FileReport:
     """Parse one file into a report: the article and notes, or the reason it failed."""
     try:
         article = parse_file(path)
+    except NotAnArticle as error:
+        return FileReport(path, skipped=error.reason)
     except ParseError as error:
         return FileReport(path, error=error.reason)
     return FileReport(path, article, notes=article_notes(article))
@@ -292,8 +295,8 @@ def report_record(report: FileReport) -> dict:
     """One file's report as data (`archive check --json`): passages per kind, section paths,
     metadata found and where each field came from, what was left out, warnings."""
     record: dict = {"file": str(report.path), "ok": report.ok}
-    if report.error:
-        record["error"] = report.error
+    if report.error or report.skipped:
+        record.update({"error": report.error} if report.error else {"skipped": report.skipped})
         return record
     article = report.article
     data = article.to_dict()["article"]
@@ -325,11 +328,12 @@ def corpus_summary(reports: list[FileReport], scan: CorpusScan) -> dict:
             kinds.update(p.kind for p in report.article.passages)
     return {
         "files": len(reports),
-        "parsed": sum(r.ok for r in reports),
+        "parsed": sum(r.article is not None for r in reports),
         "failed": sum(not r.ok for r in reports),
         "passages": dict(kinds),
         "files_with_warnings": sum(bool(r.article and r.article.warnings) for r in reports),
-        "skipped": [{"file": str(p), "reason": why} for p, why in scan.skipped + scan.ignored],
+        "skipped": [{"file": str(p), "reason": why} for p, why in scan.skipped + scan.ignored]
+        + [{"file": str(r.path), "reason": r.skipped} for r in reports if r.skipped],
     }
 
 

@@ -89,8 +89,8 @@ def parse(path: Path, as_json: bool) -> None:
     Example: archive parse corpus/cc-2019-09-china-russia.md --json
     """
     report = next(check_files([path]))
-    if report.error:
-        raise click.ClickException(f"{path}: {report.error}")
+    if report.error or report.skipped:
+        raise click.ClickException(f"{path}: {report.error or f'not read as an article: {report.skipped}'}")
     article = report.article
     if as_json:
         click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
@@ -127,15 +127,20 @@ def check(folder: Path | None, corpus: Path, as_json: bool) -> None:
         click.echo(json.dumps({"files": files, "summary": summary}, ensure_ascii=False, indent=2))
         raise SystemExit(1 if summary["failed"] else 0)
     for report in reports:
+        if report.skipped:
+            continue  # with the files skipped unread, below
         mark = click.style("ok", fg="green") if report.ok else click.style("FAILED", fg="red", bold=True)
         click.echo(f"{mark} {report.path}")
         for line in [report.error] if report.error else report.notes:
             click.echo(f"    {line}")
     scan = scan_corpus(corpus)
-    for path, reason in scan.skipped + scan.ignored:
+    read_skipped = [(report.path, report.skipped) for report in reports if report.skipped]
+    for path, reason in scan.skipped + scan.ignored + read_skipped:
         click.echo(f"skipped {path}: {reason}")
     failed = sum(not r.ok for r in reports)
-    click.echo(f"{len(reports)} files, {len(reports) - failed} parsed, {failed} failed")
+    parsed = sum(r.article is not None for r in reports)
+    others = f", {len(read_skipped)} not articles" if read_skipped else ""
+    click.echo(f"{len(reports)} files, {parsed} parsed, {failed} failed{others}")
     if not reports:
         click.echo(f"no article files in {corpus} ({', '.join(sorted(ARTICLE_SUFFIXES))})", err=True)
     if failed:

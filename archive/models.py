@@ -231,3 +231,8 @@ class ParseError(Exception):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+class NotAnArticle(ParseError):
+    """A page of a site that is no article (a redirect, a list of the site's posts): skipped
+    and said why, never a failure."""

@@ -19,14 +19,14 @@ from charset_normalizer import from_bytes
 
 from . import metadata as meta_mod
 from .dates import parse_issue_date
-from .formats.html import language_tag, metadata_layers, page_title
+from .formats.html import language_tag, metadata_layers, not_an_article, page_title
 from .formats.jats import is_jats, jats_document
 from .formats.markdown import markdown_to_html
 from .formats.pdf import read_pdf
 from .frontmatter import split_front_matter
 from .languages import SAMPLE_CHARS, detect_language
 from .metadata import Metadata
-from .models import Article, ParseError, slug
+from .models import Article, NotAnArticle, ParseError, slug
 from .structure import HEADING_TAGS, build_passages, is_all_caps
 from .walk import MAX_DEPTH, Block, nesting_depth, normalise, walk_document
 
@@ -284,6 +284,8 @@ def article_from_source(path: Path, source: Source) -> Article:
     if (depth := nesting_depth(soup)) > MAX_DEPTH:
         raise ValueError(f"its HTML nests deeper than {MAX_DEPTH} levels ({depth:,} or more)")
     if is_html:
+        if reason := not_an_article(soup):
+            raise NotAnArticle(str(path), reason)
         layers = metadata_layers(soup)
     title_tag = page_title(soup) if is_html else None
     walked = walk_document(soup, web_page=is_html)

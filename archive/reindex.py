@@ -544,6 +544,9 @@ class Update:
             if progress:
                 progress(path)
             file_report = claim(file_report, claimed)
+            if file_report.skipped:  # read, and no article: gone from the index like a file removed
+                self.report.skipped.append((str(path), file_report.skipped))
+                continue
             article = file_report.article
             prepared = self.prepare(article, plan.digests[path]) if article is not None else None
             if isinstance(prepared, str) or article is None:

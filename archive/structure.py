@@ -91,6 +91,7 @@ CONTENTS_LEADER = re.compile(
     r"(?<!\.)(?<!\.\s)(?:\.\s?){5,}+\s*[\divxlc]+\b|(?<!…)…{2,}+\s*[\divxlc]+\b|(?<!\.)(?:\s\.){5,}+\s*[\divxlc]+\b",
     re.I,
 )
+SECTION_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 CONTENTS_ENTRY_CHARS = 160  # an entry's words and leaders, at most
 
 
@@ -125,6 +126,9 @@ class Walker:
         self.known_title = known_title
         self.blocks = [b for b in blocks if b.text or b.tag in ("hr", "image")]
         self.structured = structured
+        # An author who marks sections as headings (h2-h6, "##") writes an ALL-CAPS line as text
+        # ("FILENAME" in a prompt); without them, such lines are a converted PDF's headings
+        self.caps_headings = not any(b.tag in SECTION_HEADING_TAGS for b in self.blocks)
         self.header: list[str] = []
         self.notes: list[str] = []
         self.bylines: list[str] = []
@@ -219,7 +223,7 @@ class Walker:
             return
         if self.pending and not block.listed and self.continues(text, following):
             self.join(block)
-        elif is_all_caps(text) and len(text) <= MAX_HEADING_CHARS and not block.chart:
+        elif is_all_caps(text) and len(text) <= MAX_HEADING_CHARS and not block.chart and self.caps_headings:
             self.take_caps_line(text)
         elif not self.structured and not block.listed and looks_like_heading(text, following):
             self.start_section(text, None)

@@ -44,6 +44,7 @@ CHROME_TOKENS = frozenset(
     advert advertisement ad ads promo popup modal menu navbar toolbar skip print donate
     paywall""".split()
 )
+CONTENTS_BOX = re.compile(r"(?i)(?:^|[-_])(?:toc|table[-_]?of[-_]?contents)(?:$|[-_])")
 # Bylines and datelines named by class, itemprop or rel: metadata, never a paragraph.
 BYLINE_TOKENS = frozenset("byline dateline author authors posted published pubdate meta date".split())
 # Words that may stand beside those in a name without changing what it names.
@@ -225,7 +226,7 @@ def drop_chrome(soup: BeautifulSoup, walked: Walked) -> None:
             continue
         if tag.name in HEADING_TAGS:  # a heading is never chrome by its name ("related-work")
             continue
-        if named(tag, CHROME_TOKENS) and not _holds_body(tag):
+        if (named(tag, CHROME_TOKENS) or is_contents_box(tag)) and not _holds_body(tag):
             tag.decompose()
         elif (named(tag, BYLINE_TOKENS) or tag.get("rel") == ["author"]) and not holds(tag, BYLINE_HOLDERS):
             walked.bylines.append(normalise(tag.get_text(" ")))
@@ -238,6 +239,13 @@ def decomposed(element: PageElement) -> bool:
     tag named "_decomposed" (its whole subtree, for every element checked: quadratic in a page's
     depth, 40% of parsing a long web page)."""
     return element.__dict__.get("_decomposed", False)
+
+
+def is_contents_box(tag: Tag) -> bool:
+    """A page's own table of contents (PaperMod's div.toc, "table-of-contents", WordPress's
+    ez-toc-container): links to its headings, which the reader's contents give again."""
+    names = [*tag.get("class", []), tag.get("id") or ""]
+    return any(CONTENTS_BOX.search(str(name)) for name in names)
 
 
 def holds(tag: Tag, names: frozenset[str]) -> bool:

@@ -686,3 +686,71 @@ def test_decomposed_tells_destroyed_elements_without_searching_their_children():
     nav.decompose()
     assert decomposed(nav) and decomposed(link) and nav.decomposed
     assert not decomposed(p) and not decomposed(soup.find("b")) and not decomposed(soup.find("div"))
+
+
+LISTED_POST = '<article class="post-entry"><h2>Post {n}</h2><p>The opening of post {n}, as the list shows it.</p><a href="/posts/{n}/">Read</a></article>'
+
+
+def test_a_sites_redirects_and_lists_of_posts_are_skipped_not_articles(tmp_path, runner):
+    """A generated site's alias page (meta refresh, no text) and its lists of posts (the home,
+    page 2, a tag: most of their text in <article> entries linking elsewhere) are said skipped by
+    check and reindex, and an article that becomes one is taken out of the index."""
+    corpus = tmp_path / "site"
+    (corpus / "posts" / "page" / "1").mkdir(parents=True)
+    (corpus / "posts" / "page" / "1" / "index.html").write_text(
+        '<html><head><meta http-equiv="refresh" content="0; url=https://example.org/posts/"></head>'
+        "<body><p>Redirecting…</p></body></html>",
+        encoding="utf-8",
+    )
+    listing = "".join(LISTED_POST.format(n=n) for n in range(5))
+    (corpus / "posts" / "index.html").write_text(
+        f"<html><body><main>{listing}</main></body></html>", encoding="utf-8"
+    )
+    related = "".join(LISTED_POST.format(n=n) for n in range(3))
+    essay = "<p>" + "An essay's own long paragraph, with its argument set out at length. " * 20 + "</p>"
+    (corpus / "essay.html").write_text(
+        f"<html><body><article><h1>Essay</h1>{essay}</article><aside>{related}</aside></body></html>",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["check", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert "3 files, 1 parsed, 0 failed, 2 not articles" in result.output
+    redirect = corpus / "posts" / "page" / "1" / "index.html"
+    assert f"skipped {redirect}: a page that redirects to https://example.org/posts/" in result.output
+    assert f"skipped {corpus / 'posts' / 'index.html'}: a list of 5 posts" in result.output
+
+    index_dir = tmp_path / "index"
+    report = reindex(corpus, index_dir)
+    assert report.added == [str(corpus / "essay.html")] and not report.failed
+    assert {path for path, _ in report.skipped} >= {str(redirect), str(corpus / "posts" / "index.html")}
+    (corpus / "essay.html").write_text(f"<html><body><main>{listing}</main></body></html>", encoding="utf-8")
+    report = reindex(corpus, index_dir)
+    assert report.removed == [str(corpus / "essay.html")] and not report.failed
+
+
+def test_a_pages_table_of_contents_caps_lines_and_quarto_appendix(tmp_path):
+    """A theme's table of contents (div.toc) is no lead; an ALL-CAPS paragraph on a page whose
+    sections are headed by <h2> is text, not a heading; Quarto's Reuse and Citation sections
+    after the notes are back matter, not numbered paragraphs."""
+    path = tmp_path / "post.html"
+    path.write_text(
+        "<html><body><main><h1>Agents</h1>"
+        '<div class="toc"><details><summary>Table of Contents</summary><ul><li><a href="#m">Method</a></li>'
+        "<li><a href='#r'>Results</a></li></ul></details></div>"
+        "<p>The post's opening paragraph, which is its lead.</p><h2 id='m'>Method</h2>"
+        "<p>The prompt asks for the file name first.</p><p>FILENAME</p><p>Then the code follows it.</p>"
+        "<h2 id='r'>Results</h2><p>It worked.</p>"
+        '<div id="quarto-appendix"><section id="quarto-reuse"><h2>Reuse</h2><div><a rel="license" href="/l">CC BY 4.0</a>'
+        '</div></section><section id="quarto-citation"><h2>Citation</h2><div>For attribution, please cite this work as:'
+        "</div></section></div></main></body></html>",
+        encoding="utf-8",
+    )
+    assert [(p.kind, p.section, p.text) for p in parse_file(path).passages] == [
+        ("lead", None, "The post's opening paragraph, which is its lead."),
+        ("paragraph", "Method", "The prompt asks for the file name first."),
+        ("paragraph", "Method", "FILENAME"),
+        ("paragraph", "Method", "Then the code follows it."),
+        ("paragraph", "Results", "It worked."),
+        ("note", "Reuse", "CC BY 4.0"),
+        ("note", "Citation", "For attribution, please cite this work as:"),
+    ]

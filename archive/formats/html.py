@@ -360,3 +360,28 @@ def page_title(soup: BeautifulSoup) -> str | None:
 
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·»]\s+|\s+-\s+")
 WEAK_TITLE_SEPARATORS = re.compile(r"\s+(?:--|::|:|/)\s+|\s+[|–—·»]\s+|\s+-\s+")
+
+
+REDIRECT_WORDS = 50  # a redirecting page's own text ("Redirecting to …"), at most
+LISTED_ENTRIES = 3  # <article> entries that make a page a list of posts, at least
+
+
+def not_an_article(soup: BeautifulSoup) -> str | None:
+    """Why a web page is no article, if it is not: a page that sends its reader elsewhere (a
+    meta refresh, and hardly any text of its own: a site generator's alias or old address), or
+    a list of the site's posts (its text is mostly theirs, each an <article> with a link: the
+    blog's home, its pages 2, 3 …, a tag's page), which would repeat every post's opening."""
+    body_text = normalise(soup.body.get_text(" ")) if soup.body else ""
+    refresh = soup.find("meta", attrs={"http-equiv": re.compile(r"^refresh$", re.I)})
+    if refresh is not None and len(body_text.split()) <= REDIRECT_WORDS:
+        target = re.search(r"url\s*=\s*['\"]?([^'\"\s]+)", refresh.get("content") or "", re.I)
+        return f"a page that redirects{f' to {target[1]}' if target else ''}, with no text of its own"
+    entries = [a for a in soup.find_all("article") if a.find_parent("article") is None]
+    if len(entries) < LISTED_ENTRIES or not body_text:
+        return None
+    sizes = [len(normalise(entry.get_text(" "))) for entry in entries]
+    linked = sum(entry.find("a", href=True) is not None for entry in entries)
+    # Most of the page is in entries linking elsewhere, and no entry holds most of it
+    if linked >= LISTED_ENTRIES and sum(sizes) >= 0.6 * len(body_text) and max(sizes) < 0.5 * sum(sizes):
+        return f"a list of {len(entries)} posts (each an <article> linking to its page)"
+    return None
