@@ -259,6 +259,9 @@ def metadata_from_front_matter(data: dict, source: str = "front matter") -> Meta
     """Front matter of Jekyll, Hugo, Pandoc, Quarto and Pelican (and sidecars, which use the same
     names): title, authors, date, journal or site, pages, DOI, URL, publisher, CSL item type."""
     meta = Metadata(label=source)
+    if isinstance(data.get("params"), dict):
+        # Hugo (0.123 on) keeps a page's own fields under `params:`; those at the top come first
+        data = {**data["params"], **{name: item for name, item in data.items() if name != "params"}}
     value = _lookup(data)
     names, et_al = _authors(value("authors", "author", "creator", "creators"))
     pages = _text(value("pages", "page"))

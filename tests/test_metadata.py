@@ -155,3 +155,12 @@ def test_a_date_stated_as_mkdocs_blog_states_it():
     """MkDocs' blog plugin writes `date: {created: …, updated: …}`: the creation date."""
     front = {"title": "T", "date": {"created": "2026-02-18", "updated": "2026-03-01"}}
     assert metadata_from_front_matter(front).date == "2026-02-18"
+
+
+def test_hugo_params_hold_a_pages_own_fields():
+    """Hugo 0.123 on keeps custom front matter under `params:`; a field at the top wins."""
+    meta = metadata_from_front_matter(
+        {"title": "Turns one", "params": {"author": "William Morgan", "title": "Not this", "doi": "10.1234/x"}}
+    )
+    assert [a.name for a in meta.authors] == ["William Morgan"]
+    assert meta.title == "Turns one" and meta.doi == "10.1234/x"
