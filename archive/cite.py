@@ -88,7 +88,8 @@ def csl_item(article: Article) -> dict:
         "language": article.language,
         "DOI": article.doi,
         "URL": article.url,
-        "publisher": article.publisher,
+        # A blog or site that publishes itself is named once (Chicago printed "Lil'Log, Lil'Log")
+        "publisher": article.publisher if not same_name(article.publisher, article.journal) else None,
         "abstract": article.description,
     }
     item.update({k: v for k, v in optional.items() if v})
@@ -99,6 +100,10 @@ def csl_item(article: Article) -> dict:
     for name, value in article.csl_extra.items():  # what the source states beyond these
         item.setdefault(name, value)
     return item
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and a.casefold().strip() == b.casefold().strip()
 
 
 def page_range(article: Article) -> str | None:

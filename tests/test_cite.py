@@ -26,6 +26,7 @@ from archive.cite import (
 from archive.citeproc_js import CiteprocError, Engine, engine
 from archive.cli import cli
 from archive.models import fingerprint
+from archive.parse import parse_file
 from archive.styles import SHIPPED_DIR as STYLES_DIR
 from archive.styles import StyleNotFound, list_styles
 
@@ -451,3 +452,28 @@ def test_a_style_that_formats_the_locator_as_a_number_is_cited_exactly(seed, tmp
     engine().forget()
     made = citation_table(seed, places, tuple(styles), tmp_path)
     assert made == exact_citations(seed, places, tuple(styles), tmp_path)
+
+
+def test_a_blog_post_is_cited_in_its_blog_named_once(tmp_path):
+    """JSON-LD's BlogPosting names its blog as publisher only: that is the citation's container
+    (Chicago set the post's title alone in italics), named once, and its entities are read."""
+    path = tmp_path / "agent.html"
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": "Autonomous Agents",
+        "author": {"@type": "Person", "name": "Lilian Weng"},
+        "datePublished": "2023-06-23",
+        "description": "The agent&rsquo;s brain &amp; its tools.",
+        "publisher": {"@type": "Organization", "name": "Lil'Log"},
+    }
+    path.write_text(
+        f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head>'
+        "<body><article><h1>Autonomous Agents</h1><p>The post's one paragraph of text.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    article = parse_file(path)
+    assert (article.journal, article.publisher, article.type) == ("Lil'Log", "Lil'Log", "post-weblog")
+    assert article.description == "The agent’s brain & its tools."
+    item = csl_item(article)
+    assert item["container-title"] == "Lil'Log" and "publisher" not in item

@@ -160,7 +160,10 @@ def test_a_date_stated_as_mkdocs_blog_states_it():
 def test_hugo_params_hold_a_pages_own_fields():
     """Hugo 0.123 on keeps custom front matter under `params:`; a field at the top wins."""
     meta = metadata_from_front_matter(
-        {"title": "Turns one", "params": {"author": "William Morgan", "title": "Not this", "doi": "10.1234/x"}}
+        {
+            "title": "Turns one",
+            "params": {"author": "William Morgan", "title": "Not this", "doi": "10.1234/x"},
+        }
     )
     assert [a.name for a in meta.authors] == ["William Morgan"]
     assert meta.title == "Turns one" and meta.doi == "10.1234/x"

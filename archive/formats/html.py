@@ -12,6 +12,7 @@ Within one source, names are read once: authors repeated by a source are merged,
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -223,17 +224,21 @@ def json_ld_layer(soup: BeautifulSoup) -> Metadata:
     kind = _types(item)
     authors, et_al = _json_ld_authors(item.get("author") or item.get("creator"))
     part_of = _json_ld_part_of(item)
+    item_type = next((JSON_LD_TYPES[k] for k in kind if JSON_LD_TYPES.get(k)), None)
+    publisher = _name(item.get("publisher"))
     layer.update(
         title=_string(item.get("headline") or item.get("name")),
         authors=authors,
         authors_et_al=et_al,
         description=_string(item.get("description") or item.get("abstract")),
-        publisher=_name(item.get("publisher")),
+        publisher=publisher,
         url=absolute_url(_string(item.get("url") or item.get("mainEntityOfPage"))),
         language=language_tag(_string(item.get("inLanguage"))),
         doi=clean_doi(_string(item.get("doi") or item.get("identifier") or item.get("sameAs"))),
-        type=next((JSON_LD_TYPES[k] for k in kind if JSON_LD_TYPES.get(k)), None),
-        journal=part_of.get("journal"),
+        type=item_type,
+        # A blog post's publisher, when it names no blog it is part of, is the blog (its
+        # citation's container: "Lil'Log", not a post in italics standing alone)
+        journal=part_of.get("journal") or (publisher if item_type == "post-weblog" else None),
         volume=part_of.get("volume"),
         issue=part_of.get("issue"),
         first_page=_page(_string(item.get("pageStart"))),
@@ -315,7 +320,10 @@ def _string(value) -> str | None:
         value = next((v for v in value if isinstance(v, (str, int))), None)
     if isinstance(value, dict):
         value = value.get("@id") or value.get("url")
-    return normalise(str(value)) if isinstance(value, (str, int)) and str(value).strip() else None
+    if not isinstance(value, (str, int)) or not str(value).strip():
+        return None
+    # Generators write entities in JSON-LD strings ("the agent&rsquo;s brain")
+    return normalise(html.unescape(str(value)) if "&" in str(value) else str(value)) or None
 
 
 def _name(value) -> str | None:
