@@ -32,7 +32,9 @@ from .walk import MAX_DEPTH, Block, nesting_depth, normalise, walk_document
 
 __all__ = ["normalise"]
 
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+MARKDOWN_SUFFIXES = frozenset(
+    {".md", ".markdown", ".txt", ".qmd", ".rmd"}
+)  # Quarto, R Markdown: Markdown with code chunks
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JATS_SUFFIXES = frozenset({".xml", ".nxml"})  # .nxml: PubMed Central's own
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -68,7 +70,12 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # its sections heads none by a figure's labels; a PDF's accent set apart over its letter is joined.
 # Notes numbered in the order of their calls; a page of front matter alone is read by its abstract.
 # An image ending its paragraph, named as a figure is, is a figure; Liquid inside <pre> is read.
-PARSER_VERSION = 29
+# 30: JATS fig-groups, boxes, no part DOIs, references before an appendix; a fence closed by a
+# longer one; notes and Hugo figures holding code; alt text without emphasis marks; a theme's
+# table of contents is chrome; ALL-CAPS lines head nothing where <h2>s do; Quarto's Reuse and
+# Citation are back matter; Hugo's params:; blogs as containers; redirects and lists of posts
+# skipped; passages cut at 20,000 characters; .qmd and .Rmd, their chunks as shown.
+PARSER_VERSION = 30
 # An XHTML page (Hakyll, some exports: '<?xml …?>' first) is read as HTML on purpose, as browsers
 # read it: Beautiful Soup's advice to read it as XML is noise in `archive check`'s report
 warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)

@@ -15,7 +15,9 @@ class Setting:
 
 SETTINGS = (
     Setting(
-        "ARCHIVE_CORPUS", "corpus", "Folder of articles (.md, .markdown, .txt, .html, .htm, .pdf, JATS .xml)."
+        "ARCHIVE_CORPUS",
+        "corpus",
+        "Folder of articles (.md, .markdown, .txt, .qmd, .Rmd, .html, .htm, .pdf, JATS .xml).",
     ),
     Setting("ARCHIVE_INDEX", "index", "Folder of the built Whoosh index (created by the archive only)."),
     Setting("ARCHIVE_PAGE_SIZE", "20", "Search results per page in the web interface and the API."),

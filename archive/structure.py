@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field, fields
 from dataclasses import replace as dc_replace
@@ -92,6 +93,7 @@ CONTENTS_LEADER = re.compile(
     re.I,
 )
 SECTION_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+MAX_PASSAGE_CHARS = 20_000  # about 3,000 words: a real paragraph is far shorter
 CONTENTS_ENTRY_CHARS = 160  # an entry's words and leaders, at most
 
 
@@ -410,6 +412,13 @@ def build_passages(
             f"a table of contents ({walker.contents} lines with leader dots and pages) is not text"
         )
     mark_back_matter(drafts, walker.headings, walker.rules)
+    drafts, split = within_length(drafts)
+    if split:
+        which = "a passage was" if split == 1 else f"{split} passages were"
+        metadata.problems.append(
+            f"{which} over {MAX_PASSAGE_CHARS:,} characters long (a file without line breaks?): cut into"
+            " parts of at most that length, at sentence ends where there are some"
+        )
     first_text = next((d for d in drafts if d.kind == "paragraph"), None)
     if first_text and first_text.section is None and walker.headings:
         first_text.kind = "lead"
@@ -428,6 +437,39 @@ def build_passages(
         metadata.problems,
         dropped,
     )
+
+
+def within_length(drafts: list[Draft]) -> tuple[list[Draft], int]:
+    """The drafts, each longer than MAX_PASSAGE_CHARS cut into parts (its markup then plain text):
+    a passage is shown, sent and cited whole, and one of 22 MB took 8 s a page. Returns how many
+    were cut."""
+    out, cut = [], 0
+    for draft in drafts:
+        if len(draft.text) <= MAX_PASSAGE_CHARS:
+            out.append(draft)
+            continue
+        cut += 1
+        out += [
+            dc_replace(
+                draft, text=part, html=html.escape(part, quote=False), calls=draft.calls if not i else ()
+            )
+            for i, part in enumerate(text_parts(draft.text, MAX_PASSAGE_CHARS))
+        ]
+    return out, cut
+
+
+def text_parts(text: str, limit: int) -> list[str]:
+    """The text in parts of at most `limit` characters, each ending at the last sentence end
+    (else space) in its second half, or cut at the limit where there is none."""
+    parts = []
+    while len(text) > limit:
+        window = text[:limit]
+        end = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+        end = end + 1 if end >= limit // 2 else window.rfind(" ")
+        end = end if end >= limit // 2 else limit
+        parts.append(text[:end].strip())
+        text = text[end:].strip()
+    return [*parts, text] if text else parts
 
 
 def infer_pages(metadata: Metadata, breaks: int) -> tuple[int | None, str | None]:

@@ -1166,3 +1166,24 @@ def test_link_text_from_the_bracket_index_matches_python_markdown_on_any_text(te
     index, original = BracketIndex(text), LinkInlineProcessor(r"\[", None)
     for start in range(len(text) + 1):
         assert index.link_text(start) == original.getText(text, start)
+
+
+def test_quarto_and_r_markdown_sources_are_read_as_their_pages_show_them(tmp_path):
+    """.qmd and .Rmd are Markdown with code chunks: a chunk's #| options are not its code, and a
+    chunk whose options hide it (include or echo false, in it or in its header) is not shown."""
+    text = (
+        "---\ntitle: Bayes factors\nauthor: Danielle Navarro\n---\n\n"
+        "```{r setup, include=FALSE}\nwide <- 136\n```\n\nThe essay's first paragraph.\n\n"
+        "```{r}\n#| label: fig-prior\n#| fig-cap: The prior\nplot(prior)\n```\n\n"
+        "```{python}\n#| echo: false\nhidden()\n```\n\nThe last paragraph.\n"
+    )
+    for name in ("essay.qmd", "essay.Rmd"):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        article = parse_file(path)
+        assert article.title == "Bayes factors" and [a.name for a in article.authors] == ["Danielle Navarro"]
+        assert [(p.kind, p.text) for p in article.passages] == [
+            ("paragraph", "The essay's first paragraph."),
+            ("code", "plot(prior)"),
+            ("paragraph", "The last paragraph."),
+        ]

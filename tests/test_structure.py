@@ -201,3 +201,25 @@ def test_a_table_of_contents_is_not_text(tmp_path):
     article = parse_file(path)
     assert [p.text for p in article.passages] == ["The ministry said... and then 4 more came."]
     assert any("table of contents (3 lines" in why for why in article.dropped)
+
+
+def test_a_passage_longer_than_the_limit_is_cut_at_sentence_ends(tmp_path):
+    """A file of one 22 MB line was one passage: 8 s a page, 44 MB an API answer. Parts keep
+    every word, end at a sentence where one is near the limit, and the article says so."""
+    from archive.parse import parse_file
+    from archive.structure import MAX_PASSAGE_CHARS
+
+    sentence = "The survey counted every vessel in the strait, twice. "
+    text = sentence * (2 * MAX_PASSAGE_CHARS // len(sentence) + 5)
+    path = tmp_path / "long.md"
+    path.write_text(
+        f"# Long\n\nA short opening paragraph.\n\n{text}\n\n{'x' * (MAX_PASSAGE_CHARS + 10)}\n",
+        encoding="utf-8",
+    )
+    article = parse_file(path)
+    texts = [p.text for p in article.passages]
+    assert texts[0] == "A short opening paragraph." and len(texts) == 1 + 3 + 2
+    assert all(len(t) <= MAX_PASSAGE_CHARS for t in texts)
+    assert all(t.endswith("twice.") for t in texts[1:3])
+    assert " ".join(texts[1:4]) == text.strip() and "".join(texts[4:]) == "x" * (MAX_PASSAGE_CHARS + 10)
+    assert "2 passages were over 20,000 characters long" in " ".join(article.warnings)

@@ -81,6 +81,10 @@ TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{/\*.*?\*/\}")  # Nunjucks, Jinja, Tw
 INDENTED_HEADING = re.compile(r"^ {1,3}(#{1,6}\s)")  # CommonMark allows three spaces before a heading
 ATTRIBUTE_LIST = re.compile(r"\s*\{[.#][\w-][^{}\n]*\}\s*$")  # {.float-left}, {#intro .lead} at a line's end
 INDENTED_CODE = re.compile(r"^(?: {4}|\t)")
+# A knitr or Quarto chunk's fence: ```{r}, ```{python setup, include=FALSE}; its options
+CHUNK_HEADER = re.compile(r"\s*\{[a-zA-Z][\w-]*[\s,}]")
+CHUNK_HEADER_OPTIONS = re.compile(r"\b(include|echo)\s*=\s*(\w+)", re.I)
+CHUNK_OPTION = re.compile(r"^\s*#\|\s*([\w.-]+)\s*:\s*(.*?)\s*$")
 PRE_OPENING = re.compile(r"^ {0,3}<pre[\s>]", re.I)  # CommonMark's HTML block of type 1
 WRAPPER_TAG = re.compile(r"^ {0,3}</?(?:div|section|article|aside)\b[^<>]*>\s*$", re.I)
 KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")  # {: .note .info}, {:toc}: kramdown attribute lists
@@ -188,6 +192,9 @@ def plain_markdown(text: str) -> str:
     fence: str | None = None  # the fence that closes the code we are in
     raw = False  # inside {% raw %} … {% endraw %}
     pre = False  # inside a raw HTML <pre> block
+    chunk: tuple[int, str] | None = (
+        None  # the knitr or Quarto code chunk we are in: its start in `out`, its header
+    )
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -206,9 +213,13 @@ def plain_markdown(text: str) -> str:
                 line = "```" if fence == "highlight" else line[: len(line) - len(line.lstrip())] + fence
             out.append(line)
             fence = None if closes else fence
+            if closes and chunk is not None:
+                out[chunk[0] :] = shown_chunk(out[chunk[0] :], chunk[1])
+                chunk = None
         elif (match := FENCE.match(line)) and not (match[1][0] == "`" and "`" in line[match.end() :]):
             # (a backtick after a backtick fence makes it inline code: ```code``` on one line)
             fence = match[1]
+            chunk = (len(out), line) if CHUNK_HEADER.match(line[match.end() :]) else None
             out.append(fence_opening(line, match))
         elif match := LIQUID_HIGHLIGHT.match(line) or HUGO_HIGHLIGHT.match(line):
             fence = "highlight"
@@ -244,6 +255,24 @@ def _escaped_fence(match: re.Match) -> str:
     marker = match[1]
     entity = "&#96;" if marker[0] == "`" else "&#126;"
     return match[0][: match.start(1) - match.start()] + entity * len(marker)
+
+
+def shown_chunk(lines: list[str], header: str) -> list[str]:
+    """A knitr or Quarto code chunk (its fence lines included) as its page shows it: without its
+    `#|` option lines, and nothing at all when its options hide its code (include or echo false,
+    in the chunk or in its header: ```{r setup, include=FALSE})."""
+    options = CHUNK_HEADER_OPTIONS.findall(header)
+    kept = [lines[0]]
+    for line in lines[1:]:
+        if option := CHUNK_OPTION.match(line):
+            options.append((option[1], option[2]))
+        else:
+            kept.append(line)
+    hidden = any(
+        name.lower() in ("include", "echo") and value.strip().strip("'\"").lower() in ("false", "no")
+        for name, value in options
+    )
+    return [] if hidden else kept
 
 
 def fence_opening(line: str, match: re.Match) -> str:
