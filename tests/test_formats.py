@@ -4,6 +4,7 @@ structure its author meant (what a reader counts, not what the markup happens to
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -1187,3 +1188,14 @@ def test_quarto_and_r_markdown_sources_are_read_as_their_pages_show_them(tmp_pat
             ("code", "plot(prior)"),
             ("paragraph", "The last paragraph."),
         ]
+
+
+@given(st.text(alphabet=["{{<", "{{%", "{%", ">}}", "%}}", "%}", "{", "}", "%", "<", ">", "a"], max_size=12))
+@settings(max_examples=500, deadline=None)
+def test_an_open_template_tag_is_told_as_the_lookahead_pattern_told_it(parts):
+    """opens_a_tag answers what r"(\\{\\{[<%]|\\{%)(?!.*(?:[>%]\\}\\}|%\\}))" answered, in linear
+    time (the pattern read the rest of the line from each opener)."""
+    from archive.formats.markdown import opens_a_tag
+
+    line = "".join(parts)
+    assert opens_a_tag(line) == bool(re.search(r"(\{\{[<%]|\{%)(?!.*(?:[>%]\}\}|%\}))", line))

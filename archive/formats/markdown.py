@@ -67,7 +67,7 @@ PANDOC_DIV = re.compile(r"^\s*:{3,}.*$")
 # GitHub's alerts: "> [!NOTE]" opens a quoted note; its mark reads as the note's label
 GITHUB_ALERT = re.compile(r"^(\s*>\s*)\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.I)
 # A Liquid tag or Hugo shortcode opened and not closed on its line.
-UNCLOSED_TAG = re.compile(r"(\{\{[<%]|\{%)(?!.*(?:[>%]\}\}|%\}))")
+TAG_OPENERS, TAG_CLOSERS = ("{{<", "{{%", "{%"), (">}}", "%}")
 MAX_TAG_LINES = 40
 LIQUID_RAW_SPLIT = re.compile(r"(\{%-?\s*(?:end)?raw\s*-?%\})")
 INLINE_CODE = re.compile(r"(`+[^`\n]*?`+)")
@@ -320,19 +320,30 @@ def _outside_code(text: str, notes: list[str]) -> str:
     return restored(plain)
 
 
+def opens_a_tag(line: str) -> bool:
+    """True when a Liquid tag or Hugo shortcode opened on the line is not closed after it: when
+    its last opener is (a pattern looking ahead from every opener read the rest of the line from
+    each, quadratic in their number)."""
+    start = max(line.rfind(opener) for opener in TAG_OPENERS)
+    if start < 0:
+        return False
+    after = start + 2  # past "{%" or "{{" ("{{<" and "{{%" end in a character no closer starts with)
+    return all(line.find(closer, after) < 0 for closer in TAG_CLOSERS)
+
+
 def _whole_tag(lines: list[str], i: int) -> tuple[str, int]:
     """Line i, joined with the lines that finish a template tag it opens ({{< datatable on one
     line, its arguments on the next ones), up to MAX_TAG_LINES and never across a blank line;
     and the index of the line after it."""
     line = lines[i]
-    if FENCE.match(line) or not UNCLOSED_TAG.search(line):
+    if FENCE.match(line) or not opens_a_tag(line):
         return line, i + 1
     joined = line
     for j in range(i + 1, min(len(lines), i + 1 + MAX_TAG_LINES)):
         if not lines[j].strip():
             break
         joined = f"{joined} {lines[j].strip()}"
-        if not UNCLOSED_TAG.search(joined):
+        if not opens_a_tag(joined):
             return joined, j + 1
     return line, i + 1
 
