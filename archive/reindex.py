@@ -230,7 +230,7 @@ def update_with(job: Job, index_dir: Path, kept, pool: Pool) -> None:
     try:
         common = index_common_words(batch, known, [p for p, _ in plan.todo])
         update = Update(batch, known, report, common, cite=job.cite and len(plan.todo) >= CITE_FROM)
-        seen = update.files(plan, parsed, job.progress)
+        seen = update.files(plan, parsed, job.progress) | settled_files(plan, report)
         unseen = [a for a in known if a not in seen and not kept_while_unreadable(known[a].source, scan)]
         update.remove(unseen)
         update.keep(kept, seen)
@@ -254,7 +254,20 @@ def update_with(job: Job, index_dir: Path, kept, pool: Pool) -> None:
             update.close()
         batch.close()
     write_marker(index_dir, updated=now(), parser_version=PARSER_VERSION)
-    remember_digests(index_dir, plan.states)
+    remember_digests(index_dir, plan.states, {**plan.settled, **update.outcomes} if update else {})
+
+
+def settled_files(plan: Plan, report: ReindexReport) -> set[str]:
+    """The files not read again (Plan.settled) in the report as they were found; returns the ids
+    of the articles a failing file had, which stay indexed."""
+    again = "unchanged since the last reindex, not read again (`reindex --full` reads it)"
+    for path, (kind, reason) in plan.settled.items():
+        (report.failed if kind == "failed" else report.skipped).append((str(path), f"{reason} ({again})"))
+    return {
+        plan.settled_ids[path]
+        for path, (kind, _) in plan.settled.items()
+        if kind == "failed" and path in plan.settled_ids
+    }
 
 
 def older_parser(index_dir: Path, report: ReindexReport) -> bool:
@@ -354,6 +367,10 @@ class Plan:
     states: dict[Path, tuple[list[int], str]]  # each file's state and digest, to remember
     todo: list[tuple[Path, str | None]]  # (file, the article id it had, if indexed before)
     unchanged: dict[str, Path]  # article id -> file
+    # Files unchanged since the last reindex read them and found no article (failed, or no
+    # article), with what it found: not read again (one too slow to parse took 20 s every time)
+    settled: dict[Path, tuple[str, str]] = field(default_factory=dict)
+    settled_ids: dict[Path, str] = field(default_factory=dict)  # their articles of before
 
     @classmethod
     def make(cls, files: list[Path], known: dict[str, Indexed], full: bool, remembered: dict) -> Plan:
@@ -371,8 +388,13 @@ class Plan:
         plan = cls(digests, remember, [], {})
         for path in files:
             previous_id = by_source.get(str(path))
+            outcome = None if full else known_outcome(remembered.get(str(path)), digests[path])
             if previous_id and not full and known[previous_id].digest == digests[path]:
                 plan.unchanged[previous_id] = path
+            elif outcome and path in remember:
+                plan.settled[path] = outcome
+                if previous_id:
+                    plan.settled_ids[path] = previous_id
             else:
                 plan.todo.append((path, previous_id))
         return plan
@@ -412,10 +434,22 @@ RACY_SECONDS = 2
 
 def known_digest(remembered, state: list[int] | None) -> str | None:
     """The remembered digest when the file is in the state it was then."""
-    if state is None or not isinstance(remembered, list) or len(remembered) != 2:
+    if state is None or not isinstance(remembered, list) or len(remembered) not in (2, 3):
         return None
-    then, digest = remembered
+    then, digest = remembered[:2]
     return digest if then == state and isinstance(digest, str) else None
+
+
+def known_outcome(remembered, digest: str) -> tuple[str, str] | None:
+    """What reading the file gave at the last reindex, when it gave no article ("failed" or
+    "skipped", and why) and the file and parser are as they were then."""
+    if not isinstance(remembered, list) or len(remembered) != 3 or remembered[1] != digest:
+        return None
+    outcome = remembered[2]
+    if not isinstance(outcome, dict) or outcome.get("parser") != PARSER_VERSION:
+        return None
+    kind, reason = outcome.get("kind"), outcome.get("reason")
+    return (kind, reason) if kind in ("failed", "skipped") and isinstance(reason, str) else None
 
 
 def remembered_digests(index_dir: Path) -> dict:
@@ -426,8 +460,16 @@ def remembered_digests(index_dir: Path) -> dict:
     return remembered if isinstance(remembered, dict) else {}
 
 
-def remember_digests(index_dir: Path, states: dict[Path, tuple[list[int], str]]) -> None:
-    entries = {str(path): [state, digest] for path, (state, digest) in states.items()}
+def remember_digests(
+    index_dir: Path, states: dict[Path, tuple[list[int], str]], outcomes: dict[Path, tuple[str, str]]
+) -> None:
+    """The files' states and digests, and for those that gave no article, why (see known_outcome)."""
+    entries = {}
+    for path, (state, digest) in states.items():
+        entries[str(path)] = [state, digest]
+        if path in outcomes:
+            kind, reason = outcomes[path]
+            entries[str(path)].append({"parser": PARSER_VERSION, "kind": kind, "reason": reason})
     temporary = index_dir / f".{DIGESTS}.tmp"
     try:
         temporary.write_text(json.dumps(entries), encoding="utf-8")
@@ -533,6 +575,7 @@ class Update:
         self.stamp = now()
         # What the index will hold of each article after the commit (documents.catalog_document)
         self.catalog = {key: (record.source, record.digest, record.indexed) for key, record in known.items()}
+        self.outcomes: dict[Path, tuple[str, str]] = {}  # files read that gave no article, and why
 
     def files(self, plan: Plan, parsed: Iterator[FileReport], progress) -> set[str]:
         """Parsed added and changed files into the writer; returns the article ids still present.
@@ -543,6 +586,10 @@ class Update:
         for (path, previous_id), file_report in zip(plan.todo, parsed, strict=True):
             if progress:
                 progress(path)
+            if file_report.error or file_report.skipped:  # as read, whatever other files hold
+                self.outcomes[path] = (
+                    ("failed", file_report.error) if file_report.error else ("skipped", file_report.skipped)
+                )
             file_report = claim(file_report, claimed)
             if file_report.skipped:  # read, and no article: gone from the index like a file removed
                 self.report.skipped.append((str(path), file_report.skipped))

@@ -34,8 +34,8 @@ def catalog_checked(monkeypatch):
     catalog document a reindex reads instead of the article records says what the records say."""
     import archive.reindex
 
-    def checked(index_dir: Path, states) -> None:
-        remember(index_dir, states)
+    def checked(index_dir: Path, states, outcomes) -> None:
+        remember(index_dir, states, outcomes)
         assert_catalog_matches_records(index_dir)
 
     remember = archive.reindex.remember_digests

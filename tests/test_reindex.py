@@ -747,3 +747,45 @@ def test_a_changed_article_whose_old_parse_is_damaged_is_replaced_with_a_warning
     assert warning.startswith("its earlier copy in the index could not be read (zlib.error: ")
     assert "permalinks" in warning and "--full" not in warning
     assert search(IndexHandle(index_dir), "Medvedev").total > 0
+
+
+def test_a_file_that_gave_no_article_is_not_read_again_until_it_changes(tmp_index, corpus_dir, monkeypatch):
+    """A failing file (or a page that is no article) is remembered with what reading it gave,
+    for its digest and this parser: a file too slow to parse took its whole time limit on every
+    reindex. Reported again, its old passages kept; read again once changed, or by --full."""
+    import archive.reindex as module
+
+    monkeypatch.setattr(module, "RACY_SECONDS", 0)  # the fixture's files were written just now
+    broken = corpus_dir / "regular-markdown.md"
+    broken.write_bytes(b"\x00\x01binary now")
+    (corpus_dir / "moved.html").write_text(
+        '<html><head><meta http-equiv="refresh" content="0; url=/new/"></head><body>Moved.</body></html>',
+        encoding="utf-8",
+    )
+    first = reindex(corpus_dir, tmp_index)
+    binary = "file is binary (it contains NUL bytes), not text"
+    assert first.failed == [(str(broken), binary)]
+    read = []
+    original = module.check_files
+    monkeypatch.setattr(
+        module, "check_files", lambda paths, **kw: read.extend(paths) or original(paths, **kw)
+    )
+
+    again = reindex(corpus_dir, tmp_index)
+    assert read == [] and again.failed == [
+        (
+            str(broken),
+            f"{binary} (unchanged since the last reindex, not read again (`reindex --full` reads it))",
+        )
+    ]
+    assert any(
+        path == str(corpus_dir / "moved.html") and "redirects to /new/" in why for path, why in again.skipped
+    )
+    assert again.passages == SEED_PASSAGES + OTHER_PASSAGES  # what the broken file had stays indexed
+    assert search(IndexHandle(tmp_index), "Discontents").total > 0
+
+    broken.write_bytes(b"\x00\x02binary still")
+    assert reindex(corpus_dir, tmp_index).failed == [(str(broken), binary)] and read == [broken]
+    read.clear()
+    reindex(corpus_dir, tmp_index, full=True)
+    assert set(read) >= {broken, corpus_dir / "moved.html"}
