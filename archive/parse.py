@@ -7,7 +7,6 @@ import hashlib
 import os
 import re
 import stat
-import unicodedata
 import warnings
 from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
@@ -228,10 +227,15 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
             f"read as {encoding}"
         ]
     head = text[:SNIFF_BYTES]
-    controls = sum(1 for c in head if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
+    controls = len(CONTROL_CHARACTERS.findall(head))
     if controls > len(head) * MAX_CONTROL_SHARE:
         raise ParseError(name, "file is binary (it is mostly control characters), not text")
     return text, warnings
+
+
+# Unicode's control characters (category Cc) but the line breaks, tab and form feed: a regular
+# expression counts them where a loop over the characters took 0.5 ms a file
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def guess_encoding(data: bytes) -> str:

@@ -754,3 +754,14 @@ def test_a_pages_table_of_contents_caps_lines_and_quarto_appendix(tmp_path):
         ("note", "Reuse", "CC BY 4.0"),
         ("note", "Citation", "For attribution, please cite this work as:"),
     ]
+
+
+def test_control_characters_counted_are_unicodes_but_line_breaks_tab_and_form_feed():
+    import unicodedata
+
+    from archive.parse import CONTROL_CHARACTERS
+
+    expected = [
+        chr(i) for i in range(0x110000) if unicodedata.category(chr(i)) == "Cc" and chr(i) not in "\n\r\t\f"
+    ]
+    assert [chr(i) for i in range(0x110000) if CONTROL_CHARACTERS.match(chr(i))] == expected
