@@ -47,6 +47,13 @@ ROLE_WORDS = frozenset(
 )
 
 
+# Words of a job written after a name and a comma, besides ROLE_WORDS
+JOB_WORDS = frozenset(
+    """ambassador engineer developer maintainer advocate evangelist founder cofounder co-founder ceo
+    cto coo cfo lead member student team designer architect consultant partner owner""".split()
+)
+
+
 BY = re.compile(r"^\s*(?:written\s+|posted\s+|reported\s+)?by\s+", re.IGNORECASE)
 
 
@@ -120,6 +127,16 @@ def plain_names(text: str) -> str:
     return TAG.sub("", MARKDOWN_LINK.sub(r"\1", text))
 
 
+def _role_after_comma(name: str) -> tuple[str, str] | None:
+    """(name, role) for "Full Name, Their Role": a name of two words or more before the comma,
+    a job's word after it (which "Family, Given" never has)."""
+    before, after = (part.strip() for part in name.split(",", 1))
+    words = set(re.split(r"[\s-]+", after.lower()))
+    if len(before.split()) >= 2 and words & (ROLE_WORDS | JOB_WORDS):
+        return before, after
+    return None
+
+
 def author_from_name(name: str, affiliation: str | None = None) -> Author:
     """An Author from a printed name, detecting family-name-first East Asian names."""
     name = " ".join(plain_names(name).split()).strip(" ,")
@@ -130,6 +147,8 @@ def author_from_name(name: str, affiliation: str | None = None) -> Author:
         name = " ".join(_capitalize(p) for p in name.split())
     if is_institution(name):
         return Author(name=name, affiliation=affiliation, literal=True)
+    if "," in name and (titled := _role_after_comma(name)):  # "Bezaleel Silva, Linkerd Ambassador"
+        name, affiliation = titled[0], affiliation or titled[1]
     if "," in name:  # "Family, Given"
         family, given = (part.strip() for part in name.split(",", 1))
         return Author(name=f"{given} {family}", family=family, given=given, affiliation=affiliation)

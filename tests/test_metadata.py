@@ -167,3 +167,17 @@ def test_hugo_params_hold_a_pages_own_fields():
     )
     assert [a.name for a in meta.authors] == ["William Morgan"]
     assert meta.title == "Turns one" and meta.doi == "10.1234/x"
+
+
+@pytest.mark.parametrize(
+    "line, name, family, affiliation",
+    [
+        ("Bezaleel Silva, Linkerd Ambassador", "Bezaleel Silva", "Silva", "Linkerd Ambassador"),
+        ("Jane Doe, Senior Fellow", "Jane Doe", "Doe", "Senior Fellow"),
+        ("García Márquez, Gabriel", "Gabriel García Márquez", "García Márquez", None),  # family, given
+        ("Morgan, William", "William Morgan", "Morgan", None),
+    ],
+)
+def test_a_name_followed_by_a_job_after_a_comma_is_no_family_given_pair(line, name, family, affiliation):
+    author = author_from_name(line)
+    assert (author.name, author.family, author.affiliation) == (name, family, affiliation)
