@@ -92,6 +92,7 @@ CONTENTS_LEADER = re.compile(
     r"(?<!\.)(?<!\.\s)(?:\.\s?){5,}+\s*[\divxlc]+\b|(?<!…)…{2,}+\s*[\divxlc]+\b|(?<!\.)(?:\s\.){5,}+\s*[\divxlc]+\b",
     re.I,
 )
+CAMEL_START = re.compile(r"[a-z]+[A-Z]")
 SECTION_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 MAX_PASSAGE_CHARS = 20_000  # about 3,000 words: a real paragraph is far shorter
 CONTENTS_ENTRY_CHARS = 160  # an entry's words and leaders, at most
@@ -252,8 +253,8 @@ class Walker:
     def continues(self, text: str, following: str | None) -> bool:
         if is_all_caps(text) or (self.in_chronology and split_chronology_entry(text)):
             return False
-        if text[:1].islower():
-            return True
+        if text[:1].islower():  # "…of the" / "economy grew": unless a name starts so (iPhone, macOS)
+            return not CAMEL_START.match(text)
         return not self.structured and not looks_like_heading(text, following)
 
     def take_caps_line(self, text: str) -> None:

@@ -1203,3 +1203,57 @@ def test_an_open_template_tag_is_told_as_the_lookahead_pattern_told_it(parts):
 
     line = "".join(parts)
     assert opens_a_tag(line) == bool(re.search(r"(\{\{[<%]|\{%)(?!.*(?:[>%]\}\}|%\}))", line))
+
+
+def test_a_list_right_under_a_paragraph_line_is_a_list(tmp_path):
+    """CommonMark (and the markdown-it and Goldmark that 11ty and Hugo use) start a list under a
+    paragraph's line; an ordered one only from 1, and emphasis at a line's start is no list."""
+    path = tmp_path / "lists.md"
+    path.write_text(
+        "---\ntitle: Lists\n---\n\nThe goals are to:\n* enhance integrity\n* reduce payments\n\n"
+        "Numbered:\n1. first\n2. second\n\nThe year\n2. was not a list, and\n*this* is emphasis.\n",
+        encoding="utf-8",
+    )
+    assert [p.text for p in parse_file(path).passages] == [
+        "The goals are to:",
+        "enhance integrity",
+        "reduce payments",
+        "Numbered:",
+        "first",
+        "second",
+        "The year 2. was not a list, and this is emphasis.",
+    ]
+
+
+def test_a_paragraph_starting_with_a_name_in_lowercase_is_its_own(tmp_path):
+    """A block starting in lowercase continues the one before (a paragraph broken by a page or a
+    code block), but not when a name starts it so: iPhone, macOS, jQuery."""
+    path = tmp_path / "weekly.md"
+    path.write_text(
+        "# Weekly\n\n1、iPhone and supercomputers\n\niPhone 12 is faster.\n\nThe call\n\n```\nf()\n```\n\nreturns nothing.\n"
+    )
+    assert [(p.kind, p.text) for p in parse_file(path).passages] == [
+        ("paragraph", "1、iPhone and supercomputers"),
+        ("paragraph", "iPhone 12 is faster."),
+        ("paragraph", "The call returns nothing."),
+        ("code", "f()"),
+    ]
+
+
+def test_a_wrapper_div_is_taken_out_with_its_own_closing_tag_only(tmp_path):
+    """A <div> alone on its line is taken out with its closing tag, and the tags indented inside
+    it are its HTML, not indented code; a closing tag whose <div> shares its line with text stays
+    (taken out, it left that <div> open, and the rest of the page was raw HTML)."""
+    path = tmp_path / "wrappers.md"
+    path.write_text(
+        '---\ntitle: W\n---\n\nIntro.\n\n<div class="pquote">{{ "shawn" | team_photo }}\n</div>\n\n## Acquisitions\n\n'
+        'Acq text.\n\n<div class="quote">\n\t<img src="a.jpg">\n\t<blockquote>\n"I joined to help." - Shawn\n'
+        "\t</blockquote>\n</div>\n\nAfter.\n",
+        encoding="utf-8",
+    )
+    assert [(p.kind, p.section, p.text) for p in parse_file(path).passages] == [
+        ("lead", None, "Intro."),
+        ("paragraph", "Acquisitions", "Acq text."),
+        ("paragraph", "Acquisitions", '"I joined to help." - Shawn'),
+        ("paragraph", "Acquisitions", "After."),
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable
 
 import markdown
@@ -77,6 +78,7 @@ HELD_CODE = re.compile(f"{HELD_CODE_START}(\\d+){HELD_CODE_END}")
 DANGLING_TAG = re.compile(r"\{\{[<%]|\{%-?|-?%\}|[>%]\}\}")
 # {{ "jeremy" | team_link }}: a string piped into a filter shows (a form of) that string
 LIQUID_LITERAL = re.compile(r"""\{\{-?\s*(?:"([^"{}]*)"|'([^'{}]*)')\s*\|[^{}]*?-?\}\}""")
+PICTURE_FILTER = re.compile(r"(?i)photo|image|img|avatar|icon|picture|thumbnail")
 TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{/\*.*?\*/\}")  # Nunjucks, Jinja, Twig and MDX comments
 INDENTED_HEADING = re.compile(r"^ {1,3}(#{1,6}\s)")  # CommonMark allows three spaces before a heading
 ATTRIBUTE_LIST = re.compile(r"\s*\{[.#][\w-][^{}\n]*\}\s*$")  # {.float-left}, {#intro .lead} at a line's end
@@ -85,8 +87,12 @@ INDENTED_CODE = re.compile(r"^(?: {4}|\t)")
 CHUNK_HEADER = re.compile(r"\s*\{[a-zA-Z][\w-]*[\s,}]")
 CHUNK_HEADER_OPTIONS = re.compile(r"\b(include|echo)\s*=\s*(\w+)", re.I)
 CHUNK_OPTION = re.compile(r"^\s*#\|\s*([\w.-]+)\s*:\s*(.*?)\s*$")
+# A bullet item, or an ordered one numbered 1 (CommonMark: only those interrupt a paragraph)
+LIST_START = re.compile(r" {0,3}(?:[-+*]|1[.)])[ \t]+\S")
+# A line of a paragraph's text: not indented, not a heading, quote, table row, list item or tag
+PARAGRAPH_LINE = re.compile(r"(?! {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$))[^\s#>|<]")
 PRE_OPENING = re.compile(r"^ {0,3}<pre[\s>]", re.I)  # CommonMark's HTML block of type 1
-WRAPPER_TAG = re.compile(r"^ {0,3}</?(?:div|section|article|aside)\b[^<>]*>\s*$", re.I)
+WRAPPER_TAG = re.compile(r"^ {0,3}<(/?)(div|section|article|aside)\b[^<>]*>\s*$", re.I)
 KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")  # {: .note .info}, {:toc}: kramdown attribute lists
 IMAGE_ALT = re.compile(r'(<img\b[^>]*?\balt=")([^"]*)(")')
 # (what is emphasised is at most 300 characters: from each mark left open, the rest of the text)
@@ -192,6 +198,7 @@ def plain_markdown(text: str) -> str:
     fence: str | None = None  # the fence that closes the code we are in
     raw = False  # inside {% raw %} … {% endraw %}
     pre = False  # inside a raw HTML <pre> block
+    unwrapped: Counter[str] = Counter()  # wrapper tags taken out, by name, whose closing tag is not yet
     chunk: tuple[int, str] | None = (
         None  # the knitr or Quarto code chunk we are in: its start in `out`, its header
     )
@@ -227,13 +234,22 @@ def plain_markdown(text: str) -> str:
         elif PRE_OPENING.match(line):
             pre = "</pre>" not in line.lower()
             out.append(line)
-        elif WRAPPER_TAG.match(line):
+        elif (wrapper := WRAPPER_TAG.match(line)) and (not wrapper[1] or unwrapped[wrapper[2].lower()]):
             # A <div> alone on its line around Markdown (kramdown's markdown="block", a site's
-            # wrapper): Python-Markdown took all it holds for raw HTML ('### Notes' shown as is)
+            # wrapper): Python-Markdown took all it holds for raw HTML ('### Notes' shown as is).
+            # Its closing tag goes with it, and only then: a closing tag left without the <div>
+            # it closes (<div class="quote">{{ … }}) made the rest of the page raw HTML
+            unwrapped[wrapper[2].lower()] += -1 if wrapper[1] else 1
             out.append("")
+        elif any(unwrapped.values()) and INDENTED_CODE.match(line) and line.lstrip().startswith("<"):
+            # A tag indented inside a wrapper taken out: the wrapper's HTML, not indented code
+            plain, raw = _raw_aware(line.lstrip(), raw, notes)
+            out.append(plain)
         elif INDENTED_CODE.match(line) and (not out or not out[-1].strip() or INDENTED_CODE.match(out[-1])):
             out.append(line)  # an indented code block (after a blank line)
         else:
+            if not raw and interrupts_paragraph(line, out[-1] if out else ""):
+                out.append("")  # CommonMark: a list may start right under a paragraph's line
             plain, raw = _raw_aware(line, raw, notes)
             out.append(plain)
     if fence is not None:
@@ -241,6 +257,13 @@ def plain_markdown(text: str) -> str:
     if notes:
         out += ["", *(f"[^inline-{n}]: {note}" for n, note in enumerate(notes, 1))]
     return "\n".join(out)
+
+
+def interrupts_paragraph(line: str, before: str) -> bool:
+    """A list's first item right under a line of paragraph text, which CommonMark (and the
+    markdown-it of 11ty and Hugo's Goldmark) starts a list with and Python-Markdown runs into the
+    paragraph ("The goals are to: * enhance …")."""
+    return bool(LIST_START.match(line)) and bool(before.strip()) and bool(PARAGRAPH_LINE.match(before))
 
 
 def closing_fence(line: str, fence: str) -> bool:
@@ -359,7 +382,7 @@ def _plain_line(line: str, notes: list[str], restored: Callable[[str], str] = st
     line = TEMPLATE_COMMENT.sub("", line)
     line = INDENTED_HEADING.sub(r"\1", line)
     line = LIQUID_TAG.sub("", line)
-    line = LIQUID_LITERAL.sub(lambda m: m[1] if m[1] is not None else m[2], line)
+    line = LIQUID_LITERAL.sub(_liquid_literal, line)
     line = LIQUID_OUTPUT.sub("", line)
     line = PANDOC_SPAN.sub(r"\1", line)
     line = KRAMDOWN_IAL.sub("", line)
@@ -371,6 +394,14 @@ def _plain_line(line: str, notes: list[str], restored: Callable[[str], str] = st
         return f"[^inline-{len(notes)}]"
 
     return PANDOC_INLINE_NOTE.sub(inline_note, line)
+
+
+def _liquid_literal(match: re.Match) -> str:
+    """The string piped into a filter, as the filter shows a form of it ({{ "jeremy" | team_link }}),
+    unless the filter makes a picture of it ({{ "shawn" | team_photo }}): no words then."""
+    if PICTURE_FILTER.search(match[0][match[0].index("|") :]):
+        return ""
+    return match[1] if match[1] is not None else match[2]
 
 
 def inline_markdown(text: str) -> str:
