@@ -184,6 +184,11 @@ def back_matter_sections(headings: list) -> dict[int, str]:
     return found
 
 
+def is_back_matter_heading(title: str) -> bool:
+    """A heading that starts the back matter: references, notes, about the author …"""
+    return bool(REFERENCE_HEADING.match(title) or BACK_MATTER_HEADING.match(title))
+
+
 def before_appendices(headings: list) -> list:
     """The headings before the top-level appendix sections (and their sub-sections) that end
     the list."""

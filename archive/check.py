@@ -15,6 +15,7 @@ from .isolation import Budget, Pool, run_isolated
 from .models import PASSAGE_KINDS, Article, NotAnArticle, ParseError, renamed_article, slug
 from .parse import (
     ARTICLE_SUFFIXES,
+    CHUNK_SUFFIXES,
     MARKDOWN_SUFFIXES,
     SIDECAR_SUFFIX,
     is_bundle_index,
@@ -132,7 +133,7 @@ def add_file(scan: CorpusScan, entry: os.DirEntry, root: Path, at_root: bool) ->
     path = Path(entry.path)
     if path.suffix.lower() not in ARTICLE_SUFFIXES:
         scan.ignored.append((path, f"not an article type ({', '.join(sorted(ARTICLE_SUFFIXES))})"))
-    elif reason := why_not_read(entry, root) or empty_site_page(path):
+    elif reason := why_not_read(entry, root) or empty_site_page(path) or rendered_beside(path):
         scan.skipped.append((path, reason))
     else:
         scan.files.append(path)
@@ -140,6 +141,16 @@ def add_file(scan: CorpusScan, entry: os.DirEntry, root: Path, at_root: bool) ->
 
 LIST_PAGE_BYTES = 64 * 1024  # an _index file with front matter only is far smaller
 NOT_TEXT = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)  # a list page's own code
+
+
+def rendered_beside(path: Path) -> str | None:
+    """Why a Quarto or R Markdown source is skipped, if it is: its page, rendered beside it (as
+    Quarto and knitr do by default), is read instead: the same article, with its code's output
+    and its citations resolved."""
+    if path.suffix.lower() not in CHUNK_SUFFIXES:
+        return None
+    page = path.with_suffix(".html")
+    return f"its rendered page {page.name} is read instead" if page.is_file() else None
 
 
 def empty_site_page(path: Path) -> str | None:

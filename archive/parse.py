@@ -20,7 +20,7 @@ from . import metadata as meta_mod
 from .dates import parse_issue_date
 from .formats.html import language_tag, metadata_layers, not_an_article, page_title
 from .formats.jats import is_jats, jats_document
-from .formats.markdown import markdown_to_html
+from .formats.markdown import Chunks, markdown_to_html
 from .formats.pdf import read_pdf
 from .frontmatter import split_front_matter
 from .languages import SAMPLE_CHARS, detect_language
@@ -34,6 +34,7 @@ __all__ = ["normalise"]
 MARKDOWN_SUFFIXES = frozenset(
     {".md", ".markdown", ".txt", ".qmd", ".rmd"}
 )  # Quarto, R Markdown: Markdown with code chunks
+CHUNK_SUFFIXES = frozenset({".qmd", ".rmd"})  # sources whose code chunks run when rendered
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JATS_SUFFIXES = frozenset({".xml", ".nxml"})  # .nxml: PubMed Central's own
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -250,9 +251,20 @@ def guess_encoding(data: bytes) -> str:
     return candidates[0].encoding
 
 
-def html_from_markdown(text: str, excerpt_separator: str | None = None) -> str:
+def html_from_markdown(text: str, excerpt_separator: str | None = None, chunks: Chunks | None = None) -> str:
     """Markdown (any dialect formats.markdown knows) -> sanitized HTML."""
-    return markdown_to_html(text, excerpt_separator)
+    return markdown_to_html(text, excerpt_separator, chunks)
+
+
+def code_chunks(path: Path, front: dict) -> Chunks | None:
+    """A Quarto or R Markdown source's chunks, shown unless its front matter hides their code
+    (Quarto's `execute: echo: false`); None for any other Markdown, whose chunks are code shown
+    as written."""
+    if path.suffix.lower() not in CHUNK_SUFFIXES:
+        return None
+    execute = front.get("execute")
+    echo = execute.get("echo") if isinstance(execute, dict) else None
+    return Chunks(echo=not (echo is False or str(echo).lower() == "false"))
 
 
 def parse_file(path: Path | str) -> Article:
@@ -288,7 +300,9 @@ def article_from_source(path: Path, source: Source) -> Article:
         separator = (
             front.get("excerpt_separator") if isinstance(front.get("excerpt_separator"), str) else None
         )
-        document = html_from_markdown(body if body.strip() else abstract_text(front), separator)
+        document = html_from_markdown(
+            body if body.strip() else abstract_text(front), separator, code_chunks(path, front)
+        )
     # Web pages through lxml, which closes what HTML leaves open (<p>a<p>b: two paragraphs;
     # Python's html.parser nested each in the one before); Markdown's own HTML is well formed.
     soup = BeautifulSoup(document, "lxml" if is_html else "html.parser")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from dataclasses import replace as dc_replace
 
 from .addresses import is_paragraph, passage_id
-from .asides import mark_back_matter, without_repeats
+from .asides import is_back_matter_heading, mark_back_matter, without_repeats
 from .dates import _MONTH as MONTH_WORD
 from .dates import parse_date_range, parse_issue_date, split_chronology_entry
 from .figures import CREDIT, FIGURE, with_figures
@@ -21,7 +21,7 @@ from .metadata import (
 )
 from .models import PATH_SEPARATOR, Passage, Section, fingerprint
 from .names import author_from_name, is_all_caps, names_and_et_al, smart_title
-from .walk import HEADING_TAGS, Block
+from .walk import HEADING_TAGS, Block, normalise
 
 __all__ = ["HEADING_TAGS", "Block", "Structure", "build_passages"]
 
@@ -226,7 +226,12 @@ class Walker:
             return
         if self.pending and not block.listed and self.continues(text, following):
             self.join(block)
-        elif is_all_caps(text) and len(text) <= MAX_HEADING_CHARS and not block.chart and self.caps_headings:
+        elif (
+            is_all_caps(text)
+            and len(text) <= MAX_HEADING_CHARS
+            and not block.chart
+            and self.heads_in_caps(text)
+        ):
             self.take_caps_line(text)
         elif not self.structured and not block.listed and looks_like_heading(text, following):
             self.start_section(text, None)
@@ -257,13 +262,22 @@ class Walker:
             return not CAMEL_START.match(text)
         return not self.structured and not looks_like_heading(text, following)
 
+    def heads_in_caps(self, text: str) -> bool:
+        """Whether an ALL-CAPS line is a heading: where the page marks no sections with headings
+        (a converted PDF's), or one that starts the back matter (REFERENCES) or a chronology's
+        period, on any page."""
+        return self.caps_headings or self.in_chronology or is_back_matter_heading(smart_title(text))
+
     def take_caps_line(self, text: str) -> None:
         section = self.section
         section_drafts = [d for d in self.drafts if section is not None and d.section is section]
         if self.in_chronology and self.period is None and not section_drafts and re.search(r"\d{4}", text):
             self.period = smart_title(text)
         else:
-            self.start_section(smart_title(text), None)
+            # On a page with headings, at the level of its sections (REFERENCES among <h2>s)
+            self.start_section(
+                smart_title(text), self.path[0][0] if self.path and not self.caps_headings else None
+            )
 
     def start_section(self, title: str, level: int | None) -> None:
         """A heading: h-levels nest (a heading with no text before its sub-heading stays in the
@@ -395,6 +409,11 @@ def merge_metadata(walker: Walker, layers: list[Metadata]) -> Metadata:
             values.pop("title")
         merged.absorb(layer, values)
     merged.update(period=merged.period or walker.period)
+    if merged.type == "post-weblog" and not merged.journal and merged.publisher:
+        # A blog post's publisher, when no layer names the blog, is the blog: the citation's
+        # container ("Lil'Log"), where the post's title stood alone in italics
+        merged.update(journal=merged.publisher)
+        merged.sources["journal"] = merged.sources.get("publisher", "publisher")
     return merged.validate()
 
 
@@ -417,8 +436,8 @@ def build_passages(
     if split:
         which = "a passage was" if split == 1 else f"{split} passages were"
         metadata.problems.append(
-            f"{which} over {MAX_PASSAGE_CHARS:,} characters long (a file without line breaks?): cut into"
-            " parts of at most that length, at sentence ends where there are some"
+            f"{which} over {MAX_PASSAGE_CHARS:,} characters long: cut into parts of at most that length"
+            " (text at sentence ends where there are some, code at line ends)"
         )
     first_text = next((d for d in drafts if d.kind == "paragraph"), None)
     if first_text and first_text.section is None and walker.headings:
@@ -441,22 +460,40 @@ def build_passages(
 
 
 def within_length(drafts: list[Draft]) -> tuple[list[Draft], int]:
-    """The drafts, each longer than MAX_PASSAGE_CHARS cut into parts (its markup then plain text):
-    a passage is shown, sent and cited whole, and one of 22 MB took 8 s a page. Returns how many
-    were cut."""
+    """The drafts, each longer than MAX_PASSAGE_CHARS cut into parts: a passage is shown, sent and
+    cited whole, and one of 22 MB took 8 s a page. Code is cut at line ends and stays code; text
+    at sentence ends, its inline markup then plain. Returns how many were cut."""
     out, cut = [], 0
     for draft in drafts:
         if len(draft.text) <= MAX_PASSAGE_CHARS:
             out.append(draft)
             continue
         cut += 1
+        parts = (
+            [(normalise(html.unescape(p)), p.strip("\n")) for p in code_parts(draft.html, MAX_PASSAGE_CHARS)]
+            if draft.kind == "code"  # its markup is its escaped lines
+            else [(p, html.escape(p, quote=False)) for p in text_parts(draft.text, MAX_PASSAGE_CHARS)]
+        )
         out += [
-            dc_replace(
-                draft, text=part, html=html.escape(part, quote=False), calls=draft.calls if not i else ()
-            )
-            for i, part in enumerate(text_parts(draft.text, MAX_PASSAGE_CHARS))
+            dc_replace(draft, text=text, html=markup, calls=draft.calls if not i else ())
+            for i, (text, markup) in enumerate(parts)
+            if text
         ]
     return out, cut
+
+
+def code_parts(markup: str, limit: int) -> list[str]:
+    """A code block's escaped lines in parts of at most `limit` characters (a longer line cut)."""
+    parts, part = [], ""
+    for line in markup.splitlines(keepends=True):
+        while len(line) > limit:
+            parts.append(part + line[: limit - len(part)])
+            line, part = line[limit - len(part) :], ""
+        if len(part) + len(line) > limit:
+            parts.append(part)
+            part = ""
+        part += line
+    return [*parts, part] if part else parts
 
 
 def text_parts(text: str, limit: int) -> list[str]:

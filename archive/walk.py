@@ -44,7 +44,12 @@ CHROME_TOKENS = frozenset(
     advert advertisement ad ads promo popup modal menu navbar toolbar skip print donate
     paywall""".split()
 )
-CONTENTS_BOX = re.compile(r"(?i)(?:^|[-_])(?:toc|table[-_]?of[-_]?contents)(?:$|[-_])")
+# A name that is a contents box's: "toc" or "table of contents", maybe with one word of place
+# before or of kind after ("post-toc", "toc-container"), never "toc-content" (R Markdown's whole
+# document) or "toc-ignore" (Pandoc's section left out of the contents)
+CONTENTS_BOX = re.compile(
+    r"(?i)^(?:[a-z]+[-_]){0,2}(?:toc|table[-_]?of[-_]?contents)(?:[-_](?:container|wrapper|box|block|list|nav|widget))?$"
+)
 # Bylines and datelines named by class, itemprop or rel: metadata, never a paragraph.
 BYLINE_TOKENS = frozenset("byline dateline author authors posted published pubdate meta date".split())
 # Words that may stand beside those in a name without changing what it names.

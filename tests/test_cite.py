@@ -465,6 +465,7 @@ def test_a_blog_post_is_cited_in_its_blog_named_once(tmp_path):
         "author": {"@type": "Person", "name": "Lilian Weng"},
         "datePublished": "2023-06-23",
         "description": "The agent&rsquo;s brain &amp; its tools.",
+        "url": "https://example.org/post?id=5&section=agents",
         "publisher": {"@type": "Organization", "name": "Lil'Log"},
     }
     path.write_text(
@@ -475,5 +476,15 @@ def test_a_blog_post_is_cited_in_its_blog_named_once(tmp_path):
     article = parse_file(path)
     assert (article.journal, article.publisher, article.type) == ("Lil'Log", "Lil'Log", "post-weblog")
     assert article.description == "The agent’s brain & its tools."
+    assert article.url == "https://example.org/post?id=5&section=agents"  # no entity without its ";"
     item = csl_item(article)
     assert item["container-title"] == "Lil'Log" and "publisher" not in item
+    # A blog the page names (og:site_name) is the container, its company the publisher
+    named = (
+        path.read_text(encoding="utf-8")
+        .replace("Lil'Log", "Weng Labs")
+        .replace("<head>", '<head><meta property="og:site_name" content="Lil\'Log Engineering">')
+    )
+    path.write_text(named, encoding="utf-8")
+    article = parse_file(path)
+    assert (article.journal, article.publisher) == ("Lil'Log Engineering", "Weng Labs")

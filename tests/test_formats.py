@@ -1071,7 +1071,9 @@ ELIFE = """<?xml version="1.0"?>
 <graphic xlink:href="f001"/></fig>
 <fig id="fig1s1" specific-use="child-fig"><label>Figure 1—figure supplement 1.</label>
 <caption><title>Frequency of rosettes.</title></caption><graphic xlink:href="fs001"/></fig></fig-group>
-<boxed-text><label>Box 1.</label><caption><title>Terms</title></caption><p>A box's own text.</p></boxed-text>
+<boxed-text><label>Box 1.</label><caption><title>Terms</title></caption><p>A box's own text.</p>
+<sec><title>Inner</title><p>The box's section.</p></sec></boxed-text><p>After the box.</p>
+<p>DOI: 10.5061/dryad.abc123</p>
 </body><back><ref-list><title>References</title><ref id="b1"><mixed-citation>Adler I. 1997. Phyllotaxis.</mixed-citation></ref>
 </ref-list><app-group><app id="app1"><title>Appendix 1</title><sec><title>1 Definitions</title>
 <p>Jugacy is the number of leaves at a node.</p></sec></app></app-group></back></article>"""
@@ -1092,6 +1094,9 @@ def test_jats_as_elife_writes_it(tmp_path):
         ("figure", None, "Figure 1—figure supplement 1. Frequency of rosettes."),
         ("figure", None, "Box 1. Terms"),
         ("paragraph", None, "A box's own text."),
+        ("paragraph", None, "Inner. The box's section."),  # its title runs in: no section to take the rest
+        ("paragraph", None, "After the box."),
+        ("paragraph", None, "DOI: 10.5061/dryad.abc123"),  # a data set's DOI, not the part's own
         ("reference", "References", "Adler I. 1997. Phyllotaxis."),
         ("paragraph", "Appendix 1 › 1 Definitions", "Jugacy is the number of leaves at a node."),
     ]
@@ -1146,27 +1151,28 @@ def test_an_image_caption_from_its_alt_text_has_no_emphasis_marks():
     ],
 )
 def test_link_text_found_by_the_bracket_index_is_python_markdowns(text):
-    """brackets.BracketIndex gives what LinkInlineProcessor.getText gives, from every "[" (it
-    reads each paragraph's brackets once, where getText read on to the paragraph's end)."""
+    """brackets.link_text gives what LinkInlineProcessor.getText gives, from every "[" (where
+    getText read on to the paragraph's end from each one left open)."""
     from markdown.inlinepatterns import LinkInlineProcessor
 
-    from archive.formats.brackets import BracketIndex
+    from archive.formats.brackets import link_text
 
-    index, original = BracketIndex(text), LinkInlineProcessor(r"\[", None)
+    original = LinkInlineProcessor(r"\[", None)
     for start in [i + 1 for i, c in enumerate(text) if c == "["]:
-        assert index.link_text(start) == original.getText(text, start)
+        assert link_text(text, start) == original.getText(text, start)
 
 
-@given(st.text(alphabet="[]a (\n", max_size=80))
+@given(st.text(alphabet="[]a (\n", max_size=60))
 @settings(max_examples=300, deadline=None)
 def test_link_text_from_the_bracket_index_matches_python_markdown_on_any_text(text):
+    """The same as getText on any text whose links close within MAX_LINK_BRACKETS brackets."""
     from markdown.inlinepatterns import LinkInlineProcessor
 
-    from archive.formats.brackets import BracketIndex
+    from archive.formats.brackets import link_text
 
-    index, original = BracketIndex(text), LinkInlineProcessor(r"\[", None)
+    original = LinkInlineProcessor(r"\[", None)
     for start in range(len(text) + 1):
-        assert index.link_text(start) == original.getText(text, start)
+        assert link_text(text, start) == original.getText(text, start)
 
 
 def test_quarto_and_r_markdown_sources_are_read_as_their_pages_show_them(tmp_path):
@@ -1257,3 +1263,53 @@ def test_a_wrapper_div_is_taken_out_with_its_own_closing_tag_only(tmp_path):
         ("paragraph", "Acquisitions", '"I joined to help." - Shawn'),
         ("paragraph", "Acquisitions", "After."),
     ]
+
+
+def test_an_issues_month_is_kept_over_another_dates_day(tmp_path):
+    path = tmp_path / "issue.xml"
+    path.write_text(
+        "<article><front><article-meta><title-group><article-title>T</article-title></title-group>"
+        '<pub-date pub-type="ppub"><month>12</month><year>2020</year></pub-date>'
+        '<pub-date pub-type="epub"><day>15</day><month>3</month><year>2020</year></pub-date>'
+        "</article-meta></front><body><p>Text.</p></body></article>",
+        encoding="utf-8",
+    )
+    assert parse_file(path).date == "2020-12"
+
+
+def test_template_syntax_is_never_read_across_inline_code():
+    from archive.formats.markdown import plain_markdown
+
+    line = "Mustache opens with {{ as in `{{#items}}`, and closes with }} at the end."
+    assert plain_markdown(line) == line
+
+
+def test_code_chunks_of_quarto_and_r_markdown_sources_as_their_pages_show_them(tmp_path, runner):
+    """knitr's F and FALSE, a chunk left open at the end, Quarto's `execute: echo: false` and a
+    setup chunk's opts_chunk$set(echo = FALSE) hide code; a plain .md shows its chunks as written;
+    a source whose page is rendered beside it is skipped for that page."""
+    (tmp_path / "a.Rmd").write_text(
+        "---\ntitle: A\n---\n\nIntro.\n\n```{r, echo=F}\nsecret()\n```\n\n```{r}\nknitr::opts_chunk$set(echo = FALSE)\n```\n\n"
+        "```{r}\nhidden_too()\n```\n\n```{r, echo=TRUE}\nshown()\n```\n\nText.\n\n```{r include=F}\nnever_closed()\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.qmd").write_text(
+        "---\ntitle: B\nexecute:\n  echo: false\n---\n\nFlows fell.\n\n```{python}\nimport pandas\n```\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "c.md").write_text(
+        "---\ntitle: C\n---\n\nCode:\n\n```{r}\n#| echo: false\nx <- 1\n```\n", encoding="utf-8"
+    )
+    assert [p.text for p in parse_file(tmp_path / "a.Rmd").passages] == [
+        "Intro.",
+        "knitr::opts_chunk$set(echo = FALSE)",
+        "shown()",
+        "Text.",
+    ]
+    assert [p.text for p in parse_file(tmp_path / "b.qmd").passages] == ["Flows fell."]
+    assert [p.text for p in parse_file(tmp_path / "c.md").passages] == ["Code:", "#| echo: false x <- 1"]
+    (tmp_path / "b.html").write_text(
+        "<html><body><p>Flows fell, as the page shows.</p></body></html>", encoding="utf-8"
+    )
+    result = runner.invoke(cli, ["check", str(tmp_path)])
+    assert f"skipped {tmp_path / 'b.qmd'}: its rendered page b.html is read instead" in result.output

@@ -688,7 +688,8 @@ def test_decomposed_tells_destroyed_elements_without_searching_their_children():
     assert not decomposed(p) and not decomposed(soup.find("b")) and not decomposed(soup.find("div"))
 
 
-LISTED_POST = '<article class="post-entry"><h2>Post {n}</h2><p>The opening of post {n}, as the list shows it.</p><a href="/posts/{n}/">Read</a></article>'
+LISTED_POST = '<article class="post-entry"><h2><a href="/posts/{n}/">Post {n}</a></h2><p>The opening of post {n}, as the list shows it.</p></article>'
+COMMENT = '<article class="comment-body"><footer><a href="https://reader{n}.example.org">Reader {n}</a> says:</footer><p>Comment {n}: a thoughtful reply, some words long.</p></article>'
 
 
 def test_a_sites_redirects_and_lists_of_posts_are_skipped_not_articles(tmp_path, runner):
@@ -712,16 +713,30 @@ def test_a_sites_redirects_and_lists_of_posts_are_skipped_not_articles(tmp_path,
         f"<html><body><article><h1>Essay</h1>{essay}</article><aside>{related}</aside></body></html>",
         encoding="utf-8",
     )
+    # A short post and its comments, each an <article> linking to its author: an article
+    comments = "".join(COMMENT.format(n=n) for n in range(8))
+    (corpus / "short-post.html").write_text(
+        f"<html><body><article><h1>Short</h1><p>A short post.</p></article>{comments}</body></html>",
+        encoding="utf-8",
+    )
+    # A page that reloads itself every five minutes: no redirect
+    (corpus / "live.html").write_text(
+        '<html><head><meta http-equiv="refresh" content="300"></head><body><p>The news, as it comes.</p></body></html>',
+        encoding="utf-8",
+    )
     result = runner.invoke(cli, ["check", str(corpus)])
     assert result.exit_code == 0, result.output
-    assert "3 files, 1 parsed, 0 failed, 2 not articles" in result.output
+    assert "5 files, 3 parsed, 0 failed, 2 not articles" in result.output
     redirect = corpus / "posts" / "page" / "1" / "index.html"
     assert f"skipped {redirect}: a page that redirects to https://example.org/posts/" in result.output
     assert f"skipped {corpus / 'posts' / 'index.html'}: a list of 5 posts" in result.output
 
     index_dir = tmp_path / "index"
     report = reindex(corpus, index_dir)
-    assert report.added == [str(corpus / "essay.html")] and not report.failed
+    assert sorted(report.added) == [
+        str(corpus / name) for name in ("essay.html", "live.html", "short-post.html")
+    ]
+    assert not report.failed
     assert {path for path, _ in report.skipped} >= {str(redirect), str(corpus / "posts" / "index.html")}
     (corpus / "essay.html").write_text(f"<html><body><main>{listing}</main></body></html>", encoding="utf-8")
     report = reindex(corpus, index_dir)
@@ -740,6 +755,8 @@ def test_a_pages_table_of_contents_caps_lines_and_quarto_appendix(tmp_path):
         "<p>The post's opening paragraph, which is its lead.</p><h2 id='m'>Method</h2>"
         "<p>The prompt asks for the file name first.</p><p>FILENAME</p><p>Then the code follows it.</p>"
         "<h2 id='r'>Results</h2><p>It worked.</p>"
+        '<section class="level2 unnumbered toc-ignore"><h2>Data note</h2><p>The data are public.</p></section>'
+        "<p><strong>REFERENCES</strong></p><p>Smith, J. (2019). Housing. Planning, 3, 1-9.</p>"
         '<div id="quarto-appendix"><section id="quarto-reuse"><h2>Reuse</h2><div><a rel="license" href="/l">CC BY 4.0</a>'
         '</div></section><section id="quarto-citation"><h2>Citation</h2><div>For attribution, please cite this work as:'
         "</div></section></div></main></body></html>",
@@ -751,6 +768,8 @@ def test_a_pages_table_of_contents_caps_lines_and_quarto_appendix(tmp_path):
         ("paragraph", "Method", "FILENAME"),
         ("paragraph", "Method", "Then the code follows it."),
         ("paragraph", "Results", "It worked."),
+        ("paragraph", "Data note", "The data are public."),
+        ("reference", "References", "Smith, J. (2019). Housing. Planning, 3, 1-9."),
         ("note", "Reuse", "CC BY 4.0"),
         ("note", "Citation", "For attribution, please cite this work as:"),
     ]

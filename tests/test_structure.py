@@ -223,3 +223,15 @@ def test_a_passage_longer_than_the_limit_is_cut_at_sentence_ends(tmp_path):
     assert all(t.endswith("twice.") for t in texts[1:3])
     assert " ".join(texts[1:4]) == text.strip() and "".join(texts[4:]) == "x" * (MAX_PASSAGE_CHARS + 10)
     assert "2 passages were over 20,000 characters long" in " ".join(article.warnings)
+
+
+def test_a_code_block_longer_than_the_limit_is_cut_at_line_ends_and_stays_code(tmp_path):
+    from archive.parse import parse_file
+    from archive.structure import MAX_PASSAGE_CHARS
+
+    lines = [f"x{n} = compute(a, b)  # step {n}" for n in range(2 * MAX_PASSAGE_CHARS // 30)]
+    path = tmp_path / "code.md"
+    path.write_text("# Code\n\nIntro.\n\n```python\n" + "\n".join(lines) + "\n```\n", encoding="utf-8")
+    code = [p for p in parse_file(path).passages if p.kind == "code"]
+    assert len(code) >= 2 and all(len(p.html) <= MAX_PASSAGE_CHARS for p in code)
+    assert "\n".join(p.html for p in code) == "\n".join(lines)  # every line, whole, in order

@@ -236,9 +236,7 @@ def json_ld_layer(soup: BeautifulSoup) -> Metadata:
         language=language_tag(_string(item.get("inLanguage"))),
         doi=clean_doi(_string(item.get("doi") or item.get("identifier") or item.get("sameAs"))),
         type=item_type,
-        # A blog post's publisher, when it names no blog it is part of, is the blog (its
-        # citation's container: "Lil'Log", not a post in italics standing alone)
-        journal=part_of.get("journal") or (publisher if item_type == "post-weblog" else None),
+        journal=part_of.get("journal"),
         volume=part_of.get("volume"),
         issue=part_of.get("issue"),
         first_page=_page(_string(item.get("pageStart"))),
@@ -322,8 +320,9 @@ def _string(value) -> str | None:
         value = value.get("@id") or value.get("url")
     if not isinstance(value, (str, int)) or not str(value).strip():
         return None
-    # Generators write entities in JSON-LD strings ("the agent&rsquo;s brain")
-    return normalise(html.unescape(str(value)) if "&" in str(value) else str(value)) or None
+    # Generators write entities in JSON-LD strings ("the agent&rsquo;s brain"): those closed by
+    # ";" only, which no address holds ("?id=5&section=world" is no "§ion")
+    return normalise(ENTITY.sub(lambda m: html.unescape(m[0]), str(value))) or None
 
 
 def _name(value) -> str | None:
@@ -370,8 +369,29 @@ TITLE_SEPARATORS = re.compile(r"\s+[|–—·»]\s+|\s+-\s+")
 WEAK_TITLE_SEPARATORS = re.compile(r"\s+(?:--|::|:|/)\s+|\s+[|–—·»]\s+|\s+-\s+")
 
 
+ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+ENTRY_LINK = re.compile(r"entry-link|post-link|read-?more|more-link")
+READ_MORE = re.compile(r"(?i)(?:read more|continue reading|more)\b.{0,20}$")
 REDIRECT_WORDS = 50  # a redirecting page's own text ("Redirecting to …"), at most
 LISTED_ENTRIES = 3  # <article> entries that make a page a list of posts, at least
+
+
+def links_to_a_post(entry) -> bool:
+    """An <article> of a list, which links to its post: from its heading ("<h2><a href=…>"), or
+    by an entry's own link (PaperMod's a.entry-link, "Read more"). A comment links to its
+    author, a section to what it cites: neither from a heading."""
+    for link in entry.find_all("a", href=True):
+        if link["href"].startswith("#"):
+            continue
+        names = " ".join(link.get("class", [])).lower()
+        if (
+            link.find_parent(HEADINGS) is not None
+            or ENTRY_LINK.search(names)
+            or READ_MORE.match(normalise(link.get_text(" ")))
+        ):
+            return True
+    return False
 
 
 def not_an_article(soup: BeautifulSoup) -> str | None:
@@ -381,15 +401,16 @@ def not_an_article(soup: BeautifulSoup) -> str | None:
     blog's home, its pages 2, 3 …, a tag's page), which would repeat every post's opening."""
     body_text = normalise(soup.body.get_text(" ")) if soup.body else ""
     refresh = soup.find("meta", attrs={"http-equiv": re.compile(r"^refresh$", re.I)})
-    if refresh is not None and len(body_text.split()) <= REDIRECT_WORDS:
-        target = re.search(r"url\s*=\s*['\"]?([^'\"\s]+)", refresh.get("content") or "", re.I)
-        return f"a page that redirects{f' to {target[1]}' if target else ''}, with no text of its own"
-    entries = [a for a in soup.find_all("article") if a.find_parent("article") is None]
+    target = (
+        re.search(r"url\s*=\s*['\"]?([^'\"\s]+)", refresh.get("content") or "", re.I) if refresh else None
+    )
+    if target and len(body_text.split()) <= REDIRECT_WORDS:  # (a refresh without an address reloads)
+        return f"a page that redirects to {target[1]}, with no text of its own"
+    entries = [a for a in soup.find_all("article") if a.find_parent("article") is None and links_to_a_post(a)]
     if len(entries) < LISTED_ENTRIES or not body_text:
         return None
     sizes = [len(normalise(entry.get_text(" "))) for entry in entries]
-    linked = sum(entry.find("a", href=True) is not None for entry in entries)
-    # Most of the page is in entries linking elsewhere, and no entry holds most of it
-    if linked >= LISTED_ENTRIES and sum(sizes) >= 0.6 * len(body_text) and max(sizes) < 0.5 * sum(sizes):
+    # Most of the page is in entries linking to their posts, and no entry holds most of it
+    if sum(sizes) >= 0.6 * len(body_text) and max(sizes) < 0.5 * sum(sizes):
         return f"a list of {len(entries)} posts (each an <article> linking to its page)"
     return None

@@ -32,7 +32,7 @@ BLOCKS_IN_PARAGRAPHS = frozenset(
     {"fig", "fig-group", "table-wrap", "table-wrap-group", "boxed-text", "list", "disp-quote", "preformat",
      "code", "supplementary-material", "def-list", "statement"}
 )  # fmt: skip
-DOI_LINE = re.compile(r"(?i)DOI\s*:?\s*(?:https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+\Z")
+DOI_LINE = re.compile(r"(?i)DOI\s*:?\s*(?:https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)\Z")
 TITLE_MARKS = ("xref", "fn")  # note calls and notes inside a title: not part of it
 
 
@@ -194,9 +194,9 @@ def publication_date(meta: Tag) -> str | None:
     found = [iso for date in ranked if (iso := _iso(date))]
     if not found:
         return None
-    # A fuller date of the same year (eLife's collection gives only the year, its electronic
-    # date the day)
-    return max((iso for iso in found if iso[:4] == found[0][:4]), key=len)
+    # A fuller form of the same date (eLife's collection gives only the year, its electronic
+    # date the day); an issue's month is kept over another date's day
+    return max((iso for iso in found if iso.startswith(found[0])), key=len)
 
 
 def _iso(date: Tag) -> str | None:
@@ -253,10 +253,8 @@ def block_html(node, depth: int, skip_titles: bool = False) -> str:
         members = node.find_all(("fig", "table-wrap"), recursive=False)
         caption = figure_html(node, whole=False) if node.find("caption", recursive=False) else ""
         return caption + "".join(figure_html(member) for member in members) if members else figure_html(node)
-    if name == "boxed-text":  # a box set apart: its caption, then its text as blocks
-        caption = figure_html(node, whole=False) if node.find(("caption", "label"), recursive=False) else ""
-        rest = [child for child in node.children if getattr(child, "name", None) not in ("label", "caption")]
-        return caption + "".join(block_html(child, depth) for child in rest)
+    if name == "boxed-text":
+        return box_html(node, depth)
     if name == "list":
         tag = "ol" if node.get("list-type") in ("order", "arabic", "alpha-lower", "roman-lower") else "ul"
         items = "".join(
@@ -272,6 +270,22 @@ def block_html(node, depth: int, skip_titles: bool = False) -> str:
     if name in BACK_PARTS:
         return back_part(node)
     return children_html(node, depth, skip_titles)
+
+
+def box_html(box: Tag, depth: int) -> str:
+    """A box set apart: its caption, then its text as blocks. Its sections' titles start their
+    first paragraphs, as a structured abstract's do: as headings they took the rest of the
+    section the box stands in. An appendix set as a box (eLife) keeps them as its headings."""
+    caption = figure_html(box, whole=False) if box.find(("caption", "label"), recursive=False) else ""
+    rest = [child for child in box.children if getattr(child, "name", None) not in ("label", "caption")]
+    if box.find_parent("app") is not None:
+        return caption + "".join(block_html(child, depth) for child in rest)
+    return caption + "".join(
+        abstract_html(child, run_in=True)
+        if getattr(child, "name", None) == "sec"
+        else block_html(child, depth)
+        for child in rest
+    )
 
 
 def figure_html(node: Tag, whole: bool = True) -> str:
@@ -336,8 +350,16 @@ def paragraph_html(node: Tag, depth: int) -> str:
 
 def is_doi_line(paragraph: Tag) -> bool:
     """A paragraph that only gives the DOI of the part it ends ("DOI: http://dx.doi.org/10.7554/
-    eLife.00013.003", after each abstract, figure and table of eLife's early articles)."""
-    return bool(DOI_LINE.match(normalise(paragraph.get_text(" "))))
+    eLife.00013.003", after each abstract, figure and table of eLife's early articles): the DOI
+    the part's <object-id> holds. A paragraph giving another DOI (a data set's) is text."""
+    found = DOI_LINE.match(normalise(paragraph.get_text(" ")))
+    if not found:
+        return False
+    for part in (paragraph.parent, paragraph.parent.parent if paragraph.parent else None):
+        for identifier in part.find_all("object-id", recursive=False) if part is not None else ():
+            if normalise(identifier.get_text()).lower() == found[1].lower():
+                return True
+    return False
 
 
 def reference_html(ref: Tag) -> str:

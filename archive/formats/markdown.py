@@ -11,11 +11,12 @@ import html
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import markdown
 import nh3
 
-from .brackets import index_link_brackets
+from .brackets import bounded_link_brackets
 
 # pymdownx.superfences reads fenced code inside lists and quotes too (Python-Markdown's own
 # fenced_code does not); highlighting is left to the reader, so Pygments never runs here.
@@ -86,6 +87,7 @@ INDENTED_CODE = re.compile(r"^(?: {4}|\t)")
 # A knitr or Quarto chunk's fence: ```{r}, ```{python setup, include=FALSE}; its options
 CHUNK_HEADER = re.compile(r"\s*\{[a-zA-Z][\w-]*[\s,}]")
 CHUNK_HEADER_OPTIONS = re.compile(r"\b(include|echo)\s*=\s*(\w+)", re.I)
+KNITR_ECHO = re.compile(r"opts_chunk\$set\([^)]*\becho\s*=\s*(\w+)")
 CHUNK_OPTION = re.compile(r"^\s*#\|\s*([\w.-]+)\s*:\s*(.*?)\s*$")
 # A bullet item, or an ordered one numbered 1 (CommonMark: only those interrupt a paragraph)
 LIST_START = re.compile(r" {0,3}(?:[-+*]|1[.)])[ \t]+\S")
@@ -103,16 +105,16 @@ PANDOC_SPAN = re.compile(r"\[([^\[\]\n]+)\]\{[^}\n]*\}")
 PANDOC_INLINE_NOTE = re.compile(r"\^\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]")
 
 
-def markdown_to_html(text: str, excerpt_separator: str | None = None) -> str:
+def markdown_to_html(text: str, excerpt_separator: str | None = None, chunks: Chunks | None = None) -> str:
     """Sanitized HTML of a Markdown body, after removing its dialect's publishing-tool syntax."""
     text = without_excerpt_markers(text, excerpt_separator)
     text = re.sub(r"\\+\$", "$", text)  # PDF converters escape dollars: "\$22 billion"
-    text = plain_markdown(opened_blocks(text))
+    text = plain_markdown(opened_blocks(text), chunks)
     converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
     # CommonMark escapes any ASCII punctuation (Pandoc and hugodown write \~ \" \@ \& \<);
     # Python-Markdown only its own syntax's, leaving "R\&D" and "name\@example.org" in the text
     converter.ESCAPED_CHARS = sorted(set(converter.ESCAPED_CHARS) | set(ASCII_PUNCTUATION))
-    index_link_brackets(converter)
+    bounded_link_brackets(converter)
     return sanitize(alt_without_emphasis(converter.convert(text)))
 
 
@@ -188,8 +190,9 @@ def without_excerpt_markers(text: str, separator: str | None) -> str:
     return MORE_MARKER.sub("\n", text)
 
 
-def plain_markdown(text: str) -> str:
-    """Liquid, Hugo shortcodes and Pandoc extensions turned into plain Markdown/HTML.
+def plain_markdown(text: str, chunks: Chunks | None = None) -> str:
+    """Liquid, Hugo shortcodes and Pandoc extensions turned into plain Markdown/HTML; with
+    `chunks` (a Quarto or R Markdown source), its code chunks as its page shows them.
 
     Code is left exactly as written (fenced, indented, inline): templates there are the code being
     shown; so is what Liquid's {% raw %} … {% endraw %} protects."""
@@ -221,12 +224,12 @@ def plain_markdown(text: str) -> str:
             out.append(line)
             fence = None if closes else fence
             if closes and chunk is not None:
-                out[chunk[0] :] = shown_chunk(out[chunk[0] :], chunk[1])
+                out[chunk[0] :] = chunks.shown(out[chunk[0] :], chunk[1])
                 chunk = None
         elif (match := FENCE.match(line)) and not (match[1][0] == "`" and "`" in line[match.end() :]):
             # (a backtick after a backtick fence makes it inline code: ```code``` on one line)
             fence = match[1]
-            chunk = (len(out), line) if CHUNK_HEADER.match(line[match.end() :]) else None
+            chunk = (len(out), line) if chunks and CHUNK_HEADER.match(line[match.end() :]) else None
             out.append(fence_opening(line, match))
         elif match := LIQUID_HIGHLIGHT.match(line) or HUGO_HIGHLIGHT.match(line):
             fence = "highlight"
@@ -254,6 +257,8 @@ def plain_markdown(text: str) -> str:
             out.append(plain)
     if fence is not None:
         out.append(fence if fence != "highlight" else "```")
+        if chunk is not None:  # a chunk left open runs to the end, and is shown as any other
+            out[chunk[0] :] = chunks.shown(out[chunk[0] :], chunk[1])
     if notes:
         out += ["", *(f"[^inline-{n}]: {note}" for n, note in enumerate(notes, 1))]
     return "\n".join(out)
@@ -280,22 +285,35 @@ def _escaped_fence(match: re.Match) -> str:
     return match[0][: match.start(1) - match.start()] + entity * len(marker)
 
 
-def shown_chunk(lines: list[str], header: str) -> list[str]:
-    """A knitr or Quarto code chunk (its fence lines included) as its page shows it: without its
-    `#|` option lines, and nothing at all when its options hide its code (include or echo false,
-    in the chunk or in its header: ```{r setup, include=FALSE})."""
-    options = CHUNK_HEADER_OPTIONS.findall(header)
-    kept = [lines[0]]
-    for line in lines[1:]:
-        if option := CHUNK_OPTION.match(line):
-            options.append((option[1], option[2]))
-        else:
-            kept.append(line)
-    hidden = any(
-        name.lower() in ("include", "echo") and value.strip().strip("'\"").lower() in ("false", "no")
-        for name, value in options
-    )
-    return [] if hidden else kept
+@dataclass
+class Chunks:
+    """A Quarto or R Markdown source's code chunks: whether their code is shown unless a chunk
+    says otherwise (Quarto's `execute: echo: false`, knitr's opts_chunk$set(echo = FALSE))."""
+
+    echo: bool = True
+
+    def shown(self, lines: list[str], header: str) -> list[str]:
+        """A chunk (its fence lines included) as its page shows it: without its `#|` option lines,
+        and nothing at all when it hides its code (include or echo false, F or no, in the chunk
+        or its header: ```{r setup, include=FALSE}). A chunk setting knitr's default echo sets
+        it for the chunks after it."""
+        options = CHUNK_HEADER_OPTIONS.findall(header)
+        kept = [lines[0]]
+        for line in lines[1:]:
+            if option := CHUNK_OPTION.match(line):
+                options.append((option[1], option[2]))
+            else:
+                kept.append(line)
+        settings = {name.lower(): _flag(value) for name, value in options}
+        shown = settings.get("include", True) is not False and settings.get("echo", self.echo) is not False
+        if default := KNITR_ECHO.search("\n".join(kept)):
+            self.echo = _flag(default[1]) is not False
+        return kept if shown else []
+
+
+def _flag(value: str) -> bool | None:
+    word = value.strip().strip("'\"").lower()
+    return True if word in ("true", "t", "yes") else False if word in ("false", "f", "no") else None
 
 
 def fence_opening(line: str, match: re.Match) -> str:
@@ -322,9 +340,11 @@ def _raw_aware(line: str, raw: bool, notes: list[str]) -> tuple[str, bool]:
 
 
 def _outside_code(text: str, notes: list[str]) -> str:
-    """Template syntax removed from a line's text, inline code spans (`…`) left as written. The
-    spans are set aside as marks while the rest is read, so that a Pandoc note holding one
-    (^[Use `read_csv()`.]) is still a note."""
+    """Template syntax removed from a line's text, inline code spans (`…`) left as written.
+
+    The spans are set aside as marks while a Hugo figure and a Pandoc note are found, which may
+    hold one (^[Use `read_csv()`.]); the rest is read between the spans, never across one ("{{ as
+    in `{{#items}}`, and closes with }}" is no Liquid output)."""
     if HELD_CODE_START in text:  # the marks would be ambiguous: the spans split the line instead
         parts = INLINE_CODE.split(text)
         return "".join(part if i % 2 else _plain_line(part, notes) for i, part in enumerate(parts))
@@ -337,10 +357,17 @@ def _outside_code(text: str, notes: list[str]) -> str:
     def restored(held_text: str) -> str:
         return HELD_CODE.sub(lambda m: spans[int(m[1])], held_text)
 
+    def inline_note(match: re.Match) -> str:
+        notes.append(match[1])  # held: read below, once the line's own notes are numbered
+        return f"[^inline-{len(notes)}]"
+
+    line = HUGO_FIGURE.sub(lambda match: _figure_from_shortcode(match, restored), INLINE_CODE.sub(held, text))
     first_note = len(notes)
-    plain = _plain_line(INLINE_CODE.sub(held, text), notes, restored)
-    notes[first_note:] = [restored(note) for note in notes[first_note:]]
-    return restored(plain)
+    line = PANDOC_INLINE_NOTE.sub(inline_note, line)
+    for n in range(first_note, len(notes)):
+        notes[n] = _outside_code(restored(notes[n]), notes)
+    parts = HELD_CODE.split(line)  # text, a span's number, text …
+    return "".join(spans[int(part)] if i % 2 else _plain_line(part, notes) for i, part in enumerate(parts))
 
 
 def opens_a_tag(line: str) -> bool:
@@ -371,13 +398,12 @@ def _whole_tag(lines: list[str], i: int) -> tuple[str, int]:
     return line, i + 1
 
 
-def _plain_line(line: str, notes: list[str], restored: Callable[[str], str] = str) -> str:
-    """The line's template syntax removed; `restored` gives back the code spans held in a part
-    that is rendered here (a figure's caption)."""
+def _plain_line(line: str, notes: list[str]) -> str:
+    """The line's template syntax removed (a line's text between its code spans)."""
     if PANDOC_DIV.match(line):
         return ""
     line = GITHUB_ALERT.sub(lambda m: f"{m[1]}{m[2].capitalize()}: ", line)
-    line = HUGO_FIGURE.sub(lambda match: _figure_from_shortcode(match, restored), line)
+    line = HUGO_FIGURE.sub(_figure_from_shortcode, line)
     line = HUGO_SHORTCODE.sub("", line)  # before Liquid: {{% x %}} holds what looks like {% x %}
     line = TEMPLATE_COMMENT.sub("", line)
     line = INDENTED_HEADING.sub(r"\1", line)
