@@ -36,7 +36,9 @@ MARKDOWN_SUFFIXES = frozenset(
 )  # Quarto, R Markdown: Markdown with code chunks
 CHUNK_SUFFIXES = frozenset({".qmd", ".rmd"})  # sources whose code chunks run when rendered
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-JATS_SUFFIXES = frozenset({".xml", ".nxml"})  # .nxml: PubMed Central's own
+JATS_SUFFIXES = frozenset({".xml", ".nxml", ".jats"})  # .nxml: PubMed Central's; .jats: JOSS's
+# The first element's name, past the XML declaration, DOCTYPE, comments and processing instructions
+XML_ROOT = re.compile(r"<(?![?!])([A-Za-z_][\w:.-]*)")
 PDF_SUFFIXES = frozenset({".pdf"})
 # What a file parses into, versioned: an index built by an earlier version has every file parsed
 # again by its next reindex, so that an upgrade's fixes reach articles whose files did not
@@ -291,6 +293,10 @@ def article_from_source(path: Path, source: Source) -> Article:
     if (paragraphs := body.count("\n\n")) > MAX_BLOCKS:
         raise ValueError(f"it has {paragraphs:,} paragraphs, over the limit of {MAX_BLOCKS:,}")
     layers = []
+    if is_xml and not is_jats(body):  # a feed, a sitemap, a Crossref deposit beside its PDF
+        root = XML_ROOT.search(body[:4096])
+        named = f" (its root element is <{root[1]}>)" if root else ""
+        raise NotAnArticle(str(path), f"XML that is not a JATS article{named}")
     if is_xml:
         document, jats_metadata = jats_source(body)
         layers.append(jats_metadata)

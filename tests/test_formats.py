@@ -985,12 +985,14 @@ def test_an_article_number_written_as_its_one_page_is_no_page(tmp_path):
 
 
 def test_xml_that_is_not_jats_is_refused_by_name(tmp_path):
-    from archive.models import ParseError
+    from archive.models import NotAnArticle
 
     other = tmp_path / "feed.xml"
-    other.write_text('<?xml version="1.0"?><rss><channel><title>x</title></channel></rss>', encoding="utf-8")
-    with pytest.raises(ParseError, match="not a JATS article"):
-        parse_file(other)
+    other.write_text(
+        '<?xml version="1.0"?><!-- a feed --><rss><channel><title>x</title></channel></rss>', encoding="utf-8"
+    )
+    with pytest.raises(NotAnArticle, match=r"XML that is not a JATS article \(its root element is <rss>\)"):
+        parse_file(other)  # skipped, said why, never a failure
     entity = tmp_path / "entity.xml"
     entity.write_text(
         '<?xml version="1.0"?><!DOCTYPE article [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
@@ -1313,3 +1315,16 @@ def test_code_chunks_of_quarto_and_r_markdown_sources_as_their_pages_show_them(t
     )
     result = runner.invoke(cli, ["check", str(tmp_path)])
     assert f"skipped {tmp_path / 'b.qmd'}: its rendered page b.html is read instead" in result.output
+
+
+def test_a_jats_file_named_as_joss_names_it_is_read(tmp_path):
+    path = tmp_path / "10.21105.joss.01234.jats"
+    path.write_text(
+        "<article><front><article-meta><title-group><article-title>GemPy</article-title></title-group>"
+        "</article-meta></front><body><p>Tutorials for geological modeling.</p></body></article>",
+        encoding="utf-8",
+    )
+    article = parse_file(path)
+    assert article.title == "GemPy" and [p.text for p in article.passages] == [
+        "Tutorials for geological modeling."
+    ]
