@@ -613,3 +613,39 @@ def test_a_numbered_heading_may_follow_a_hidden_one_but_no_other_sections_number
     assert follows("7 ", 6) and follows("6.2 ", 6) and follows("1 ", 0)
     assert follows("4 ", 2)  # "3" was set so that it was not read as a heading: 4 goes on
     assert not follows("3.89 ", 6) and not follows("1 ", 2) and not follows("9 ", 5)
+
+
+def test_a_first_pages_sidebar_of_facts_is_not_read_into_its_text(tmp_path):
+    """JOSS sets the article's facts in a narrow column left of the first page's text (DOI,
+    Submitted, Published, License): read row by row, each of its lines ran into a line of the
+    text. The column is set apart, its publication date taken, and the paragraph is whole."""
+    from reportlab.pdfgen import canvas as pdf_canvas
+
+    path = tmp_path / "joss.pdf"
+    page = pdf_canvas.Canvas(str(path), pagesize=(595, 842))
+    page.setFont("Helvetica-Bold", 17)
+    page.drawString(167, 760, "pylj: A teaching tool")
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(167, 700, "Summary")
+    sidebar = ["DOI: 10.21105/jose.00019", "Software", "Submitted: 24 June 2018", "Published: 16 July 2018",
+               "License", "Authors of papers retain copy-", "right and release the work", "under CC-BY."]  # fmt: skip
+    body = [
+        "pylj is an educational software to introduce students to classical atomistic",
+        "simulation using a Lennard-Jones potential model. It is written in Python and",
+        "uses Jupyter notebooks and Matplotlib for its pictures. It can be deployed in",
+        "a computer laboratory, and students interact with it without needing to use",
+        "the command line, as would be the case for other molecular dynamics packages",
+        "like Gromacs, LAMMPS or DLPOLY. We provide example notebooks in the repository,",
+        "showing how to simulate a gas with molecular dynamics or Monte-Carlo methods, and",
+        "a variety of other applications are possible, in teaching and in research too.",
+    ]
+    for row, line in enumerate(body):
+        page.setFont("Helvetica", 10)
+        page.drawString(167, 680 - 12 * row, line)
+        page.setFont("Helvetica", 9)
+        page.drawString(30, 680 - 12 * row, sidebar[row])
+    page.save()
+    article = parse_file(path)
+    texts = [p.text for p in article.passages]
+    assert texts == [" ".join(body)]
+    assert article.date == "2018-07-16" and article.doi == "10.21105/jose.00019"

@@ -8,6 +8,8 @@ font; the layout analysis is ours, and works from geometry alone:
 - running headers and footers (lines at the top or bottom of pages whose text, digits aside,
   repeats on many pages) and bare page numbers are removed;
 - columns: a page whose lines fall on either side of a common gutter is read left column first;
+- a side column: a narrow column of short lines left of the text (JOSS's sidebar: DOI, Submitted,
+  Published, License) is set apart, never read into the text; its publication date is the article's;
 - lines -> blocks: a new paragraph after a larger gap, at a first-line indent, or after a line
   that stopped before the next one's first word; a heading is a short line in a larger or bold font; a paragraph broken
   by a page or a column is joined again; words hyphenated at line ends are rejoined unless the
@@ -46,6 +48,7 @@ from .xmp import is_account_name, is_placeholder, xmp_metadata
 
 MAX_PAGES = 2000  # a longer PDF is a book or a scan bundle, not an article
 MAX_CHARS = 5_000_000  # characters in the whole document
+PUBLISHED = re.compile(r"(?i)published(?: online)?\s*:?\s*(.+)")
 VOLUME_ISSUE = re.compile(r"\bVol(?:ume)?\.?\s*(\d+)\s*,?\s*(?:No|Number|Issue|Iss)\.?\s*(\d+)", re.I)
 MAX_BYLINE_WORDS = 12
 # Headings that open an article's text: never part of the byline above them.
@@ -129,9 +132,15 @@ def load_pages(data: bytes) -> tuple[list[Page], list[str], dict]:
             page_chars_read.append(chars)
             sizes.append((width, height))
         pages = [
-            Page(None, width, height, lines, gutter=gutter)
-            for (width, height), (lines, gutter) in zip(sizes, document_lines(page_chars_read), strict=True)
+            Page(None, width, height, lines, gutter=gutter, side=side)
+            for (width, height), (lines, gutter, side) in zip(
+                sizes, document_lines(page_chars_read), strict=True
+            )
         ]
+        for page in pages:  # a side column's lines are facts about the article, not its text
+            if page.side is not None:
+                page.sidebar = [line for line in page.lines if line.x1 <= page.side]
+                page.lines = [line for line in page.lines if line.x1 > page.side]
         labels = [pdf.get_page_label(i) for i in range(count)]
         info = pdf.get_metadata_dict(skip_empty=True)
     except pdfium.PdfiumError as error:  # a page or a dictionary PDFium cannot read
@@ -174,7 +183,10 @@ def page_metadata(pages: list[Page], body_size: float, byline: list[Line]) -> Me
             if people:
                 meta.update(authors=[author_from_name(n) for n in people], authors_et_al=et_al)
     first = pages[0]
-    lines = sorted(first.lines + first.edges, key=lambda line: -line.baseline)
+    for line in first.sidebar:  # JOSS: "Published: 16 July 2018"
+        if (found := PUBLISHED.match(line.text)) and (date := parse_issue_date(found[1])):
+            meta.update(date=date)
+    lines = sorted(first.lines + first.edges + first.sidebar, key=lambda line: -line.baseline)
     meta.update(doi=clean_doi(" ".join(line.text for line in lines)))
     for line in lines:
         if volume := VOLUME_ISSUE.search(line.text):

@@ -24,6 +24,8 @@ GUTTER_ZONE = 0.2  # a gutter lies within this share of the text's width either 
 GUTTER_CROSSING_SHARE = 0.15  # rows that may cross a gutter (titles, wide captions)
 TOP_SHARE, TOP_CUTS = 0.6, 6  # where a page's full-width top may end, and how many cuts are tried
 COLUMN_ROWS_SHARE = 0.3  # rows each column of a page holds text on, at least
+# A side column: a strip this far into the text's width, rows on its left and right, at least
+SIDE_ZONE, SIDE_SHARES = (0.12, 0.35), (0.1, 0.6)
 GUTTER_EMS = 1.5  # a horizontal gap wider than this (in font sizes) separates columns
 
 
@@ -354,10 +356,11 @@ def first_word_width(chars: list[Char]) -> float:
     return end - chars[0].x0
 
 
-def document_lines(pages: list[list[Char]]) -> list[tuple[list[Line], float | None]]:
-    """Each page's lines, and the x of the gutter between its two columns if it has one. A page
-    whose own lines do not show its gutter (the last page, its right column nearly empty) takes
-    the gutter of the document's other pages when no row crosses it there."""
+def document_lines(pages: list[list[Char]]) -> list[tuple[list[Line], float | None, float | None]]:
+    """Each page's lines, the x of the gutter between its two columns if it has one, and the x
+    right of a narrow side column if it has one instead (see find_side_gutter). A page whose own
+    lines do not show its gutter (the last page, its right column nearly empty) takes the gutter
+    of the document's other pages when no row crosses it there."""
     rows = [rows_of(chars) for chars in pages]
     found = [find_gutter(page_rows) for page_rows in rows]
     usual = usual_gutter(found)
@@ -368,7 +371,9 @@ def document_lines(pages: list[list[Char]]) -> list[tuple[list[Line], float | No
             gutter = usual
         elif gutter is None:
             gutter, start = gutter_below_top(page_rows)
-        laid_out.append(rows_to_lines(index, page_rows, gutter, start))
+        side = find_side_gutter(page_rows) if gutter is None else None
+        lines, _ = rows_to_lines(index, page_rows, gutter if side is None else side, start)
+        laid_out.append((lines, gutter, side))
     return laid_out
 
 
@@ -417,7 +422,23 @@ def gutter_below_top(rows: list[list[Char]]) -> tuple[float | None, int]:
     return None, 0
 
 
-def find_gutter(rows: list[list[Char]]) -> float | None:
+def find_side_gutter(rows: list[list[Char]]) -> float | None:
+    """The x of a strip near the left edge that (almost) no row crosses, with a narrow column of
+    short lines left of it and the text right of it: a journal's sidebar of the article's facts
+    (JOSS: DOI, Software, Submitted, Published, License) beside the first page's text, which row
+    by row was read into it ("Submitted: 24 June 2018 a Lennard-Jones potential model …"). Set
+    just left of where most of the text's lines start: a sidebar's longer lines reach past the
+    strip a few rows may cross."""
+    strip = find_gutter(rows, zone=SIDE_ZONE, shares=SIDE_SHARES)
+    if strip is None:
+        return None
+    starts = Counter(round(next(c.x0 for c in row if c.x0 >= strip)) for row in rows if row[-1].x0 >= strip)
+    return starts.most_common(1)[0][0] - 0.5
+
+
+def find_gutter(
+    rows: list[list[Char]], zone: tuple[float, float] = (0.5 - GUTTER_ZONE, 0.5 + GUTTER_ZONE), shares=None
+) -> float | None:
     """The x of a vertical strip in the middle of the text that (almost) no row crosses: the
     gutter between two columns, however narrow (LaTeX sets 10 pt). Rows crossing it (a title, a
     full-width figure caption) may be a few; each column must hold text on most rows."""
@@ -440,7 +461,7 @@ def find_gutter(rows: list[list[Char]]) -> float | None:
                 change[int(previous.x1 - left) + 1] -= 1
                 change[int(char.x0 - left)] += 1
     crossing = np.cumsum(change)[:bins]
-    lo, hi = int(bins * (0.5 - GUTTER_ZONE)), int(bins * (0.5 + GUTTER_ZONE))
+    lo, hi = int(bins * zone[0]), int(bins * zone[1])
     clear = np.concatenate(([False], crossing[lo:hi] <= GUTTER_CROSSING_SHARE * len(rows), [False]))
     edges = np.flatnonzero(np.diff(clear.astype(np.int8)))  # starts and ends of clear runs
     if not len(edges):
@@ -454,4 +475,5 @@ def find_gutter(rows: list[list[Char]]) -> float | None:
     # line up (a heading in one shifts every line under it), so the sides are counted apart.
     left_rows = sum(1 for row in rows if row[0].x1 <= gutter)
     right_rows = sum(1 for row in rows if row[-1].x0 >= gutter)
-    return gutter if min(left_rows, right_rows) >= COLUMN_ROWS_SHARE * len(rows) else None
+    left_share, right_share = shares or (COLUMN_ROWS_SHARE, COLUMN_ROWS_SHARE)
+    return gutter if left_rows >= left_share * len(rows) and right_rows >= right_share * len(rows) else None

@@ -39,6 +39,8 @@ class Page:
     notes: list[Line] = field(default_factory=list)
     edges: list[Line] = field(default_factory=list)  # header and footer lines
     gutter: float | None = None  # x between two columns, when the page has two
+    side: float | None = None  # x right of a narrow side column of facts (a journal's sidebar)
+    sidebar: list[Line] = field(default_factory=list)  # its lines, which are no text of the article
 
 
 def body_font_size(pages: list[Page]) -> float:
