@@ -190,3 +190,30 @@ def test_spans_from_a_word_are_the_words_that_follow_it(text, count):
     parts = spans(text)
     for i, span in enumerate(parts):
         assert spans_from(text, span[2], count) == parts[i : i + count]
+
+
+def test_a_words_own_plus_plus_or_sharp_is_part_of_it():
+    """C++ and C# were indexed and searched as "c": every passage naming C matched."""
+    from archive.engine.analysis import stemming_analyzer
+
+    analyzer = stemming_analyzer()
+    assert [t.text for t in analyzer("C++, C#, F# and Notepad++ beside C")] == [
+        "c++",
+        "c#",
+        "f#",
+        "and",
+        "notepad++",
+        "besid",
+        "c",
+    ]
+    # not a word's end: "++" or "#" followed by a word, after a long word, or a plus in a sum
+    assert [t.text for t in analyzer("C++11, issue#12, word# and a+b")] == [
+        "c",
+        "11",
+        "issu",
+        "12",
+        "word",
+        "and",
+        "a",
+        "b",
+    ]

@@ -311,3 +311,26 @@ def test_plain_words_make_the_parsers_query_without_it(handle, text, monkeypatch
     with monkeypatch.context() as patched:
         patched.setattr(query, "plain_query", lambda *args: None)
         assert query.build_parts(handle.searcher(), text) == fast
+
+
+def test_cpp_and_csharp_are_searched_as_written(tmp_path):
+    """ "C++" found every passage naming C (and "C" every one naming C++)."""
+    from archive.engine.index import IndexHandle
+    from archive.reindex import reindex
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "cpp.md").write_text(
+        "# C++ notes\n\nWe write C++ and C# daily, and some F#.\n", encoding="utf-8"
+    )
+    (corpus / "c.md").write_text("# C notes\n\nPlain C code is simpler than most.\n", encoding="utf-8")
+    reindex(corpus, tmp_path / "index")
+    handle = IndexHandle(tmp_path / "index")
+    for query, found in [
+        ("C++", "cpp"),
+        ("title:C++", "cpp"),
+        ('"C++ and C#"', "cpp"),
+        ("F#", "cpp"),
+        ("C", "c"),
+    ]:
+        assert [hit.article for hit in search(handle, Request(query)).hits] == [found], query

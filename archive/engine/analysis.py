@@ -24,7 +24,9 @@ from whoosh.lang import stemmer_for_language
 CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A word: letters and digits, with inner apostrophes (Xi's). Possessive quantifiers throughout:
 # a tokenizer that backtracks can be made quadratic by one crafted paragraph ("1.1.1…1a1").
-_WORD = rf"[^\W_{CJK_CHARS}]++(?:['’][^\W_{CJK_CHARS}]++)*+"
+# A word may end in "++" (C++, Notepad++), one of a letter or two in "#" (C#, F#): without them,
+# "C++" was searched as "c".
+_WORD = rf"[^\W_{CJK_CHARS}]++(?:['’][^\W_{CJK_CHARS}]++)*+(?:(?:\+\+|(?<!\w\w\w)#)(?![\w+#]))?+"
 # What joins words into a compound: a hyphen (and the dashes used as one: U+2010, U+2011, the en
 # dash of "Sino–Soviet"), a slash, a dot, an ampersand, a comma between digits (80,000). Not the
 # em dash, which is punctuation.

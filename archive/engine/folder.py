@@ -10,10 +10,11 @@ from pathlib import Path
 
 from . import trust
 
-SCHEMA_VERSION = 10  # 3: compounds as parts and run together; 4: words in capitals; 5: notes, code;
+SCHEMA_VERSION = 11  # 3: compounds as parts and run together; 4: words in capitals; 5: notes, code;
 # 6: CJK no longer in the unstemmed field (the stemmed one has the same bigrams); 7: word pairs;
 # 8: sections found by their paragraphs' words (their text stored, not indexed); 9: an article's
-# parse in a column of its own; 10: that parse in parts (documents.pack_parts)
+# parse in a column of its own; 10: that parse in parts (documents.pack_parts); 11: words ending in
+# "++" or "#" (C++, C#)
 
 
 MARKER = "archive-index.json"

@@ -39,6 +39,8 @@ _FILTER = re.compile(
 _EMPTY_FILTER = re.compile(rf"(?<![^\s(])-?(?P<field>{'|'.join(FILTER_FIELDS)}):(?=[\s()]|$)", re.I)
 _QUOTED = re.compile(r'"([^"]*)"')
 _LONE_DASH = re.compile(r"(?<!\S)[-+–—]+(?!\S)")
+ODD_SYMBOLS = re.compile(r"\+\+(?![\w+#])|#(?![\w+#])|[^\w\s]")  # a word's own "++" or "#" first
+_DANGLING_SIGNS = re.compile(r"[+-]+(?![\w\"(])")
 _LONE_STAR = re.compile(r'(?<![\w*"])\*+')  # a star that follows no letter, digit or phrase
 # "--incremental", "--livereload": a command-line flag in a question about a tool, not NOT
 _FLAG = re.compile(r"(?<![^\s(])-{2,}(?=\w)")
@@ -69,6 +71,12 @@ def parser_text(text: str, synonyms: Synonyms | None = None) -> str:
         pieces[i] = re.sub(r"(?<![^\s(])-(?=[\"(])", "NOT ", pieces[i])  # -"phrase", -(group)
         pieces[i] = re.sub(r"(?<![^\s(])\+(?=[\"(])", "", pieces[i])
     return "".join(pieces)
+
+
+def _sign_or_space(match: re.Match) -> str:
+    """A word's own "++" or "#" (C++, C#: see analysis.py) as it is; any other sign, a space."""
+    own = match[0] in ("++", "#") and match.start() and match.string[match.start() - 1].isalnum()
+    return match[0] if own else " "
 
 
 def _expand_word(match: re.Match, synonyms: Synonyms) -> str:
@@ -119,8 +127,9 @@ def clean_query(raw: str, schema) -> CleanQuery:
         # "2 * 2", "(**)" in a pasted paragraph: a * after no word makes no prefix
         cleaned.text = _LONE_STAR.sub(" ", cleaned.text)
         cleaned.messages.append("A * that follows no letters was ignored (a prefix is written sanc*).")
-    # Whoosh's +/- operators crash unless a word or phrase follows them.
-    cleaned.text = re.sub(r"[+-]+(?![\w\"(])", " ", cleaned.text)
+    # Whoosh's +/- operators crash unless a word or phrase follows them; a word's own "++" (C++)
+    # is part of it (analysis.py)
+    cleaned.text = _DANGLING_SIGNS.sub(_sign_or_space, cleaned.text)
     cleaned.text = re.sub(r"(?<![^\s(])([+-])[+-]+", r"\1", cleaned.text)
     words = _without_dangling_operators(cleaned.text.split())
     if len(words) > MAX_QUERY_WORDS:
@@ -234,7 +243,8 @@ def _words_in(fieldname: str):
     def build(value: str, schema) -> q.Query | str:
         parser = qparser.QueryParser(fieldname, schema, group=qparser.AndGroup)
         parser.remove_plugin_class(qparser.FieldsPlugin)
-        plain = " ".join(re.sub(r"[^\w\s]", " ", value).split())  # Whoosh chokes on odd symbols
+        # Whoosh chokes on odd symbols; a word's own "++" or "#" (C++, C#) is the word's
+        plain = " ".join(ODD_SYMBOLS.sub(_sign_or_space, value).split())
         built = q.NullQuery
         if plain:
             built = parser.parse(f'"{plain}"' if " " in plain else plain)
@@ -280,7 +290,7 @@ def parse_words(parser: qparser.QueryParser, text: str) -> tuple[q.Query, str | 
     try:
         return parser.parse(text), None
     except Exception:  # Whoosh raises assorted errors on odd operator sequences
-        plain = " ".join(re.sub(r"[^\w\s]", " ", text).split())
+        plain = " ".join(ODD_SYMBOLS.sub(_sign_or_space, text).split())
         plain = re.sub(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE)\b", lambda m: m[0].lower(), plain)
         return parser.parse(plain) if plain else q.NullQuery, (
             "Some symbols in your query could not be understood and were ignored."
