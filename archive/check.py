@@ -36,6 +36,7 @@ class FileReport:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     skipped: str | None = None  # why the file, read, is no article (a redirect, a list of posts)
+    lasting: bool = True  # the error comes from the file, not from the machine (see isolation.Outcome)
 
     @property
     def ok(self) -> bool:
@@ -223,7 +224,11 @@ def check_files(
     paths = list(paths)
     outcomes = pool.map(paths) if pool is not None else run_isolated(check_file, paths, budget, close_fds)
     for outcome in outcomes:
-        yield outcome.value if outcome.error is None else FileReport(outcome.path, error=outcome.error)
+        yield (
+            outcome.value
+            if outcome.error is None
+            else FileReport(outcome.path, error=outcome.error, lasting=outcome.lasting)
+        )
 
 
 def parsers(close_fds: tuple[int, ...] = ()) -> Pool:

@@ -62,6 +62,9 @@ class Outcome:
     path: Path
     value: object = None
     error: str | None = None
+    # The error would come again from the same file (its time, its nesting), not from this
+    # machine's state (memory, a process that could not start or died)
+    lasting: bool = True
 
 
 def run_isolated(
@@ -194,7 +197,9 @@ class Pool:
         for number, path in todo:
             if self.handed(slot, number, path):
                 return
-            done[number] = Outcome(path, error="no parser process could be started for it; skipped")
+            done[number] = Outcome(
+                path, error="no parser process could be started for it; skipped", lasting=False
+            )
 
     def handed(self, slot: int, number: int, path: Path) -> bool:
         for _ in range(2):
@@ -216,7 +221,7 @@ class Pool:
         except (EOFError, OSError):
             worker.process.join(timeout=1)
             died = describe_exit(worker.process.exitcode)
-            return Outcome(path, error=f"its parser process died ({died}); skipped")
+            return Outcome(path, error=f"its parser process died ({died}); skipped", lasting=False)
 
 
 def describe_exit(code: int | None) -> str:
@@ -254,7 +259,13 @@ def serve(
         try:
             conn.send(outcome)
         except Exception as error:  # pickled before anything is written: the pipe stays whole
-            conn.send(Outcome(outcome.path, error=f"its result could not be handed over ({error}); skipped"))
+            conn.send(
+                Outcome(
+                    outcome.path,
+                    error=f"its result could not be handed over ({error}); skipped",
+                    lasting=False,
+                )
+            )
 
 
 def guarded(function: Callable, path: Path, memory: int) -> Outcome:
@@ -262,7 +273,9 @@ def guarded(function: Callable, path: Path, memory: int) -> Outcome:
     try:
         return Outcome(path, function(path))
     except MemoryError:
-        return Outcome(path, error=f"parsing it needed over {memory // 2**20} MB of memory; skipped")
+        return Outcome(
+            path, error=f"parsing it needed over {memory // 2**20} MB of memory; skipped", lasting=False
+        )
     except RecursionError:
         return Outcome(path, error="its structure nests too deeply to read; skipped")
     except Exception as error:  # a parser's bug, not the file's fault: still only this file

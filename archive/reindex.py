@@ -586,7 +586,8 @@ class Update:
         for (path, previous_id), file_report in zip(plan.todo, parsed, strict=True):
             if progress:
                 progress(path)
-            if file_report.error or file_report.skipped:  # as read, whatever other files hold
+            # As read, whatever other files hold; not a failure of this machine's (memory, a process)
+            if (file_report.error and file_report.lasting) or file_report.skipped:
                 self.outcomes[path] = (
                     ("failed", file_report.error) if file_report.error else ("skipped", file_report.skipped)
                 )

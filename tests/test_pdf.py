@@ -646,6 +646,29 @@ def test_a_first_pages_sidebar_of_facts_is_not_read_into_its_text(tmp_path):
         page.drawString(30, 680 - 12 * row, sidebar[row])
     page.save()
     article = parse_file(path)
-    texts = [p.text for p in article.passages]
-    assert texts == [" ".join(body)]
+    assert [(p.kind, p.text) for p in article.passages] == [
+        ("paragraph", " ".join(body)),
+        ("note", " ".join(sidebar)),  # kept, searchable, outside the text's ¶ numbers
+    ]
     assert article.date == "2018-07-16" and article.doi == "10.21105/jose.00019"
+
+
+def test_labels_in_the_texts_own_size_left_of_it_are_the_text(tmp_path):
+    """A glossary's terms (or a transcript's speakers) in a column of their own: not a sidebar."""
+    from reportlab.pdfgen import canvas as pdf_canvas
+
+    path = tmp_path / "glossary.pdf"
+    page = pdf_canvas.Canvas(str(path), pagesize=(595, 842))
+    page.setFont("Helvetica", 10)
+    terms = [("DNA", "deoxyribonucleic acid"), ("RNA", "ribonucleic acid"), ("ATP", "adenosine triphosphate"),
+             ("PCR", "polymerase chain reaction"), ("GFP", "green fluorescent protein"), ("MRI", "magnetic resonance imaging"),
+             ("CRISPR", "clustered regularly interspaced repeats"), ("SNP", "single-nucleotide polymorphism")]  # fmt: skip
+    for row, (term, meaning) in enumerate(terms):
+        page.drawString(60, 700 - 24 * row, term)
+        page.drawString(170, 700 - 24 * row, f"{meaning}, as the report's second chapter sets it out")
+    page.save()
+    from archive.formats.pdf import load_pages
+
+    first = load_pages(path.read_bytes())[0][0]
+    assert first.side is None and not first.sidebar
+    assert {term for term, _ in terms} <= {line.text for line in first.lines}

@@ -139,6 +139,11 @@ class Assembler:
                         pages=(page.number, page.number),
                     )
                 )
+        for page in pages:  # a side column (lines.find_side_gutter): searchable, outside the text
+            if page.sidebar:
+                text = " ".join(line.text for line in page.sidebar)
+                html = " ".join(line.html for line in page.sidebar)
+                self.blocks.append(Block("note", text, html, pages=(page.number, page.number)))
         return self.blocks
 
     def is_heading(self, line: Line) -> bool:

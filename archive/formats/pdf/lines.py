@@ -26,6 +26,7 @@ TOP_SHARE, TOP_CUTS = 0.6, 6  # where a page's full-width top may end, and how m
 COLUMN_ROWS_SHARE = 0.3  # rows each column of a page holds text on, at least
 # A side column: a strip this far into the text's width, rows on its left and right, at least
 SIDE_ZONE, SIDE_SHARES = (0.12, 0.35), (0.1, 0.6)
+SIDE_SMALLER = 0.5  # points: a side column's type is smaller than the text's by this, at least
 GUTTER_EMS = 1.5  # a horizontal gap wider than this (in font sizes) separates columns
 
 
@@ -371,7 +372,7 @@ def document_lines(pages: list[list[Char]]) -> list[tuple[list[Line], float | No
             gutter = usual
         elif gutter is None:
             gutter, start = gutter_below_top(page_rows)
-        side = find_side_gutter(page_rows) if gutter is None else None
+        side = find_side_gutter(page_rows) if gutter is None and index == 0 else None
         lines, _ = rows_to_lines(index, page_rows, gutter if side is None else side, start)
         laid_out.append((lines, gutter, side))
     return laid_out
@@ -428,12 +429,19 @@ def find_side_gutter(rows: list[list[Char]]) -> float | None:
     (JOSS: DOI, Software, Submitted, Published, License) beside the first page's text, which row
     by row was read into it ("Submitted: 24 June 2018 a Lennard-Jones potential model …"). Set
     just left of where most of the text's lines start: a sidebar's longer lines reach past the
-    strip a few rows may cross."""
+    strip a few rows may cross. Looked for on a first page only, and found only when set smaller
+    than the text: labels in the text's size (a glossary's terms, a transcript's speakers,
+    alphabetic references) are the text's own."""
     strip = find_gutter(rows, zone=SIDE_ZONE, shares=SIDE_SHARES)
     if strip is None:
         return None
     starts = Counter(round(next(c.x0 for c in row if c.x0 >= strip)) for row in rows if row[-1].x0 >= strip)
-    return starts.most_common(1)[0][0] - 0.5
+    edge = starts.most_common(1)[0][0] - 0.5
+    side = [c.size for row in rows for c in row if c.x1 <= edge and not c.text.isspace()]
+    text = [c.size for row in rows for c in row if c.x0 >= edge and not c.text.isspace()]
+    if not side or not text or statistics.median(side) > statistics.median(text) - SIDE_SMALLER:
+        return None
+    return edge
 
 
 def find_gutter(
