@@ -789,3 +789,22 @@ def test_a_file_that_gave_no_article_is_not_read_again_until_it_changes(tmp_inde
     read.clear()
     reindex(corpus_dir, tmp_index, full=True)
     assert set(read) >= {broken, corpus_dir / "moved.html"}
+
+
+def test_a_file_that_failed_for_want_of_memory_is_tried_again(tmp_path, monkeypatch):
+    """A failure of the machine's (memory, a parser process) is not the file's: the next reindex
+    reads it again, where a failure of the file's own is remembered."""
+    import archive.reindex as module
+
+    monkeypatch.setattr(module, "RACY_SECONDS", 0)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "big.md").write_text(
+        "# Big\n\n" + "A paragraph of the article, long enough.\n\n" * 20000, encoding="utf-8"
+    )
+    monkeypatch.setenv("ARCHIVE_FILE_MEMORY_MB", "5")
+    first = reindex(corpus, tmp_path / "index")
+    assert [why for _, why in first.failed] and "memory" in first.failed[0][1]
+    monkeypatch.delenv("ARCHIVE_FILE_MEMORY_MB")
+    again = reindex(corpus, tmp_path / "index")
+    assert again.added == [str(corpus / "big.md")] and not again.failed
