@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .formats.jats import JATS_HEAD, is_jats
 from .frontmatter import split_front_matter
 from .isolation import Budget, Pool, run_isolated
 from .models import PASSAGE_KINDS, Article, NotAnArticle, ParseError, renamed_article, slug
@@ -17,6 +18,7 @@ from .parse import (
     ARTICLE_SUFFIXES,
     CHUNK_SUFFIXES,
     MARKDOWN_SUFFIXES,
+    PDF_SUFFIXES,
     SIDECAR_SUFFIX,
     is_bundle_index,
     parse_file,
@@ -145,13 +147,34 @@ NOT_TEXT = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)  
 
 
 def rendered_beside(path: Path) -> str | None:
-    """Why a Quarto or R Markdown source is skipped, if it is: its page, rendered beside it (as
-    Quarto and knitr do by default), is read instead: the same article, with its code's output
-    and its citations resolved."""
-    if path.suffix.lower() not in CHUNK_SUFFIXES:
+    """Why a file is skipped for a fuller form of the same article beside it, if it is: a Quarto
+    or R Markdown source for its rendered page (.html, or .md from github_document, as Quarto
+    and knitr write them by default: its code's output and its citations resolved); a PDF for
+    its JATS full text (JOSS writes both, the JATS in paper.jats/)."""
+    suffix = path.suffix.lower()
+    if suffix in CHUNK_SUFFIXES:
+        fuller = [path.with_suffix(".html"), path.with_suffix(".md")]
+        why = "its rendered page {} is read instead"
+    elif suffix in PDF_SUFFIXES:
+        fuller = [path.with_suffix(s) for s in (".jats", ".xml", ".nxml")]
+        fuller.append(path.parent / "paper.jats" / f"{path.stem}.jats")
+        why = "its JATS full text {} is read instead"
+    else:
         return None
-    page = path.with_suffix(".html")
-    return f"its rendered page {page.name} is read instead" if page.is_file() else None
+    found = next((other for other in fuller if other.is_file() and _is_full_text(other)), None)
+    return why.format(found.relative_to(path.parent)) if found else None
+
+
+def _is_full_text(path: Path) -> bool:
+    """A page or a .jats file is; an .xml beside a PDF only when it is JATS (not a Crossref
+    deposit or other metadata, which would leave the article unread)."""
+    if path.suffix.lower() not in (".xml", ".nxml"):
+        return True
+    try:
+        with path.open("rb") as handle:
+            return is_jats(handle.read(JATS_HEAD).decode("utf-8", errors="replace"))
+    except OSError:
+        return False
 
 
 def empty_site_page(path: Path) -> str | None:

@@ -93,6 +93,10 @@ CONTENTS_LEADER = re.compile(
     re.I,
 )
 CAMEL_START = re.compile(r"[a-z]+[A-Z]")
+# Words a sentence cannot stop on: a line ending in one goes on in the next block
+OPEN_ENDINGS = frozenset(
+    "a an the of on in to for with and or but by from at as into onto than that which who whose its their our".split()
+)
 SECTION_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 MAX_PASSAGE_CHARS = 20_000  # about 3,000 words: a real paragraph is far shorter
 CONTENTS_ENTRY_CHARS = 160  # an entry's words and leaders, at most
@@ -258,15 +262,26 @@ class Walker:
     def continues(self, text: str, following: str | None) -> bool:
         if is_all_caps(text) or (self.in_chronology and split_chronology_entry(text)):
             return False
-        if text[:1].islower():  # "…of the" / "economy grew": unless a name starts so (iPhone, macOS)
-            return not CAMEL_START.match(text)
+        if text[:1].islower():  # "…of the" / "economy grew"; a name starting so (iPhone, macOS)
+            # carries on only a line that stops on a word that cannot end one ("runs on")
+            return not CAMEL_START.match(text) or self.pending_ends_open()
         return not self.structured and not looks_like_heading(text, following)
 
     def heads_in_caps(self, text: str) -> bool:
         """Whether an ALL-CAPS line is a heading: where the page marks no sections with headings
         (a converted PDF's), or one that starts the back matter (REFERENCES) or a chronology's
         period, on any page."""
-        return self.caps_headings or self.in_chronology or is_back_matter_heading(smart_title(text))
+        return (
+            self.caps_headings
+            or self.in_chronology
+            or (
+                len(text.split()) <= 3 and is_back_matter_heading(smart_title(text))
+            )  # not "RECOMMENDED SETTINGS FOR …"
+        )
+
+    def pending_ends_open(self) -> bool:
+        words = self.pending.text.split() if self.pending else []
+        return bool(words) and words[-1].lower() in OPEN_ENDINGS
 
     def take_caps_line(self, text: str) -> None:
         section = self.section
@@ -470,8 +485,11 @@ def within_length(drafts: list[Draft]) -> tuple[list[Draft], int]:
             continue
         cut += 1
         parts = (
-            [(normalise(html.unescape(p)), p.strip("\n")) for p in code_parts(draft.html, MAX_PASSAGE_CHARS)]
-            if draft.kind == "code"  # its markup is its escaped lines
+            [
+                (normalise(p), html.escape(p.strip("\n"), quote=False))
+                for p in code_parts(html.unescape(draft.html), MAX_PASSAGE_CHARS)
+            ]
+            if draft.kind == "code"  # its markup is its lines, escaped: cut as the lines they show
             else [(p, html.escape(p, quote=False)) for p in text_parts(draft.text, MAX_PASSAGE_CHARS)]
         )
         out += [
@@ -482,10 +500,10 @@ def within_length(drafts: list[Draft]) -> tuple[list[Draft], int]:
     return out, cut
 
 
-def code_parts(markup: str, limit: int) -> list[str]:
-    """A code block's escaped lines in parts of at most `limit` characters (a longer line cut)."""
+def code_parts(code: str, limit: int) -> list[str]:
+    """A code block's lines in parts of at most `limit` characters (a longer line cut)."""
     parts, part = [], ""
-    for line in markup.splitlines(keepends=True):
+    for line in code.splitlines(keepends=True):
         while len(line) > limit:
             parts.append(part + line[: limit - len(part)])
             line, part = line[limit - len(part) :], ""

@@ -1328,3 +1328,50 @@ def test_a_jats_file_named_as_joss_names_it_is_read(tmp_path):
     assert article.title == "GemPy" and [p.text for p in article.passages] == [
         "Tutorials for geological modeling."
     ]
+
+
+def test_wrapper_divs_nest_and_their_html_block_ends_at_a_blank_line(tmp_path):
+    """A closing tag alone on its line goes with the innermost <div>: a wrapper's when the
+    wrapper is innermost, a kept <div>'s otherwise; tags indented right under a wrapper are its
+    HTML, while indented code after a blank line stays code."""
+    path = tmp_path / "nested.md"
+    path.write_text(
+        '---\ntitle: N\n---\n\n<div class="post">\n\n<div class="quote">The best quote.\n</div>\n\n## Section one\n\n'
+        'Paragraph one.\n\n</div>\n\nTo embed a picture, write:\n\n    <img src="cat.png" alt="A cat">\n\nDone.\n',
+        encoding="utf-8",
+    )
+    assert [(p.kind, p.section, p.text) for p in parse_file(path).passages] == [
+        ("lead", None, "The best quote."),
+        ("paragraph", "Section one", "Paragraph one."),
+        ("paragraph", "Section one", "To embed a picture, write:"),
+        ("code", "Section one", '<img src="cat.png" alt="A cat">'),
+        ("paragraph", "Section one", "Done."),
+    ]
+
+
+def test_a_name_in_lowercase_carries_on_a_line_that_stops_on_an_open_word(tmp_path):
+    path = tmp_path / "camel.md"
+    path.write_text("# Phones\n\nThe phone runs on\n\niOS and Android from next year.\n", encoding="utf-8")
+    assert [p.text for p in parse_file(path).passages] == [
+        "The phone runs on iOS and Android from next year."
+    ]
+
+
+def test_a_pdf_beside_its_jats_and_a_source_beside_its_markdown_are_skipped(tmp_path, runner):
+    (tmp_path / "10.21105.joss.01234.jats").write_text(
+        "<article><front><article-meta><title-group><article-title>GemPy</article-title></title-group>"
+        "</article-meta></front><body><p>Tutorials.</p></body></article>",
+        encoding="utf-8",
+    )
+    (tmp_path / "10.21105.joss.01234.pdf").write_bytes(b"%PDF-1.4 not read")
+    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.4 not read")
+    (tmp_path / "paper.xml").write_text("<doi_batch><head/></doi_batch>", encoding="utf-8")  # no full text
+    (tmp_path / "analysis.Rmd").write_text("---\ntitle: A\n---\n\nSource.\n", encoding="utf-8")
+    (tmp_path / "analysis.md").write_text("---\ntitle: A\n---\n\nRendered.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["check", str(tmp_path)])
+    assert (
+        "10.21105.joss.01234.pdf: its JATS full text 10.21105.joss.01234.jats is read instead"
+        in result.output
+    )
+    assert "analysis.Rmd: its rendered page analysis.md is read instead" in result.output
+    assert "paper.pdf: its JATS" not in result.output  # a Crossref deposit beside it is no full text

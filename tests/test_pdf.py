@@ -672,3 +672,15 @@ def test_labels_in_the_texts_own_size_left_of_it_are_the_text(tmp_path):
     first = load_pages(path.read_bytes())[0][0]
     assert first.side is None and not first.sidebar
     assert {term for term, _ in terms} <= {line.text for line in first.lines}
+
+
+def test_a_jats_article_behind_a_long_prolog_is_read(tmp_path):
+    entities = "".join(f'<!ENTITY e{n} "entity number {n}">' for n in range(200))
+    path = tmp_path / "long.xml"
+    path.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE article [{entities}]><!-- {"licence " * 700} -->'
+        "<article><front><article-meta><title-group><article-title>Behind a prolog</article-title>"
+        "</title-group></article-meta></front><body><p>The text.</p></body></article>",
+        encoding="utf-8",
+    )
+    assert parse_file(path).title == "Behind a prolog"

@@ -3,6 +3,7 @@ figures, back matter, and the line-level rules behind them."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,15 @@ def test_a_code_block_longer_than_the_limit_is_cut_at_line_ends_and_stays_code(t
     code = [p for p in parse_file(path).passages if p.kind == "code"]
     assert len(code) >= 2 and all(len(p.html) <= MAX_PASSAGE_CHARS for p in code)
     assert "\n".join(p.html for p in code) == "\n".join(lines)  # every line, whole, in order
+
+
+def test_cut_code_never_splits_a_character_written_as_an_entity(tmp_path):
+    from archive.parse import parse_file
+    from archive.structure import MAX_PASSAGE_CHARS
+
+    line = "x = a < b && c > d; " * (MAX_PASSAGE_CHARS // 10)
+    path = tmp_path / "long.md"
+    path.write_text(f"# Code\n\nIntro.\n\n```\n{line}\n```\n", encoding="utf-8")
+    code = [p for p in parse_file(path).passages if p.kind == "code"]
+    assert len(code) >= 2 and "".join(p.text for p in code).replace(" ", "") == line.replace(" ", "")
+    assert all(not re.search(r"&[a-z]*$|^[a-z]*;", p.html) for p in code)

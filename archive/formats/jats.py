@@ -33,15 +33,15 @@ BLOCKS_IN_PARAGRAPHS = frozenset(
      "code", "supplementary-material", "def-list", "statement"}
 )  # fmt: skip
 DOI_LINE = re.compile(r"(?i)DOI\s*:?\s*(?:https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)\Z")
-TITLE_MARKS = ("xref", "fn")  # note calls and notes inside a title: not part of it
+TITLE_MARKS = ("xref", "fn")
+JATS_HEAD = 200_000  # characters read for the root and its article-meta  # note calls and notes inside a title: not part of it
 
 
 def is_jats(text: str) -> bool:
-    """True for an XML document whose root element is a JATS <article>."""
-    head = text[:4096]
-    return bool(re.search(r"<(?:\w+:)?article\b", head)) and (
-        "article-meta" in text[:200_000] or "JATS" in head
-    )
+    """True for an XML document whose root element is a JATS <article> (looked for past a long
+    prolog: a DOCTYPE declaring hundreds of entities, a licence in a comment)."""
+    head = text[:JATS_HEAD]
+    return bool(re.search(r"<(?:\w+:)?article\b", head)) and ("article-meta" in head or "JATS" in head)
 
 
 def jats_document(text: str) -> tuple[str, Metadata]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -94,6 +93,7 @@ LIST_START = re.compile(r" {0,3}(?:[-+*]|1[.)])[ \t]+\S")
 # A line of a paragraph's text: not indented, not a heading, quote, table row, list item or tag
 PARAGRAPH_LINE = re.compile(r"(?! {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$))[^\s#>|<]")
 PRE_OPENING = re.compile(r"^ {0,3}<pre[\s>]", re.I)  # CommonMark's HTML block of type 1
+WRAPPER_TAGS = re.compile(r"<(/?)(?:div|section|article|aside)\b[^<>]*>", re.I)
 WRAPPER_TAG = re.compile(r"^ {0,3}<(/?)(div|section|article|aside)\b[^<>]*>\s*$", re.I)
 KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")  # {: .note .info}, {:toc}: kramdown attribute lists
 IMAGE_ALT = re.compile(r'(<img\b[^>]*?\balt=")([^"]*)(")')
@@ -201,7 +201,8 @@ def plain_markdown(text: str, chunks: Chunks | None = None) -> str:
     fence: str | None = None  # the fence that closes the code we are in
     raw = False  # inside {% raw %} … {% endraw %}
     pre = False  # inside a raw HTML <pre> block
-    unwrapped: Counter[str] = Counter()  # wrapper tags taken out, by name, whose closing tag is not yet
+    opened: list[bool] = []  # the wrapper tags open (a <div>, <section> …): True for one taken out
+    in_wrapper = False  # right after a wrapper taken out, until a blank line: its HTML block
     chunk: tuple[int, str] | None = (
         None  # the knitr or Quarto code chunk we are in: its start in `out`, its header
     )
@@ -209,6 +210,7 @@ def plain_markdown(text: str, chunks: Chunks | None = None) -> str:
     i = 0
     while i < len(lines):
         line, i = (lines[i], i + 1) if fence is not None or raw or pre else _whole_tag(lines, i)
+        in_wrapper = in_wrapper and bool(line.strip())
         if pre:  # raw HTML's <pre> runs to its </pre>: a fence inside it is its text
             pre = "</pre>" not in line.lower()
             plain, raw = _raw_aware(FENCE.sub(_escaped_fence, line), raw, notes)
@@ -237,20 +239,31 @@ def plain_markdown(text: str, chunks: Chunks | None = None) -> str:
         elif PRE_OPENING.match(line):
             pre = "</pre>" not in line.lower()
             out.append(line)
-        elif (wrapper := WRAPPER_TAG.match(line)) and (not wrapper[1] or unwrapped[wrapper[2].lower()]):
+        elif (wrapper := WRAPPER_TAG.match(line)) and (not wrapper[1] or (opened and opened[-1])):
             # A <div> alone on its line around Markdown (kramdown's markdown="block", a site's
             # wrapper): Python-Markdown took all it holds for raw HTML ('### Notes' shown as is).
             # Its closing tag goes with it, and only then: a closing tag left without the <div>
             # it closes (<div class="quote">{{ … }}) made the rest of the page raw HTML
-            unwrapped[wrapper[2].lower()] += -1 if wrapper[1] else 1
+            if wrapper[1]:
+                opened.pop()
+            else:
+                opened.append(True)
+            in_wrapper = not wrapper[1]
             out.append("")
-        elif any(unwrapped.values()) and INDENTED_CODE.match(line) and line.lstrip().startswith("<"):
-            # A tag indented inside a wrapper taken out: the wrapper's HTML, not indented code
+        elif in_wrapper and INDENTED_CODE.match(line) and line.lstrip().startswith("<"):
+            # A tag indented right under a wrapper taken out: its HTML block (which a blank line
+            # ends, as CommonMark's does), not indented code
             plain, raw = _raw_aware(line.lstrip(), raw, notes)
             out.append(plain)
         elif INDENTED_CODE.match(line) and (not out or not out[-1].strip() or INDENTED_CODE.match(out[-1])):
             out.append(line)  # an indented code block (after a blank line)
         else:
+            for tag in WRAPPER_TAGS.finditer(line):  # wrapper tags kept: closed by their own
+                if tag[1]:
+                    if opened:
+                        opened.pop()
+                elif not tag[0].endswith("/>"):
+                    opened.append(False)
             if not raw and interrupts_paragraph(line, out[-1] if out else ""):
                 out.append("")  # CommonMark: a list may start right under a paragraph's line
             plain, raw = _raw_aware(line, raw, notes)
