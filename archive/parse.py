@@ -76,7 +76,9 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # longer one; notes and Hugo figures holding code; alt text without emphasis marks; a theme's
 # table of contents is chrome; ALL-CAPS lines head nothing where <h2>s do; Quarto's Reuse and
 # Citation are back matter; Hugo's params:; blogs as containers; redirects and lists of posts
-# skipped; passages cut at 20,000 characters; .qmd and .Rmd, their chunks as shown.
+# skipped; passages cut at 20,000 characters; .qmd and .Rmd, their chunks as shown; lists under a
+# paragraph's line; wrapper tags nested; a first page's side column set apart; .jats; XML not JATS
+# skipped.
 PARSER_VERSION = 30
 # An XHTML page (Hakyll, some exports: '<?xml …?>' first) is read as HTML on purpose, as browsers
 # read it: Beautiful Soup's advice to read it as XML is noise in `archive check`'s report
