@@ -10,11 +10,11 @@ from archive.engine.analysis import (
     analyze,
     candidate_tokens,
     exact_analyzer,
-    iter_pieces,
     spans,
     spans_from,
     stem,
     stemming_analyzer,
+    text_pieces,
 )
 
 
@@ -146,7 +146,7 @@ def test_spans_are_the_analyzers_pieces_word_by_word(text, whole):
     """spans() analyses each token once and keeps it: the same as analysing the whole text."""
     expected = [
         (term, stem(term), start, end, is_whole)
-        for term, _, start, end, is_whole in iter_pieces(text, whole)
+        for term, _, start, end, is_whole in text_pieces(text, whole)
         if whole or not is_whole
     ]
     assert spans(text, whole) == expected

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from test_matching import same_as_whoosh
 
 from archive.engine import pairs
-from archive.engine.analysis import CJK_RUN, iter_pieces
+from archive.engine.analysis import CJK_RUN, text_pieces
 from archive.engine.index import IndexHandle
 from archive.reindex import reindex
 
@@ -166,7 +166,7 @@ def test_frequent_stems_count_the_terms_of_each_text_as_the_analyzer_reads_it(te
     """Each text is read once per distinct word: the same terms as reading all of it."""
     having = Counter()
     for text in texts:
-        having.update({pairs.stem(t) for t, _, _, _, _ in iter_pieces(text, whole=False) if len(t) >= 2})
+        having.update({pairs.stem(t) for t, _, _, _, _ in text_pieces(text, whole=False) if len(t) >= 2})
     ranked = sorted(having.items(), key=lambda item: (-item[1], item[0]))
     expected = [w for w, _ in ranked if w not in pairs.COMMON and not CJK_RUN.match(w)][:5]
     assert pairs.frequent_stems(texts, count=5) == frozenset(expected)

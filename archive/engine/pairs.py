@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import islice, pairwise
 
-from .analysis import CJK_RUN, indexed_pieces, iter_pieces, stem
+from .analysis import CJK_RUN, indexed_pieces, stem, text_pieces
 
 FIELD = "pairs"
 # The most frequent English and Russian function words. Fixed, not counted from the corpus: which
@@ -60,7 +60,7 @@ def frequent_stems(texts: Iterable[str], count: int = FREQUENT_WORDS) -> frozens
         having.update(
             {
                 stem(term)
-                for term, _, _, _, _ in iter_pieces(distinct, whole=False)
+                for term, _, _, _, _ in text_pieces(distinct, whole=False)
                 if len(term) >= MIN_WORD_CHARS
             }
         )
