@@ -249,17 +249,17 @@ def block_postings(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     return block_ids(matcher), block_weights(matcher, matcher._blocklength)
 
 
-# A block's pickle (protocol 2), as Whoosh writes it: PROTO 2, MARK, the ids' deltas (each K, M or
-# J: one, two or four bytes), TUPLE, a memo put; then the weights: None (N), one float (G, eight
-# bytes big-endian), or MARK, one G each, TUPLE. Tuples of three or fewer are written otherwise
-# (and go to the unpickler).
-BLOCK_START = b"\x80\x02("
+# A block's pickle, as Whoosh writes it (protocol 2) or the archive (3: the same opcodes for
+# these, see postings.BLOCK_PROTOCOL): PROTO, MARK, the ids' deltas (each K, M or J: one, two or
+# four bytes), TUPLE, a memo put; then the weights: None (N), one float (G, eight bytes
+# big-endian), or MARK, one G each, TUPLE. Tuples of three or fewer have an opcode of their own.
+PROTOCOLS = (b"\x80\x02", b"\x80\x03")
+BLOCK_STARTS = tuple(protocol + b"(" for protocol in PROTOCOLS)
 FLOATS = np.dtype([("op", "u1"), ("value", ">f8")])
 
 
 # Tuples of one to three items have an opcode of their own, after the items, and no MARK.
 SHORT_TUPLES = {1: 0x85, 2: 0x86, 3: 0x87}
-PROTOCOL_2 = b"\x80\x02"
 
 
 def plain_ids_and_weights(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
@@ -267,10 +267,10 @@ def plain_ids_and_weights(data: bytes, count: int) -> tuple[np.ndarray, np.ndarr
     the plain form this reads. Most terms are rare: their one block of one to three postings is
     read here too, not by the unpickler."""
     short = count in SHORT_TUPLES
-    if count < 1 or not data.startswith(PROTOCOL_2 if short else BLOCK_START):
+    if count < 1 or not data.startswith(PROTOCOLS if short else BLOCK_STARTS):
         return None
     try:
-        deltas, i = _deltas(data, len(PROTOCOL_2) if short else len(BLOCK_START), count)
+        deltas, i = _deltas(data, 2 if short else 3, count)
         if deltas is None or data[i] != (SHORT_TUPLES[count] if short else 0x74):  # TUPLE
             return None
         i += {0x71: 2, 0x72: 5}.get(data[i + 1], 0) + 1  # BINPUT, LONG_BINPUT (memo), or none
