@@ -102,6 +102,10 @@ def split_chronology_entry(text: str) -> tuple[str, str] | None:
 
 
 # "November 2, 2020", "Nov. 2020", "2 November 2020": (pattern, group numbers of year, month, day).
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d.])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d.])"
+)
+_CJK_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?")
 _PRINTED_DATES = (
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\s*,?\s*(\d{{4}})"), (3, 2, 1)),
     (re.compile(rf"({_MONTH})\s*(?:(\d{{1,2}})(?:st|nd|rd|th)?,?\s*)?(\d{{4}})"), (3, 1, 2)),
@@ -114,6 +118,9 @@ def parse_issue_date(text: str) -> str | None:
     text = str(text).strip()[:MAX_DATE_CHARS]
     if re.match(r"[-−–]\s*\d", text):  # a negative number (-2020-01-01) is no date, not 2020
         return None
+    cjk = _CJK_DATE.search(text) if "年" in text else None  # before its year is read alone
+    if cjk and (found := iso_date(*(int(cjk[k]) if cjk[k] else None for k in "ymd"))):
+        return found
     if match := re.match(r"(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?(?![\d])", text):
         year, month, day = (int(p) if p else None for p in match.groups())
         return iso_date(year, month, day)
@@ -121,6 +128,11 @@ def parse_issue_date(text: str) -> str | None:
         if (match := pattern.search(text)) and (month := month_number(match[order[1]])):
             day = int(match[order[2]]) if match[order[2]] else None
             return iso_date(int(match[order[0]]), month, day)
+    # A numeric date after other words ("发表于 2014-01-01", "Posted 2020/11/02"): the whole
+    # date, where only its year was taken
+    match = _NUMERIC_DATE.search(text)
+    if match and (found := iso_date(int(match["y"]), int(match["m"]), int(match["d"]))):
+        return found
     match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", text)
     return match[1] if match else None
 

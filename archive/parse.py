@@ -79,7 +79,10 @@ PDF_SUFFIXES = frozenset({".pdf"})
 # skipped; passages cut at 20,000 characters; .qmd and .Rmd, their chunks as shown; lists under a
 # paragraph's line; wrapper tags nested; a first page's side column set apart; .jats; XML not JATS
 # skipped.
-PARSER_VERSION = 30
+# 31: a page's date on its own element (microdata, h-entry, <time class=published|pubdate>); a
+# numeric or Chinese date after other words whole, not its year; lists of tags and categories,
+# subscription boxes and copyright lines are chrome; a page of links is no article.
+PARSER_VERSION = 31
 # An XHTML page (Hakyll, some exports: '<?xml …?>' first) is read as HTML on purpose, as browsers
 # read it: Beautiful Soup's advice to read it as XML is noise in `archive check`'s report
 warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)

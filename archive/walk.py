@@ -42,8 +42,13 @@ CHROME_TOKENS = frozenset(
     """share sharing sharedaddy social socials cookie cookies consent gdpr newsletter subscribe
     subscription signup related recommended comments comment breadcrumb breadcrumbs sidebar
     advert advertisement ad ads promo popup modal menu navbar toolbar skip print donate
-    paywall""".split()
+    paywall subscriber subscribers copyright qrcode""".split()
 )
+# A list of the post's tags or categories, named so ("tags", "post-categories") or made of
+# rel=tag links: links to other listings, never the article's text, when links are all it holds.
+TAXONOMY_TOKENS = frozenset("tag tags tagcloud categories category labels keywords topics".split())
+TAXONOMY_HOLDERS = frozenset({"div", "p", "ul", "ol", "dl", "section", "aside", "header", "footer", "nav"})
+TAXONOMY_LABEL_CHARS = 30  # text beside the links: "Tags:", "Filed under", "分类于"
 # A name that is a contents box's: "toc" or "table of contents", maybe with one word of place
 # before or of kind after ("post-toc", "toc-container"), never "toc-content" (R Markdown's whole
 # document) or "toc-ignore" (Pandoc's section left out of the contents)
@@ -56,7 +61,7 @@ BYLINE_TOKENS = frozenset("byline dateline author authors posted published pubda
 FILLER_WORDS = frozenset(
     """post posts entry article box bar block widget area wrap wrapper container links link list
     buttons button icons icon notice banner top bottom inner outer site page sd wp tools enabled
-    js has is the of and with mc embed""".split()
+    js has is the of and with mc embed txt text wechat weixin qr""".split()
 )
 NOTE_CONTAINER_TOKENS = frozenset("footnote footnotes endnote endnotes fn-list notes-list".split())
 NOTE_ROLES = ("doc-endnotes", "doc-footnotes", "doc-footnote", "doc-endnote")
@@ -174,10 +179,10 @@ def nesting_depth(soup: BeautifulSoup) -> int:
 
 
 def walk_document(soup: BeautifulSoup, web_page: bool = True) -> Walked:
-    """Blocks of the article body in reading order; raises ValueError past MAX_DEPTH. A web page's
-    body is looked for (article_body); a document made from Markdown is all body."""
-    if (depth := nesting_depth(soup)) > MAX_DEPTH:
-        raise ValueError(f"its HTML nests deeper than {MAX_DEPTH} levels ({depth:,} or more)")
+    """Blocks of the article body in reading order. A web page's body is looked for
+    (article_body); a document made from Markdown is all body. The walk recurses: its caller
+    has refused a tree nesting deeper than MAX_DEPTH (nesting_depth), as parse.py does before
+    anything reads the page (measured again here, it was 3% of parsing a web page)."""
     walked = Walked()
     drop_chrome(soup, walked)
     root = article_body(soup) if web_page else soup
@@ -233,9 +238,27 @@ def drop_chrome(soup: BeautifulSoup, walked: Walked) -> None:
             continue
         if (named(tag, CHROME_TOKENS) or is_contents_box(tag)) and not _holds_body(tag):
             tag.decompose()
+        elif taxonomy := _taxonomy_list(tag):
+            taxonomy.decompose()
         elif (named(tag, BYLINE_TOKENS) or tag.get("rel") == ["author"]) and not holds(tag, BYLINE_HOLDERS):
             walked.bylines.append(normalise(tag.get_text(" ")))
             tag.decompose()
+
+
+def _taxonomy_list(tag: Tag) -> Tag | None:
+    """The list of tags or categories `tag` is (named so) or stands in (a rel=tag link), when
+    links are all that list holds but a label."""
+    if tag.name == "a":
+        if "tag" not in (tag.get("rel") or ()):
+            return None
+        holder = next((p for p in tag.parents if p.name in TAXONOMY_HOLDERS), None)
+    else:
+        holder = tag if tag.name in TAXONOMY_HOLDERS and named(tag, TAXONOMY_TOKENS) else None
+    if holder is None or holder.find(["article", "main", *HEADING_TAGS]) is not None:
+        return None
+    linked = sum(len(a.get_text(strip=True)) for a in holder.find_all("a"))
+    text = len(re.sub(r"\s+", "", holder.get_text()))
+    return holder if linked and text - linked <= TAXONOMY_LABEL_CHARS else None
 
 
 def decomposed(element: PageElement) -> bool:

@@ -61,6 +61,22 @@ def test_chronology_entries_start_with_their_date(text, expected):
 def test_issue_dates_and_human_dates():
     assert parse_issue_date("Comparative Connections, Vol. 21, No. 2, September 2019") == "2019-09"
     assert parse_issue_date("no date") is None
+    # A numeric date after other words, a date written in Chinese: the whole date, not its year
+    assert [
+        parse_issue_date(t)
+        for t in (
+            "发表于 2014-01-01 | 分类于",
+            "Posted 2020/11/02 by Ana",
+            "2014年1月1日",
+            "发布于2019年 3 月",
+        )
+    ] == ["2014-01-01", "2020-11-02", "2014-01-01", "2019-03"]
+    # ...when it is one: a version number, a thirteenth month
+    assert [parse_issue_date(t) for t in ("v 2014.1.2.3", "Updated 2019-13-45, 2019", "2019年13月")] == [
+        "2014",
+        "2019",
+        "2019",
+    ]
     # A negative year is no date at all, not the year after its minus sign
     assert [parse_issue_date(t) for t in ("-2020-01-01", "−2020", "- 2019")] == [None, None, None]
     assert [human_date(d) for d in ("2019-09", "2020-11-02", "2019", None)] == [

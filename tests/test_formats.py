@@ -393,6 +393,32 @@ def test_a_dateline_with_an_ordinal_or_after_a_subtitle_dates_the_post(tmp_path,
     assert dateline not in [p.text for p in article.passages]
 
 
+@pytest.mark.parametrize(
+    ("tag", "date"),
+    [
+        ('<time itemprop="dateCreated" datetime="2014-01-01T18:18:52+08:00">2014-01-01</time>', "2014-01-01"),
+        ('<span class="dt-published">2021/03/04</span>', "2021-03-04"),
+        ('<time class="entry-date published" datetime="2019-05-30T09:00:00Z">May 30</time>', "2019-05-30"),
+        ("<time pubdate>2018年7月9日</time>", "2018-07-09"),
+        ('<time class="updated" datetime="2022-08-03">Aug 3</time>', None),
+        ('<time itemprop="dateModified" datetime="2022-08-03">Aug 3</time>', None),
+    ],
+)
+def test_a_page_dated_on_an_element_of_its_own_takes_the_whole_date(tmp_path, tag, date):
+    """Hexo, WordPress, h-entry and HTML5 say when a post was published on the element that shows
+    it, and its byline ("发表于 2014-01-01", or only a year) no longer stands for it; a modified
+    date, a sidebar's dates and the text's own dates are not the post's."""
+    article = _write(
+        tmp_path,
+        "post.html",
+        "<html><head><title>Notes</title></head><body><aside><time itemprop='datePublished' "
+        "datetime='2011-01-01'>1 Jan 2011</time></aside><article><h1>Notes</h1>"
+        f"<div class='post-meta'>{tag}</div><p>The first paragraph of the notes, written in 1999.</p>"
+        "<p>The second paragraph says why they matter.</p></article></body></html>",
+    )
+    assert article.date == date
+
+
 def test_a_diarys_dated_entries_keep_their_dates_as_text(tmp_path):
     """Only the post's own dateline is metadata: the date lines of a diary's entries stay."""
     article = _write(

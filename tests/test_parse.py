@@ -743,6 +743,66 @@ def test_a_sites_redirects_and_lists_of_posts_are_skipped_not_articles(tmp_path,
     assert report.removed == [str(corpus / "essay.html")] and not report.failed
 
 
+def test_a_page_of_links_is_no_article_but_a_short_post_or_a_commented_reading_list_is(tmp_path):
+    """A site's index of tags (a cloud of links in its <main>, a line above it) is no article; a
+    short post, a list of reading whose links are commented, a page without landmarks (its links
+    may be its menus) are articles."""
+    from archive.models import NotAnArticle
+
+    def page(name: str, body: str) -> Path:
+        path = tmp_path / name
+        path.write_text(
+            f"<html><head><title>{name}</title></head><body>{body}</body></html>", encoding="utf-8"
+        )
+        return path
+
+    cloud = "".join(f'<a href="/tag/t{n}/">Topic {n} ({n + 1})</a>' for n in range(60))
+    tags = page(
+        "tags.html", f"<main><h2>All Topics</h2><p>60 topics across 400 articles</p><div>{cloud}</div></main>"
+    )
+    with pytest.raises(NotAnArticle, match="a page of 60 links with 7 words of its own"):
+        parse_file(tags)
+    menu = "".join(f'<li><a href="/p/{n}">Menu entry {n}</a></li>' for n in range(80))
+    short = page(
+        "short.html", f"<nav><ul>{menu}</ul></nav><main><h1>Short</h1><p>A short post, kept.</p></main>"
+    )
+    assert [p.text for p in parse_file(short).passages] == ["A short post, kept."]
+    reading = "".join(
+        f'<li><a href="https://example.org/{n}">Paper {n}</a>: why it matters for housing policy.</li>'
+        for n in range(40)
+    )
+    assert (
+        len(parse_file(page("reading.html", f"<main><h1>Reading</h1><ul>{reading}</ul></main>")).passages)
+        == 40
+    )
+    bare = page("bare.html", f"<div>{cloud}</div><p>A page without landmarks keeps its text.</p>")
+    assert "A page without landmarks keeps its text." in [p.text for p in parse_file(bare).passages]
+
+
+def test_a_posts_tags_subscription_box_and_copyright_line_are_not_its_text(tmp_path):
+    """Lists of tags or categories (named so, or of rel=tag links, a label beside them), a
+    subscription box and a copyright line inside the article are chrome; a tag linked inside a
+    sentence, and a box named "tags" holding prose, are text."""
+    path = tmp_path / "post.html"
+    path.write_text(
+        "<html><body><article><header><h1>Gateways</h1>"
+        '<div class="tags"><a class="tag" href="/tag/ai/">Ai</a> <a class="tag" href="/tag/llm/">LlmProxy</a></div>'
+        "</header><p>The first paragraph names <a class='tag' href='/tag/ai/'>AI</a> in a sentence.</p>"
+        '<p>Filed under <a rel="tag" href="/category/a/">Analysis</a>, <a rel="tag" href="/category/b/">Asia</a></p>'
+        '<div class="post-tags">These tags were chosen by the editors, who read every post twice.</div>'
+        "<p>The last paragraph of the post.</p>"
+        '<div id="wechat_subscriber"><img src="qr.png" alt="hoxis wechat"></div>'
+        '<div class="copyright-txt"><a href="/copyright">著作权归作者所有</a></div>'
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    assert [p.text for p in parse_file(path).passages] == [
+        "The first paragraph names AI in a sentence.",
+        "These tags were chosen by the editors, who read every post twice.",
+        "The last paragraph of the post.",
+    ]
+
+
 def test_a_pages_table_of_contents_caps_lines_and_quarto_appendix(tmp_path):
     """A theme's table of contents (div.toc) is no lead; an ALL-CAPS paragraph on a page whose
     sections are headed by <h2> is text, not a heading; Quarto's Reuse and Citation sections

@@ -116,10 +116,42 @@ def page_layer(soup: BeautifulSoup, meta: _MetaTags) -> Metadata:
     layer.set_date(
         meta.first(
             "parsely-pub-date", "sailthru.date", "date", "pubdate", "datepublished", "article:published"
-        ),
+        )
+        or published_element_date(soup),
         "HTML meta",
     )
     return layer
+
+
+PUBLISHED_PROPS = frozenset({"datepublished", "datecreated"})
+PUBLISHED_CLASSES = frozenset({"dt-published", "published"})
+
+
+def published_element_date(soup: BeautifulSoup) -> str | None:
+    """When the page says it was published on an element of its own, not a <meta>: schema.org
+    microdata (<time itemprop="datePublished" datetime=…>, Hexo's dateCreated), a microformats
+    h-entry's dt-published, WordPress's <time class="entry-date published">, HTML5's <time
+    pubdate>. Within the page's <article> when it has one (a sidebar lists other posts' dates);
+    never dateModified or a comment's date."""
+    scope = soup.find("article") or soup
+    tag = scope.find(_says_published)
+    if tag is None:
+        return None
+    value = tag.get("datetime") or tag.get("content") or tag.get_text(" ", strip=True)
+    return value if isinstance(value, str) else None
+
+
+def _says_published(tag) -> bool:
+    attrs = tag.attrs
+    if not attrs:
+        return False
+    props = attrs.get("itemprop")
+    if isinstance(props, str) and not PUBLISHED_PROPS.isdisjoint(props.lower().split()):
+        return True
+    classes = attrs.get("class")
+    if classes and not PUBLISHED_CLASSES.isdisjoint(c.lower() for c in classes):
+        return tag.name == "time" or "dt-published" in classes
+    return tag.name == "time" and "pubdate" in attrs
 
 
 def opengraph_layer(meta: _MetaTags) -> Metadata:
@@ -375,6 +407,10 @@ ENTRY_LINK = re.compile(r"entry-link|post-link|read-?more|more-link")
 READ_MORE = re.compile(r"(?i)(?:read more|continue reading|more)\b.{0,20}$")
 REDIRECT_WORDS = 50  # a redirecting page's own text ("Redirecting to …"), at most
 LISTED_ENTRIES = 3  # <article> entries that make a page a list of posts, at least
+# A page of links (a site's index of tags, categories or posts): in its <main> or <article>, at
+# least LISTING_LINKS links, at most LISTING_OWN_WORDS words of its own, and LISTING_SHARE times
+# as many words in links. Strict, so that a short post or a commented list of reading is kept.
+LISTING_LINKS, LISTING_OWN_WORDS, LISTING_SHARE = 30, 40, 5
 
 
 def links_to_a_post(entry) -> bool:
@@ -394,11 +430,28 @@ def links_to_a_post(entry) -> bool:
     return False
 
 
+def page_of_links(soup: BeautifulSoup) -> str | None:
+    """Why the page is a page of links, if its main part is one (see LISTING_LINKS)."""
+    landmarks = soup.find_all(["main", "article"]) or soup.find_all(attrs={"role": "main"})
+    if not landmarks:  # the body alone would count its menus' links
+        return None
+    scope = max(landmarks, key=lambda tag: len(tag.get_text()))
+    links = scope.find_all("a")
+    if len(links) < LISTING_LINKS:
+        return None
+    linked = sum(len(a.get_text(" ").split()) for a in links)
+    own = len(scope.get_text(" ").split()) - linked
+    if own <= LISTING_OWN_WORDS and linked >= LISTING_SHARE * max(own, 1):
+        return f"a page of {len(links)} links with {own} words of its own (an index of tags, categories or posts)"
+    return None
+
+
 def not_an_article(soup: BeautifulSoup) -> str | None:
     """Why a web page is no article, if it is not: a page that sends its reader elsewhere (a
     meta refresh, and hardly any text of its own: a site generator's alias or old address), or
     a list of the site's posts (its text is mostly theirs, each an <article> with a link: the
-    blog's home, its pages 2, 3 …, a tag's page), which would repeat every post's opening."""
+    blog's home, its pages 2, 3 …, a tag's page), which would repeat every post's opening, or a
+    page of links and hardly anything else (page_of_links)."""
     body_text = normalise(soup.body.get_text(" ")) if soup.body else ""
     refresh = soup.find("meta", attrs={"http-equiv": re.compile(r"^refresh$", re.I)})
     target = (
@@ -406,6 +459,8 @@ def not_an_article(soup: BeautifulSoup) -> str | None:
     )
     if target and len(body_text.split()) <= REDIRECT_WORDS:  # (a refresh without an address reloads)
         return f"a page that redirects to {target[1]}, with no text of its own"
+    if listing := page_of_links(soup):
+        return listing
     entries = [a for a in soup.find_all("article") if a.find_parent("article") is None and links_to_a_post(a)]
     if len(entries) < LISTED_ENTRIES or not body_text:
         return None
