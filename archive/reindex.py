@@ -304,11 +304,14 @@ def index_common_words(batch: writing.Batch, known: dict, files: list[Path]) -> 
 
 SAMPLE_FILES, SAMPLE_BYTES = 200, 200_000  # what is read of a corpus to find its frequent words
 MARKUP = re.compile(r"<[^>]{0,2000}>")
+# A page's scripts and styles, whose words ("function", "px", "var") are no prose's: taken out
+# before the markup, or the corpus's frequent words would be a web page's code
+SCRIPTS = re.compile(r"<(script|style)\b[^>]{0,2000}>.*?</\1\s*>", re.S | re.I)
 
 
 def sample_texts(files: list[Path]) -> Iterator[str]:
-    """The beginning of up to SAMPLE_FILES files spread over the list, markup taken out (PDFs left
-    out: their bytes are not their text)."""
+    """The beginning of up to SAMPLE_FILES files spread over the list, markup, scripts and styles
+    taken out (PDFs left out: their bytes are not their text)."""
     readable = [path for path in files if path.suffix.lower() != ".pdf"]
     for path in readable[:: max(1, len(readable) // SAMPLE_FILES)][:SAMPLE_FILES]:
         try:
@@ -316,7 +319,7 @@ def sample_texts(files: list[Path]) -> Iterator[str]:
                 raw = handle.read(SAMPLE_BYTES)
         except OSError:  # reported by the parser
             continue
-        yield MARKUP.sub(" ", raw.decode("utf-8", errors="replace"))
+        yield MARKUP.sub(" ", SCRIPTS.sub(" ", raw.decode("utf-8", errors="replace")))
 
 
 def kept_while_unreadable(source: str, scan: CorpusScan) -> bool:

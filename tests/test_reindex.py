@@ -812,3 +812,24 @@ def test_a_file_that_failed_for_want_of_memory_is_tried_again(tmp_path, monkeypa
     monkeypatch.setattr(module, "check_files", original)
     again = reindex(corpus, tmp_path / "index")
     assert again.added == [str(corpus / "big.md")] and not again.failed
+
+
+def test_the_sample_for_frequent_words_leaves_out_markup_scripts_and_styles(tmp_path):
+    """A web page's code is no prose: its words never become the corpus's frequent words."""
+    from archive.engine import pairs
+    from archive.reindex import sample_texts
+
+    script = "<script>function track(){var x = window.dataLayer;}</script>" * 20
+    style = '<style type="text/css">.post { margin: 0 auto; color: #333 }</style>' * 20
+    files = []
+    for n in range(5):
+        path = tmp_path / f"post{n}.html"
+        path.write_text(
+            f"<html><head>{style}</head><body>{script}<p class='lead'>Sanctions on exports, "
+            f"said the ministry.</p><SCRIPT async>var tracker = {n};</SCRIPT></body></html>",
+            encoding="utf-8",
+        )
+        files.append(path)
+    texts = list(sample_texts(files))
+    assert all("function" not in text and "margin" not in text and "lead" not in text for text in texts)
+    assert pairs.frequent_stems(texts, count=5) == {"sanction", "export", "ministri", "said"}
