@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .check import CorpusScan, FileReport, check_files, claim, parsers, scan_corpus
-from .cite import citation_parts
+from .cite import citation_parts, warm_citations
 from .citeproc_js import CiteprocMissing
 from .engine import pairs, writing
 from .engine.documents import (
@@ -227,9 +227,12 @@ def update_with(job: Job, index_dir: Path, kept, pool: Pool) -> None:
         parsed.close()
         raise
     update = None
+    # Started before the corpus's frequent words are counted: citeproc-js's engines are built on
+    # its thread meanwhile, on the other core (3-6 s of V8 that held up the first articles)
+    citing = Citing(report) if job.cite and len(plan.todo) >= CITE_FROM else None
     try:
         common = index_common_words(batch, known, [p for p, _ in plan.todo])
-        update = Update(batch, known, report, common, cite=job.cite and len(plan.todo) >= CITE_FROM)
+        update = Update(batch, known, report, common, citing)
         seen = update.files(plan, parsed, job.progress) | settled_files(plan, report)
         unseen = [a for a in known if a not in seen and not kept_while_unreadable(known[a].source, scan)]
         update.remove(unseen)
@@ -250,8 +253,8 @@ def update_with(job: Job, index_dir: Path, kept, pool: Pool) -> None:
         raise
     finally:
         parsed.close()  # stops the parsing workers, also on an error
-        if update is not None:
-            update.close()
+        if citing is not None:
+            citing.close()
         batch.close()
     write_marker(index_dir, updated=now(), parser_version=PARSER_VERSION)
     remember_digests(index_dir, plan.states, {**plan.settled, **update.outcomes} if update else {})
@@ -526,6 +529,9 @@ class Citing:
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="citations")
         self.pending: deque[tuple[Article, Future]] = deque()
         self.failures = 0
+        # The engines built before the first article comes (a failure here is the first
+        # article's to report: it is met again there)
+        self.pool.submit(warm_citations)
 
     def add(self, article: Article) -> None:
         if self.failures < CITE_FAILURES:
@@ -570,11 +576,11 @@ class Update:
         known: dict[str, Indexed],
         report: ReindexReport,
         common: frozenset[str],
-        cite: bool = False,
+        citing: Citing | None = None,
     ):
         self.batch, self.known, self.report = batch, known, report
         self.common = common  # the index's common words (see engine/pairs.py)
-        self.citing = Citing(report) if cite else None  # see CITE_FROM
+        self.citing = citing  # citations rendered in advance (see CITE_FROM)
         self.stamp = now()
         # What the index will hold of each article after the commit (documents.catalog_document)
         self.catalog = {key: (record.source, record.digest, record.indexed) for key, record in known.items()}
@@ -620,10 +626,6 @@ class Update:
         """Into the writer: the documents of the citations rendered so far (all, when `wait`)."""
         for document in self.citing.ready(wait) if self.citing else ():
             self.batch.add(document)
-
-    def close(self) -> None:
-        if self.citing:
-            self.citing.close()
 
     def synonyms(self, corpus_dir: Path) -> bool:
         """Store the corpus's synonyms.txt when it changed; True if it did. An unreadable file
