@@ -330,6 +330,8 @@ def test_cpp_and_csharp_are_searched_as_written(tmp_path):
         ("C++", "cpp"),
         ("title:C++", "cpp"),
         ('"C++ and C#"', "cpp"),
+        ('"write C++"', "cpp"),  # a phrase ending in a word's own "++" ("C +" found nothing)
+        ('"C++"', "cpp"),
         ("F#", "cpp"),
         ("C", "c"),
     ]:

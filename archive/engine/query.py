@@ -40,7 +40,8 @@ _EMPTY_FILTER = re.compile(rf"(?<![^\s(])-?(?P<field>{'|'.join(FILTER_FIELDS)}):
 _QUOTED = re.compile(r'"([^"]*)"')
 _LONE_DASH = re.compile(r"(?<!\S)[-+–—]+(?!\S)")
 ODD_SYMBOLS = re.compile(r"\+\+(?![\w+#])|#(?![\w+#])|[^\w\s]")  # a word's own "++" or "#" first
-_DANGLING_SIGNS = re.compile(r"[+-]+(?![\w\"(])")
+# A sign before nothing it can apply to; a word's own "++" first, whatever follows it ("C++")
+_DANGLING_SIGNS = re.compile(r"(?<=\w)\+\+(?![\w+#])|[+-]+(?![\w\"(])")
 _LONE_STAR = re.compile(r'(?<![\w*"])\*+')  # a star that follows no letter, digit or phrase
 # "--incremental", "--livereload": a command-line flag in a question about a tool, not NOT
 _FLAG = re.compile(r"(?<![^\s(])-{2,}(?=\w)")
