@@ -400,9 +400,11 @@ def to_hit(fields: dict, score: float | None, terms) -> Hit:
 
 def warm(handle: IndexHandle) -> None:
     """Build what a first search would otherwise pay for: the per-generation tables, the article
-    titles (facet labels), and the spelling lexicon (the first zero-hit query)."""
+    titles (facet labels), the articles' records (a hit's citation data) and the spelling
+    lexicon (the first zero-hit query)."""
     handle.evaluator()
     handle.article_titles()
+    handle.article_records()
     lexicon(handle)
 
 

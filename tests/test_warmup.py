@@ -21,6 +21,22 @@ def test_each_page_kind_is_rendered_once(seed_index):
         store.close(app)
 
 
+def test_every_articles_coins_is_made_before_the_first_request(seed_index):
+    """A results page's COinS encode whole records: a worker makes them as it warms up, so its
+    first pages only add each article's address."""
+    from archive.records import coins
+    from archive.web.helpers import COINS
+
+    app = create_app({"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False})
+    try:
+        warm_pages(app)
+        with app.app_context():
+            articles = list(store.get_handle().article_records().values())
+        assert articles and all(app.extensions[COINS].get(a) == coins(a) for a in articles)
+    finally:
+        store.close(app)
+
+
 def test_an_index_that_cannot_be_opened_does_not_stop_the_worker(tmp_path, caplog):
     app = create_app({"INDEX": str(tmp_path / "none"), "CORPUS": str(tmp_path), "BUILD_MISSING_INDEX": False})
     assert warm_pages(app) == []

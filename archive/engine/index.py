@@ -30,7 +30,6 @@ REBUILD = "rebuild the index with: archive reindex --full"  # what mends a damag
 
 ARTICLE_CACHE = 64
 RECHECK_SECONDS = 1.0
-METADATA_CACHE = 4096
 SUGGESTIONS = 4096
 PARSED_QUERIES = 4096
 SEARCHABLE = [("doctype", "passage"), ("doctype", "section")]  # what a search may return
@@ -80,12 +79,6 @@ def parsed_payload(searcher: Searcher, article_id: str) -> bytes | None:
     return (column[local] if column is not None else b"") or None
 
 
-def record_payload(searcher: Searcher, article_id: str) -> bytes | None:
-    """The packed article of its record: the article without its passages."""
-    fields = searcher.document(id=f"article:{article_id}")
-    return fields.get("payload") if fields else None
-
-
 class IndexHandle:
     """An opened index handing out one searcher per thread, refreshed (not reopened) per use."""
 
@@ -102,10 +95,10 @@ class IndexHandle:
         self.postings = postings_cache()
         self.suggestions = LRU(SUGGESTIONS)  # (generation, query) -> did-you-mean
         self.articles = LRU(ARTICLE_CACHE)  # (generation, id) -> Article, shared by threads
-        self.metadata = LRU(METADATA_CACHE)  # (generation, id) -> Article without passages
         self.parsed = LRU(PARSED_QUERIES)  # (generation, query) -> Built
         self._stats: tuple[tuple[int, int], dict] | None = None
         self._catalog: tuple[tuple[int, int], list] | None = None
+        self._records: tuple[list, dict[str, Article]] | None = None  # (catalog, id -> record)
         self._synonyms: tuple[int, Synonyms] | None = None
         self._derived: dict[str, tuple[int, object]] = {}  # name -> (generation, value)
         self._derived_locks: dict[str, threading.Lock] = {}  # one a name: the lexicon's rebuild
@@ -150,8 +143,8 @@ class IndexHandle:
             self._tables, self._segment_terms = {}, {}
             self.postings = postings_cache()
             self.suggestions, self.articles = LRU(SUGGESTIONS), LRU(ARTICLE_CACHE)
-            self.metadata, self.parsed = LRU(METADATA_CACHE), LRU(PARSED_QUERIES)
-            self._stats = self._synonyms = self._catalog = None
+            self.parsed = LRU(PARSED_QUERIES)
+            self._stats = self._synonyms = self._catalog = self._records = None
             self._derived = {}
             self.identity = identity
 
@@ -236,13 +229,19 @@ class IndexHandle:
 
     def article_metadata(self, article_id: str) -> Article | None:
         """The article without its passages: title, authors, journal, pages (a hit's citation
-        data), unpacked from the small copy on its record instead of the whole article; None,
-        logged, when that copy cannot be read (a results page leaves out that hit's COinS)."""
-        try:
-            return self._remembered(self.metadata, article_id, record_payload)
-        except DamagedPayload as error:
-            log.error("%s; %s", error, REBUILD)
-            return None
+        data); None for an unknown article or one whose record cannot be read (logged by the
+        catalog: a results page leaves out its COinS)."""
+        return self.article_records().get(article_id)
+
+    def article_records(self) -> dict[str, Article]:
+        """Every article without its passages, by id, from the catalog, which unpacks every
+        record once per index version (a worker does so as it warms up: read one by one, the
+        records of articles no search had shown yet were a fifth of a results page's time)."""
+        catalog = self.catalog()
+        records = self._records
+        if records is None or records[0] is not catalog:
+            records = self._records = (catalog, {article.id: article for article, _ in catalog})
+        return records[1]
 
     def _remembered(self, cache: LRU, article_id: str, read) -> Article | None:
         """The article unpacked from read(searcher, article_id), kept per generation."""

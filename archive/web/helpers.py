@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlencode
 
 from flask import Flask, current_app, g, request, url_for
 
@@ -179,16 +180,27 @@ COINS_KEPT = 4096
 
 
 def article_coins(article) -> str:
-    """The article's COinS (for Zotero), kept by the app for the record as it is (every field
-    COinS reads is part of an Article's hash): a results page shows about ten, each encoding a
-    whole record."""
+    """The article's COinS (for Zotero), its own part kept by the app for the record as it is
+    (every field COinS reads is part of an Article's hash), the article's address (which
+    depends on the host asked) added last, as records.coins adds it."""
     url = article_address(article.id, external=True)
-    key = (article, url)
-    made = current_app.extensions[COINS].get(key)
+    return f"{own_coins(article)}&{urlencode([('rft_id', url)])}"
+
+
+def own_coins(article) -> str:
+    made = current_app.extensions[COINS].get(article)
     if made is None:
-        made = coins(article, url)
-        current_app.extensions[COINS].put(key, made)
+        made = coins(article)
+        current_app.extensions[COINS].put(article, made)
     return made
+
+
+def warm_coins(articles: Iterable) -> None:
+    """Make the COinS of the first COINS_KEPT articles before any request (in an app context): a
+    results page shows about ten articles, each encoding a whole record (35 us), and a worker's
+    first pages met mostly articles no page had shown yet."""
+    for article in itertools.islice(articles, COINS_KEPT):
+        own_coins(article)
 
 
 def init_app(app: Flask) -> None:

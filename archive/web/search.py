@@ -105,8 +105,8 @@ def cited_articles(found: SearchResults | None) -> dict[str, Article | None]:
     the page only, not for the API's answer (a quarter of it, for articles not read before)."""
     if found is None:
         return {}
-    handle = get_handle()
-    return {hit.article: handle.article_metadata(hit.article) for hit in shown_hits(found)}
+    records = get_handle().article_records()
+    return {hit.article: records.get(hit.article) for hit in shown_hits(found)}
 
 
 @bp.route("/search")

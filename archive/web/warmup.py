@@ -1,6 +1,7 @@
-"""A worker's first requests, made by itself before it takes any: each page kind is rendered once,
-so no user's first search pays for compiling its templates, reading the index's first postings and
-positions, or running did-you-mean and related passages for the first time (a first query took
+"""A worker's first requests, made by itself before it takes any: each page kind is rendered once
+and every article's COinS made, so no user's first search pays for compiling its templates,
+reading the index's first postings and positions, encoding its articles for Zotero, or running
+did-you-mean and related passages for the first time (a first query took
 400 ms at 130,000 passages while the same query later took 40)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from urllib.parse import urlencode
 from flask import Flask, url_for
 
 from ..engine.documents import DamagedPayload
+from .helpers import warm_coins
 from .reader import passage_url
 from .store import get_handle
 
@@ -25,6 +27,11 @@ def warm_pages(app: Flask) -> list[str]:
     except Exception:
         app.logger.exception("pages could not be warmed")
         return []
+    try:
+        with app.app_context():
+            warm_coins(get_handle().article_records().values())
+    except Exception:
+        app.logger.exception("the articles' COinS could not be made")
     client = app.test_client()
     for path in paths:
         try:
