@@ -12,7 +12,7 @@ from whoosh import query as q
 
 from archive.engine.analysis import analyze
 from archive.engine.index import IndexHandle
-from archive.engine.suggest import SUGGEST_WORDS, Lexicon, edit_distance
+from archive.engine.suggest import SUGGEST_WORDS, Lexicon, edit_distance, lexicon
 from archive.reindex import reindex
 from archive.search import Request, related, search
 
@@ -273,6 +273,24 @@ def test_the_lexicon_finds_words_within_two_edits_nearest_then_most_frequent():
     assert lexicon.nearest("narriage") == ["marriage", "carriage"]  # one edit each: the frequent first
     assert lexicon.nearest("theri") == []  # a function word is never offered
     assert lexicon.nearest("zzzzzz") == []
+    assert lexicon.most_frequent(3) == ["their", "receive", "marriage"]
+
+
+def test_warming_reads_the_postings_a_search_of_the_most_frequent_words_reads(seed_index):
+    """A worker reads the most frequent words' postings as it starts: a first search of one of
+    them then reads nothing more."""
+    from archive.search import WARM_WORDS, warm
+
+    handle = IndexHandle(seed_index)
+    warm(handle)
+    cached = len(handle.postings)
+    words = lexicon(handle).most_frequent(WARM_WORDS)
+    assert cached and words
+    for word in (words[0], words[-1]):
+        assert search(handle, word).total
+    assert len(handle.postings) == cached
+    search(handle, "zeitgeist")
+    assert len(handle.postings) > cached  # a word not warmed is read when searched
 
 
 @pytest.mark.parametrize(

@@ -109,6 +109,10 @@ class Lexicon:
         self.keys = np.asarray(keys, dtype=np.int64)[order]
         self.owners = np.asarray(owners, dtype=np.int32)[order]
 
+    def most_frequent(self, count: int) -> list[str]:
+        """The `count` words in most documents, the most frequent first."""
+        return [self.words[i] for i in np.argsort(-self.frequencies, kind="stable")[:count]]
+
     def nearest(self, typo: str) -> list[str]:
         """Words the table reaches from `typo` (see above) and within MAX_EDITS of it, nearest
         first, then the more frequent."""
