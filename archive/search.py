@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
@@ -420,6 +422,31 @@ def warm_postings(handle: IndexHandle, words: list[str]) -> None:
         built = handle.parse(word)
         if built.query is not None:
             evaluator.matches(built.query)
+
+
+def keep_warm(opened: Callable[[], IndexHandle], stop: threading.Event, every: float = 1.0) -> None:
+    """Warm each new version of the index `opened()` gives once a reindex has committed it,
+    looking every `every` seconds until `stop` is set (a worker's thread of its own). Each version has its own tables,
+    lexicon and cached postings: after a one-article reindex at 130,000 passages, the first
+    search paid 0.26 s for the tables, the first zero-hit query 0.8 s for the lexicon, and the
+    next few hundred queries a sixth more for postings read again."""
+    warmed = readable_version(opened)  # the version the worker warmed as it started
+    while not stop.wait(every):
+        version = readable_version(opened)
+        if version is not None and version != warmed:
+            warmed = version  # tried once a version: a failure is logged once, not every second
+            try:
+                warm(opened())
+            except Exception:  # searches then build what they need themselves, as before
+                log.exception("the index's new version could not be warmed")
+
+
+def readable_version(opened: Callable[[], IndexHandle]) -> tuple[int, int] | None:
+    """The index's version; None while it cannot be opened or read (its pages say why)."""
+    try:
+        return opened().version()
+    except Exception:
+        return None
 
 
 def related(handle: IndexHandle, passage_id: str, limit: int = 5) -> tuple[Hit, ...]:

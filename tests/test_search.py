@@ -356,3 +356,42 @@ def test_two_sections_under_one_heading_are_two_sections(tmp_path):
         ("paragraph", "Apple cherry kiwi together."),
         ("section", "Apple banana grow here. Cherry dates grow there."),
     ]
+
+
+def test_a_new_version_of_the_index_is_warmed_once_a_reindex_commits_it(tmp_index, corpus_dir, monkeypatch):
+    """A worker's thread warms each new version as it appears (not the one it started with), so
+    no search after a reindex pays for the new tables, lexicon and frequent words' postings; it
+    stops when asked."""
+    import threading
+    import time
+
+    import archive.search as searching
+
+    handle = IndexHandle(tmp_index)
+    searching.warm(handle)
+    warmed = []
+    real_warm = searching.warm
+    monkeypatch.setattr(searching, "warm", lambda h: (real_warm(h), warmed.append(h.version())))
+    stop = threading.Event()
+    thread = threading.Thread(target=searching.keep_warm, args=(lambda: handle, stop, 0.02))
+    thread.start()
+    try:
+        time.sleep(0.1)
+        assert warmed == []  # the version it started with was warmed already
+        (corpus_dir / "zeitgeist.md").write_text(
+            "---\ntitle: Zeitgeist\ndate: 2020-01-01\n---\n\nThe zeitgeist of a quiet year.\n",
+            encoding="utf-8",
+        )
+        assert reindex(corpus_dir, tmp_index).ok
+        deadline = time.monotonic() + 20
+        while not warmed and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert warmed == [handle.version()]
+        assert search(handle, "zeitgeist").total == 1
+        read = len(handle.postings)
+        assert search(handle, lexicon(handle).most_frequent(1)[0]).total
+        assert len(handle.postings) == read  # the new version's were read by the warm-up
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()

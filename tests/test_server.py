@@ -99,6 +99,7 @@ def test_a_worker_freezes_what_warming_made(app, monkeypatch):
     import logging
     from types import SimpleNamespace
 
+    from archive.web import store
     from archive.web.server import Warmth, _warm
 
     monkeypatch.setitem(app.config, "WARMTH", Warmth(1))
@@ -109,3 +110,4 @@ def test_a_worker_freezes_what_warming_made(app, monkeypatch):
         assert gc.get_freeze_count() > 0 and app.config["WARMTH"].count() == 1
     finally:
         gc.unfreeze()
+        store.close(app)  # its thread keeping new versions warm (the handle reopens when asked)

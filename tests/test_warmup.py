@@ -41,3 +41,17 @@ def test_an_index_that_cannot_be_opened_does_not_stop_the_worker(tmp_path, caplo
     app = create_app({"INDEX": str(tmp_path / "none"), "CORPUS": str(tmp_path), "BUILD_MISSING_INDEX": False})
     assert warm_pages(app) == []
     assert "pages could not be warmed" in caplog.text
+
+
+def test_a_worker_keeps_new_versions_of_the_index_warm_until_it_closes(seed_index):
+    """One thread a worker (asked twice, started once), stopped when the worker closes."""
+    import threading
+
+    app = create_app({"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False})
+    before = set(threading.enumerate())
+    store.keep_warm(app)
+    store.keep_warm(app)
+    warming = [thread for thread in set(threading.enumerate()) - before if thread.name == "keep-warm"]
+    assert len(warming) == 1 and warming[0].is_alive()
+    store.close(app)
+    assert not warming[0].is_alive()

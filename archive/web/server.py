@@ -127,6 +127,7 @@ def _warm(worker) -> None:
         gc.collect()  # warming's own garbage is freed, not frozen for the worker's life
         gc.freeze()
         worker.wsgi.config["WARMTH"].add(worker.age, worker.pid)
+    store.keep_warm(worker.wsgi)
 
 
 def _close(server, worker) -> None:

@@ -14,6 +14,8 @@ from .. import search
 from ..engine.index import IndexHandle
 from ..reindex import ensure_index
 
+STOP_WARMING_SECONDS = 5.0  # a warm-up under way is left to finish on its daemon thread after this
+
 
 class Store:
     """The app's one IndexHandle, opened on first use (a worker process opens its own)."""
@@ -22,6 +24,7 @@ class Store:
         self.corpus, self.index_dir, self.build_missing = corpus, index_dir, build_missing
         self._handle: IndexHandle | None = None
         self._lock = threading.Lock()
+        self._warming: tuple[threading.Thread, threading.Event] | None = None
 
     def handle(self) -> IndexHandle:
         """The open index; building it first when it is missing and the app may (flask run).
@@ -36,7 +39,23 @@ class Store:
                 handle = self._handle
         return handle
 
+    def keep_warm(self) -> None:
+        """Warm each new version of the index on a thread of its own (search.keep_warm)."""
+        with self._lock:
+            if self._warming is None:
+                stop = threading.Event()
+                thread = threading.Thread(
+                    target=search.keep_warm, args=(self.handle, stop), name="keep-warm", daemon=True
+                )
+                thread.start()
+                self._warming = (thread, stop)
+
     def close(self) -> None:
+        warming, self._warming = self._warming, None
+        if warming is not None:  # stopped first: it would open a searcher again
+            thread, stop = warming
+            stop.set()
+            thread.join(timeout=STOP_WARMING_SECONDS)
         with self._lock:
             if self._handle is not None:
                 self._handle.close()
@@ -58,6 +77,11 @@ def get_handle() -> IndexHandle:
 def warm(app: Flask) -> None:
     """Open the index and build what searches share before the first request, not during it."""
     search.warm(app.extensions["archive"].handle())
+
+
+def keep_warm(app: Flask) -> None:
+    """Warm each new version of the index as a reindex commits it, not in a request."""
+    app.extensions["archive"].keep_warm()
 
 
 def close(app: Flask) -> None:
