@@ -403,48 +403,64 @@ def to_hit(fields: dict, score: float | None, terms) -> Hit:
     )
 
 
-def warm(handle: IndexHandle) -> None:
+def warm(handle: IndexHandle, stop: threading.Event | None = None) -> None:
     """Build what a first search would otherwise pay for: the per-generation tables, the article
     titles (facet labels), the articles' records (a hit's citation data), the spelling lexicon
-    (the first zero-hit query) and the postings of the index's most frequent words."""
-    handle.evaluator()
-    handle.article_titles()
-    handle.article_records()
-    warm_postings(handle, lexicon(handle).most_frequent(WARM_WORDS))
+    (the first zero-hit query) and the postings of the index's most frequent words. Stops
+    between steps once `stop` is set (a worker stopping)."""
+    steps = (
+        handle.evaluator,
+        handle.article_titles,
+        handle.article_records,
+        lambda: warm_postings(handle, lexicon(handle).most_frequent(WARM_WORDS), stop),
+    )
+    for step in steps:
+        if stop is not None and stop.is_set():
+            return
+        step()
 
 
-def warm_postings(handle: IndexHandle, words: list[str]) -> None:
+def warm_postings(handle: IndexHandle, words: list[str], stop: threading.Event | None = None) -> None:
     """Read each word's postings into the shared cache, as a search of it would: the most
     frequent words have the longest lists (a few milliseconds each to read the first time) and
     recur in most queries, so a fresh worker's first queries paid for them again and again."""
     evaluator = handle.evaluator()
     for word in words:
+        if stop is not None and stop.is_set():
+            return
         built = handle.parse(word)
         if built.query is not None:
-            evaluator.matches(built.query)
+            evaluator.read_postings(built.query)
 
 
 def keep_warm(opened: Callable[[], IndexHandle], stop: threading.Event, every: float = 1.0) -> None:
     """Warm each new version of the index `opened()` gives once a reindex has committed it,
-    looking every `every` seconds until `stop` is set (a worker's thread of its own). Each version has its own tables,
-    lexicon and cached postings: after a one-article reindex at 130,000 passages, the first
-    search paid 0.26 s for the tables, the first zero-hit query 0.8 s for the lexicon, and the
-    next few hundred queries a sixth more for postings read again."""
-    warmed = readable_version(opened)  # the version the worker warmed as it started
-    while not stop.wait(every):
+    looking every `every` seconds until `stop` is set (a worker's thread of its own). A version
+    is a generation of an index folder: the tables, lexicon, records and postings are kept per
+    generation, and after a one-article reindex at 130,000 passages the first search paid 0.26 s
+    for the tables, the first zero-hit query 0.8 s for the lexicon, and the next few hundred
+    queries a sixth more for postings read again. The version the worker started with is warmed
+    again at once (almost all of it found already made): one committed while the worker warmed
+    up would be missed otherwise."""
+    warmed = None
+    while not stop.is_set():
         version = readable_version(opened)
         if version is not None and version != warmed:
             warmed = version  # tried once a version: a failure is logged once, not every second
             try:
-                warm(opened())
+                warm(opened(), stop)
             except Exception:  # searches then build what they need themselves, as before
                 log.exception("the index's new version could not be warmed")
+        stop.wait(every)
 
 
-def readable_version(opened: Callable[[], IndexHandle]) -> tuple[int, int] | None:
-    """The index's version; None while it cannot be opened or read (its pages say why)."""
+def readable_version(opened: Callable[[], IndexHandle]) -> tuple[str | None, int] | None:
+    """The index's identity and generation; None while it cannot be opened or read (its pages
+    say why). Not the reindex marker's time: a reindex that changed nothing needs no warming."""
     try:
-        return opened().version()
+        handle = opened()
+        generation = handle.generation()  # first: it notices an index replaced by a new one
+        return handle.identity, generation
     except Exception:
         return None
 

@@ -359,34 +359,42 @@ def test_two_sections_under_one_heading_are_two_sections(tmp_path):
 
 
 def test_a_new_version_of_the_index_is_warmed_once_a_reindex_commits_it(tmp_index, corpus_dir, monkeypatch):
-    """A worker's thread warms each new version as it appears (not the one it started with), so
-    no search after a reindex pays for the new tables, lexicon and frequent words' postings; it
-    stops when asked."""
+    """A worker's thread warms the version it starts with, then each new one as it appears, so no
+    search after a reindex pays for the new tables, lexicon and frequent words' postings; a
+    reindex that changes nothing is not warmed again; the thread stops when asked."""
     import threading
     import time
 
     import archive.search as searching
 
     handle = IndexHandle(tmp_index)
-    searching.warm(handle)
     warmed = []
     real_warm = searching.warm
-    monkeypatch.setattr(searching, "warm", lambda h: (real_warm(h), warmed.append(h.version())))
+    monkeypatch.setattr(
+        searching, "warm", lambda h, stop=None: (warmed.append(h.generation()), real_warm(h, stop))
+    )
     stop = threading.Event()
     thread = threading.Thread(target=searching.keep_warm, args=(lambda: handle, stop, 0.02))
     thread.start()
+
+    def settled(count: int) -> list[int]:
+        deadline = time.monotonic() + 20
+        while len(warmed) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.1)  # and no more
+        return list(warmed)
+
     try:
-        time.sleep(0.1)
-        assert warmed == []  # the version it started with was warmed already
+        first = handle.generation()
+        assert settled(1) == [first]
+        assert reindex(corpus_dir, tmp_index).ok  # nothing changed
+        assert settled(1) == [first]
         (corpus_dir / "zeitgeist.md").write_text(
             "---\ntitle: Zeitgeist\ndate: 2020-01-01\n---\n\nThe zeitgeist of a quiet year.\n",
             encoding="utf-8",
         )
         assert reindex(corpus_dir, tmp_index).ok
-        deadline = time.monotonic() + 20
-        while not warmed and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert warmed == [handle.version()]
+        assert settled(2) == [first, handle.generation()] and first < handle.generation()
         assert search(handle, "zeitgeist").total == 1
         read = len(handle.postings)
         assert search(handle, lexicon(handle).most_frequent(1)[0]).total
@@ -395,3 +403,15 @@ def test_a_new_version_of_the_index_is_warmed_once_a_reindex_commits_it(tmp_inde
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_a_stopping_worker_stops_warming_between_words(seed_index):
+    import threading
+
+    from archive.search import warm_postings
+
+    handle = IndexHandle(seed_index)
+    stop = threading.Event()
+    stop.set()
+    warm_postings(handle, lexicon(handle).most_frequent(50), stop)
+    assert len(handle.postings) == 0

@@ -21,18 +21,38 @@ def test_each_page_kind_is_rendered_once(seed_index):
         store.close(app)
 
 
-def test_every_articles_coins_is_made_before_the_first_request(seed_index):
-    """A results page's COinS encode whole records: a worker makes them as it warms up, so its
-    first pages only add each article's address."""
+def test_warm_coins_makes_each_articles_coins(seed_index):
     from archive.records import coins
-    from archive.web.helpers import COINS
+    from archive.web.helpers import COINS, warm_coins
 
     app = create_app({"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False})
     try:
-        warm_pages(app)
         with app.app_context():
             articles = list(store.get_handle().article_records().values())
+            warm_coins(articles)
         assert articles and all(app.extensions[COINS].get(a) == coins(a) for a in articles)
+    finally:
+        store.close(app)
+
+
+def test_the_articles_coins_are_made_before_the_first_page(seed_index, monkeypatch):
+    """A results page's COinS encode whole records: a worker makes them as it warms up, before
+    any page (which would make those of its own articles), so its first pages only add each
+    article's address."""
+    import archive.web.warmup as warmup
+    from archive.web.helpers import COINS
+
+    app = create_app({"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False})
+    before_any_page = []
+    real_warm_coins = warmup.warm_coins
+    monkeypatch.setattr(
+        warmup,
+        "warm_coins",
+        lambda articles: (before_any_page.append(len(app.extensions[COINS]) == 0), real_warm_coins(articles)),
+    )
+    try:
+        warm_pages(app)
+        assert before_any_page == [True] and len(app.extensions[COINS])
     finally:
         store.close(app)
 
@@ -49,9 +69,11 @@ def test_a_worker_keeps_new_versions_of_the_index_warm_until_it_closes(seed_inde
 
     app = create_app({"INDEX": str(seed_index), "CORPUS": "unused", "BUILD_MISSING_INDEX": False})
     before = set(threading.enumerate())
-    store.keep_warm(app)
-    store.keep_warm(app)
-    warming = [thread for thread in set(threading.enumerate()) - before if thread.name == "keep-warm"]
-    assert len(warming) == 1 and warming[0].is_alive()
-    store.close(app)
+    try:
+        store.keep_warm(app)
+        store.keep_warm(app)
+        warming = [thread for thread in set(threading.enumerate()) - before if thread.name == "keep-warm"]
+        assert len(warming) == 1 and warming[0].is_alive()
+    finally:
+        store.close(app)
     assert not warming[0].is_alive()

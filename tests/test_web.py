@@ -114,17 +114,16 @@ def test_facet_links_are_the_links_url_for_builds(client, query):
 def test_a_facets_links_switch_each_value_and_show_its_label(client):
     """All of a facet's links come from one call: each the link of its own value switched (the
     selected one off, the others on), labelled from `labels` where it has one, with its count."""
-    from archive.web.helpers import FacetLink, facet_links, facet_url
+    from archive.web.helpers import FacetLink, facet_links
 
     with client.application.test_request_context("/search?q=x&article=a1&page=3&sort=date"):
-        links = facet_links("article", {"a1": 5, "b/2": 3}, {"a1": "First <title>"})
-        assert links == [
-            FacetLink(facet_url("article", "a1"), "First <title>", 5, True),
-            FacetLink(facet_url("article", "b/2"), "b/2", 3, False),
+        assert facet_links("article", {"a1": 5, "b/2": 3}, {"a1": "First <title>"}) == [
+            FacetLink("/search?q=x&sort=date", "First <title>", 5, True),
+            FacetLink("/search?q=x&article=a1&article=b/2&sort=date", "b/2", 3, False),
         ]
-        assert links[0].href == "/search?q=x&sort=date"
-        assert links[1].href == "/search?q=x&article=a1&article=b/2&sort=date"
-        assert facet_links("year", {"2020": 1})[0].href == "/search?q=x&article=a1&sort=date&year=2020"
+        assert facet_links("year", {"2020": 1}) == [
+            FacetLink("/search?q=x&article=a1&sort=date&year=2020", "2020", 1, False)
+        ]
 
 
 @pytest.mark.parametrize("query", ["", "Russia", "x/y é & z+1 'q' \"w\" ?#%", "中俄 关系", "a  b\tc"])

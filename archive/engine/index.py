@@ -98,7 +98,6 @@ class IndexHandle:
         self.parsed = LRU(PARSED_QUERIES)  # (generation, query) -> Built
         self._stats: tuple[tuple[int, int], dict] | None = None
         self._catalog: tuple[tuple[int, int], list] | None = None
-        self._records: tuple[list, dict[str, Article]] | None = None  # (catalog, id -> record)
         self._synonyms: tuple[int, Synonyms] | None = None
         self._derived: dict[str, tuple[int, object]] = {}  # name -> (generation, value)
         self._derived_locks: dict[str, threading.Lock] = {}  # one a name: the lexicon's rebuild
@@ -144,7 +143,7 @@ class IndexHandle:
             self.postings = postings_cache()
             self.suggestions, self.articles = LRU(SUGGESTIONS), LRU(ARTICLE_CACHE)
             self.parsed = LRU(PARSED_QUERIES)
-            self._stats = self._synonyms = self._catalog = self._records = None
+            self._stats = self._synonyms = self._catalog = None
             self._derived = {}
             self.identity = identity
 
@@ -234,14 +233,10 @@ class IndexHandle:
         return self.article_records().get(article_id)
 
     def article_records(self) -> dict[str, Article]:
-        """Every article without its passages, by id, from the catalog, which unpacks every
-        record once per index version (a worker does so as it warms up: read one by one, the
-        records of articles no search had shown yet were a fifth of a results page's time)."""
-        catalog = self.catalog()
-        records = self._records
-        if records is None or records[0] is not catalog:
-            records = self._records = (catalog, {article.id: article for article, _ in catalog})
-        return records[1]
+        """Every article without its passages, by id, unpacked once per generation for all
+        threads (one build, the others wait for it) and warmed with the rest: read one by one,
+        the records of articles no search had shown yet were a fifth of a results page's time."""
+        return self.derived("records", lambda searcher: {a.id: a for a, _ in catalog_entries(searcher)})
 
     def _remembered(self, cache: LRU, article_id: str, read) -> Article | None:
         """The article unpacked from read(searcher, article_id), kept per generation."""
@@ -305,22 +300,27 @@ class IndexHandle:
         version = self.version()
         cached = self._catalog
         if cached is None or cached[0] != version:
-            records = self.searcher().documents(doctype="article")
-            entries = [entry for r in records if r.get("payload") and (entry := _catalog_entry(r))]
-            cached = self._catalog = (version, entries)
+            cached = self._catalog = (version, catalog_entries(self.searcher()))
         return cached[1]
 
     def derived(self, name: str, build):
         """build(searcher), computed once per generation and shared by threads: structures made
         from the whole index's documents (the spelling lexicon), which a worker warms at start.
         A reindex that changed nothing adds no generation, so it rebuilds nothing."""
-        version = self.generation()
-        cached = self._derived.get(name)
+        searcher = self.searcher()  # first: it may find the index replaced, and reset _derived
+        derived = self._derived
+        version = searcher.reader().generation()  # built from the very searcher it is keyed by
+        cached = derived.get(name)
         if cached is None or cached[0] != version:
             with self._derived_locks.setdefault(name, threading.Lock()):
-                cached = self._derived.get(name)
+                cached = derived.get(name)
                 if cached is None or cached[0] != version:
-                    cached = self._derived[name] = (version, build(self.searcher()))
+                    built = (version, build(searcher))
+                    # Kept unless a newer generation's is (a thread still on the previous one
+                    # asked), or the index was replaced meanwhile (its dict is no longer ours)
+                    if (cached is None or cached[0] < version) and derived is self._derived:
+                        derived[name] = built
+                    cached = built
         return cached[1]
 
     def article_titles(self) -> dict[str, str]:
@@ -360,6 +360,12 @@ class IndexHandle:
             }
             cached = self._stats = (version, counts)
         return dict(cached[1])
+
+
+def catalog_entries(searcher: Searcher) -> list[tuple[Article, str]]:
+    """Every article's record and when it was indexed, but those that cannot be read."""
+    records = searcher.documents(doctype="article")
+    return [entry for r in records if r.get("payload") and (entry := _catalog_entry(r))]
 
 
 def _catalog_entry(record: dict) -> tuple[Article, str] | None:

@@ -275,6 +275,17 @@ class Evaluator:
         found = self._eval(query)
         return found.within(self.table.live)
 
+    def read_postings(self, query: q.Query) -> None:
+        """Read into the shared cache the postings a search of `query` reads, scoring nothing
+        (a worker warming up; a second time, a lookup a term)."""
+        for leaf in query.leaves():
+            if not isinstance(leaf, q.Term):
+                self._eval(leaf)  # a phrase, a prefix: read as a search reads them
+            elif leaf.fieldname in self.searcher.schema:
+                ids, _ = self.postings(leaf.fieldname, leaf.text)
+                if len(ids) and self.searcher.schema[leaf.fieldname].scorable:
+                    self.term_statistics(leaf.fieldname, leaf.text)  # what scoring it reads
+
     def _eval(self, node: q.Query) -> Matches:
         if isinstance(node, q.Term):
             key = ("term", node.fieldname, node.text, node.boost)

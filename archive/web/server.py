@@ -127,7 +127,10 @@ def _warm(worker) -> None:
         gc.collect()  # warming's own garbage is freed, not frozen for the worker's life
         gc.freeze()
         worker.wsgi.config["WARMTH"].add(worker.age, worker.pid)
-    store.keep_warm(worker.wsgi)
+    try:
+        store.keep_warm(worker.wsgi)
+    except Exception:  # the searches then build each new version's tables themselves
+        worker.log.exception("new versions of the index will not be warmed ahead")
 
 
 def _close(server, worker) -> None:

@@ -1,8 +1,8 @@
 """A worker's first requests, made by itself before it takes any: each page kind is rendered once
-and every article's COinS made, so no user's first search pays for compiling its templates,
-reading the index's first postings and positions, encoding its articles for Zotero, or running
-did-you-mean and related passages for the first time (a first query took
-400 ms at 130,000 passages while the same query later took 40)."""
+and the COinS of its articles made (up to 4,096), so no user's first search pays for compiling
+its templates, reading the index's first postings and positions, encoding its articles for
+Zotero, or running did-you-mean and related passages for the first time (a first query took 400
+ms at 130,000 passages while the same query later took 40)."""
 
 from __future__ import annotations
 
