@@ -44,7 +44,7 @@ PARTIAL_BELOW = 5  # when all the words find fewer passages, passages with all b
 PARTIAL_LIMIT = 10
 RELATED_TERMS = 12  # key terms of a passage that find passages like it
 # Words whose postings a worker reads as it starts: at 130,000 passages the 500 most frequent
-# take 0.7 s and 128 MB of the postings cache, and cut its first 400 new queries by a sixth.
+# take 0.5 s and 128 MB of the postings cache, and cut its first 400 new queries by a sixth.
 WARM_WORDS = 500
 FACET_LIMIT = 20  # values shown per facet: a thousand articles must not make a thousand links
 

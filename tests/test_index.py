@@ -11,12 +11,13 @@ from archive.engine.index import IndexHandle
 SEED_ID = "cc-2019-09-china-russia"
 
 
-def test_article_metadata_is_the_article_without_its_passages(handle):
-    full, metadata = handle.article(SEED_ID), handle.article_metadata(SEED_ID)
-    assert metadata.title == full.title and metadata.authors == full.authors
-    assert (metadata.first_page, metadata.last_page) == (full.first_page, full.last_page)
-    assert metadata.passages == () and len(full.passages) == 76
-    assert handle.article_metadata("no-such-article") is None
+def test_an_articles_record_is_the_article_without_its_passages(handle):
+    full, record = handle.article(SEED_ID), handle.article_records()[SEED_ID]
+    assert record.title == full.title and record.authors == full.authors
+    assert (record.first_page, record.last_page) == (full.first_page, full.last_page)
+    assert record.passages == () and len(full.passages) == 76
+    assert "no-such-article" not in handle.article_records()
+    assert list(handle.article_records().values()) == [a for a, _ in handle.catalog()]
 
 
 def test_an_articles_parse_is_read_from_its_segment_column(tmp_path):

@@ -97,7 +97,6 @@ class IndexHandle:
         self.articles = LRU(ARTICLE_CACHE)  # (generation, id) -> Article, shared by threads
         self.parsed = LRU(PARSED_QUERIES)  # (generation, query) -> Built
         self._stats: tuple[tuple[int, int], dict] | None = None
-        self._catalog: tuple[tuple[int, int], list] | None = None
         self._synonyms: tuple[int, Synonyms] | None = None
         self._derived: dict[str, tuple[int, object]] = {}  # name -> (generation, value)
         self._derived_locks: dict[str, threading.Lock] = {}  # one a name: the lexicon's rebuild
@@ -143,7 +142,7 @@ class IndexHandle:
             self.postings = postings_cache()
             self.suggestions, self.articles = LRU(SUGGESTIONS), LRU(ARTICLE_CACHE)
             self.parsed = LRU(PARSED_QUERIES)
-            self._stats = self._synonyms = self._catalog = None
+            self._stats = self._synonyms = None
             self._derived = {}
             self.identity = identity
 
@@ -226,17 +225,10 @@ class IndexHandle:
         payload = parsed_payload(searcher, article_id)
         return unpack_passage(payload, passage_id) if payload else None
 
-    def article_metadata(self, article_id: str) -> Article | None:
-        """The article without its passages: title, authors, journal, pages (a hit's citation
-        data); None for an unknown article or one whose record cannot be read (logged by the
-        catalog: a results page leaves out its COinS)."""
-        return self.article_records().get(article_id)
-
     def article_records(self) -> dict[str, Article]:
-        """Every article without its passages, by id, unpacked once per generation for all
-        threads (one build, the others wait for it) and warmed with the rest: read one by one,
+        """Every article without its passages, by id (a hit's citation data): read one by one,
         the records of articles no search had shown yet were a fifth of a results page's time."""
-        return self.derived("records", lambda searcher: {a.id: a for a, _ in catalog_entries(searcher)})
+        return self.derived("records", lambda _searcher: {a.id: a for a, _ in self.catalog()})
 
     def _remembered(self, cache: LRU, article_id: str, read) -> Article | None:
         """The article unpacked from read(searcher, article_id), kept per generation."""
@@ -295,13 +287,10 @@ class IndexHandle:
         return sorted(docs, key=lambda d: (d.get("year") or 0, d["title"]), reverse=True)
 
     def catalog(self) -> list[tuple[Article, str]]:
-        """Every article's record (without its passages) and when it was indexed, read once per
-        index version (the browse pages and the home page ask on every request)."""
-        version = self.version()
-        cached = self._catalog
-        if cached is None or cached[0] != version:
-            cached = self._catalog = (version, catalog_entries(self.searcher()))
-        return cached[1]
+        """Every article's record (without its passages) and when it was indexed, unpacked once
+        per generation for all threads, one build the others wait for (the browse pages, the
+        home page and every results page ask; a worker warms it)."""
+        return self.derived("catalog", catalog_entries)
 
     def derived(self, name: str, build):
         """build(searcher), computed once per generation and shared by threads: structures made

@@ -39,11 +39,6 @@ def with_query(path: str, parts: list[str]) -> str:
     return f"{path}?{query}" if query else path
 
 
-def facet_url(name: str, value: str) -> str:
-    """The current search with one facet value switched on or off (back to page 1)."""
-    return facet_links(name, {value: 0})[0].href
-
-
 class FacetLink(NamedTuple):
     href: str
     label: str
