@@ -85,6 +85,34 @@ def test_derived_structures_are_rebuilt_for_a_new_generation_only(tmp_path):
     assert handle.derived("probe", build) == 2 and builds[1] > builds[0]
 
 
+def test_a_thread_behind_never_replaces_a_newer_generations_structure(tmp_path, monkeypatch):
+    """A request thread still searching the generation before a reindex gets a structure of its
+    own generation, built for it, and leaves the newer one cached for everyone else."""
+    from archive.reindex import reindex
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Talks\n\nPutin met Xi in Moscow.\n", encoding="utf-8")
+    reindex(corpus, tmp_path / "index")
+    handle = IndexHandle(tmp_path / "index")
+    behind = handle.ix.searcher()  # opened on the first generation, kept
+    (corpus / "b.md").write_text("# More\n\nLavrov spoke.\n", encoding="utf-8")
+    reindex(corpus, tmp_path / "index")
+
+    def build(searcher):
+        return searcher.reader().generation()
+
+    newest = handle.derived("probe", build)
+    assert newest > behind.reader().generation()
+    current = handle.searcher
+    monkeypatch.setattr(handle, "searcher", lambda: behind)
+    assert handle.derived("probe", build) == behind.reader().generation()
+    monkeypatch.setattr(handle, "searcher", current)
+    assert handle.derived("probe", lambda searcher: pytest.fail("rebuilt")) == newest
+    behind.close()
+    handle.close()
+
+
 @pytest.mark.parametrize("trailer_from", [None, 2])
 def test_live_counts_leave_out_replaced_and_removed_documents(
     tmp_path, corpus_dir, monkeypatch, trailer_from
