@@ -19,10 +19,11 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from hashlib import md5
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from operator import itemgetter, sub
 from pickle import dumps
 
+import numpy as np
 from whoosh import writing
 from whoosh.codec import whoosh3
 from whoosh.codec.base import OutOfOrderError
@@ -44,115 +45,152 @@ COMPRESS_FROM = 256
 # unpickle either (positions.py reads both by hand). Its header stays protocol 2, as Whoosh's.
 BLOCK_PROTOCOL = 3
 SPELLING = -1  # Whoosh's marker for a word of the spelling graph, which is not a posting
-# Memory a pooled term and a pooled posting take (CPython 3.11, 64-bit), beyond their bytes
-TERM_BYTES, POSTING_BYTES = 260, 110
+# Memory a pooled term and a pooled posting take (CPython 3.11, 64-bit), beyond their bytes: a
+# posting is four array items (term, document, weight, a reference to its value), often a value
+# of its own, and 16 bytes more while the pool is sorted; a term its key in its field's dictionary
+# and in the list of keys. (4,000 of the bench's documents: 754,000 postings and 171,000 terms
+# took 85 MB, 114 MB in the pool before, which kept a list a term and a float a posting.)
+TERM_BYTES, POSTING_BYTES = 260, 64
 RUN_CHUNK_BYTES = 1 << 20  # pickled together in a run: merging holds one chunk of each run
 MAX_OPEN_RUNS = 64  # runs merged at once (Whoosh: 128)
+POOLED_CHUNK = 1 << 16  # postings taken out of the pool's arrays as Python lists at once
 
 # A term's postings: (fieldname, btext, document numbers, weights, values)
 Term = tuple[str, bytes, list, list, list]
+# A term's postings in a run: ((fieldname, btext), document numbers, weights, values)
+Record = tuple[tuple[str, bytes], list, list, list]
 
 
 class TermPool(writing.PostingPool):
-    """Whoosh's PostingPool, keyed by term: each term's postings in one flat list (document,
-    weight, value, document, ...), saved to a run on disk in term order when the pool is full.
-    Writers add postings in document order (add_document numbers documents as they come,
-    add_reader renumbers a segment's in their order); a term whose postings came otherwise is
-    sorted as Whoosh sorts them (by document, weight, value) before it is written."""
+    """Whoosh's PostingPool, holding its postings in flat arrays: each posting's term (a number
+    given to each term as it first comes), document, weight and value, in the order they came;
+    sorted by term at once when the pool is saved to a run on disk or written. A document's
+    field adds its postings with a few calls over them all, instead of a dictionary lookup, a
+    list and three appends in Python for each (a fifth of a writer's CPU). Writers add postings
+    in document order (add_document numbers documents as they come, add_reader renumbers a
+    segment's in their order), so a stable sort by term keeps each term's postings in order;
+    postings that came otherwise are sorted as Whoosh sorts them (by document, weight, value)."""
 
     def __init__(self, tempstore, segment, limitmb=128, **kwargs):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
-        self.terms: dict[tuple[str, bytes], list] = {}
-        self.unordered: set[tuple[str, bytes]] = set()
+        self._empty()
+
+    def _empty(self) -> None:
+        self.numbers: dict[str, dict[bytes, int]] = {}  # by field: each term's number
+        self.keys: list[tuple[str, bytes]] = []  # by number: (fieldname, btext)
+        self.term_of, self.doc_of, self.weight_of = array("i"), array("i"), array("d")
+        self.values: list = []
+        self.last_doc, self.in_order, self.currentsize = -1, True, 0
+
+    def _field_numbers(self, fieldname: str) -> dict[bytes, int]:
+        numbers = self.numbers.get(fieldname)
+        if numbers is None:
+            numbers = self.numbers[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        return numbers
+
+    def _numbered(self, fieldname: str, btexts, numbers: list) -> list:
+        """`numbers` of the terms `btexts`, new terms numbered (None in `numbers`)."""
+        known, keys = self.numbers[fieldname], self.keys
+        for i, number in enumerate(numbers):
+            if number is None:
+                btext = btexts[i]
+                number = known.get(btext)  # the same new term twice in one call
+                if number is None:
+                    number = known[btext] = len(keys)
+                    keys.append((fieldname, btext))
+                    self.currentsize += TERM_BYTES + len(btext)
+                numbers[i] = number
+        return numbers
+
+    def _pooled(self, numbers: list, docnums, weights, values) -> None:
+        """Postings of the terms numbered `numbers` added at the end of the arrays."""
+        first = docnums if isinstance(docnums, int) else docnums[0]
+        if first < self.last_doc:  # (a document's fields come one after another)
+            self.in_order = False
+        if isinstance(docnums, int):
+            self.doc_of.extend(array("i", (docnums,)) * len(numbers))
+            self.last_doc = docnums
+        else:
+            self.doc_of.extend(docnums)
+            self.last_doc = max(self.last_doc, docnums[-1])
+            if any(a > b for a, b in pairwise(docnums)):
+                self.in_order = False
+        self.term_of.extend(numbers)
+        self.weight_of.extend(weights)
+        self.values.extend(values)
+        self.currentsize += POSTING_BYTES * len(numbers) + sum(map(len, filter(None, values)))
+        if self.currentsize > self.limit:
+            self.save()
 
     def add(self, item) -> None:
         fieldname, btext, docnum, weight, value = item
         if docnum == SPELLING:
             return
-        # _postings inlined: the build's hottest line (the call cost 7%, 0.1 us of 1.5 a posting)
-        key = (fieldname, btext)
-        postings = self.terms.get(key)
-        if postings is None:
-            postings = self.terms[key] = []
-            self.fieldnames.add(fieldname)
-            self.currentsize += TERM_BYTES + len(btext)
-        elif postings[-3] >= docnum:
-            self.unordered.add(key)
-        postings += (docnum, weight, value)
-        self.currentsize += POSTING_BYTES + len(value or b"")
-        if self.currentsize > self.limit:
-            self.save()
+        numbers = self._field_numbers(fieldname)
+        number = numbers.get(btext)
+        if number is None:
+            number = self._numbered(fieldname, (btext,), [None])[0]
+        self._pooled([number], docnum, (weight,), (value,))
 
     def add_field_postings(self, fieldname: str, docnum: int, found, boost: float, scorable: bool) -> int:
         """One document's postings of a field at once (adding.add_document): (term bytes,
         frequency, weight, value) each, the weights times `boost`; returns the field's length."""
-        terms, size, length = self.terms, 0, 0
-        for btext, freq, weight, value in found:
-            key = (fieldname, btext)
-            postings = terms.get(key)
-            if postings is None:
-                postings = terms[key] = []
-                size += TERM_BYTES + len(btext)
-            elif postings[-3] >= docnum:
-                self.unordered.add(key)
-            postings += (docnum, weight * boost, value)
-            size += POSTING_BYTES + len(value or b"")
-            length += freq
-        if found:
-            self.fieldnames.add(fieldname)
-        self.currentsize += size
-        if self.currentsize > self.limit:
-            self.save()
-        return length if scorable else 0
+        if not found:
+            return 0
+        btexts, freqs, weights, values = zip(*found, strict=True)
+        numbers = list(map(self._field_numbers(fieldname).get, btexts))
+        if None in numbers:
+            numbers = self._numbered(fieldname, btexts, numbers)
+        self._pooled(numbers, docnum, weights if boost == 1.0 else [w * boost for w in weights], values)
+        return sum(freqs) if scorable else 0
 
     def add_term(self, fieldname: str, btext: bytes, ids: list, weights, values) -> None:
         """A term's postings at once, in document order (see add_postings_to_pool)."""
-        flat = [None] * (3 * len(ids))
-        flat[0::3], flat[1::3], flat[2::3] = ids, weights, values
-        self._postings(fieldname, btext, ids[0]).extend(flat)
-        self.currentsize += POSTING_BYTES * len(ids) + sum(len(value or b"") for value in values)
-        if self.currentsize > self.limit:
-            self.save()
+        number = self._field_numbers(fieldname).get(btext)
+        if number is None:
+            number = self._numbered(fieldname, (btext,), [None])[0]
+        self._pooled([number] * len(ids), ids, weights, values)
 
-    def _postings(self, fieldname: str, btext: bytes, first: int) -> list:
-        """The term's flat postings list, new if need be; marked unordered when postings starting
-        at document `first` do not follow it."""
-        key = (fieldname, btext)
-        postings = self.terms.get(key)
-        if postings is None:
-            postings = self.terms[key] = []
-            self.fieldnames.add(fieldname)
-            self.currentsize += TERM_BYTES + len(btext)
-        elif postings[-3] >= first:
-            self.unordered.add(key)
-        return postings
-
-    def pooled(self) -> list[tuple]:
-        """The terms in memory as (key, postings) records in term order, the pool emptied."""
-        records = list(self.terms.items())
-        # By term text, then (the sort is stable) by field: two sorts on plain keys take half the
-        # time of one on (field, text) pairs
-        records.sort(key=lambda record: record[0][1])
-        records.sort(key=lambda record: record[0][0])
-        if self.unordered:
-            records = [(key, _sorted_postings(p) if key in self.unordered else p) for key, p in records]
-        self.terms, self.unordered, self.currentsize = {}, set(), 0
-        return records
+    def pooled(self) -> Iterator[Record]:
+        """The terms in memory as records in term order, the pool emptied."""
+        numbers, keys, values = self.numbers, self.keys, self.values
+        terms, docs = np.frombuffer(self.term_of, np.int32), np.frombuffer(self.doc_of, np.int32)
+        weights, in_order = np.frombuffer(self.weight_of, np.float64), self.in_order
+        self._empty()
+        if not keys:
+            return
+        # Terms in order of field, then text: each field's texts sorted alone (plain bytes sort
+        # faster than (field, text) pairs)
+        ordered = np.fromiter(
+            (n for field in sorted(numbers) for n in map(numbers[field].__getitem__, sorted(numbers[field]))),
+            np.int64,
+            len(keys),
+        )
+        rank = np.empty(len(keys), np.int64)
+        rank[ordered] = np.arange(len(keys))
+        ranks = rank[terms]
+        # A stable sort keeps each term's postings in the order they came: document order, unless
+        # some came otherwise, when they are sorted by document within the term
+        order = np.argsort(ranks, kind="stable") if in_order else np.lexsort((docs, ranks))
+        ends = np.cumsum(np.bincount(ranks, minlength=len(keys))).tolist()
+        repeated = _repeated_documents(ranks[order], docs[order])
+        yield from _records(keys, ordered.tolist(), ends, order, docs, weights, values, repeated)
 
     def save(self) -> None:
-        if self.terms:
+        if self.keys:
             self.runs.append(self._write_records(self.pooled()))
         if not gc.isenabled():  # a writer process (writing.GuardedTask) collects only here
             gc.collect()
 
-    def _write_records(self, records: Iterable[tuple]) -> str:
-        """A new run of (key, postings) records, pickled in chunks of about RUN_CHUNK_BYTES."""
+    def _write_records(self, records: Iterable[Record]) -> str:
+        """A new run of records, pickled in chunks of about RUN_CHUNK_BYTES."""
         path, run = self._new_run()
         with run:
             chunk, size = [], 0
             for record in records:
                 chunk.append(record)
-                size += TERM_BYTES + len(record[1]) // 3 * POSTING_BYTES
+                size += TERM_BYTES + len(record[1]) * (POSTING_BYTES + 32)
                 if size >= RUN_CHUNK_BYTES:
                     pickle.dump(chunk, run, pickle.HIGHEST_PROTOCOL)
                     chunk, size = [], 0
@@ -160,7 +198,7 @@ class TermPool(writing.PostingPool):
                 pickle.dump(chunk, run, pickle.HIGHEST_PROTOCOL)
         return path
 
-    def _read_records(self, path) -> Iterator[tuple]:
+    def _read_records(self, path) -> Iterator[Record]:
         """A run's records, its file removed once read."""
         with self._open_run(path) as run:
             while True:
@@ -173,11 +211,11 @@ class TermPool(writing.PostingPool):
     def _read_run(self, path) -> Iterator[tuple]:
         """A run's postings one at a time, as Whoosh's writers read a pool's runs (MpWriter
         merges its sub-writers' runs so when it writes one segment)."""
-        for (fieldname, btext), postings in self._read_records(path):
-            for i in range(0, len(postings), 3):
-                yield fieldname, btext, postings[i], postings[i + 1], postings[i + 2]
+        for (fieldname, btext), ids, weights, values in self._read_records(path):
+            for docnum, weight, value in zip(ids, weights, values, strict=True):
+                yield fieldname, btext, docnum, weight, value
 
-    def _merged(self, paths: list[str]) -> Iterator[tuple]:
+    def _merged(self, paths: list[str]) -> Iterator[Record]:
         # merge() keeps the runs' order among equal terms: the order the documents came in
         return _joined(heapq.merge(*(self._read_records(path) for path in paths), key=itemgetter(0)))
 
@@ -202,36 +240,66 @@ class TermPool(writing.PostingPool):
     def sorted_terms(self) -> Iterator[Term]:
         """Every term's postings in term order, documents in order within each."""
         if not self.runs:
-            records: Iterable = self.pooled()
+            records: Iterable[Record] = self.pooled()
         else:
             self.save()
             self.reduce_to(MAX_OPEN_RUNS, MAX_OPEN_RUNS)
             runs, self.runs = self.runs, []
             records = self._merged(runs)
-        for (fieldname, btext), postings in records:
-            yield fieldname, btext, postings[0::3], postings[1::3], postings[2::3]
+        for (fieldname, btext), ids, weights, values in records:
+            yield fieldname, btext, ids, weights, values
 
 
-def _joined(records: Iterator[tuple]) -> Iterator[tuple]:
+def _repeated_documents(ranks: np.ndarray, docs: np.ndarray) -> set[int]:
+    """The terms (by rank) having two postings of one document, given postings sorted by term
+    and document: Whoosh's order among them is by weight and value."""
+    same = (ranks[1:] == ranks[:-1]) & (docs[1:] == docs[:-1])
+    return set(ranks[1:][same].tolist())
+
+
+def _records(keys, ordered, ends, order, docs, weights, values, repeated) -> Iterator[Record]:
+    """Each term's record, its postings taken out of the arrays POOLED_CHUNK at a time."""
+    start = 0  # of the term's postings in `order`
+    chunk_start, chunk_end = 0, 0
+    chunk_docs: list = []
+    chunk_weights: list = []
+    chunk_values: list = []
+    for rank, end in enumerate(ends):
+        if end > chunk_end:  # the next chunk, from this term's first posting
+            chunk_start, chunk_end = start, max(end, start + POOLED_CHUNK)
+            taken = order[chunk_start:chunk_end]
+            chunk_docs, chunk_weights = docs[taken].tolist(), weights[taken].tolist()
+            chunk_values = list(map(values.__getitem__, taken.tolist()))
+        a, b = start - chunk_start, end - chunk_start
+        ids, term_weights, term_values = chunk_docs[a:b], chunk_weights[a:b], chunk_values[a:b]
+        if rank in repeated:
+            ids, term_weights, term_values = _sorted_postings(ids, term_weights, term_values)
+        yield keys[ordered[rank]], ids, term_weights, term_values
+        start = end
+
+
+def _joined(records: Iterator[Record]) -> Iterator[Record]:
     """Consecutive records of the same term as one. Each record is in order; where one's first
     document does not come after the previous one's last, the term's postings are sorted."""
-    key, postings, ordered = None, None, True
-    for next_key, next_postings in records:
+    key, ids, weights, values, ordered = None, [], [], [], True
+    for next_key, next_ids, next_weights, next_values in records:
         if next_key == key:
-            ordered = ordered and postings[-3] < next_postings[0]
-            postings += next_postings
+            ordered = ordered and ids[-1] < next_ids[0]
+            ids += next_ids
+            weights += next_weights
+            values += next_values
             continue
         if key is not None:
-            yield key, postings if ordered else _sorted_postings(postings)
-        key, postings, ordered = next_key, next_postings, True
+            yield (key, ids, weights, values) if ordered else (key, *_sorted_postings(ids, weights, values))
+        key, ids, weights, values, ordered = next_key, next_ids, next_weights, next_values, True
     if key is not None:
-        yield key, postings if ordered else _sorted_postings(postings)
+        yield (key, ids, weights, values) if ordered else (key, *_sorted_postings(ids, weights, values))
 
 
-def _sorted_postings(postings: list) -> list:
-    """A term's flat postings sorted as Whoosh's pool sorts them: by document, weight, value."""
-    triples = sorted(zip(postings[0::3], postings[1::3], postings[2::3], strict=True))
-    return [part for triple in triples for part in triple]
+def _sorted_postings(ids: list, weights: list, values: list) -> tuple[list, list, list]:
+    """A term's postings sorted as Whoosh's pool sorts them: by document, weight, value."""
+    triples = sorted(zip(ids, weights, values, strict=True))
+    return [t[0] for t in triples], [t[1] for t in triples], [t[2] for t in triples]
 
 
 class TermPostings:
