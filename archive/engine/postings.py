@@ -47,10 +47,12 @@ BLOCK_PROTOCOL = 3
 SPELLING = -1  # Whoosh's marker for a word of the spelling graph, which is not a posting
 # Memory a pooled term and a pooled posting take (CPython 3.11, 64-bit), beyond their bytes: a
 # posting is four array items (term, document, weight, a reference to its value), often a value
-# of its own, and 16 bytes more while the pool is sorted; a term its key in its field's dictionary
-# and in the list of keys. (4,000 of the bench's documents: 754,000 postings and 171,000 terms
-# took 85 MB, 114 MB in the pool before, which kept a list a term and a float a posting.)
-TERM_BYTES, POSTING_BYTES = 260, 64
+# of its own, and about 24 bytes more while the pool is sorted (the sort's order and temporary
+# arrays); a term its key in its field's dictionary and in the list of keys. (4,000 of the bench's
+# documents: 754,000 postings and 171,000 terms took 85 MB, 114 MB in the pool before, which
+# kept a list a term and a float a posting. A 130,000-passage build peaked at 838 MB counting 64
+# bytes a posting, 754 MB counting 88, and 690-721 MB with the pool before.)
+TERM_BYTES, POSTING_BYTES = 260, 88
 RUN_CHUNK_BYTES = 1 << 20  # pickled together in a run: merging holds one chunk of each run
 MAX_OPEN_RUNS = 64  # runs merged at once (Whoosh: 128)
 POOLED_CHUNK = 1 << 16  # postings taken out of the pool's arrays as Python lists at once
@@ -167,8 +169,8 @@ class TermPool(writing.PostingPool):
             np.int64,
             len(keys),
         )
-        rank = np.empty(len(keys), np.int64)
-        rank[ordered] = np.arange(len(keys))
+        rank = np.empty(len(keys), np.int32)
+        rank[ordered] = np.arange(len(keys), dtype=np.int32)
         ranks = rank[terms]
         # A stable sort keeps each term's postings in the order they came: document order, unless
         # some came otherwise, when they are sorted by document within the term
