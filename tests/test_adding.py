@@ -88,3 +88,17 @@ def test_long_values_are_not_remembered():
 def test_a_value_of_the_wrong_type_is_refused_as_whoosh_refuses_it():
     with pytest.raises(ValueError):
         adding.field_postings(schema["text"], "text", 12, {})
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_passages_word_pairs_give_the_postings_of_its_pairs_field(text):
+    """The writer hands the pool a passage's keys (pairs.document_keys) without joining them into
+    the field's value: the postings Whoosh's field gives for that value, and each key once."""
+    from archive.engine import pairs
+
+    fields = {pairs.BODY: text, pairs.FIELD: "t:russia_the h:of_the"}
+    keys = pairs.document_keys(fields, pairs.COMMON)
+    field = schema[pairs.FIELD]
+    whooshs = sorted(field.index(pairs.document_value(keys)))
+    assert sorted(adding._keys_postings(field, keys)) == whooshs
+    assert len(whooshs) == len(keys) >= 2

@@ -37,12 +37,17 @@ def add_document(self, **fields) -> None:
     """SegmentWriter.add_document, for schemas without spelling words or term vectors (the
     archive's); the others are added by Whoosh's own. A passage's word pairs are made here, with
     the common words the writer was given (writing.Batch.use_common_words)."""
-    if pairs.BODY in fields:
-        fields = pairs.with_body_pairs(fields, self.__dict__.get("pair_words"))
     plain = self.__dict__.get("_plain_schema")
     if plain is None:
         plain = self.__dict__["_plain_schema"] = _plain(self.schema)
-    if not plain:
+    keys = None  # a passage's word pairs, its `pairs` field's terms
+    if pairs.BODY in fields:
+        if not plain:
+            return WHOOSH_ADD(self, **pairs.with_body_pairs(fields, self.__dict__.get("pair_words")))
+        keys = pairs.document_keys(fields, self.__dict__.get("pair_words"))
+        fields = {name: value for name, value in fields.items() if name != pairs.BODY}
+        fields[pairs.FIELD] = keys or None
+    elif not plain:
         return WHOOSH_ADD(self, **fields)
     self._check_state()
     perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
@@ -60,7 +65,10 @@ def add_document(self, **fields) -> None:
             length = 0
             if field.indexed:
                 boost = self._field_boost(fields, fieldname, docboost)
-                found = field_postings(field, fieldname, value, remembered)
+                if keys is not None and fieldname == pairs.FIELD:
+                    found = _keys_postings(field, keys)
+                else:
+                    found = field_postings(field, fieldname, value, remembered)
                 length = _pool_adder(self.pool)(fieldname, docnum, found, boost, field.scorable)
             stored = fields.get(f"_stored_{fieldname}", value)
             perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
@@ -159,9 +167,34 @@ def _frequency_postings(tokens: list[str], field_boost: float) -> list[Posting]:
     for token in tokens:
         counts[token] = counts.get(token, 0) + 1
     return [
-        (token.encode("utf-8"), count, float(count) * field_boost, pack_uint(count))
+        (token.encode("utf-8"), count, float(count) * field_boost, _packed_count(count))
         for token, count in counts.items()
     ]
+
+
+def _keys_postings(field, keys: set[str]) -> list[Posting]:
+    """The postings of a `pairs` field holding `keys`, as _postings gives them for the keys
+    joined by spaces (pairs.document_value) without joining, sorting and splitting them again:
+    each key once."""
+    analyzer = field.analyzer
+    if not (
+        type(field.format) is formats.Frequency
+        and _splits_on_pattern(analyzer)
+        and analyzer.expression.pattern == SPACE_SEPARATED
+    ):
+        return _postings(field, pairs.document_value(keys))
+    weight, once = 1.0 * field.format.field_boost, _packed_count(1)
+    return [(key.encode("utf-8"), 1, weight, once) for key in keys]
+
+
+SPACE_SEPARATED = r"[^ \t\r\n]+"  # KEYWORD's tokens (keys hold none of these characters)
+# A Frequency posting's value: its count, four bytes. The format's values are of one size, so a
+# block joins them into one string: one object for many postings changes no byte written.
+_PACKED_COUNTS = tuple(pack_uint(count) for count in range(256))
+
+
+def _packed_count(count: int) -> bytes:
+    return _PACKED_COUNTS[count] if count < len(_PACKED_COUNTS) else pack_uint(count)
 
 
 WHOOSH_ADD = writing.SegmentWriter.add_document

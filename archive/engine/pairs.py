@@ -113,15 +113,22 @@ def heading_keys(text: str | None, prefix: str, common: frozenset[str] = COMMON)
 BODY = "_pairs_of"
 
 
-def with_body_pairs(fields: dict, common: frozenset[str] | None) -> dict:
-    """The document with the pairs of its BODY text in its `pairs` field, made with the index's
-    common words (never a default: pairs made with other words than the index's would not be
-    found by its phrase queries)."""
+def document_keys(fields: dict, common: frozenset[str] | None) -> set[str]:
+    """A document's keys: the pairs of its BODY text, made with the index's common words (never
+    a default: pairs made with other words than the index's would not be found by its phrase
+    queries), and those its `pairs` field has already."""
     if common is None:
         raise RuntimeError("the writer was not given the index's common words")
     keys = body_keys(fields[BODY], common)
     if fields.get(FIELD):
         keys.update(fields[FIELD].split(" "))
+    return keys
+
+
+def with_body_pairs(fields: dict, common: frozenset[str] | None) -> dict:
+    """The document with the pairs of its BODY text in its `pairs` field (document_keys), as
+    Whoosh's writer takes it."""
+    keys = document_keys(fields, common)
     return {name: value for name, value in fields.items() if name != BODY} | {FIELD: document_value(keys)}
 
 
