@@ -353,6 +353,25 @@ def test_merged_segments_are_the_bytes_whoosh_merges(tmp_path, seed, limitmb, al
     assert all(ours[name] == theirs[name] for name in theirs), [n for n in theirs if ours[n] != theirs[n]]
 
 
+def test_a_segment_mostly_deleted_merges_as_whoosh_merges_it(tmp_path, monkeypatch, always_compressed):
+    """Its terms whose documents are all deleted are skipped unread (by the first and last
+    document their statistics give); the merged segment is still Whoosh's, byte for byte."""
+    documents = random_documents(11, 300)
+    for n, document in enumerate(documents):
+        document["id"] = f"d{n}"
+    batches = [documents[:250], documents[250:]]
+    deleted = [f"d{n}" for n in range(250) if n not in (7, 120, 249)]  # three left live
+    read = []
+    real = postings._all_postings
+    monkeypatch.setattr(postings, "_all_postings", lambda *args: read.append(1) or real(*args))
+    theirs = merged_segment(tmp_path / "whoosh", batches, deleted, False)
+    assert merged_segment(tmp_path / "ours", batches, deleted, True) == theirs
+    skipping = len(read)
+    monkeypatch.setattr(postings, "_any_between", lambda *args: True)
+    assert merged_segment(tmp_path / "unskipped", batches, deleted, True) == theirs
+    assert 0 < skipping < (len(read) - skipping) / 2  # most of the segment's lists never read
+
+
 def test_postings_inlined_in_the_terms_table_are_merged_as_read():
     """Whoosh 2.7.5 cannot write them (its W3TermInfo has no set_inline), another writer can."""
     from whoosh.codec.whoosh3 import W3Codec, W3TermInfo

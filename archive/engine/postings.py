@@ -17,6 +17,7 @@ import heapq
 import pickle
 import zlib
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from hashlib import md5
 from itertools import accumulate, pairwise
@@ -505,8 +506,14 @@ def add_postings_to_pool(self, reader, startdoc: int, docmap: dict | None) -> No
         return WHOOSH[writing.SegmentWriter, "add_postings_to_pool"](self, reader, startdoc, docmap)
     schema, pool = self.schema, self.pool
     deleted = reader.deleted_docs_set
+    # A merged segment is often mostly deleted (a change's segment once the next change replaced
+    # its article; the old segment after a re-parse of everything): a term whose documents, by
+    # the first and last its statistics give, include no live one is not read at all
+    live = [docnum for docnum in range(reader.doc_count_all()) if docnum not in deleted] if deleted else None
     for (fieldname, btext), info in terms.items():
         if fieldname not in schema:
+            continue
+        if live is not None and not _any_between(live, info.min_id(), info.max_id()):
             continue
         ids, weights, values = _all_postings(terms, info, schema[fieldname].format, (fieldname, btext))
         if deleted:
@@ -524,6 +531,12 @@ def add_postings_to_pool(self, reader, startdoc: int, docmap: dict | None) -> No
             else [startdoc + docnum for docnum in ids]
         )
         pool.add_term(fieldname, btext, ids, weights, values)
+
+
+def _any_between(ordered: list[int], low: int, high: int) -> bool:
+    """Whether any of the numbers `ordered` (ascending) is between `low` and `high`, both in."""
+    at = bisect_left(ordered, low)
+    return at < len(ordered) and ordered[at] <= high
 
 
 def _all_postings(terms, info, field_format, term) -> tuple[list, list, list]:
