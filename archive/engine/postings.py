@@ -106,6 +106,10 @@ class TermPool(writing.PostingPool):
                 numbers[i] = number
         return numbers
 
+    def _number(self, fieldname: str, btext: bytes) -> int:
+        number = self._field_numbers(fieldname).get(btext)
+        return number if number is not None else self._numbered(fieldname, (btext,), [None])[0]
+
     def _pooled(self, numbers: list, docnums, weights, values) -> None:
         """Postings of the terms numbered `numbers` added at the end of the arrays."""
         first = docnums if isinstance(docnums, int) else docnums[0]
@@ -130,11 +134,7 @@ class TermPool(writing.PostingPool):
         fieldname, btext, docnum, weight, value = item
         if docnum == SPELLING:
             return
-        numbers = self._field_numbers(fieldname)
-        number = numbers.get(btext)
-        if number is None:
-            number = self._numbered(fieldname, (btext,), [None])[0]
-        self._pooled([number], docnum, (weight,), (value,))
+        self._pooled([self._number(fieldname, btext)], docnum, (weight,), (value,))
 
     def add_field_postings(self, fieldname: str, docnum: int, found, boost: float, scorable: bool) -> int:
         """One document's postings of a field at once (adding.add_document): (term bytes,
@@ -150,10 +150,7 @@ class TermPool(writing.PostingPool):
 
     def add_term(self, fieldname: str, btext: bytes, ids: list, weights, values) -> None:
         """A term's postings at once, in document order (see add_postings_to_pool)."""
-        number = self._field_numbers(fieldname).get(btext)
-        if number is None:
-            number = self._numbered(fieldname, (btext,), [None])[0]
-        self._pooled([number] * len(ids), ids, weights, values)
+        self._pooled([self._number(fieldname, btext)] * len(ids), ids, weights, values)
 
     def pooled(self) -> Iterator[Record]:
         """The terms in memory as records in term order, the pool emptied."""
